@@ -1,0 +1,85 @@
+"""A small named registry with explicit register/unregister and optional entry points.
+
+Registries are the only global mutable state in musframework. Built-ins and third-party
+plugins register the same way; when an entry point group is given, names that are not yet
+registered are looked up among the installed packages' entry points on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib.metadata import entry_points
+from typing import Generic, TypeVar
+
+from musframework.errors import RegistryError
+
+__all__ = ["Registry"]
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named objects of one kind (question types, renderers, store backends, rules)."""
+
+    def __init__(self, what: str, entry_point_group: str | None = None) -> None:
+        self.what = what
+        self.entry_point_group = entry_point_group
+        self._items: dict[str, T] = {}
+        self._entry_points_loaded = entry_point_group is None
+
+    def register(self, name: str, item: T, *, replace: bool = False) -> T:
+        """Register ``item`` under ``name``; a taken name needs ``replace=True``."""
+        if not replace and name in self._items and self._items[name] is not item:
+            raise RegistryError(
+                f"{self.what} {name!r} is already registered; pass replace=True to override it"
+            )
+        self._items[name] = item
+        return item
+
+    def unregister(self, name: str) -> T:
+        """Remove and return the item registered under ``name``."""
+        try:
+            return self._items.pop(name)
+        except KeyError:
+            raise RegistryError(f"no {self.what} named {name!r} is registered") from None
+
+    def get(self, name: str) -> T:
+        """The item registered under ``name``; loads entry points if it is not yet known."""
+        item = self._items.get(name)
+        if item is None:
+            self._load_entry_points()
+            item = self._items.get(name)
+        if item is None:
+            known = ", ".join(sorted(self._items)) or "none"
+            raise RegistryError(f"unknown {self.what} {name!r} (known: {known})")
+        return item
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._items:
+            return True
+        self._load_entry_points()
+        return name in self._items
+
+    def names(self) -> list[str]:
+        """All registered names, sorted (entry points included)."""
+        self._load_entry_points()
+        return sorted(self._items)
+
+    def items(self) -> Iterator[tuple[str, T]]:
+        """``(name, item)`` pairs, sorted by name."""
+        for name in self.names():
+            yield name, self._items[name]
+
+    def _load_entry_points(self) -> None:
+        if self._entry_points_loaded or self.entry_point_group is None:
+            return
+        self._entry_points_loaded = True
+        for ep in entry_points(group=self.entry_point_group):
+            if ep.name in self._items:
+                continue  # an explicit registration wins over an installed plugin
+            try:
+                self._items[ep.name] = ep.load()
+            except Exception as exc:  # a broken plugin must not break the library
+                raise RegistryError(
+                    f"{self.what} plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+                ) from exc

@@ -1,0 +1,117 @@
+"""The domain model: frozen attrs classes; every change returns a new object.
+
+This layer imports nothing of musframework's but :mod:`musframework.errors`; everything else
+builds on it.
+"""
+
+from musframework.model.agreement import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    LearningMethod,
+    StatusChange,
+)
+from musframework.model.conditions import Comparison, Condition, Match, Operator
+from musframework.model.conversation import (
+    AgendaItem,
+    Conversation,
+    ConversationStatus,
+    FollowUp,
+    FollowUpEntry,
+    Invitation,
+    Note,
+    Participant,
+    Signature,
+)
+from musframework.model.cycle import Cycle, CycleSettings, Period
+from musframework.model.findings import Finding, Severity, sorted_findings
+from musframework.model.kinds import ConversationKind, Role
+from musframework.model.people import Group, OrgUnit, Person
+from musframework.model.plan import DevelopmentPlan
+from musframework.model.questionnaire import Questionnaire, Section
+from musframework.model.questions import (
+    Answer,
+    ChoiceAnswer,
+    DateAnswer,
+    DateQuestion,
+    MultipleChoiceAnswer,
+    MultipleChoiceQuestion,
+    NumberAnswer,
+    NumberQuestion,
+    Option,
+    Question,
+    ScaleAnswer,
+    ScalePoint,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    TextAnswer,
+    TextQuestion,
+    YesNoAnswer,
+    YesNoQuestion,
+    question_type,
+    question_type_names,
+    register_question_type,
+    unregister_question_type,
+)
+from musframework.model.response import QuestionnaireRef, Response
+from musframework.model.text import LocalizedText
+
+__all__ = [
+    "AgendaItem",
+    "Agreement",
+    "AgreementKind",
+    "AgreementStatus",
+    "Answer",
+    "ChoiceAnswer",
+    "Comparison",
+    "Condition",
+    "Conversation",
+    "ConversationKind",
+    "ConversationStatus",
+    "Cycle",
+    "CycleSettings",
+    "DateAnswer",
+    "DateQuestion",
+    "DevelopmentPlan",
+    "Finding",
+    "FollowUp",
+    "FollowUpEntry",
+    "Group",
+    "Invitation",
+    "LearningMethod",
+    "LocalizedText",
+    "Match",
+    "MultipleChoiceAnswer",
+    "MultipleChoiceQuestion",
+    "Note",
+    "NumberAnswer",
+    "NumberQuestion",
+    "Operator",
+    "Option",
+    "OrgUnit",
+    "Participant",
+    "Period",
+    "Person",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireRef",
+    "Response",
+    "Role",
+    "ScaleAnswer",
+    "ScalePoint",
+    "ScaleQuestion",
+    "Section",
+    "Severity",
+    "Signature",
+    "SingleChoiceQuestion",
+    "StatusChange",
+    "TextAnswer",
+    "TextQuestion",
+    "YesNoAnswer",
+    "YesNoQuestion",
+    "question_type",
+    "question_type_names",
+    "register_question_type",
+    "sorted_findings",
+    "unregister_question_type",
+]

@@ -1,0 +1,126 @@
+"""Agreements (aftaler): what was agreed, who owns it, by when, and what happened since."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+__all__ = ["Agreement", "AgreementKind", "AgreementStatus", "LearningMethod", "StatusChange"]
+
+
+class AgreementStatus(enum.Enum):
+    """Where an agreement stands. "Overdue" is not a status: it is derived from a clock."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        """Done or cancelled: nothing more to do and nothing to carry over."""
+        return self in (AgreementStatus.DONE, AgreementStatus.CANCELLED)
+
+
+class AgreementKind(enum.Enum):
+    """What sort of agreement it is."""
+
+    GOAL = "goal"
+    DEVELOPMENT_ACTIVITY = "development_activity"
+    TASK_CHANGE = "task_change"
+    OTHER = "other"
+
+
+class LearningMethod(enum.Enum):
+    """How the learning happens; broad on purpose, not only courses (seeds 002 §3.3, 003 §4)."""
+
+    COURSE = "course"
+    ON_THE_JOB_TRAINING = "on_the_job_training"  # sidemandsoplæring
+    MENTORING = "mentoring"
+    JOB_ROTATION = "job_rotation"
+    NEW_TASKS = "new_tasks"
+    TEACHING_OTHERS = "teaching_others"
+    NETWORK = "network"
+    SELF_STUDY = "self_study"
+    FORMAL_EDUCATION = "formal_education"
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class StatusChange:
+    """One entry in an agreement's history: who set which status when, and why."""
+
+    status: AgreementStatus = attrs.field(converter=AgreementStatus)
+    by: str
+    at: pendulum.DateTime
+    note: str = ""
+
+
+def _changes(values: Iterable[StatusChange]) -> tuple[StatusChange, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Agreement:
+    """An agreement (aftale) from a conversation.
+
+    Attributes:
+        id: Unique within the conversation (and stable when carried over: see ``continues``).
+        description: What was agreed.
+        owner: The person id of the participant who owns it.
+        deadline: When it is due.
+        status: Where it stands now.
+        kind: Goal, development activity, task change or other.
+        learning_method: How the learning happens, for development activities.
+        history: Every status change, oldest first.
+        continues: The id of the agreement in an earlier conversation this one carries over.
+    """
+
+    id: str
+    description: str
+    owner: str | None = None
+    deadline: pendulum.Date | None = None
+    status: AgreementStatus = attrs.field(default=AgreementStatus.OPEN, converter=AgreementStatus)
+    kind: AgreementKind = attrs.field(default=AgreementKind.OTHER, converter=AgreementKind)
+    learning_method: LearningMethod | None = None
+    history: tuple[StatusChange, ...] = attrs.field(default=(), converter=_changes)
+    continues: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Not done and not cancelled."""
+        return not self.status.is_closed
+
+    def is_overdue(self, today: pendulum.Date) -> bool:
+        """Open and past its deadline on ``today``."""
+        return self.is_open and self.deadline is not None and self.deadline < today
+
+    def is_due_within(self, today: pendulum.Date, days: int) -> bool:
+        """Open, not overdue, and due within ``days`` days of ``today``."""
+        return (
+            self.is_open
+            and self.deadline is not None
+            and today <= self.deadline <= today.add(days=days)
+        )
+
+    def with_status(
+        self, status: AgreementStatus | str, *, by: str, at: pendulum.DateTime, note: str = ""
+    ) -> Agreement:
+        """Return a copy with a new status, recorded in the history with actor and time."""
+        change = StatusChange(status=AgreementStatus(status), by=by, at=at, note=note)
+        return attrs.evolve(self, status=change.status, history=(*self.history, change))
+
+    def signed_content(self) -> tuple[object, ...]:
+        """The fields a signature covers (not status or history, which change by design)."""
+        return (
+            self.id,
+            self.description,
+            self.owner,
+            None if self.deadline is None else self.deadline.isoformat(),
+            self.kind.value,
+            None if self.learning_method is None else self.learning_method.value,
+            self.continues,
+        )

@@ -1,0 +1,323 @@
+"""Conversations (MUS, GRUS, LUS, follow-up) and what they record.
+
+A :class:`Conversation` is one document holding everything about one conversation: who takes
+part, when and where, the form, the responses, the agenda, notes, conclusions, agreements and
+signatures, and its workflow status. Every change returns a new object; the workflow functions
+in :mod:`musframework.workflow` make the changes that move it from state to state.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.kinds import ConversationKind, Role
+from musframework.model.response import QuestionnaireRef, Response
+from musframework.model.text import LocalizedText, to_text
+
+__all__ = [
+    "AgendaItem",
+    "Conversation",
+    "ConversationStatus",
+    "FollowUp",
+    "FollowUpEntry",
+    "Invitation",
+    "Note",
+    "Participant",
+    "Signature",
+]
+
+
+class ConversationStatus(enum.Enum):
+    """Workflow states, in order; ``CANCELLED`` can be reached from any open state."""
+
+    PLANNED = "planned"
+    INVITED = "invited"
+    PREPARED = "prepared"
+    HELD = "held"
+    CONCLUDED = "concluded"
+    SIGNED = "signed"
+    FOLLOWED_UP = "followed_up"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet followed up and not cancelled."""
+        return self not in (ConversationStatus.FOLLOWED_UP, ConversationStatus.CANCELLED)
+
+
+@attrs.frozen
+class Participant:
+    """A person taking part in a conversation, in a role."""
+
+    person: str
+    role: Role = attrs.field(converter=Role)
+
+
+@attrs.frozen(kw_only=True)
+class AgendaItem:
+    """One point on the agenda, usually one questionnaire section, with its minutes."""
+
+    title: LocalizedText = attrs.field(converter=to_text)
+    minutes: int
+    section: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Note:
+    """A note taken before, during or after the conversation.
+
+    A private note is visible to its author only; a shared note to every participant.
+    """
+
+    author: str
+    text: str
+    private: bool = False
+    at: pendulum.DateTime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Signature:
+    """A participant's signature on the conclusions and agreements.
+
+    ``digest`` is :meth:`Conversation.content_digest` at signing; when the content changes the
+    digests no longer match and the signature is void.
+    """
+
+    person: str
+    role: Role = attrs.field(converter=Role)
+    signed_at: pendulum.DateTime
+    digest: str
+
+
+@attrs.frozen(kw_only=True)
+class Invitation:
+    """The invitation sent before the conversation (1-2 weeks before, with the form)."""
+
+    sent_at: pendulum.DateTime
+    sent_by: str
+    message: str = ""
+    form_attached: bool = True
+    respond_by: pendulum.Date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpEntry:
+    """The status and a note for one agreement at follow-up."""
+
+    agreement: str
+    status: AgreementStatus = attrs.field(converter=AgreementStatus)
+    note: str = ""
+
+
+def _entries(values: Iterable[FollowUpEntry]) -> tuple[FollowUpEntry, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """The follow-up on a conversation's agreements (typically after 3 or 6 months)."""
+
+    held_at: pendulum.DateTime
+    by: str
+    entries: tuple[FollowUpEntry, ...] = attrs.field(default=(), converter=_entries)
+    note: str = ""
+
+
+def _participants(values: Iterable[Participant]) -> tuple[Participant, ...]:
+    return tuple(values)
+
+
+def _responses(values: Iterable[Response]) -> tuple[Response, ...]:
+    return tuple(values)
+
+
+def _agenda(values: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
+    return tuple(values)
+
+
+def _notes(values: Iterable[Note]) -> tuple[Note, ...]:
+    return tuple(values)
+
+
+def _agreements(values: Iterable[Agreement]) -> tuple[Agreement, ...]:
+    return tuple(values)
+
+
+def _signatures(values: Iterable[Signature]) -> tuple[Signature, ...]:
+    return tuple(values)
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Conversation:
+    """One development conversation (MUS, GRUS, LUS or follow-up).
+
+    Attributes:
+        id: A stable identifier.
+        kind: MUS, GRUS, LUS or FOLLOW_UP.
+        cycle: The id of the round it belongs to, if any.
+        unit: The id of the organisational unit it belongs to, if any.
+        group: The id of the GRUS group, for a GRUS.
+        participants: Who takes part, by role (employee or group members, and leader; in a LUS
+            the leader being developed has the ``EMPLOYEE`` role, their own leader ``LEADER``).
+        scheduled_start: When it starts, an aware pendulum DateTime (Europe/Copenhagen).
+        duration: How long it lasts (60 minutes by default).
+        place: Where it is held.
+        questionnaire: The form used, by id and version.
+        responses: The submitted preparation responses, one per respondent.
+        agenda: The agenda (usually the form's sections with their minutes).
+        notes: Notes, private or shared.
+        conclusions: The conclusions written up after the conversation.
+        goals: Development goals until the next conversation.
+        practice_changes: The changes in practice that are wanted.
+        agreements: The agreements, including those carried over from the previous conversation.
+        signatures: Signatures on the conclusions and agreements.
+        status: The workflow state.
+        invitation: The invitation, once sent.
+        held_at: When it was held.
+        follow_up_date: When the agreements are followed up.
+        next_conversation_date: When the next conversation is due.
+        follow_up: The follow-up record, once followed up.
+        previous: The id of the person's previous conversation of the same kind, if any.
+        cancelled_reason: Why it was cancelled, if it was.
+    """
+
+    SCHEMA_VERSION = 1
+
+    id: str
+    kind: ConversationKind = attrs.field(converter=ConversationKind)
+    cycle: str | None = None
+    unit: str | None = None
+    group: str | None = None
+    participants: tuple[Participant, ...] = attrs.field(default=(), converter=_participants)
+    scheduled_start: pendulum.DateTime | None = None
+    duration: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(minutes=60))
+    place: str = ""
+    questionnaire: QuestionnaireRef | None = None
+    responses: tuple[Response, ...] = attrs.field(default=(), converter=_responses)
+    agenda: tuple[AgendaItem, ...] = attrs.field(default=(), converter=_agenda)
+    notes: tuple[Note, ...] = attrs.field(default=(), converter=_notes)
+    conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    goals: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    practice_changes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=_agreements)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
+    status: ConversationStatus = attrs.field(
+        default=ConversationStatus.PLANNED, converter=ConversationStatus
+    )
+    invitation: Invitation | None = None
+    held_at: pendulum.DateTime | None = None
+    follow_up_date: pendulum.Date | None = None
+    next_conversation_date: pendulum.Date | None = None
+    follow_up: FollowUp | None = None
+    previous: str | None = None
+    cancelled_reason: str | None = None
+
+    # ------------------------------------------------------------------ participants
+
+    @property
+    def participant_ids(self) -> tuple[str, ...]:
+        """The person ids of every participant, in order."""
+        return tuple(p.person for p in self.participants)
+
+    def people_in(self, role: Role) -> tuple[str, ...]:
+        """The person ids of the participants in ``role``."""
+        return tuple(p.person for p in self.participants if p.role is role)
+
+    @property
+    def leader(self) -> str | None:
+        """The person id of the leader holding the conversation."""
+        return next(iter(self.people_in(Role.LEADER)), None)
+
+    @property
+    def employee(self) -> str | None:
+        """The person being developed (MUS, LUS, follow-up); ``None`` for a GRUS."""
+        return next(iter(self.people_in(Role.EMPLOYEE)), None)
+
+    @property
+    def developed(self) -> tuple[str, ...]:
+        """Everyone who ends with a development plan: the employee, or every group member."""
+        return self.people_in(Role.EMPLOYEE) + self.people_in(Role.GROUP_MEMBER)
+
+    def role_of(self, person: str) -> Role | None:
+        """The role ``person`` takes part in, or ``None`` if they are not a participant."""
+        return next((p.role for p in self.participants if p.person == person), None)
+
+    def is_participant(self, person: str) -> bool:
+        """Whether ``person`` takes part."""
+        return any(p.person == person for p in self.participants)
+
+    # ------------------------------------------------------------------ content
+
+    @property
+    def scheduled_end(self) -> pendulum.DateTime | None:
+        """When it ends, if it is scheduled."""
+        if self.scheduled_start is None:
+            return None
+        return self.scheduled_start + self.duration
+
+    def response_of(self, person: str) -> Response | None:
+        """The response submitted by ``person``, if any."""
+        return next((r for r in self.responses if r.person == person), None)
+
+    def agreement(self, agreement_id: str) -> Agreement | None:
+        """The agreement with ``agreement_id``, if any."""
+        return next((a for a in self.agreements if a.id == agreement_id), None)
+
+    @property
+    def open_agreements(self) -> tuple[Agreement, ...]:
+        """Agreements that are neither done nor cancelled."""
+        return tuple(a for a in self.agreements if a.is_open)
+
+    def content_digest(self) -> str:
+        """A SHA-256 digest of what signatures cover: conclusions, goals and agreements.
+
+        Status changes and agreement history are not covered: following up on an agreement
+        does not void the plan it belongs to.
+        """
+        return content_digest(self)
+
+    @property
+    def valid_signatures(self) -> tuple[Signature, ...]:
+        """Signatures whose digest matches the current content."""
+        digest = self.content_digest()
+        return tuple(s for s in self.signatures if s.digest == digest)
+
+    @property
+    def void_signatures(self) -> tuple[Signature, ...]:
+        """Signatures made on content that has changed since."""
+        digest = self.content_digest()
+        return tuple(s for s in self.signatures if s.digest != digest)
+
+    def is_signed_by(self, person: str) -> bool:
+        """Whether ``person`` has a valid signature on the current content."""
+        return any(s.person == person for s in self.valid_signatures)
+
+
+def content_digest(conversation: Conversation) -> str:
+    """The SHA-256 digest of a conversation's signed content (see ``content_digest``)."""
+
+    def iso(d: pendulum.Date | None) -> str | None:
+        return None if d is None else d.isoformat()
+
+    payload = {
+        "conversation": conversation.id,
+        "conclusions": list(conversation.conclusions),
+        "goals": list(conversation.goals),
+        "practice_changes": list(conversation.practice_changes),
+        "follow_up_date": iso(conversation.follow_up_date),
+        "next_conversation_date": iso(conversation.next_conversation_date),
+        "agreements": [list(a.signed_content()) for a in conversation.agreements],
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

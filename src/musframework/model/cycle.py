@@ -1,0 +1,88 @@
+"""Rounds (cyklus / runde): all conversations of one kind in one period for an organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from musframework.model.kinds import ConversationKind
+from musframework.model.response import QuestionnaireRef
+
+__all__ = ["Cycle", "CycleSettings", "Period"]
+
+
+def _check_period(
+    instance: Period, attribute: attrs.Attribute[pendulum.Date], end: pendulum.Date
+) -> None:
+    if end < instance.start:
+        raise ValueError(f"period ends ({end}) before it starts ({instance.start})")
+
+
+@attrs.frozen
+class Period:
+    """A date range, both ends included."""
+
+    start: pendulum.Date
+    end: pendulum.Date = attrs.field(validator=_check_period)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, pendulum.Date) and self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        """The number of days in the period, both ends included."""
+        return (self.end - self.start).in_days() + 1
+
+
+@attrs.frozen(kw_only=True)
+class CycleSettings:
+    """How a round is run; the defaults follow the sources (seed 002).
+
+    Attributes:
+        conversation_minutes: Planned length of a conversation (60, or 45 for the core-task form).
+        invitation_lead_days: Days between invitation and conversation (7-14 recommended).
+        follow_up_months: Months from conversation to follow-up (3 or 6).
+        next_conversation_months: Months to the next conversation (12).
+        grus_before_mus: Hold each unit's GRUS before its MUS conversations.
+        include_lus: Plan a LUS for every leader with their own leader.
+        timezone: The named time zone conversations are scheduled in.
+    """
+
+    conversation_minutes: int = 60
+    invitation_lead_days: int = 14
+    follow_up_months: int = 6
+    next_conversation_months: int = 12
+    grus_before_mus: bool = False
+    include_lus: bool = True
+    timezone: str = "Europe/Copenhagen"
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+@attrs.frozen(kw_only=True)
+class Cycle:
+    """A round of conversations.
+
+    Attributes:
+        id: A stable identifier.
+        name: Its name, such as ``"MUS 2026"``.
+        kind: The main kind of conversation (GRUS and LUS may be planned alongside a MUS round).
+        period: When the conversations are held.
+        scope: The ids of the organisational units in the round.
+        questionnaire: The form used, by id and version.
+        settings: How the round is run.
+    """
+
+    SCHEMA_VERSION = 1
+
+    id: str
+    name: str
+    kind: ConversationKind = attrs.field(default=ConversationKind.MUS, converter=ConversationKind)
+    period: Period
+    scope: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    questionnaire: QuestionnaireRef | None = None
+    settings: CycleSettings = attrs.field(factory=CycleSettings)

@@ -1,0 +1,85 @@
+"""People and organisation: :class:`Person`, :class:`OrgUnit` and :class:`Group`.
+
+Documents refer to each other by id (a unit lists its members' person ids), so every object
+serialises on its own and a store can keep them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = ["Group", "OrgUnit", "Person"]
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    # Keep the caller's order but drop repeats: a member listed twice is still one member.
+    return tuple(dict.fromkeys(values))
+
+
+@attrs.frozen(kw_only=True)
+class Person:
+    """A person who takes part in conversations.
+
+    Attributes:
+        id: A stable identifier (never the name: names change and are personal data).
+        name: The display name.
+        email: An optional e-mail address, used for invitations and calendar entries.
+    """
+
+    SCHEMA_VERSION = 1
+
+    id: str
+    name: str
+    email: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OrgUnit:
+    """An organisational unit (afdeling): its leader, members and parent unit.
+
+    Attributes:
+        id: A stable identifier.
+        name: The unit's name.
+        leader: The person id of the unit's leader (nearest leader of its members), if any.
+        members: Person ids of the employees in the unit (not including the leader).
+        parent: The id of the unit above, or ``None`` for the top.
+    """
+
+    SCHEMA_VERSION = 1
+
+    id: str
+    name: str
+    leader: str | None = None
+    members: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    parent: str | None = None
+
+    def with_member(self, person_id: str) -> OrgUnit:
+        """Return a copy with ``person_id`` added to the members."""
+        return attrs.evolve(self, members=(*self.members, person_id))
+
+    def without_member(self, person_id: str) -> OrgUnit:
+        """Return a copy with ``person_id`` removed from the members."""
+        return attrs.evolve(self, members=tuple(m for m in self.members if m != person_id))
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """A group for a GRUS (gruppeudviklingssamtale): a leader and the members of a team.
+
+    Attributes:
+        id: A stable identifier.
+        name: The group's name.
+        leader: The person id of the leader holding the GRUS.
+        members: Person ids of the group members.
+        unit: The id of the unit the group belongs to, if any.
+    """
+
+    SCHEMA_VERSION = 1
+
+    id: str
+    name: str
+    leader: str
+    members: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    unit: str | None = None

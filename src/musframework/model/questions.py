@@ -1,0 +1,583 @@
+"""Question types and their answers, as two tagged unions with a runtime registry.
+
+Each question type is a frozen attrs class with a ``type_name`` tag and an ``answer_type``: the
+answer class whose ``value`` has the type the question fixes (a scale answer is an ``int`` in
+range, a yes/no answer a ``bool``, a choice answer an offered code). Serialised, both carry the
+tag under ``"type"``.
+
+Built-in types: ``text``, ``scale``, ``single_choice``, ``multiple_choice``, ``yes_no``,
+``number`` and ``date``. Downstream code adds its own with :func:`register_question_type`; see
+``docs/custom-questionnaires.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+import pendulum
+
+from musframework._registry import Registry
+from musframework.errors import RegistryError
+from musframework.model.conditions import Condition
+from musframework.model.findings import Finding
+from musframework.model.kinds import Role, roles
+from musframework.model.text import LocalizedText, optional_text, to_text
+
+__all__ = [
+    "Answer",
+    "ChoiceAnswer",
+    "DateAnswer",
+    "DateQuestion",
+    "MultipleChoiceAnswer",
+    "MultipleChoiceQuestion",
+    "NumberAnswer",
+    "NumberQuestion",
+    "Option",
+    "Question",
+    "ScaleAnswer",
+    "ScalePoint",
+    "ScaleQuestion",
+    "SingleChoiceQuestion",
+    "TextAnswer",
+    "TextQuestion",
+    "YesNoAnswer",
+    "YesNoQuestion",
+    "question_type",
+    "question_type_names",
+    "register_question_type",
+    "unregister_question_type",
+]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@attrs.frozen
+class Answer:
+    """Base class of answers. Subclasses define ``type_name`` and a ``value`` field.
+
+    Decorate every subclass with ``@attrs.frozen`` (an undecorated subclass of a slotted class
+    silently gets a ``__dict__`` and loses immutability).
+    """
+
+    type_name: ClassVar[str] = ""
+
+    @property
+    def comparable(self) -> Any:
+        """The value conditions compare with (by default the ``value`` field)."""
+        return getattr(self, "value", None)
+
+
+@attrs.frozen
+class TextAnswer(Answer):
+    """The answer to a :class:`TextQuestion`."""
+
+    type_name: ClassVar[str] = "text"
+    value: str
+
+
+@attrs.frozen
+class ScaleAnswer(Answer):
+    """The answer to a :class:`ScaleQuestion`: a point on the scale."""
+
+    type_name: ClassVar[str] = "scale"
+    value: int
+
+
+@attrs.frozen
+class ChoiceAnswer(Answer):
+    """The answer to a :class:`SingleChoiceQuestion`: one option code."""
+
+    type_name: ClassVar[str] = "single_choice"
+    value: str
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class MultipleChoiceAnswer(Answer):
+    """The answer to a :class:`MultipleChoiceQuestion`: the selected option codes."""
+
+    type_name: ClassVar[str] = "multiple_choice"
+    value: tuple[str, ...] = attrs.field(converter=_str_tuple)
+
+
+@attrs.frozen
+class YesNoAnswer(Answer):
+    """The answer to a :class:`YesNoQuestion`."""
+
+    type_name: ClassVar[str] = "yes_no"
+    value: bool
+
+
+@attrs.frozen
+class NumberAnswer(Answer):
+    """The answer to a :class:`NumberQuestion`."""
+
+    type_name: ClassVar[str] = "number"
+    value: int | float
+
+
+@attrs.frozen
+class DateAnswer(Answer):
+    """The answer to a :class:`DateQuestion`."""
+
+    type_name: ClassVar[str] = "date"
+    value: pendulum.Date
+
+    @property
+    def comparable(self) -> str:
+        """The ISO date, so conditions compare dates with ISO strings."""
+        return self.value.isoformat()
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _tr(code: str, path: str, da: str, en: str) -> Finding:
+    return Finding.error(code, path, da=da, en=en)
+
+
+@attrs.frozen(kw_only=True)
+class Question:
+    """Base class of question types.
+
+    Attributes:
+        id: Unique in the whole questionnaire; answers are keyed by it, never by the text.
+        text: The question, in Danish and English.
+        help: Optional guidance shown with the question.
+        required: Whether an answer is required (only where the question is shown and asked of
+            the respondent's role).
+        answered_by: The roles the question is asked of; accepts ``"employee"``, ``"leader"``,
+            ``"both"``, ``"group_member"``, ``"all"`` or a list of roles.
+        condition: Show the question only when earlier answers meet this condition.
+
+    Subclasses set ``type_name`` and ``answer_type``, and override :meth:`check_definition`,
+    :meth:`check_value`, :meth:`coerce` and :meth:`answer_text` as needed.
+    """
+
+    type_name: ClassVar[str] = ""
+    answer_type: ClassVar[type[Answer]] = Answer
+
+    id: str
+    text: LocalizedText = attrs.field(converter=to_text)
+    help: LocalizedText | None = attrs.field(default=None, converter=optional_text)
+    required: bool = False
+    answered_by: frozenset[Role] = attrs.field(
+        default=frozenset({Role.EMPLOYEE, Role.LEADER}), converter=roles
+    )
+    condition: Condition | None = None
+
+    def asks(self, role: Role) -> bool:
+        """Whether this question is asked of ``role``."""
+        return role in self.answered_by
+
+    def is_shown(self, answers: dict[str, Answer]) -> bool:
+        """Whether the question is shown, given the visible earlier answers."""
+        return self.condition is None or self.condition.is_met(answers)
+
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:
+        """``(relative path, text)`` for every localised text, for language checks."""
+        yield "text", self.text
+        if self.help is not None:
+            yield "help", self.help
+
+    def check_definition(self) -> Iterator[Finding]:
+        """Problems in this question's own definition (paths relative to the question)."""
+        return iter(())
+
+    def check_answer(self, answer: Answer) -> Iterator[Finding]:
+        """Problems with ``answer`` (paths relative to the answer): type, then value."""
+        if not isinstance(answer, self.answer_type):
+            yield _tr(
+                "response.wrong-type",
+                "",
+                f"forventede et svar af typen {self.type_name!r}, fik {answer.type_name!r}",
+                f"expected an answer of type {self.type_name!r}, got {answer.type_name!r}",
+            )
+            return
+        yield from self.check_value(answer)
+
+    def check_value(self, answer: Any) -> Iterator[Finding]:
+        """Problems with an answer of the right type (for example out of range)."""
+        return iter(())
+
+    def coerce(self, value: Any) -> Answer:
+        """Build this question's answer from a plain value (``4``, ``"text"``, ``["a"]``).
+
+        Raises:
+            TypeError: when the value has the wrong type for this question.
+        """
+        return self.answer_type(value)  # type: ignore[call-arg]
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:
+        """A plain-text rendering of ``answer``, so every renderer can show it."""
+        return str(answer.comparable)
+
+
+def _strict(value: Any, kinds: type | tuple[type, ...], what: str) -> Any:
+    # bool is an int in Python; a yes/no must never count as a number, and vice versa.
+    if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
+        raise TypeError(f"expected {what}, got {value!r}")
+    if not isinstance(value, kinds):
+        raise TypeError(f"expected {what}, got {value!r}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class TextQuestion(Question):
+    """A free-text question, short (one line) or long, with an optional maximum length."""
+
+    type_name: ClassVar[str] = "text"
+    answer_type: ClassVar[type[Answer]] = TextAnswer
+
+    long: bool = False
+    max_length: int | None = None
+
+    def check_definition(self) -> Iterator[Finding]:  # noqa: D102
+        if self.max_length is not None and self.max_length < 1:
+            yield _tr(
+                "question.max-length",
+                "max_length",
+                "maksimal længde skal være mindst 1",
+                "max_length must be at least 1",
+            )
+
+    def check_value(self, answer: TextAnswer) -> Iterator[Finding]:  # noqa: D102
+        if self.max_length is not None and len(answer.value) > self.max_length:
+            yield _tr(
+                "response.too-long",
+                "value",
+                f"svaret er {len(answer.value)} tegn; højst {self.max_length} er tilladt",
+                f"the answer is {len(answer.value)} characters; at most {self.max_length} allowed",
+            )
+
+    def coerce(self, value: Any) -> TextAnswer:  # noqa: D102
+        return TextAnswer(_strict(value, str, "a text"))
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        return str(getattr(answer, "value", ""))
+
+
+@attrs.frozen
+class ScalePoint:
+    """A labelled point on a scale, such as ``1 = "Slet ikke"``."""
+
+    value: int
+    label: LocalizedText = attrs.field(converter=to_text)
+
+
+def _points(values: Iterable[ScalePoint]) -> tuple[ScalePoint, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class ScaleQuestion(Question):
+    """A rating on an integer scale from ``min`` to ``max`` (1-5 by default)."""
+
+    type_name: ClassVar[str] = "scale"
+    answer_type: ClassVar[type[Answer]] = ScaleAnswer
+
+    min: int = 1
+    max: int = 5
+    labels: tuple[ScalePoint, ...] = attrs.field(default=(), converter=_points)
+
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:  # noqa: D102
+        yield from super().texts()
+        for i, point in enumerate(self.labels):
+            yield f"labels[{i}].label", point.label
+
+    def check_definition(self) -> Iterator[Finding]:  # noqa: D102
+        if self.min >= self.max:
+            yield _tr(
+                "question.scale-range",
+                "max",
+                f"skalaens minimum ({self.min}) skal være mindre end maksimum ({self.max})",
+                f"the scale minimum ({self.min}) must be less than its maximum ({self.max})",
+            )
+        for i, point in enumerate(self.labels):
+            if not self.min <= point.value <= self.max:
+                yield _tr(
+                    "question.scale-label",
+                    f"labels[{i}].value",
+                    f"etiketten for {point.value} ligger uden for skalaen {self.min}-{self.max}",
+                    f"the label for {point.value} is outside the scale {self.min}-{self.max}",
+                )
+
+    def check_value(self, answer: ScaleAnswer) -> Iterator[Finding]:  # noqa: D102
+        if not self.min <= answer.value <= self.max:
+            yield _tr(
+                "response.out-of-range",
+                "value",
+                f"{answer.value} ligger uden for skalaen {self.min}-{self.max}",
+                f"{answer.value} is outside the scale {self.min}-{self.max}",
+            )
+
+    def coerce(self, value: Any) -> ScaleAnswer:  # noqa: D102
+        return ScaleAnswer(_strict(value, int, "a whole number"))
+
+    def label_for(self, value: int) -> LocalizedText | None:
+        """The label of scale point ``value``, if it has one."""
+        return next((p.label for p in self.labels if p.value == value), None)
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        value = getattr(answer, "value", None)
+        label = self.label_for(value) if isinstance(value, int) else None
+        return f"{value} ({label.get(locale)})" if label else str(value)
+
+
+@attrs.frozen
+class Option:
+    """A coded option of a choice question; ``weight`` is optional, for scoring."""
+
+    code: str
+    label: LocalizedText = attrs.field(converter=to_text)
+    weight: float | None = None
+
+
+def _options(values: Iterable[Option]) -> tuple[Option, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class _ChoiceQuestion(Question):
+    options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
+
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:
+        yield from super().texts()
+        for i, option in enumerate(self.options):
+            yield f"options[{i}].label", option.label
+
+    def check_definition(self) -> Iterator[Finding]:
+        if not self.options:
+            yield _tr(
+                "question.no-options",
+                "options",
+                "et valgspørgsmål skal have mindst én svarmulighed",
+                "a choice question needs at least one option",
+            )
+        seen: set[str] = set()
+        for i, option in enumerate(self.options):
+            if option.code in seen:
+                yield _tr(
+                    "question.duplicate-option",
+                    f"options[{i}].code",
+                    f"svarmuligheden {option.code!r} findes flere gange",
+                    f"option code {option.code!r} appears more than once",
+                )
+            seen.add(option.code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The option codes, in order."""
+        return tuple(o.code for o in self.options)
+
+    def _check_code(self, code: str, path: str) -> Iterator[Finding]:
+        if code not in self.codes:
+            yield _tr(
+                "response.unknown-option",
+                path,
+                f"{code!r} er ikke en af svarmulighederne ({', '.join(self.codes)})",
+                f"{code!r} is not one of the options ({', '.join(self.codes)})",
+            )
+
+    def option_label(self, code: str, locale: str) -> str:
+        """The label of option ``code`` in ``locale``, or the code itself if unknown."""
+        return next((o.label.get(locale) for o in self.options if o.code == code), code)
+
+
+@attrs.frozen(kw_only=True)
+class SingleChoiceQuestion(_ChoiceQuestion):
+    """Pick exactly one of the coded options."""
+
+    type_name: ClassVar[str] = "single_choice"
+    answer_type: ClassVar[type[Answer]] = ChoiceAnswer
+
+    def check_value(self, answer: ChoiceAnswer) -> Iterator[Finding]:  # noqa: D102
+        return self._check_code(answer.value, "value")
+
+    def coerce(self, value: Any) -> ChoiceAnswer:  # noqa: D102
+        return ChoiceAnswer(_strict(value, str, "an option code"))
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        return self.option_label(str(getattr(answer, "value", "")), locale)
+
+
+@attrs.frozen(kw_only=True)
+class MultipleChoiceQuestion(_ChoiceQuestion):
+    """Pick any number of the coded options (at most ``max_selected`` when set)."""
+
+    type_name: ClassVar[str] = "multiple_choice"
+    answer_type: ClassVar[type[Answer]] = MultipleChoiceAnswer
+
+    max_selected: int | None = None
+
+    def check_value(self, answer: MultipleChoiceAnswer) -> Iterator[Finding]:  # noqa: D102
+        for i, code in enumerate(answer.value):
+            yield from self._check_code(code, f"value[{i}]")
+        if len(set(answer.value)) != len(answer.value):
+            yield _tr(
+                "response.duplicate-option",
+                "value",
+                "den samme svarmulighed er valgt flere gange",
+                "the same option is selected more than once",
+            )
+        if self.max_selected is not None and len(answer.value) > self.max_selected:
+            yield _tr(
+                "response.too-many",
+                "value",
+                f"{len(answer.value)} valgt; højst {self.max_selected} er tilladt",
+                f"{len(answer.value)} selected; at most {self.max_selected} allowed",
+            )
+
+    def coerce(self, value: Any) -> MultipleChoiceAnswer:  # noqa: D102
+        if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+            raise TypeError(f"expected a list of option codes, got {value!r}")
+        return MultipleChoiceAnswer(tuple(_strict(v, str, "an option code") for v in value))
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        return ", ".join(self.option_label(c, locale) for c in getattr(answer, "value", ()))
+
+
+_YES_NO = {True: {"da": "Ja", "en": "Yes"}, False: {"da": "Nej", "en": "No"}}
+
+
+@attrs.frozen(kw_only=True)
+class YesNoQuestion(Question):
+    """A yes/no question."""
+
+    type_name: ClassVar[str] = "yes_no"
+    answer_type: ClassVar[type[Answer]] = YesNoAnswer
+
+    def coerce(self, value: Any) -> YesNoAnswer:  # noqa: D102
+        return YesNoAnswer(_strict(value, bool, "yes or no (true/false)"))
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        words = _YES_NO[bool(getattr(answer, "value", False))]
+        return words.get(locale, words["da"])
+
+
+@attrs.frozen(kw_only=True)
+class NumberQuestion(Question):
+    """A number, optionally whole (``integer``) and within ``min``..``max``."""
+
+    type_name: ClassVar[str] = "number"
+    answer_type: ClassVar[type[Answer]] = NumberAnswer
+
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+    def check_definition(self) -> Iterator[Finding]:  # noqa: D102
+        if self.min is not None and self.max is not None and self.min > self.max:
+            yield _tr(
+                "question.number-range",
+                "max",
+                f"minimum ({self.min}) er større end maksimum ({self.max})",
+                f"the minimum ({self.min}) is greater than the maximum ({self.max})",
+            )
+
+    def check_value(self, answer: NumberAnswer) -> Iterator[Finding]:  # noqa: D102
+        v = answer.value
+        if isinstance(v, float) and not math.isfinite(v):
+            yield _tr(
+                "response.out-of-range",
+                "value",
+                "tallet skal være endeligt",
+                "the number must be finite",
+            )
+            return
+        if self.integer and not (isinstance(v, int) or v.is_integer()):
+            yield _tr(
+                "response.wrong-type",
+                "value",
+                f"forventede et helt tal, fik {v}",
+                f"expected a whole number, got {v}",
+            )
+        low, high = self.min, self.max
+        if (low is not None and v < low) or (high is not None and v > high):
+            yield _tr(
+                "response.out-of-range",
+                "value",
+                f"{v} ligger uden for intervallet {low}-{high}",
+                f"{v} is outside the range {low}-{high}",
+            )
+
+    def coerce(self, value: Any) -> NumberAnswer:  # noqa: D102
+        return NumberAnswer(_strict(value, (int, float), "a number"))
+
+
+@attrs.frozen(kw_only=True)
+class DateQuestion(Question):
+    """A calendar date."""
+
+    type_name: ClassVar[str] = "date"
+    answer_type: ClassVar[type[Answer]] = DateAnswer
+
+    def coerce(self, value: Any) -> DateAnswer:  # noqa: D102
+        if isinstance(value, str):
+            try:
+                return DateAnswer(pendulum.Date.fromisoformat(value))
+            except ValueError:
+                raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+        if isinstance(value, pendulum.Date):
+            return DateAnswer(value)
+        raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}")
+
+    def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
+        value = getattr(answer, "value", None)
+        return value.isoformat() if isinstance(value, pendulum.Date) else str(value)
+
+
+# --------------------------------------------------------------------------- registry
+
+_QUESTION_TYPES: Registry[type[Question]] = Registry("question type", "musframework.question_types")
+
+
+def register_question_type(cls: type[Question], *, replace: bool = False) -> type[Question]:
+    """Register a question type (a ``Question`` subclass) under its ``type_name``.
+
+    Usable as a class decorator. The type's ``answer_type`` must be an ``Answer`` subclass with
+    the same ``type_name``. Registration takes effect immediately, also for loading data.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Question)) or not cls.type_name:
+        raise RegistryError(f"{cls!r} is not a Question subclass with a type_name")
+    answer = cls.answer_type
+    if not issubclass(answer, Answer) or answer.type_name != cls.type_name:
+        raise RegistryError(
+            f"{cls.__name__}.answer_type must be an Answer subclass with "
+            f"type_name {cls.type_name!r}"
+        )
+    return _QUESTION_TYPES.register(cls.type_name, cls, replace=replace)
+
+
+def unregister_question_type(type_name: str) -> type[Question]:
+    """Remove a registered question type and return it."""
+    return _QUESTION_TYPES.unregister(type_name)
+
+
+def question_type(type_name: str) -> type[Question]:
+    """The question class registered under ``type_name`` (raises ``RegistryError``)."""
+    return _QUESTION_TYPES.get(type_name)
+
+
+def question_type_names() -> list[str]:
+    """The names of every registered question type, sorted."""
+    return _QUESTION_TYPES.names()
+
+
+for _builtin in (
+    TextQuestion,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    MultipleChoiceQuestion,
+    YesNoQuestion,
+    NumberQuestion,
+    DateQuestion,
+):
+    register_question_type(_builtin)

@@ -1,0 +1,223 @@
+"""Serialization: models to JSON-compatible dicts and JSON text, and back.
+
+>>> import musframework as mf
+>>> text = mf.dumps(mf.Person(id="p1", name="Ane Jensen"))
+>>> text
+'{"schema_version":1,"id":"p1","name":"Ane Jensen"}'
+>>> mf.loads(text, mf.Person)
+Person(id='p1', name='Ane Jensen', email=None)
+
+Top-level documents (questionnaires, conversations, cycles, people, units, groups, responses,
+development plans) carry a ``schema_version``. Loading an older version runs the registered
+migration steps (:func:`register_migration`) one version at a time. Bad input raises
+:class:`~musframework.errors.LoadError` listing every problem with its path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
+
+import cattrs
+
+from musframework._registry import Registry
+from musframework.errors import LoadError, MigrationError
+from musframework.model import (
+    Conversation,
+    Cycle,
+    DevelopmentPlan,
+    Finding,
+    Group,
+    OrgUnit,
+    Person,
+    Questionnaire,
+    Response,
+)
+from musframework.serialization.converter import InvalidValueError, make_converter
+from musframework.serialization.errors_walk import findings_from_exception
+
+__all__ = [
+    "DOCUMENT_TYPES",
+    "InvalidValueError",
+    "Migration",
+    "converter",
+    "document_name",
+    "dumps",
+    "from_dict",
+    "loads",
+    "make_converter",
+    "register_migration",
+    "schema_version",
+    "to_dict",
+    "unregister_migration",
+]
+
+T = TypeVar("T")
+
+DOCUMENT_TYPES: dict[str, type[Any]] = {
+    "conversation": Conversation,
+    "cycle": Cycle,
+    "group": Group,
+    "person": Person,
+    "plan": DevelopmentPlan,
+    "questionnaire": Questionnaire,
+    "response": Response,
+    "unit": OrgUnit,
+}
+"""Top-level document types by name; each carries a schema version when serialized."""
+
+_NAMES = {cls: name for name, cls in DOCUMENT_TYPES.items()}
+
+SCHEMA_KEY = "schema_version"
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""A migration step: takes a document's data at version N and returns it at version N+1."""
+
+_MIGRATIONS: Registry[Migration] = Registry("migration")
+
+
+@cache
+def converter() -> cattrs.Converter:
+    """The shared fast converter (built on first use)."""
+    return make_converter(detailed_validation=False)
+
+
+@cache
+def _detailed() -> cattrs.Converter:
+    return make_converter(detailed_validation=True)
+
+
+def document_name(cls: type[Any]) -> str | None:
+    """The document name of a top-level type (``"conversation"`` …), or ``None``."""
+    return _NAMES.get(cls)
+
+
+def schema_version(cls: type[Any]) -> int | None:
+    """The current schema version of a top-level document type, or ``None``."""
+    return getattr(cls, "SCHEMA_VERSION", None) if cls in _NAMES else None
+
+
+def register_migration(document: str, from_version: int, step: Migration) -> Migration:
+    """Register the step that upgrades ``document`` data from ``from_version`` to the next.
+
+    Register and unregister explicitly; a step is a plain function from dict to dict.
+    """
+    if document not in DOCUMENT_TYPES:
+        raise LoadError(f"unknown document type {document!r}")
+    return _MIGRATIONS.register(f"{document}:{from_version}", step)
+
+
+def unregister_migration(document: str, from_version: int) -> Migration:
+    """Remove a registered migration step and return it."""
+    return _MIGRATIONS.unregister(f"{document}:{from_version}")
+
+
+def to_dict(obj: Any) -> Any:
+    """Unstructure ``obj`` to JSON-compatible data; top-level documents get a schema version."""
+    data = converter().unstructure(obj)
+    version = schema_version(type(obj))
+    if version is not None:
+        data = {SCHEMA_KEY: version, **data}
+    return data
+
+
+def from_dict(data: Any, cls: type[T], *, source: str | None = None) -> T:
+    """Structure JSON-compatible ``data`` into ``cls``, migrating older documents first.
+
+    Raises:
+        LoadError: listing every problem with its path.
+    """
+    data = _migrate(data, cls, source)
+    try:
+        return converter().structure(data, cls)
+    except Exception:  # re-run with the detailed converter to report every problem
+        pass
+    try:
+        return _detailed().structure(data, cls)
+    except Exception as exc:  # every failure becomes a LoadError, never a bare error
+        raise LoadError(
+            f"cannot load {cls.__name__}", findings_from_exception(exc), source=source
+        ) from exc
+
+
+def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
+    name = document_name(cls)
+    if name is None or not isinstance(data, dict) or SCHEMA_KEY not in data:
+        return data
+    data = dict(data)
+    version = data.pop(SCHEMA_KEY)
+    current: int = cls.SCHEMA_VERSION
+    if type(version) is not int or version < 1:
+        raise LoadError(
+            f"cannot load {cls.__name__}",
+            [_bad_version(f"expected a positive integer, got {version!r}")],
+            source=source,
+        )
+    if version > current:
+        raise MigrationError(
+            f"cannot load {cls.__name__}",
+            [_bad_version(f"version {version} is newer than this musframework ({current})")],
+            source=source,
+        )
+    while version < current:
+        key = f"{name}:{version}"
+        if key not in _MIGRATIONS:
+            raise MigrationError(
+                f"cannot load {cls.__name__}",
+                [_bad_version(f"no migration registered from version {version} of {name}")],
+                source=source,
+            )
+        data = _MIGRATIONS.get(key)(data)
+        version += 1
+    return data
+
+
+def _bad_version(detail: str) -> Finding:
+    return Finding.error(
+        "load.schema-version", SCHEMA_KEY, da=f"ugyldig skemaversion: {detail}", en=detail
+    )
+
+
+def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
+    try:
+        import orjson
+    except ImportError:
+        return (
+            lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            json.loads,
+        )
+    return (lambda data: orjson.dumps(data).decode("utf-8")), orjson.loads
+
+
+_dump_json, _load_json = _json_module()
+
+
+def dumps(obj: Any, *, indent: int | None = None) -> str:
+    """Serialize ``obj`` to JSON text (orjson is used when installed, else the stdlib)."""
+    data = to_dict(obj)
+    if indent is not None:
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+    return _dump_json(data)
+
+
+def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
+    """Load ``cls`` from JSON text.
+
+    Raises:
+        LoadError: for text that is not JSON, or data that does not fit ``cls``.
+    """
+    try:
+        data = _load_json(text)
+    except (ValueError, TypeError) as exc:
+        raise LoadError(
+            "not valid JSON",
+            [
+                Finding.error(
+                    "load.json", "", da=f"ikke gyldig JSON: {exc}", en=f"not valid JSON: {exc}"
+                )
+            ],
+            source=source,
+        ) from None
+    return from_dict(data, cls, source=source)

@@ -1,0 +1,283 @@
+"""The cattrs converter factory: every model to JSON-compatible data and back.
+
+Choices, and why:
+
+* Explicit hooks for pendulum ``DateTime``, ``Date`` and ``Duration`` come first, so nothing is
+  silently downgraded to a stdlib ``datetime`` (cattrs treats ``DateTime`` as a ``datetime``).
+* Primitives are strict: ``"5"`` is not an integer, ``1`` is not ``True``, a string is not a
+  list. Loose coercion would hide mistakes in hand-written files.
+* Unknown keys are errors (``forbid_extra_keys``): a typo in a file should not vanish.
+* Questions and answers are tagged unions (key ``"type"``); the tag is looked up in the
+  question type registry at call time, so types registered after import work.
+* Defaults are omitted when dumping, so files stay short and readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, get_args, get_origin
+
+import cattrs
+import pendulum
+from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.errors import IterableValidationError, IterableValidationNote
+
+from musframework.model.conditions import ConditionValue
+from musframework.model.kinds import ConversationKind, Role, roles
+from musframework.model.questions import Answer, Question, question_type
+from musframework.model.text import LocalizedText
+from musframework.serialization import time as _time
+
+__all__ = ["InvalidValueError", "make_converter"]
+
+
+class InvalidValueError(ValueError):
+    """A value failed a strict structure hook; its message is shown to the user as is."""
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expect(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any], Any]:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+
+    def hook(value: Any, _: Any) -> Any:
+        # type() rather than isinstance(): bool is an int subclass and must not pass as one.
+        if type(value) in kinds:
+            return value
+        raise InvalidValueError(f"expected {what}, got {_short(value)}")
+
+    return hook
+
+
+def _float(value: Any, _: Any) -> float:
+    if type(value) in (int, float):
+        return float(value)
+    raise InvalidValueError(f"expected a number, got {_short(value)}")
+
+
+def _wrap_time(parse: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        try:
+            return parse(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidValueError(str(exc)) from None
+
+    return hook
+
+
+def _structure_text(value: Any, _: Any) -> LocalizedText:
+    if type(value) is str:
+        return LocalizedText({"da": value})
+    if isinstance(value, dict) and all(type(k) is str and type(v) is str for k, v in value.items()):
+        return LocalizedText(value)
+    raise InvalidValueError(
+        f"expected a text or a mapping of language code to text, got {_short(value)}"
+    )
+
+
+def _structure_scalar(value: Any) -> Any:
+    if type(value) in (str, int, float, bool):
+        return value
+    raise InvalidValueError(f"expected a text, number or true/false, got {_short(value)}")
+
+
+def _structure_condition_value(value: Any, _: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_structure_scalar(v) for v in value)
+    return _structure_scalar(value)
+
+
+def _unstructure_condition_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _structure_roles(value: Any, _: Any) -> frozenset[Role]:
+    if isinstance(value, str) or (
+        isinstance(value, list | tuple) and all(type(v) is str for v in value)
+    ):
+        try:
+            return roles(value)
+        except ValueError:
+            pass
+    names = ", ".join(r.value for r in Role)
+    raise InvalidValueError(
+        f"expected a role ({names}, both, all) or a list of roles, got {_short(value)}"
+    )
+
+
+def _structure_kinds(value: Any, _: Any) -> frozenset[ConversationKind]:
+    if isinstance(value, list | tuple):
+        try:
+            return frozenset(ConversationKind(v) for v in value)
+        except ValueError:
+            pass
+    names = ", ".join(k.value for k in ConversationKind)
+    raise InvalidValueError(f"expected a list of conversation kinds ({names}), got {_short(value)}")
+
+
+def _is(expected: Any) -> Callable[[Any], bool]:
+    # Generic aliases (frozenset[Role]) are not classes; match them by equality.
+    return lambda t: bool(t == expected)
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _strict_tuple_factory(t: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    base = homogenous_tuple_structure_factory(t, converter)
+
+    def hook(value: Any, type_: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise InvalidValueError(f"expected a list, got {_short(value)}")
+        return base(value, type_)
+
+    return hook
+
+
+def _tagged(data: Any, kind: str) -> tuple[str, dict[str, Any]]:
+    if not isinstance(data, dict):
+        raise InvalidValueError(f"expected a {kind} object, got {_short(data)}")
+    tag = data.get("type")
+    if type(tag) is not str:
+        raise InvalidValueError(f"a {kind} needs a 'type' text, got {_short(tag)}")
+    rest = dict(data)
+    del rest["type"]
+    return tag, rest
+
+
+def _lookup(tag: str) -> type[Question]:
+    try:
+        return question_type(tag)
+    except cattrs.BaseValidationError:  # pragma: no cover - registry raises its own error
+        raise
+    except Exception as exc:
+        raise InvalidValueError(str(exc)) from None
+
+
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
+    """Create a converter that round-trips every musframework model.
+
+    Args:
+        detailed_validation: Collect every problem with its path (slower). The library uses
+            a fast converter first and repeats with a detailed one only when loading fails.
+    """
+    conv = cattrs.Converter(
+        omit_if_default=True,
+        forbid_extra_keys=True,
+        detailed_validation=detailed_validation,
+        unstruct_collection_overrides={tuple: list, frozenset: list},
+    )
+    _register_primitives(conv)
+    _register_time(conv)
+    _register_model(conv)
+    return conv
+
+
+def _register_primitives(conv: cattrs.Converter) -> None:
+    conv.register_structure_hook(int, _expect(int, "an integer"))
+    conv.register_structure_hook(str, _expect(str, "a text"))
+    conv.register_structure_hook(bool, _expect(bool, "true or false"))
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook_func(
+        lambda t: t == (int | float), _expect((int, float), "a number")
+    )
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
+
+
+def _register_time(conv: cattrs.Converter) -> None:
+    # Registered before anything else could match: DateTime is a datetime and a Date subclass.
+    conv.register_unstructure_hook(pendulum.DateTime, _time.format_datetime)
+    conv.register_structure_hook(pendulum.DateTime, _wrap_time(_time.parse_datetime))
+    conv.register_unstructure_hook(pendulum.Date, _time.format_date)
+    conv.register_structure_hook(pendulum.Date, _wrap_time(_time.parse_date))
+    conv.register_unstructure_hook(pendulum.Duration, _time.format_duration)
+    conv.register_structure_hook(pendulum.Duration, _wrap_time(_time.parse_duration))
+
+
+def _register_model(conv: cattrs.Converter) -> None:
+    conv.register_unstructure_hook(LocalizedText, lambda t: dict(t.translations))
+    conv.register_structure_hook(LocalizedText, _structure_text)
+    conv.register_unstructure_hook_func(
+        _is(frozenset[Role]), lambda rs: sorted(r.value for r in rs)
+    )
+    conv.register_structure_hook_func(_is(frozenset[Role]), _structure_roles)
+    conv.register_unstructure_hook_func(
+        _is(frozenset[ConversationKind]), lambda ks: sorted(k.value for k in ks)
+    )
+    conv.register_structure_hook_func(_is(frozenset[ConversationKind]), _structure_kinds)
+    conv.register_structure_hook_func(lambda t: t == ConditionValue, _structure_condition_value)
+    conv.register_unstructure_hook_func(lambda t: t == ConditionValue, _unstructure_condition_value)
+    _register_tagged_unions(conv)
+
+
+def _register_tagged_unions(conv: cattrs.Converter) -> None:
+    unstructure_by_class: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+    def unstructure_tagged(obj: Question | Answer) -> dict[str, Any]:
+        cls = type(obj)
+        fn = unstructure_by_class.get(cls)
+        if fn is None:
+            fn = unstructure_by_class[cls] = conv.gen_unstructure_attrs_fromdict(cls)
+        return {"type": cls.type_name, **fn(obj)}
+
+    def structure_question(data: Any, _: Any) -> Question:
+        tag, rest = _tagged(data, "question")
+        cls = _lookup(tag)
+        return conv.structure(rest, cls)
+
+    def structure_answer(data: Any, _: Any) -> Answer:
+        tag, rest = _tagged(data, "answer")
+        cls = _lookup(tag).answer_type
+        return conv.structure(rest, cls)
+
+    def is_base(base: type) -> Callable[[Any], bool]:
+        return lambda t: t is base
+
+    conv.register_unstructure_hook_func(is_base(Question), unstructure_tagged)
+    conv.register_unstructure_hook_func(is_base(Answer), unstructure_tagged)
+    conv.register_structure_hook_func(is_base(Question), structure_question)
+    conv.register_structure_hook_func(is_base(Answer), structure_answer)
+
+    def structure_answers(data: Any, _: Any) -> dict[str, Answer]:
+        if not isinstance(data, dict):
+            raise InvalidValueError(
+                f"expected a mapping of question id to answer, got {_short(data)}"
+            )
+        return _structure_mapping(conv, data, structure_answer)
+
+    conv.register_structure_hook_func(_is(dict[str, Answer]), structure_answers)
+    conv.register_unstructure_hook_func(
+        _is(dict[str, Answer]), lambda m: {k: unstructure_tagged(v) for k, v in m.items()}
+    )
+
+
+def _structure_mapping(
+    conv: cattrs.Converter,
+    data: Mapping[str, Any],
+    structure_value: Callable[[Any, Any], Any],
+) -> dict[str, Any]:
+    if not conv.detailed_validation:
+        return {_key(k): structure_value(v, None) for k, v in data.items()}
+    out: dict[str, Any] = {}
+    errors: list[Exception] = []
+    for key, value in data.items():
+        try:
+            out[_key(key)] = structure_value(value, None)
+        except Exception as exc:  # collected and re-raised as one group below
+            note = IterableValidationNote(f"Structuring mapping value @ key {key!r}", key, Any)
+            exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+            errors.append(exc)
+    if errors:
+        raise IterableValidationError("While structuring a mapping", errors, dict)
+    return out
+
+
+def _key(key: Any) -> str:
+    if type(key) is not str:
+        raise InvalidValueError(f"expected a text key, got {_short(key)}")
+    return key

@@ -1,0 +1,85 @@
+"""Turn cattrs' nested validation errors into :class:`~musframework.Finding` objects."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from musframework.model.findings import Finding
+from musframework.serialization.converter import InvalidValueError
+
+__all__ = ["findings_from_exception"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
+def _join(path: str, part: str) -> str:
+    return f"{path}.{part}" if path else part
+
+
+def _index(path: str, index: object) -> str:
+    if isinstance(index, str):
+        return _join(path, index) if _IDENTIFIER.fullmatch(index) else f"{path}[{index!r}]"
+    return f"{path}[{index}]"
+
+
+def findings_from_exception(exc: BaseException, path: str = "") -> list[Finding]:
+    """Every problem inside ``exc`` (a cattrs validation error or a plain one), with paths."""
+    return list(_walk(exc, path))
+
+
+def _walk(exc: BaseException, path: str) -> Iterator[Finding]:
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            yield from _walk(sub, _index(path, note.index))
+        for sub in without:
+            yield from _walk(sub, path)
+    elif isinstance(exc, ClassValidationError):
+        fields, rest = exc.group_exceptions()
+        for sub, attr_note in fields:
+            yield from _walk_field(sub, _join(path, attr_note.name), attr_note.type)
+        for sub in rest:
+            yield from _walk(sub, path)
+    else:
+        yield _finding(exc, path, None)
+
+
+def _walk_field(exc: BaseException, path: str, type_: object) -> Iterator[Finding]:
+    if isinstance(exc, IterableValidationError | ClassValidationError):
+        yield from _walk(exc, path)
+    else:
+        yield _finding(exc, path, type_)
+
+
+def _finding(exc: BaseException, path: str, type_: object) -> Finding:
+    if isinstance(exc, KeyError):
+        return Finding.error(
+            "load.missing-field", path, da="feltet mangler", en="required field missing"
+        )
+    if isinstance(exc, ForbiddenExtraKeysError):
+        names = ", ".join(sorted(exc.extra_fields))
+        return Finding.error(
+            "load.unknown-field", path, da=f"ukendte felter: {names}", en=f"unknown fields: {names}"
+        )
+    detail = _detail(exc, type_)
+    return Finding.error("load.invalid-value", path, da=f"ugyldig værdi: {detail}", en=detail)
+
+
+def _detail(exc: BaseException, type_: object) -> str:
+    if isinstance(exc, InvalidValueError):
+        return str(exc)
+    if isinstance(type_, type) and issubclass(type_, enum.Enum) and isinstance(exc, ValueError):
+        allowed = ", ".join(str(m.value) for m in type_)
+        return f"expected one of {allowed}; {exc}"
+    if isinstance(exc, AttributeError) and "items" in str(exc):
+        return "expected a mapping"
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,109 @@
+"""Text forms of pendulum values that keep what matters: the named time zone.
+
+* ``DateTime``: ISO 8601 with offset, followed by the zone name in brackets (RFC 9557), for
+  example ``2026-03-03T10:00:00+01:00[Europe/Copenhagen]``. The offset fixes the instant, the
+  name keeps the zone, so a date six months later still gets the right offset.
+* ``Date``: ``YYYY-MM-DD``.
+* ``Duration``: ISO 8601, for example ``PT1H`` or ``P1DT2H30M``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+import pendulum
+
+__all__ = [
+    "format_date",
+    "format_datetime",
+    "format_duration",
+    "parse_date",
+    "parse_datetime",
+    "parse_duration",
+]
+
+
+def format_datetime(value: _dt.datetime) -> str:
+    """Format an aware datetime, keeping a named zone in brackets."""
+    if value.tzinfo is None:
+        raise ValueError(f"a datetime needs a time zone, got naive {value.isoformat()}")
+    if not isinstance(value, pendulum.DateTime):
+        value = pendulum.instance(value)
+    tz = value.tzinfo
+    if isinstance(tz, pendulum.FixedTimezone):
+        return value.isoformat()
+    return f"{value.isoformat()}[{value.timezone_name}]"
+
+
+def parse_datetime(text: str) -> pendulum.DateTime:
+    """Parse :func:`format_datetime` output (a bracketed zone name is optional)."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected a date-time text, got {_short(text)}")
+    head, sep, tail = text.partition("[")
+    if sep and not tail.endswith("]"):
+        raise ValueError(f"invalid date-time {_short(text)}: unclosed time zone bracket")
+    try:
+        parsed = _dt.datetime.fromisoformat(head)
+    except ValueError:
+        raise ValueError(f"invalid date-time {_short(text)}") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"date-time {_short(text)} has no time zone offset")
+    instant = pendulum.instance(parsed)
+    if not sep:
+        return instant
+    name = tail[:-1]
+    try:
+        zone = pendulum.timezone(name)
+    except (ValueError, OSError):
+        raise ValueError(f"unknown time zone {_short(name)}") from None
+    return instant.in_timezone(zone)
+
+
+def format_date(value: _dt.date) -> str:
+    """Format a date as ``YYYY-MM-DD``."""
+    return value.isoformat()
+
+
+def parse_date(text: str) -> pendulum.Date:
+    """Parse a ``YYYY-MM-DD`` date."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected a date text (YYYY-MM-DD), got {_short(text)}")
+    try:
+        return pendulum.Date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"invalid date {_short(text)} (expected YYYY-MM-DD)") from None
+
+
+_DURATION = re.compile(
+    r"P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?"
+)
+
+
+def format_duration(value: _dt.timedelta) -> str:
+    """Format a duration in ISO 8601 (days, hours, minutes, whole seconds)."""
+    total = int(value.total_seconds())
+    if total < 0:
+        raise ValueError("a negative duration cannot be formatted")
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    out = "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+    return out if out != "P" else "PT0S"
+
+
+def parse_duration(text: str) -> pendulum.Duration:
+    """Parse an ISO 8601 duration of days, hours, minutes and seconds."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected a duration text such as 'PT1H', got {_short(text)}")
+    match = _DURATION.fullmatch(text)
+    if match is None or text in ("P", "PT") or text.endswith("T"):
+        raise ValueError(f"invalid duration {_short(text)} (expected ISO 8601 such as 'PT1H')")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return pendulum.duration(**parts)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,521 @@
+"""Hypothesis strategies for every musframework model, for our tests and yours.
+
+>>> from hypothesis import given
+>>> from musframework.testing import strategies as mst
+>>> @given(mst.questionnaires())
+... def test_my_export(questionnaire): ...
+
+Every strategy generates *valid* objects: questionnaires pass ``check()``, responses drawn
+with :func:`responses` pass ``check_response`` for the questionnaire they were drawn for.
+Requires the ``hypothesis`` package (it is not a runtime dependency of musframework).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from typing import Any
+
+import pendulum
+from hypothesis import strategies as st
+
+from musframework.model import (
+    AgendaItem,
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Answer,
+    ChoiceAnswer,
+    Comparison,
+    Condition,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Cycle,
+    CycleSettings,
+    DateAnswer,
+    DateQuestion,
+    Group,
+    Invitation,
+    LearningMethod,
+    LocalizedText,
+    Match,
+    MultipleChoiceAnswer,
+    MultipleChoiceQuestion,
+    Note,
+    NumberAnswer,
+    NumberQuestion,
+    Operator,
+    Option,
+    OrgUnit,
+    Participant,
+    Period,
+    Person,
+    Question,
+    Questionnaire,
+    QuestionnaireRef,
+    Response,
+    Role,
+    ScaleAnswer,
+    ScalePoint,
+    ScaleQuestion,
+    Section,
+    Signature,
+    SingleChoiceQuestion,
+    StatusChange,
+    TextAnswer,
+    TextQuestion,
+    YesNoAnswer,
+    YesNoQuestion,
+)
+
+__all__ = [
+    "TIMEZONES",
+    "agreements",
+    "conversations",
+    "cycles",
+    "dates",
+    "datetimes",
+    "durations",
+    "groups",
+    "identifiers",
+    "localized_texts",
+    "org_units",
+    "people",
+    "questionnaires",
+    "questions",
+    "responses",
+    "texts",
+]
+
+TIMEZONES = ("Europe/Copenhagen", "UTC", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+"""Named zones the date-time strategy draws from (Copenhagen first, so it shrinks there)."""
+
+_ALPHABET = st.characters(exclude_categories=("Cs", "Cc"))
+
+
+def identifiers() -> st.SearchStrategy[str]:
+    """Short ids such as ``q3_a``."""
+    return st.text(string.ascii_lowercase + string.digits + "_-", min_size=1, max_size=12).filter(
+        lambda s: s[0].isalpha()
+    ) | st.text(string.ascii_lowercase, min_size=1, max_size=8)
+
+
+def texts(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Non-blank unicode text (no surrogates or control characters)."""
+    return st.text(_ALPHABET, min_size=min_size, max_size=max_size).filter(lambda s: s.strip())
+
+
+def localized_texts() -> st.SearchStrategy[LocalizedText]:
+    """Texts complete in Danish and English."""
+    return st.builds(lambda da, en: LocalizedText({"da": da, "en": en}), texts(), texts())
+
+
+def dates(
+    min_value: pendulum.Date | None = None, max_value: pendulum.Date | None = None
+) -> st.SearchStrategy[pendulum.Date]:
+    """Pendulum Dates (2000-2100 by default)."""
+    low = min_value or pendulum.date(2000, 1, 1)
+    high = max_value or pendulum.date(2100, 12, 31)
+    return st.dates(low, high).map(lambda d: pendulum.date(d.year, d.month, d.day))
+
+
+def datetimes(
+    timezones: Sequence[str] = TIMEZONES,
+) -> st.SearchStrategy[pendulum.DateTime]:
+    """Aware pendulum DateTimes in a named zone, at whole seconds or with microseconds."""
+    low = int(pendulum.datetime(2000, 1, 1).timestamp())
+    high = int(pendulum.datetime(2100, 1, 1).timestamp())
+    return st.builds(
+        lambda ts, micro, tz: pendulum.from_timestamp(ts, tz=tz).add(microseconds=micro),
+        st.integers(low, high),
+        st.integers(0, 999_999) | st.just(0),
+        st.sampled_from(list(timezones)),
+    )
+
+
+def durations() -> st.SearchStrategy[pendulum.Duration]:
+    """Conversation lengths from 15 minutes to a day and a half, in whole minutes."""
+    return st.integers(15, 36 * 60).map(lambda m: pendulum.duration(minutes=m))
+
+
+def people() -> st.SearchStrategy[Person]:
+    """People with an optional e-mail address."""
+    return st.builds(
+        Person,
+        id=identifiers(),
+        name=texts(),
+        email=st.none() | st.emails(),
+    )
+
+
+def org_units() -> st.SearchStrategy[OrgUnit]:
+    """Organisational units with a leader and distinct members."""
+    return st.builds(
+        OrgUnit,
+        id=identifiers(),
+        name=texts(),
+        leader=st.none() | identifiers(),
+        members=st.lists(identifiers(), max_size=8, unique=True).map(tuple),
+        parent=st.none() | identifiers(),
+    )
+
+
+def groups() -> st.SearchStrategy[Group]:
+    """GRUS groups."""
+    return st.builds(
+        Group,
+        id=identifiers(),
+        name=texts(),
+        leader=identifiers(),
+        members=st.lists(identifiers(), min_size=1, max_size=8, unique=True).map(tuple),
+        unit=st.none() | identifiers(),
+    )
+
+
+# ------------------------------------------------------------------ questions
+
+_ANSWERED_BY = st.sampled_from(
+    [
+        frozenset({Role.EMPLOYEE, Role.LEADER}),
+        frozenset({Role.EMPLOYEE}),
+        frozenset({Role.LEADER}),
+        frozenset({Role.GROUP_MEMBER, Role.LEADER}),
+    ]
+)
+
+
+def _common(qid: str) -> dict[str, Any]:
+    return {
+        "id": st.just(qid),
+        "text": localized_texts(),
+        "help": st.none() | localized_texts(),
+        "required": st.booleans(),
+        "answered_by": _ANSWERED_BY,
+    }
+
+
+@st.composite
+def _scale(draw: st.DrawFn, qid: str) -> ScaleQuestion:
+    low = draw(st.integers(0, 3))
+    high = draw(st.integers(low + 1, low + 9))
+    values = draw(st.lists(st.integers(low, high), unique=True, max_size=3))
+    labels = [ScalePoint(v, draw(localized_texts())) for v in sorted(values)]
+    common = {k: draw(v) for k, v in _common(qid).items()}
+    return ScaleQuestion(**common, min=low, max=high, labels=labels)
+
+
+@st.composite
+def _options(draw: st.DrawFn) -> list[Option]:
+    codes = draw(st.lists(identifiers(), min_size=1, max_size=5, unique=True))
+    weights = st.none() | st.floats(0, 10, allow_nan=False)
+    return [Option(c, draw(localized_texts()), draw(weights)) for c in codes]
+
+
+@st.composite
+def questions(draw: st.DrawFn, qid: str | None = None) -> Question:
+    """One question of a random built-in type, valid on its own (no condition)."""
+    qid = qid or draw(identifiers())
+    kind = draw(
+        st.sampled_from(["text", "scale", "single", "multiple", "yes_no", "number", "date"])
+    )
+    common = {k: draw(v) for k, v in _common(qid).items()}
+    if kind == "scale":
+        return draw(_scale(qid))
+    if kind == "text":
+        return TextQuestion(
+            **common,
+            long=draw(st.booleans()),
+            max_length=draw(st.none() | st.integers(20, 2000)),
+        )
+    if kind == "single":
+        return SingleChoiceQuestion(**common, options=draw(_options()))
+    if kind == "multiple":
+        return MultipleChoiceQuestion(
+            **common, options=draw(_options()), max_selected=draw(st.none() | st.integers(1, 5))
+        )
+    if kind == "number":
+        low = draw(st.none() | st.integers(-100, 100))
+        high = draw(st.none() | st.integers(low if low is not None else -100, 1000))
+        return NumberQuestion(
+            **common,
+            min=None if low is None else float(low),
+            max=None if high is None else float(high),
+            integer=draw(st.booleans()),
+        )
+    if kind == "date":
+        return DateQuestion(**common)
+    return YesNoQuestion(**common)
+
+
+@st.composite
+def _condition(draw: st.DrawFn, earlier: list[Question]) -> Condition | None:
+    candidates = [
+        q for q in earlier if isinstance(q, ScaleQuestion | YesNoQuestion | SingleChoiceQuestion)
+    ]
+    if not candidates or not draw(st.booleans()):
+        return None
+    comparisons = []
+    for q in draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=2)):
+        if isinstance(q, ScaleQuestion):
+            op = draw(st.sampled_from([Operator.GREATER, Operator.LESS, Operator.EQUALS]))
+            comparisons.append(Comparison(q.id, op, draw(st.integers(q.min, q.max))))
+        elif isinstance(q, YesNoQuestion):
+            comparisons.append(Comparison(q.id, Operator.EQUALS, draw(st.booleans())))
+        elif isinstance(q, SingleChoiceQuestion):
+            codes = draw(st.lists(st.sampled_from(q.codes), min_size=1, unique=True))
+            comparisons.append(Comparison(q.id, Operator.IN, tuple(codes)))
+    return Condition(tuple(comparisons), draw(st.sampled_from(list(Match))))
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn, max_sections: int = 4, max_questions: int = 5) -> Questionnaire:
+    """Valid questionnaires: unique ids, conditions on earlier questions, both languages."""
+    n_sections = draw(st.integers(1, max_sections))
+    sizes = [draw(st.integers(1, max_questions)) for _ in range(n_sections)]
+    ids = draw(st.lists(identifiers(), min_size=sum(sizes), max_size=sum(sizes), unique=True))
+    section_ids = draw(
+        st.lists(identifiers(), min_size=n_sections, max_size=n_sections, unique=True)
+    )
+    earlier: list[Question] = []
+    sections = []
+    it = iter(ids)
+    for sid, size in zip(section_ids, sizes, strict=True):
+        qs = []
+        for _ in range(size):
+            q = draw(questions(next(it)))
+            condition = draw(_condition(earlier))
+            if condition is not None:
+                q = _with_condition(q, condition)
+            qs.append(q)
+            earlier.append(q)
+        sections.append(
+            Section(
+                id=sid,
+                title=draw(localized_texts()),
+                minutes=draw(st.integers(0, 30)),
+                guidance=draw(st.none() | localized_texts()),
+                questions=qs,
+            )
+        )
+    return Questionnaire(
+        id=draw(identifiers()),
+        version=draw(st.sampled_from(["1", "2", "2026.1"])),
+        kinds=draw(st.frozensets(st.sampled_from(list(ConversationKind)), min_size=1)),
+        title=draw(localized_texts()),
+        intro=draw(st.none() | localized_texts()),
+        sections=sections,
+    )
+
+
+def _with_condition(question: Question, condition: Condition) -> Question:
+    import attrs
+
+    return attrs.evolve(question, condition=condition)
+
+
+# ------------------------------------------------------------------ answers and responses
+
+
+@st.composite
+def _valid_answer(draw: st.DrawFn, question: Question) -> Answer:
+    if isinstance(question, ScaleQuestion):
+        return ScaleAnswer(draw(st.integers(question.min, question.max)))
+    if isinstance(question, TextQuestion):
+        return TextAnswer(draw(texts(max_size=min(question.max_length or 200, 200))))
+    if isinstance(question, SingleChoiceQuestion):
+        return ChoiceAnswer(draw(st.sampled_from(question.codes)))
+    if isinstance(question, MultipleChoiceQuestion):
+        limit = question.max_selected or len(question.codes)
+        codes = draw(st.lists(st.sampled_from(question.codes), unique=True, max_size=limit))
+        return MultipleChoiceAnswer(tuple(codes))
+    if isinstance(question, YesNoQuestion):
+        return YesNoAnswer(draw(st.booleans()))
+    if isinstance(question, NumberQuestion):
+        low = -1000 if question.min is None else int(question.min)
+        high = 1000 if question.max is None else int(question.max)
+        return NumberAnswer(draw(st.integers(low, high)))
+    if isinstance(question, DateQuestion):
+        return DateAnswer(draw(dates()))
+    raise TypeError(f"no answer strategy for {type(question).__name__}")
+
+
+@st.composite
+def responses(
+    draw: st.DrawFn,
+    questionnaire: Questionnaire,
+    role: Role | None = None,
+    person: str | None = None,
+) -> Response:
+    """A response that passes ``questionnaire.check_response``.
+
+    Visits the questions in order, answering every shown required question asked of the role
+    and some of the optional ones; hidden questions are never answered.
+    """
+    role = role or draw(st.sampled_from(list(Role)))
+    answers: dict[str, Answer] = {}
+    for question in questionnaire.questions():
+        if not question.asks(role) or not question.is_shown(answers):
+            continue
+        if question.required or draw(st.booleans()):
+            answers[question.id] = draw(_valid_answer(question))
+    return Response(
+        questionnaire=questionnaire.ref,
+        role=role,
+        person=person or draw(identifiers()),
+        answers=answers,
+        submitted_at=draw(st.none() | datetimes()),
+        shared=draw(st.booleans()),
+    )
+
+
+# ------------------------------------------------------------------ agreements and conversations
+
+
+@st.composite
+def agreements(
+    draw: st.DrawFn, agreement_id: str | None = None, owners: Sequence[str] = ()
+) -> Agreement:
+    """Agreements with a consistent history (the last change is the current status)."""
+    history = draw(
+        st.lists(
+            st.builds(
+                StatusChange,
+                status=st.sampled_from(list(AgreementStatus)),
+                by=identifiers(),
+                at=datetimes(),
+                note=st.text(_ALPHABET, max_size=30),
+            ),
+            max_size=3,
+        )
+    )
+    status = history[-1].status if history else AgreementStatus.OPEN
+    owner = st.sampled_from(list(owners)) if owners else (st.none() | identifiers())
+    return Agreement(
+        id=agreement_id or draw(identifiers()),
+        description=draw(texts()),
+        owner=draw(owner),
+        deadline=draw(st.none() | dates()),
+        status=status,
+        kind=draw(st.sampled_from(list(AgreementKind))),
+        learning_method=draw(st.none() | st.sampled_from(list(LearningMethod))),
+        history=history,
+        continues=draw(st.none() | identifiers()),
+    )
+
+
+@st.composite
+def _participants(draw: st.DrawFn, kind: ConversationKind) -> list[Participant]:
+    n = draw(st.integers(2, 6)) if kind is ConversationKind.GRUS else 2
+    ids = draw(st.lists(identifiers(), min_size=n, max_size=n, unique=True))
+    developed = Role.GROUP_MEMBER if kind is ConversationKind.GRUS else Role.EMPLOYEE
+    return [Participant(ids[0], Role.LEADER), *(Participant(p, developed) for p in ids[1:])]
+
+
+@st.composite
+def conversations(draw: st.DrawFn, questionnaire: Questionnaire | None = None) -> Conversation:
+    """Conversations of every kind and status with consistent participants.
+
+    With ``questionnaire``, responses are drawn for it (one per participant at most).
+    """
+    kind = draw(st.sampled_from(list(ConversationKind)))
+    participants = draw(_participants(kind))
+    ids = [p.person for p in participants]
+    agreement_ids = draw(st.lists(identifiers(), max_size=4, unique=True))
+    resp: list[Response] = []
+    if questionnaire is not None:
+        for p in participants:
+            if draw(st.booleans()):
+                resp.append(draw(responses(questionnaire, p.role, p.person)))
+    start = draw(st.none() | datetimes())
+    return Conversation(
+        id=draw(identifiers()),
+        kind=kind,
+        cycle=draw(st.none() | identifiers()),
+        unit=draw(st.none() | identifiers()),
+        participants=participants,
+        scheduled_start=start,
+        duration=draw(durations()),
+        place=draw(st.text(_ALPHABET, max_size=20)),
+        questionnaire=None if questionnaire is None else questionnaire.ref,
+        responses=resp,
+        agenda=draw(
+            st.lists(
+                st.builds(AgendaItem, title=localized_texts(), minutes=st.integers(0, 60)),
+                max_size=5,
+            )
+        ),
+        notes=draw(
+            st.lists(
+                st.builds(
+                    Note,
+                    author=st.sampled_from(ids),
+                    text=texts(),
+                    private=st.booleans(),
+                    at=st.none() | datetimes(),
+                ),
+                max_size=3,
+            )
+        ),
+        conclusions=draw(st.lists(texts(), max_size=3)),
+        goals=draw(st.lists(texts(), max_size=3)),
+        practice_changes=draw(st.lists(texts(), max_size=2)),
+        agreements=[draw(agreements(a, ids)) for a in agreement_ids],
+        signatures=draw(
+            st.lists(
+                st.builds(
+                    Signature,
+                    person=st.sampled_from(ids),
+                    role=st.sampled_from(list(Role)),
+                    signed_at=datetimes(),
+                    digest=st.text("0123456789abcdef", min_size=64, max_size=64),
+                ),
+                max_size=2,
+            )
+        ),
+        status=draw(st.sampled_from(list(ConversationStatus))),
+        invitation=draw(
+            st.none()
+            | st.builds(
+                Invitation,
+                sent_at=datetimes(),
+                sent_by=st.sampled_from(ids),
+                message=st.text(_ALPHABET, max_size=40),
+                form_attached=st.booleans(),
+                respond_by=st.none() | dates(),
+            )
+        ),
+        held_at=draw(st.none() | datetimes()),
+        follow_up_date=draw(st.none() | dates()),
+        next_conversation_date=draw(st.none() | dates()),
+        previous=draw(st.none() | identifiers()),
+    )
+
+
+@st.composite
+def cycles(draw: st.DrawFn) -> Cycle:
+    """Rounds with a valid period and settings within the sources' ranges."""
+    start = draw(dates(pendulum.date(2020, 1, 1), pendulum.date(2035, 12, 31)))
+    end = start.add(days=draw(st.integers(0, 365)))
+    return Cycle(
+        id=draw(identifiers()),
+        name=draw(texts()),
+        kind=draw(st.sampled_from(list(ConversationKind))),
+        period=Period(start, end),
+        scope=draw(st.lists(identifiers(), max_size=6, unique=True)),
+        questionnaire=draw(
+            st.none() | st.builds(QuestionnaireRef, identifiers(), st.sampled_from(["1", "2"]))
+        ),
+        settings=draw(
+            st.builds(
+                CycleSettings,
+                conversation_minutes=st.sampled_from([45, 60]),
+                invitation_lead_days=st.integers(7, 14),
+                follow_up_months=st.sampled_from([3, 6]),
+                next_conversation_months=st.just(12),
+                grus_before_mus=st.booleans(),
+                include_lus=st.booleans(),
+                timezone=st.sampled_from(list(TIMEZONES)),
+            )
+        ),
+    )
