@@ -30,7 +30,9 @@ def _expose_pyenv_interpreters() -> None:
         found = shutil.which(name)
         if found and subprocess.run([found, "-V"], capture_output=True).returncode == 0:
             continue
-        candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/{name}")))
+        candidates = sorted(
+            glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/{name}"))
+        )
         if not candidates:
             continue
         links.mkdir(parents=True, exist_ok=True)

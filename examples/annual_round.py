@@ -110,7 +110,8 @@ def main() -> None:
 
     again = mf.loads((OUT / "conversation.json").read_text(encoding="utf-8"), mf.Conversation)
     assert again == conversation
-    print(f"Plan for {plan.person}: {len(plan.activities)} activity, signed by both: {plan.is_signed_by_both}")
+    signed = "yes" if plan.is_signed_by_both else "no"
+    print(f"Plan for {plan.person}: {len(plan.activities)} activity, signed by both: {signed}")
     print(f"Wrote {len(files) + len(people)} files to {OUT}")
 
 
