@@ -26,6 +26,7 @@ from musframework.model.conversation import (
 from musframework.model.cycle import Cycle, CycleSettings, Period
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.kinds import ConversationKind, Role
+from musframework.model.organisation import Organisation
 from musframework.model.people import Group, OrgUnit, Person
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire, Section
@@ -89,6 +90,7 @@ __all__ = [
     "Operator",
     "Option",
     "OrgUnit",
+    "Organisation",
     "Participant",
     "Period",
     "Person",

@@ -274,6 +274,21 @@ class Conversation:
         """The agreement with ``agreement_id``, if any."""
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
+    def unreviewed_carry_over(self) -> tuple[Agreement, ...]:
+        """Carried-over agreements (``continues`` set) not yet reviewed in this conversation.
+
+        An agreement counts as reviewed once its history has an entry made at or after this
+        conversation's scheduled start (any entry, when it has no start): the workflow records
+        one when the "past" part gives it a status.
+        """
+        start = self.scheduled_start
+        return tuple(
+            a
+            for a in self.agreements
+            if a.continues is not None
+            and not any(start is None or change.at >= start for change in a.history)
+        )
+
     @property
     def open_agreements(self) -> tuple[Agreement, ...]:
         """Agreements that are neither done nor cancelled."""
