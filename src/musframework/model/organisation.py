@@ -48,6 +48,7 @@ class Organisation:
     _units_by_id: dict[str, OrgUnit] = attrs.field(init=False, repr=False, eq=False)
     _unit_of_member: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
     _units_led: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+    _reports: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         # Indexes are derived once; the object stays frozen from the outside.
@@ -62,6 +63,7 @@ class Organisation:
         object.__setattr__(self, "_units_by_id", {u.id: u for u in self.units})
         object.__setattr__(self, "_unit_of_member", member_of)
         object.__setattr__(self, "_units_led", {k: tuple(v) for k, v in led.items()})
+        object.__setattr__(self, "_reports", {})  # filled on first use of reports_of
 
     def person(self, person_id: str) -> Person:
         """The person with ``person_id`` (raises :class:`NotFoundError`)."""
@@ -116,7 +118,16 @@ class Organisation:
 
     def reports_of(self, leader_id: str) -> tuple[str, ...]:
         """Everyone whose nearest leader is ``leader_id``: members and leaders of sub-units."""
-        return tuple(p.id for p in self.people if self.nearest_leader(p.id) == leader_id)
+        if not self._reports and self.people:
+            # One pass over everyone, on first use: O(people x depth) instead of per call.
+            reports: dict[str, list[str]] = {}
+            for person in self.people:
+                leader = self.nearest_leader(person.id)
+                if leader is not None:
+                    reports.setdefault(leader, []).append(person.id)
+            self._reports.update({k: tuple(v) for k, v in reports.items()})
+            self._reports.setdefault("", ())  # marks the index as built
+        return self._reports.get(leader_id, ())
 
     def subtree(self, unit_ids: Iterable[str]) -> tuple[OrgUnit, ...]:
         """The given units and every unit below them, each once, in organisation order."""
