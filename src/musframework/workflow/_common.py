@@ -12,20 +12,20 @@ from musframework.model.conversation import Conversation, ConversationStatus
 
 S = ConversationStatus
 
-#: Which step may be taken in which state; the order is the order steps are listed in errors.
+#: Which step may be taken in which state, in the order errors list them.
 STEP_STATES: dict[str, frozenset[ConversationStatus]] = {
     "invite": frozenset({S.PLANNED}),
     "submit_response": frozenset({S.INVITED, S.PREPARED}),
     "prepare": frozenset({S.INVITED}),
-    "review_agreement": frozenset({S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED}),
     "hold": frozenset({S.PREPARED}),
     "conclude": frozenset({S.HELD}),
-    "revise": frozenset({S.CONCLUDED, S.SIGNED}),
     "sign": frozenset({S.CONCLUDED}),
+    "revise": frozenset({S.CONCLUDED, S.SIGNED}),
+    "follow_up": frozenset({S.SIGNED}),
+    "review_agreement": frozenset({S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED}),
     "set_agreement_status": frozenset(
         {S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED, S.SIGNED, S.FOLLOWED_UP}
     ),
-    "follow_up": frozenset({S.SIGNED}),
     "cancel": frozenset(s for s in S if s.is_open),
 }
 
@@ -36,6 +36,8 @@ def allowed_steps(conversation: Conversation) -> tuple[str, ...]:
     >>> from musframework.model import Conversation
     >>> allowed_steps(Conversation(id="c", kind="MUS"))
     ('invite', 'review_agreement', 'set_agreement_status', 'cancel')
+
+    The workflow's own steps come first, then the agreement steps, then ``cancel``.
     """
     return tuple(step for step, states in STEP_STATES.items() if conversation.status in states)
 

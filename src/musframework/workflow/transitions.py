@@ -216,7 +216,7 @@ def conclude(
     require_step(conversation, "conclude")
     require_participant(conversation, by, "conclusions")
     at = now(clock)
-    given = {a.id: a for a in agreements}
+    given = {a.id: a for a in check_agreement_ids(conversation, tuple(agreements))}
     merged = [given.pop(a.id, a) for a in conversation.agreements]
     for agreement in given.values():
         if agreement.status is not AgreementStatus.OPEN and not agreement.history:
