@@ -43,9 +43,9 @@ def test_overdue_and_due_soon_come_from_the_clock():
     assert [a.id for a in wf.overdue_agreements(c, clock=clock(2026, 6, 2, 9))] == ["a1"]
     assert wf.agreements_due_soon(c, clock=clock(2026, 5, 1, 9)) == ()
     assert [a.id for a in wf.agreements_due_soon(c, clock=clock(2026, 5, 20, 9))] == ["a1"]
-    assert [a.id for a in wf.agreements_due_soon(c, within_days=40, clock=clock(2026, 5, 1, 9))] == [
-        "a1"
-    ]
+    assert [
+        a.id for a in wf.agreements_due_soon(c, within_days=40, clock=clock(2026, 5, 1, 9))
+    ] == ["a1"]
     done = wf.set_agreement_status(c, "a1", "done", by="emp", clock=clock(2026, 5, 1, 9))
     assert wf.overdue_agreements(done, clock=clock(2026, 7, 1, 9)) == ()
 
@@ -55,7 +55,11 @@ def _with_carry_over() -> mf.Conversation:
         id="last",
         kind="MUS",
         participants=planned().participants,
-        agreements=[mf.Agreement(id="sql", description="SQL", owner="emp", deadline=pendulum.date(2025, 12, 1))],
+        agreements=[
+            mf.Agreement(
+                id="sql", description="SQL", owner="emp", deadline=pendulum.date(2025, 12, 1)
+            )
+        ],
     )
     return wf.carry_over(previous, planned())
 

@@ -38,7 +38,9 @@ def previous() -> mf.Conversation:
 
 
 def test_open_agreements_are_carried_over_and_linked():
-    nxt = wf.start_next(previous(), id="mus-2026", cycle="2026", scheduled_start=planned().scheduled_start)
+    nxt = wf.start_next(
+        previous(), id="mus-2026", cycle="2026", scheduled_start=planned().scheduled_start
+    )
     assert nxt.previous == "mus-2025"
     assert nxt.status is mf.ConversationStatus.PLANNED
     assert (nxt.kind, nxt.unit, nxt.cycle) == (mf.ConversationKind.MUS, "it", "2026")

@@ -41,7 +41,7 @@ def public_holidays(years: Iterable[int], country: str = "DK") -> frozenset[pend
     """
     try:
         import holidays
-    except ImportError:  # pragma: no cover - exercised where the extra is missing
+    except ImportError:
         raise MissingExtraError("public holidays", "holidays") from None
     table = holidays.country_holidays(country, years=sorted(set(years)))
     return frozenset(pendulum.date(d.year, d.month, d.day) for d in table)

@@ -209,41 +209,59 @@ def schedule(
     grus_day: dict[str, int] = {}
     placed: dict[str, Conversation] = {}
     cursor: dict[str, int] = {}
-    for leader in sorted(queues):
-        queue = sorted(queues[leader], key=lambda c: (_KIND_ORDER[c.kind], c.id))
-        for c in queue:
-            first = cursor.get(leader, 0)
-            if c.kind is not ConversationKind.GRUS and c.unit in grus_day:
-                first = max(first, grus_day[c.unit] + 1)
-            spot = _find_slot(c, leader, first, bounds, busy, load, rules.capacity_per_day, brk)
-            if spot is None:
-                reason = (
-                    f"no free slot for {leader!r} between {period.start} and {period.end}"
-                    if days
-                    else f"no open working day between {period.start} and {period.end}"
-                )
-                unplaced.append(_unplaced(c, reason))
-                continue
-            i, begin = spot
-            span = (begin, begin + int(c.duration.total_seconds()))
-            for person in c.participant_ids:
-                busy[person, i].append(span)
-            load[leader, i] += 1
-            first = cursor.get(leader, 0)
-            while first < len(days) and load[leader, first] >= rules.capacity_per_day:
-                first += 1
-            cursor[leader] = first
-            if c.kind is ConversationKind.GRUS and c.unit is not None:
-                grus_day[c.unit] = min(grus_day.get(c.unit, i), i)
-            start = pendulum.from_timestamp(begin, tz=tz)
-            day_of = start.date()
-            placed[c.id] = attrs.evolve(
-                c,
-                scheduled_start=start,
-                follow_up_date=c.follow_up_date or add_months(day_of, settings.follow_up_months),
-                next_conversation_date=c.next_conversation_date
-                or add_months(day_of, settings.next_conversation_months),
+    # Many conversations share a start time or a day: build each pendulum value once.
+    starts: dict[int, pendulum.DateTime] = {}
+    later: dict[int, tuple[pendulum.Date, pendulum.Date]] = {}
+    # Every GRUS first (a unit's MUS must come on a later day), then each leader's others.
+    order = sorted(
+        ((leader, c) for leader, queue in queues.items() for c in queue),
+        key=lambda item: (
+            item[1].kind is not ConversationKind.GRUS,
+            item[0],
+            _KIND_ORDER[item[1].kind],
+            item[1].id,
+        ),
+    )
+    for leader, c in order:
+        first = cursor.get(leader, 0)
+        if c.kind is not ConversationKind.GRUS and c.unit in grus_day:
+            first = max(first, grus_day[c.unit] + 1)
+        spot = _find_slot(c, leader, first, bounds, busy, load, rules.capacity_per_day, brk)
+        if spot is None:
+            reason = (
+                f"no free slot for {leader!r} between {period.start} and {period.end}"
+                if days
+                else f"no open working day between {period.start} and {period.end}"
             )
+            unplaced.append(_unplaced(c, reason))
+            continue
+        i, begin = spot
+        span = (begin, begin + int(c.duration.total_seconds()))
+        for person in c.participant_ids:
+            busy[person, i].append(span)
+        load[leader, i] += 1
+        first = cursor.get(leader, 0)
+        while first < len(days) and load.get((leader, first), 0) >= rules.capacity_per_day:
+            first += 1
+        cursor[leader] = first
+        if c.kind is ConversationKind.GRUS and c.unit is not None:
+            grus_day[c.unit] = min(grus_day.get(c.unit, i), i)
+        start = starts.get(begin)
+        if start is None:
+            start = starts[begin] = pendulum.from_timestamp(begin, tz=tz)
+        dates = later.get(i)
+        if dates is None:
+            day_of = days[i]
+            dates = later[i] = (
+                add_months(day_of, settings.follow_up_months),
+                add_months(day_of, settings.next_conversation_months),
+            )
+        placed[c.id] = attrs.evolve(
+            c,
+            scheduled_start=start,
+            follow_up_date=c.follow_up_date or dates[0],
+            next_conversation_date=c.next_conversation_date or dates[1],
+        )
     return ScheduleResult(
         conversations=tuple(placed.get(c.id, c) if _needs_place(c) else c for c in items),
         placed=tuple(c.id for c in items if c.id in placed),
