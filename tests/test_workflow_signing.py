@@ -119,3 +119,12 @@ def test_revise_is_refused_before_concluding_or_by_outsiders():
         wf.revise(held(), by="boss", goals=["x"])
     with pytest.raises(TransitionError, match="not a participant"):
         wf.revise(signed(), by="stranger", goals=["x"])
+
+
+def test_undoing_a_change_revalidates_the_signatures():
+    original = signed()
+    changed = wf.revise(original, by="boss", goals=["Noget andet"])
+    assert changed.status is S.CONCLUDED
+    restored = wf.revise(changed, by="boss", goals=list(original.goals))
+    assert restored.status is S.SIGNED
+    assert restored.void_signatures == ()

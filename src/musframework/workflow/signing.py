@@ -104,7 +104,8 @@ def revise(
 
     Only the arguments given are changed. When the signed content actually changes the
     conversation returns to ``concluded`` (its old signatures stay listed, as void, until
-    their signers sign again); an edit that changes nothing leaves it as it was.
+    their signers sign again); an edit that changes nothing leaves it as it was, and an edit
+    that restores exactly the content everyone signed makes it ``signed`` again.
 
     Raises:
         TransitionError: unless the conversation is concluded or signed, or when ``by`` is not
@@ -129,7 +130,9 @@ def revise(
     revised = attrs.evolve(conversation, **changes)
     if revised.content_digest() == conversation.content_digest():
         return conversation
-    return attrs.evolve(revised, status=ConversationStatus.CONCLUDED)
+    # Back to concluded, unless the edit restored exactly the content everyone had signed.
+    status = ConversationStatus.SIGNED if is_fully_signed(revised) else ConversationStatus.CONCLUDED
+    return attrs.evolve(revised, status=status)
 
 
 def add_agreement(conversation: Conversation, agreement: Agreement, *, by: str) -> Conversation:
