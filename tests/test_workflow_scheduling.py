@@ -1,5 +1,6 @@
 """The scheduler: capacity, breaks, closed days, daylight saving, month ends, properties."""
 
+import itertools
 import sys
 from collections import Counter, defaultdict
 
@@ -284,7 +285,7 @@ def test_scheduler_never_double_books_or_exceeds_capacity(case):
     gap = pendulum.duration(minutes=rules.break_minutes)
     for p, booked in spans.items():
         booked.sort()
-        for (_, end1, a), (start2, _, b) in zip(booked, booked[1:], strict=False):
+        for (_, end1, a), (start2, _, b) in itertools.pairwise(booked):
             assert end1 + gap <= start2, (p, a, b)
     grus_days = defaultdict(list)
     for c in placed:
