@@ -6,6 +6,8 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.workflow`: states and steps, signatures, carry-over, what is due,
+  planning and scheduling a round
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -13,7 +15,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors
+from musframework import errors, workflow
 from musframework._version import __version__
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
@@ -146,4 +148,5 @@ __all__ = [
     "sorted_findings",
     "to_dict",
     "unregister_question_type",
+    "workflow",
 ]

@@ -1,0 +1,97 @@
+"""The workflow: moving conversations from planning to follow-up, and planning a round.
+
+* :mod:`~musframework.workflow.transitions`: the steps (invite, submit a response, prepare,
+  hold, conclude, follow up, cancel) and :func:`allowed_steps`;
+* :mod:`~musframework.workflow.signing`: signatures that bind to content, changes that void
+  them;
+* :mod:`~musframework.workflow.agreements`: agreement status changes, review of carried-over
+  agreements, overdue and due soon;
+* :mod:`~musframework.workflow.carry_over`: the next conversation starts with the open
+  agreements of the previous one;
+* :mod:`~musframework.workflow.due`: what each person must do next, for reminders;
+* :mod:`~musframework.workflow.planning`: plan a round for an organisation, idempotently;
+* :mod:`~musframework.workflow.scheduling`: place conversations on working days and hours;
+* :mod:`~musframework.workflow.dates`: closed days (public holidays, your hook) and months.
+
+Every function returns new objects and takes the time from a ``clock`` argument.
+"""
+
+from musframework.workflow._common import allowed_steps
+from musframework.workflow.agreements import (
+    agreements_due_soon,
+    overdue_agreements,
+    review_agreement,
+    set_agreement_status,
+)
+from musframework.workflow.carry_over import carry_over, start_next
+from musframework.workflow.dates import ClosedDays, add_months, closed_day_test, public_holidays
+from musframework.workflow.due import DueItem, DueKind, invitation_date, what_is_due
+from musframework.workflow.planning import (
+    PlanAction,
+    PlanEntry,
+    RoundPlan,
+    conversation_id,
+    plan_round,
+)
+from musframework.workflow.scheduling import Scheduler, ScheduleResult, Unplaced, schedule
+from musframework.workflow.signing import (
+    add_agreement,
+    is_fully_signed,
+    missing_signers,
+    remove_agreement,
+    replace_agreement,
+    required_signers,
+    revise,
+    sign,
+)
+from musframework.workflow.transitions import (
+    cancel,
+    conclude,
+    follow_up,
+    hold,
+    invite,
+    prepare,
+    submit_response,
+)
+
+__all__ = [
+    "ClosedDays",
+    "DueItem",
+    "DueKind",
+    "PlanAction",
+    "PlanEntry",
+    "RoundPlan",
+    "ScheduleResult",
+    "Scheduler",
+    "Unplaced",
+    "add_agreement",
+    "add_months",
+    "agreements_due_soon",
+    "allowed_steps",
+    "cancel",
+    "carry_over",
+    "closed_day_test",
+    "conclude",
+    "conversation_id",
+    "follow_up",
+    "hold",
+    "invitation_date",
+    "invite",
+    "is_fully_signed",
+    "missing_signers",
+    "overdue_agreements",
+    "plan_round",
+    "prepare",
+    "public_holidays",
+    "remove_agreement",
+    "replace_agreement",
+    "required_signers",
+    "review_agreement",
+    "revise",
+    "schedule",
+    "set_agreement_status",
+    "sign",
+    "start_next",
+    "submit_response",
+    "what_is_due",
+]

@@ -1,0 +1,75 @@
+"""Shared helpers of the workflow functions (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pendulum
+
+from musframework.clock import Clock, resolve_clock
+from musframework.errors import TransitionError
+from musframework.model.conversation import Conversation, ConversationStatus
+
+S = ConversationStatus
+
+#: Which step may be taken in which state, in the order errors list them.
+STEP_STATES: dict[str, frozenset[ConversationStatus]] = {
+    "invite": frozenset({S.PLANNED}),
+    "submit_response": frozenset({S.INVITED, S.PREPARED}),
+    "prepare": frozenset({S.INVITED}),
+    "hold": frozenset({S.PREPARED}),
+    "conclude": frozenset({S.HELD}),
+    "sign": frozenset({S.CONCLUDED}),
+    "revise": frozenset({S.CONCLUDED, S.SIGNED}),
+    "follow_up": frozenset({S.SIGNED}),
+    "review_agreement": frozenset({S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED}),
+    "set_agreement_status": frozenset(
+        {S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED, S.SIGNED, S.FOLLOWED_UP}
+    ),
+    "cancel": frozenset(s for s in S if s.is_open),
+}
+
+
+def allowed_steps(conversation: Conversation) -> tuple[str, ...]:
+    """The workflow steps that may be taken from the conversation's current state.
+
+    >>> from musframework.model import Conversation
+    >>> allowed_steps(Conversation(id="c", kind="MUS"))
+    ('invite', 'review_agreement', 'set_agreement_status', 'cancel')
+
+    The workflow's own steps come first, then the agreement steps, then ``cancel``.
+    """
+    return tuple(step for step, states in STEP_STATES.items() if conversation.status in states)
+
+
+def refuse(conversation: Conversation, message: str) -> TransitionError:
+    """A :class:`TransitionError` for ``conversation`` naming its state and allowed steps."""
+    return TransitionError(
+        f"conversation {conversation.id!r}: {message}",
+        current=conversation.status.value,
+        allowed=allowed_steps(conversation),
+    )
+
+
+def require_step(conversation: Conversation, step: str) -> None:
+    """Raise :class:`TransitionError` unless ``step`` is allowed in the current state."""
+    if conversation.status not in STEP_STATES[step]:
+        raise refuse(conversation, f"cannot {step.replace('_', ' ')} now")
+
+
+def require_participant(conversation: Conversation, person: str, what: str) -> None:
+    """Raise :class:`TransitionError` unless ``person`` takes part in the conversation."""
+    if not conversation.is_participant(person):
+        raise refuse(conversation, f"{what} from {person!r}, who is not a participant")
+
+
+def now(clock: Clock | None) -> pendulum.DateTime:
+    """The current moment from ``clock`` (the system clock when ``None``)."""
+    return resolve_clock(clock).now()
+
+
+def strings(values: Iterable[str]) -> tuple[str, ...]:
+    """A tuple of the given strings; a lone ``str`` counts as one item, not as characters."""
+    if isinstance(values, str):
+        return (values,)
+    return tuple(values)

@@ -1,0 +1,133 @@
+"""Agreements over time: status changes, review of carry-over, overdue and due soon.
+
+Every status change is recorded in the agreement's history with who made it and when (from the
+clock). Overdue and due soon are always derived from a clock, never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pendulum
+
+from musframework.clock import Clock
+from musframework.errors import DataError
+from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.conversation import Conversation
+from musframework.model.findings import Finding
+from musframework.workflow._common import now, refuse, require_participant, require_step
+
+__all__ = [
+    "agreements_due_soon",
+    "overdue_agreements",
+    "review_agreement",
+    "set_agreement_status",
+]
+
+
+def _find(conversation: Conversation, agreement_id: str) -> Agreement:
+    found = conversation.agreement(agreement_id)
+    if found is None:
+        raise DataError(
+            f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
+            [
+                Finding.error(
+                    "workflow.unknown-agreement",
+                    "agreements",
+                    da=f"samtalen {conversation.id!r} har ingen aftale {agreement_id!r}",
+                    en=f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
+                )
+            ],
+        )
+    return found
+
+
+def _replace(conversation: Conversation, agreement: Agreement) -> Conversation:
+    return attrs.evolve(
+        conversation,
+        agreements=tuple(agreement if a.id == agreement.id else a for a in conversation.agreements),
+    )
+
+
+def set_agreement_status(
+    conversation: Conversation,
+    agreement_id: str,
+    status: AgreementStatus | str,
+    *,
+    by: str,
+    note: str = "",
+    clock: Clock | None = None,
+) -> Conversation:
+    """Record a new status of one agreement, with ``by`` and the clock's time in its history.
+
+    Allowed in every state but cancelled, also after signing: progress through the year does
+    not void the signed plan (status is not part of the signed content).
+
+    Raises:
+        TransitionError: when the conversation is cancelled or ``by`` is not a participant.
+        DataError: when the conversation has no such agreement.
+    """
+    require_step(conversation, "set_agreement_status")
+    require_participant(conversation, by, "a status change")
+    agreement = _find(conversation, agreement_id)
+    return _replace(conversation, agreement.with_status(status, by=by, at=now(clock), note=note))
+
+
+def review_agreement(
+    conversation: Conversation,
+    agreement_id: str,
+    status: AgreementStatus | str,
+    *,
+    by: str,
+    note: str = "",
+    deadline: pendulum.Date | None = None,
+    owner: str | None = None,
+    clock: Clock | None = None,
+) -> Conversation:
+    """Review a carried-over agreement in the "past" part of the conversation.
+
+    Records the status (done? if not, why, and what now) with ``by`` and the clock's time; a
+    new ``deadline`` or ``owner`` may be agreed at the same time. Review during or after the
+    conversation's scheduled start: :meth:`Conversation.unreviewed_carry_over` counts history
+    entries from the start on.
+
+    Raises:
+        TransitionError: unless the conversation is between planned and concluded, when the
+            agreement was not carried over, or when ``by`` or ``owner`` is not a participant.
+        DataError: when the conversation has no such agreement.
+    """
+    require_step(conversation, "review_agreement")
+    require_participant(conversation, by, "a review")
+    agreement = _find(conversation, agreement_id)
+    if agreement.continues is None:
+        raise refuse(
+            conversation,
+            f"agreement {agreement_id!r} was not carried over from an earlier conversation",
+        )
+    changes: dict[str, Any] = {}
+    if deadline is not None:
+        changes["deadline"] = deadline
+    if owner is not None:
+        require_participant(conversation, owner, "an agreement owner")
+        changes["owner"] = owner
+    reviewed = attrs.evolve(agreement, **changes).with_status(
+        status, by=by, at=now(clock), note=note
+    )
+    return _replace(conversation, reviewed)
+
+
+def overdue_agreements(
+    conversation: Conversation, *, clock: Clock | None = None
+) -> tuple[Agreement, ...]:
+    """Open agreements whose deadline has passed, today by the clock."""
+    today = now(clock).date()
+    return tuple(a for a in conversation.agreements if a.is_overdue(today))
+
+
+def agreements_due_soon(
+    conversation: Conversation, *, within_days: int = 14, clock: Clock | None = None
+) -> tuple[Agreement, ...]:
+    """Open agreements due today or within ``within_days`` days (not yet overdue)."""
+    today = now(clock).date()
+    return tuple(a for a in conversation.agreements if a.is_due_within(today, within_days))

@@ -1,0 +1,318 @@
+"""The workflow steps: planned → invited → prepared → held → concluded → signed → followed up.
+
+Every step is a function that takes a conversation and what the step needs, and returns a
+**new** conversation; the one passed in is never changed. A step that is not allowed in the
+current state raises :class:`~musframework.errors.TransitionError`, whose message names the
+current state and the steps allowed next (also on ``error.current`` and ``error.allowed``).
+Time always comes from the ``clock`` argument (the system clock when ``None``).
+
+When the state advances:
+
+* :func:`invite` moves ``planned`` to ``invited``.
+* :func:`submit_response` stores a participant's preparation form; once everyone being
+  developed (the employee, or every group member of a GRUS) has submitted, the conversation
+  is ``prepared``. The leader's own response may arrive before or after that.
+* :func:`prepare` moves ``invited`` to ``prepared`` explicitly, for a dialogue-style
+  conversation without a returned form.
+* :func:`hold` marks it ``held``; :func:`conclude` records conclusions and agreements
+  (``concluded``); :func:`~musframework.workflow.sign` makes it ``signed`` once every required
+  signer has signed; :func:`follow_up` records the follow-up (``followed_up``).
+* :func:`cancel` ends any open conversation (all but followed up and cancelled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from musframework.clock import Clock
+from musframework.errors import DataError
+from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.conversation import (
+    Conversation,
+    ConversationStatus,
+    FollowUp,
+    FollowUpEntry,
+    Invitation,
+    Note,
+)
+from musframework.model.findings import Finding, Severity
+from musframework.model.questionnaire import Questionnaire
+from musframework.model.response import Response
+from musframework.workflow._common import (
+    allowed_steps,
+    now,
+    refuse,
+    require_participant,
+    require_step,
+    strings,
+)
+from musframework.workflow.signing import check_agreement_ids
+
+__all__ = [
+    "allowed_steps",
+    "cancel",
+    "conclude",
+    "follow_up",
+    "hold",
+    "invite",
+    "prepare",
+    "submit_response",
+]
+
+
+def invite(
+    conversation: Conversation,
+    *,
+    by: str,
+    message: str = "",
+    form_attached: bool = True,
+    respond_by: pendulum.Date | None = None,
+    clock: Clock | None = None,
+) -> Conversation:
+    """Send the invitation (time, place, purpose, and the preparation form attached).
+
+    Raises:
+        TransitionError: unless the conversation is planned, or when ``by`` is not a
+            participant.
+    """
+    require_step(conversation, "invite")
+    require_participant(conversation, by, "an invitation")
+    invitation = Invitation(
+        sent_at=now(clock),
+        sent_by=by,
+        message=message,
+        form_attached=form_attached,
+        respond_by=respond_by,
+    )
+    return attrs.evolve(conversation, invitation=invitation, status=ConversationStatus.INVITED)
+
+
+def submit_response(
+    conversation: Conversation,
+    response: Response,
+    *,
+    questionnaire: Questionnaire | None = None,
+    clock: Clock | None = None,
+) -> Conversation:
+    """Store a participant's preparation response (replacing their earlier one).
+
+    The response is stamped with ``submitted_at`` from the clock when it has none. With
+    ``questionnaire`` it is checked first; every error found is raised at once. Once everyone
+    being developed has responded, an invited conversation becomes ``prepared``.
+
+    Raises:
+        TransitionError: unless the conversation is invited or prepared, when the respondent is
+            not a participant, or answers in a role they do not have.
+        DataError: when ``questionnaire`` finds errors in the response, or the response answers
+            another form than the conversation's.
+    """
+    require_step(conversation, "submit_response")
+    require_participant(conversation, response.person, "a response")
+    role = conversation.role_of(response.person)
+    if role is not response.role:
+        raise refuse(
+            conversation,
+            f"a response from {response.person!r} as {response.role.value}, "
+            f"who takes part as {role.value if role else 'nobody'}",
+        )
+    problems: list[Finding] = []
+    if conversation.questionnaire is not None and response.questionnaire != (
+        conversation.questionnaire
+    ):
+        problems.append(
+            Finding.error(
+                "workflow.wrong-questionnaire",
+                "questionnaire",
+                da=f"svaret hører til {response.questionnaire}, "
+                f"samtalen bruger {conversation.questionnaire}",
+                en=f"the response answers {response.questionnaire}, "
+                f"the conversation uses {conversation.questionnaire}",
+            )
+        )
+    if questionnaire is not None:
+        problems.extend(
+            f for f in questionnaire.check_response(response) if f.severity is Severity.ERROR
+        )
+    if problems:
+        raise DataError(f"response of {response.person!r} is not accepted", problems)
+    if response.submitted_at is None:
+        response = attrs.evolve(response, submitted_at=now(clock))
+    others = tuple(r for r in conversation.responses if r.person != response.person)
+    updated = attrs.evolve(conversation, responses=(*others, response))
+    responded = {r.person for r in updated.responses}
+    if updated.status is ConversationStatus.INVITED and all(
+        p in responded for p in updated.developed
+    ):
+        updated = attrs.evolve(updated, status=ConversationStatus.PREPARED)
+    return updated
+
+
+def prepare(conversation: Conversation, *, by: str, clock: Clock | None = None) -> Conversation:
+    """Mark an invited conversation as prepared without waiting for every form.
+
+    For dialogue-style conversations, or when the leader decides to go ahead. A shared note
+    records who decided and when.
+
+    Raises:
+        TransitionError: unless the conversation is invited, or when ``by`` is not a participant.
+    """
+    require_step(conversation, "prepare")
+    require_participant(conversation, by, "preparation")
+    note = Note(author=by, text="marked as prepared", at=now(clock))
+    return attrs.evolve(
+        conversation, status=ConversationStatus.PREPARED, notes=(*conversation.notes, note)
+    )
+
+
+def hold(
+    conversation: Conversation,
+    *,
+    by: str,
+    notes: Iterable[Note] = (),
+    clock: Clock | None = None,
+) -> Conversation:
+    """Record that the conversation took place (``held_at`` from the clock), with notes.
+
+    Raises:
+        TransitionError: unless the conversation is prepared, or when ``by`` is not a
+            participant.
+    """
+    require_step(conversation, "hold")
+    require_participant(conversation, by, "holding the conversation")
+    return attrs.evolve(
+        conversation,
+        status=ConversationStatus.HELD,
+        held_at=now(clock),
+        notes=(*conversation.notes, *notes),
+    )
+
+
+def conclude(
+    conversation: Conversation,
+    *,
+    by: str,
+    conclusions: Iterable[str],
+    goals: Iterable[str],
+    practice_changes: Iterable[str] = (),
+    agreements: Iterable[Agreement] = (),
+    follow_up_date: pendulum.Date | None,
+    next_conversation_date: pendulum.Date | None,
+    clock: Clock | None = None,
+) -> Conversation:
+    """Write up the conclusions, goals, wanted changes in practice and agreements.
+
+    The conversation's existing agreements (those carried over from the previous conversation
+    and reviewed in it) are kept; an agreement in ``agreements`` with the same id replaces one,
+    the rest are added. New agreements whose status is not ``open`` get a history entry by
+    ``by`` at the clock's time.
+
+    Raises:
+        TransitionError: unless the conversation is held, or when ``by`` is not a participant.
+        DataError: when agreement ids repeat.
+    """
+    require_step(conversation, "conclude")
+    require_participant(conversation, by, "conclusions")
+    at = now(clock)
+    given = {a.id: a for a in check_agreement_ids(conversation, tuple(agreements))}
+    merged = [given.pop(a.id, a) for a in conversation.agreements]
+    for agreement in given.values():
+        if agreement.status is not AgreementStatus.OPEN and not agreement.history:
+            agreement = agreement.with_status(agreement.status, by=by, at=at)
+        merged.append(agreement)
+    return attrs.evolve(
+        conversation,
+        status=ConversationStatus.CONCLUDED,
+        conclusions=strings(conclusions),
+        goals=strings(goals),
+        practice_changes=strings(practice_changes),
+        agreements=check_agreement_ids(conversation, tuple(merged)),
+        follow_up_date=follow_up_date,
+        next_conversation_date=next_conversation_date,
+    )
+
+
+def follow_up(
+    conversation: Conversation,
+    *,
+    by: str,
+    entries: Iterable[FollowUpEntry],
+    note: str = "",
+    clock: Clock | None = None,
+) -> Conversation:
+    """Record the follow-up: a status and a note per agreement.
+
+    Each entry is also written to its agreement's history (actor ``by``, the clock's time), so
+    the agreement's status is the one found at follow-up. Status changes do not void the
+    signatures.
+
+    Raises:
+        TransitionError: unless the conversation is signed, or when ``by`` is not a participant.
+        DataError: when an entry names an agreement the conversation does not have, or names
+            one twice.
+    """
+    require_step(conversation, "follow_up")
+    require_participant(conversation, by, "a follow-up")
+    at = now(clock)
+    entries = tuple(entries)
+    known = {a.id for a in conversation.agreements}
+    problems: list[Finding] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry.agreement not in known:
+            problems.append(
+                Finding.error(
+                    "workflow.unknown-agreement",
+                    f"entries[{i}].agreement",
+                    da=f"samtalen har ingen aftale {entry.agreement!r}",
+                    en=f"the conversation has no agreement {entry.agreement!r}",
+                )
+            )
+        elif entry.agreement in seen:
+            problems.append(
+                Finding.error(
+                    "workflow.duplicate-entry",
+                    f"entries[{i}].agreement",
+                    da=f"aftalen {entry.agreement!r} følges op mere end én gang",
+                    en=f"the agreement {entry.agreement!r} is followed up more than once",
+                )
+            )
+        seen.add(entry.agreement)
+    if problems:
+        raise DataError(f"follow-up of conversation {conversation.id!r} is not accepted", problems)
+    by_id = {e.agreement: e for e in entries}
+    updated = tuple(
+        a.with_status(by_id[a.id].status, by=by, at=at, note=by_id[a.id].note)
+        if a.id in by_id
+        else a
+        for a in conversation.agreements
+    )
+    record = FollowUp(held_at=at, by=by, entries=entries, note=note)
+    return attrs.evolve(
+        conversation,
+        agreements=updated,
+        follow_up=record,
+        status=ConversationStatus.FOLLOWED_UP,
+    )
+
+
+def cancel(
+    conversation: Conversation, *, by: str, reason: str = "", clock: Clock | None = None
+) -> Conversation:
+    """Cancel an open conversation, recording why in ``cancelled_reason`` and a shared note.
+
+    ``by`` need not be a participant (an HR administrator may cancel).
+
+    Raises:
+        TransitionError: when the conversation is already followed up or cancelled.
+    """
+    require_step(conversation, "cancel")
+    note = Note(author=by, text=f"cancelled: {reason}" if reason else "cancelled", at=now(clock))
+    return attrs.evolve(
+        conversation,
+        status=ConversationStatus.CANCELLED,
+        cancelled_reason=reason,
+        notes=(*conversation.notes, note),
+    )
