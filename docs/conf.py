@@ -20,7 +20,7 @@ import musframework  # noqa: E402
 
 project = "musframework"
 author = "musframework contributors"
-copyright = "2026, musframework contributors"  # noqa: A001
+copyright = "2026, musframework contributors"
 release = musframework.__version__
 version = ".".join(release.split(".")[:2])
 

@@ -218,6 +218,11 @@ def resolve_missing(
         name = _documented_by_identity(env).get(id(obj))
         if name:
             candidates.append(name)
+        else:  # a class member read through the class (bound classmethods are new objects)
+            parent, _, attr = target.rpartition(".")
+            owner_name = _documented_by_identity(env).get(id(_import(parent)))
+            if owner_name:
+                candidates.append(f"{owner_name}.{attr}")
     if "." not in target:
         name = _unique_suffix_match(env, target)
         if name:
@@ -230,9 +235,7 @@ def resolve_missing(
     domain = env.get_domain("py")
     for name in candidates:
         for typ in (reftype, "obj"):
-            found = domain.resolve_xref(
-                env, node["refdoc"], app.builder, typ, name, node, contnode
-            )
+            found = domain.resolve_xref(env, node["refdoc"], app.builder, typ, name, node, contnode)
             if found is not None:
                 return found
     return None
@@ -249,9 +252,7 @@ def _process_docstring(
     _napoleon_process_docstring(app, what, name, obj, options, lines)
 
 
-def _drop_object_base(
-    app: Sphinx, name: str, obj: Any, options: Any, bases: list[type]
-) -> None:
+def _drop_object_base(app: Sphinx, name: str, obj: Any, options: Any, bases: list[type]) -> None:
     """``Bases: object`` says nothing; show bases only when there is a real one."""
     bases[:] = [b for b in bases if b is not object]
 
