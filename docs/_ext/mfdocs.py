@@ -22,9 +22,11 @@ Three jobs, each small:
 
 from __future__ import annotations
 
+import enum
 import importlib
 import inspect
 import pkgutil
+import re
 import types
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,9 +66,15 @@ def _public_submodules(package: types.ModuleType) -> list[types.ModuleType]:
     return found
 
 
+_REST_ROLE = re.compile(r":(?:py:)?(\w+):`([^`]+)`")
+
+
 def _first_line(obj: Any) -> str:
-    doc = inspect.getdoc(obj) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    """The docstring's first line, as MyST (reST roles and literals converted)."""
+    doc = (inspect.getdoc(obj) or "").strip()
+    line = doc.splitlines()[0] if doc else ""
+    line = line.replace("``", "`")
+    return _REST_ROLE.sub(lambda m: f"{{py:{m.group(1)}}}`{m.group(2)}`", line)
 
 
 def _api_page(module: types.ModuleType) -> str:
@@ -257,6 +265,15 @@ def _drop_object_base(app: Sphinx, name: str, obj: Any, options: Any, bases: lis
     bases[:] = [b for b in bases if b is not object]
 
 
+def _keep_enum_members(
+    app: Sphinx, what: str, name: str, obj: Any, skip: bool, options: Any
+) -> bool | None:
+    """Document every enum member: they are public values even without a docstring."""
+    if what == "class" and isinstance(obj, enum.Enum):
+        return False
+    return None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the handlers (napoleon must be loaded first)."""
     app.setup_extension("sphinx.ext.napoleon")
@@ -265,6 +282,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
             app.disconnect(listener.id)
     app.connect("autodoc-process-docstring", _process_docstring)
     app.connect("autodoc-process-bases", _drop_object_base)
+    app.connect("autodoc-skip-member", _keep_enum_members)
     app.connect("builder-inited", generate_api_pages)
     app.connect("missing-reference", resolve_missing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
