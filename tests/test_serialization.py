@@ -273,3 +273,17 @@ def test_mutated_documents_load_or_fail_cleanly(data):
         from_dict(doc, mf.Questionnaire)
     except LoadError as exc:
         assert exc.findings
+
+
+def test_bare_questions_and_answers_keep_their_tag():
+    q = mf.ScaleQuestion(id="r", text="R")
+    assert to_dict(q)["type"] == "scale"
+    assert from_dict(to_dict(q), mf.Question) == q
+    assert to_dict(mf.YesNoAnswer(True)) == {"type": "yes_no", "value": True}
+    assert from_dict({"type": "yes_no", "value": True}, mf.Answer) == mf.YesNoAnswer(True)
+
+
+def test_learning_method_accepts_its_value():
+    a = mf.Agreement(id="a", description="d", learning_method="course")
+    assert a.learning_method is mf.LearningMethod.COURSE
+    assert a.signed_content()[5] == "course"

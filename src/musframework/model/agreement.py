@@ -59,6 +59,10 @@ class StatusChange:
     note: str = ""
 
 
+def _method(value: LearningMethod | str | None) -> LearningMethod | None:
+    return None if value is None else LearningMethod(value)
+
+
 def _changes(values: Iterable[StatusChange]) -> tuple[StatusChange, ...]:
     return tuple(values)
 
@@ -85,7 +89,7 @@ class Agreement:
     deadline: pendulum.Date | None = None
     status: AgreementStatus = attrs.field(default=AgreementStatus.OPEN, converter=AgreementStatus)
     kind: AgreementKind = attrs.field(default=AgreementKind.OTHER, converter=AgreementKind)
-    learning_method: LearningMethod | None = None
+    learning_method: LearningMethod | None = attrs.field(default=None, converter=_method)
     history: tuple[StatusChange, ...] = attrs.field(default=(), converter=_changes)
     continues: str | None = None
 

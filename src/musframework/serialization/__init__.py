@@ -25,6 +25,7 @@ import cattrs
 from musframework._registry import Registry
 from musframework.errors import LoadError, MigrationError
 from musframework.model import (
+    Answer,
     Conversation,
     Cycle,
     DevelopmentPlan,
@@ -32,6 +33,7 @@ from musframework.model import (
     Group,
     OrgUnit,
     Person,
+    Question,
     Questionnaire,
     Response,
 )
@@ -116,7 +118,9 @@ def unregister_migration(document: str, from_version: int) -> Migration:
 
 def to_dict(obj: Any) -> Any:
     """Unstructure ``obj`` to JSON-compatible data; top-level documents get a schema version."""
-    data = converter().unstructure(obj)
+    # Questions and answers are tagged unions: unstructure as the base so the tag is written.
+    base = Question if isinstance(obj, Question) else Answer if isinstance(obj, Answer) else None
+    data = converter().unstructure(obj, unstructure_as=base)
     version = schema_version(type(obj))
     if version is not None:
         data = {SCHEMA_KEY: version, **data}

@@ -1,17 +1,17 @@
 """The workflow: moving conversations from planning to follow-up, and planning a round.
 
-* :mod:`~musframework.workflow.transitions`: the steps (invite, submit a response, prepare,
+* ``transitions``: the steps (invite, submit a response, prepare,
   hold, conclude, follow up, cancel) and :func:`allowed_steps`;
-* :mod:`~musframework.workflow.signing`: signatures that bind to content, changes that void
+* ``signing``: signatures that bind to content, changes that void
   them;
-* :mod:`~musframework.workflow.agreements`: agreement status changes, review of carried-over
+* ``agreements``: agreement status changes, review of carried-over
   agreements, overdue and due soon;
-* :mod:`~musframework.workflow.carry_over`: the next conversation starts with the open
+* ``carry_over``: the next conversation starts with the open
   agreements of the previous one;
-* :mod:`~musframework.workflow.due`: what each person must do next, for reminders;
-* :mod:`~musframework.workflow.planning`: plan a round for an organisation, idempotently;
-* :mod:`~musframework.workflow.scheduling`: place conversations on working days and hours;
-* :mod:`~musframework.workflow.dates`: closed days (public holidays, your hook) and months.
+* ``due``: what each person must do next, for reminders;
+* ``planning``: plan a round for an organisation, idempotently;
+* ``scheduling``: place conversations on working days and hours;
+* ``dates``: closed days (public holidays, your hook) and months.
 
 Every function returns new objects and takes the time from a ``clock`` argument.
 """

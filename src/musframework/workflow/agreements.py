@@ -89,7 +89,7 @@ def review_agreement(
 
     Records the status (done? if not, why, and what now) with ``by`` and the clock's time; a
     new ``deadline`` or ``owner`` may be agreed at the same time. Review during or after the
-    conversation's scheduled start: :meth:`Conversation.unreviewed_carry_over` counts history
+    conversation's scheduled start: ``Conversation.unreviewed_carry_over()`` counts history
     entries from the start on.
 
     Raises:
