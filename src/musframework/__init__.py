@@ -6,6 +6,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.rules`: validation rules and ``validate()``
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -76,6 +77,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.rules import validate
 from musframework.serialization import dumps, from_dict, loads, to_dict
 
 __all__ = [
@@ -146,4 +148,5 @@ __all__ = [
     "sorted_findings",
     "to_dict",
     "unregister_question_type",
+    "validate",
 ]
