@@ -55,7 +55,11 @@ __all__ = [
 
 MUS, GRUS, LUS = ConversationKind.MUS, ConversationKind.GRUS, ConversationKind.LUS
 DEVELOPMENT = (MUS, GRUS, LUS)
-CONCLUDED = (ConversationStatus.CONCLUDED, ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
+CONCLUDED = (
+    ConversationStatus.CONCLUDED,
+    ConversationStatus.SIGNED,
+    ConversationStatus.FOLLOWED_UP,
+)
 SIGNED = (ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
 HELD = (ConversationStatus.HELD, *CONCLUDED)
 
@@ -371,9 +375,7 @@ def plan_no_activities(obj: Conversation | DevelopmentPlan, ctx: RuleContext) ->
     """No agreement that is not cancelled (closed carried-over ones do not count)."""
     if not _activities(obj):
         field, _ = _agreements(obj)
-        yield ctx.finding(
-            field, da="planen har ingen aktiviteter", en="the plan has no activities"
-        )
+        yield ctx.finding(field, da="planen har ingen aktiviteter", en="the plan has no activities")
 
 
 @rule(
@@ -559,8 +561,7 @@ def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> 
     },
 )
 def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
-    """MUS of the GRUS's unit (or of its members) that start before it, when the round wants
-    ``grus_before_mus``."""
+    """MUS of the GRUS's unit or members starting before it, when ``grus_before_mus`` is set."""
     cycle, start = ctx.cycle, conversation.scheduled_start
     if cycle is None or not cycle.settings.grus_before_mus or start is None:
         return
@@ -572,9 +573,10 @@ def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Fin
         and c.status is not ConversationStatus.CANCELLED
         and c.scheduled_start is not None
         and c.scheduled_start < start
-        and ((conversation.unit is not None and c.unit == conversation.unit) or (
-            c.employee in members
-        ))
+        and (
+            (conversation.unit is not None and c.unit == conversation.unit)
+            or (c.employee in members)
+        )
     )
     if earlier:
         shown = ", ".join(repr(i) for i in earlier[:5]) + (" ..." if len(earlier) > 5 else "")
@@ -698,8 +700,7 @@ def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -
                 yield ctx.finding(
                     path,
                     da=f"teksten nævner løn ({match.group(0)!r}); en MUS er ikke en lønsamtale",
-                    en=f"the text mentions salary ({match.group(0)!r}); a MUS is not a "
-                    "salary talk",
+                    en=f"the text mentions salary ({match.group(0)!r}); a MUS is not a salary talk",
                 )
                 break
 

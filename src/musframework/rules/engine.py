@@ -198,6 +198,7 @@ def rule(
 # --------------------------------------------------------------------------- the registry
 
 _RULES: Registry[Rule] = Registry("validation rule", ENTRY_POINT_GROUP)
+_DEFAULT: dict[str, RuleSet] = {}  # the default rule set, rebuilt after (un)registering
 
 
 def _check_rule(candidate: object) -> Rule:
@@ -222,12 +223,14 @@ def register_rule(rule: Rule, *, replace: bool = False) -> Rule:
     """
     _check_rule(rule)
     _RULES.names()  # load the entry points first, so an explicit registration can replace one
+    _DEFAULT.clear()
     return _RULES.register(rule.code, rule, replace=replace)
 
 
 def unregister_rule(code: str) -> Rule:
     """Remove the rule registered under ``code`` (a built-in one too) and return it."""
     _RULES.names()
+    _DEFAULT.clear()
     return _RULES.unregister(code)
 
 
@@ -317,9 +320,7 @@ class RuleContext:
         """The known questionnaire with this id and version, if any."""
         return None if ref is None else self._scope.by_ref.get(ref)
 
-    def finding(
-        self, path: str, *, da: str, en: str, severity: Severity | None = None
-    ) -> Finding:
+    def finding(self, path: str, *, da: str, en: str, severity: Severity | None = None) -> Finding:
         """A finding with this rule's code and severity, its message naming the object and path.
 
         The message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
@@ -328,9 +329,12 @@ class RuleContext:
             severity or self.severity,
             self.code,
             path,
-            LocalizedText({"da": _label(self.subject, "da", path, da), "en": _label(
-                self.subject, "en", path, en
-            )}),
+            LocalizedText(
+                {
+                    "da": _label(self.subject, "da", path, da),
+                    "en": _label(self.subject, "en", path, en),
+                }
+            ),
         )
 
 
@@ -514,9 +518,7 @@ class RuleSet:
                 values[name], problem = _coerce_param(code, name, r.params[name], value)
                 if problem is not None:
                     problems.append(problem)
-            configured[code] = ConfiguredRule(
-                rule=r, severity=sev, params=MappingProxyType(values)
-            )
+            configured[code] = ConfiguredRule(rule=r, severity=sev, params=MappingProxyType(values))
         if problems:
             raise DataError("invalid rule configuration", problems)
         self._rules = configured
@@ -603,9 +605,12 @@ class RuleSet:
             ctx = RuleContext(r.code, configured.severity, configured.params, obj, scope)
             try:
                 for finding in r(obj, ctx):
-                    if finding.code == r.code and finding.severity is not configured.severity:
-                        finding = finding.with_severity(configured.severity)
-                    elif configured.severity is not r.severity:
+                    # The rule's own findings take the configured severity; findings it passes
+                    # on from elsewhere (questionnaire.check) only an explicitly changed one.
+                    own = finding.code == r.code
+                    if (own or configured.severity is not r.severity) and (
+                        finding.severity is not configured.severity
+                    ):
                         finding = finding.with_severity(configured.severity)
                     yield finding.with_path_prefix(prefix)
             except Exception as exc:
@@ -646,7 +651,9 @@ class RuleSet:
                 prefix = f"plans[{plan.conversation}:{plan.person}]"
                 findings.extend(self._run(plan, scope, prefix))
             for questionnaire in questionnaires:
-                findings.extend(self._run(questionnaire, scope, f"questionnaires[{questionnaire.ref}]"))
+                findings.extend(
+                    self._run(questionnaire, scope, f"questionnaires[{questionnaire.ref}]")
+                )
         return ValidationReport(sorted_findings(findings), locale=locale)
 
 
@@ -703,7 +710,7 @@ class ValidationReport(list[Finding]):
         return "\n".join(f.format(locale or self.locale) for f in self)
 
     def raise_for_errors(self) -> None:
-        """Raise :class:`~musframework.errors.DataError` carrying the findings if any is an error."""
+        """Raise :class:`~musframework.errors.DataError` with the findings if any is an error."""
         if self.has_errors:
             raise DataError(f"{len(self.errors)} validation error(s)", self)
 
@@ -743,7 +750,11 @@ def validate(
     Raises:
         UnsupportedObjectError: for any other kind of object.
     """
-    return (rules or RuleSet())(
+    if rules is None:
+        rules = _DEFAULT.get("default")
+        if rules is None:
+            rules = _DEFAULT["default"] = RuleSet()
+    return rules(
         obj,
         cycle=cycle,
         conversations=conversations,
