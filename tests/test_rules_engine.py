@@ -3,8 +3,8 @@
 import pathlib
 import random
 import tomllib
-from types import MappingProxyType
 from importlib.metadata import entry_points
+from types import MappingProxyType
 
 import attrs
 import pytest
@@ -360,3 +360,23 @@ def test_a_cycle_with_everything_in_one_call():
         cycle(), conversations=conversations, organisation=org, plans=[broken_plan, *plans[1:]]
     )
     assert [(f.code, f.path) for f in report] == [("plan.no-goals", "plans[mus-emp:emp].goals")]
+
+
+def test_the_docs_table_matches_the_builtin_rules():
+    rows = {}
+    for line in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `") and line.count("|") == 7:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0].strip("`")] = cells
+    assert sorted(rows) == [r.code for r in BUILTIN_RULES]
+    for r in BUILTIN_RULES:
+        code, severity, applies, kinds, _, params = rows[r.code]
+        assert severity == r.severity.value, code
+        for t in r.applies_to:
+            assert t.__name__ in applies, code
+        documented_kinds = set() if kinds == "all" else {k.strip() for k in kinds.split(",")}
+        assert documented_kinds == {k.value for k in r.kinds}, code
+        for name, default in r.params.items():
+            assert name in params, code
+            if not isinstance(default, tuple):
+                assert f"`{name}={default!r}`" in params, code
