@@ -380,3 +380,71 @@ def test_the_docs_table_matches_the_builtin_rules():
             assert name in params, code
             if not isinstance(default, tuple):
                 assert f"`{name}={default!r}`" in params, code
+
+
+def test_severity_change_of_questionnaire_check_applies_to_its_findings():
+    from .rules_fixtures import mus_form
+
+    form = mus_form()
+    broken = attrs.evolve(form, sections=[*form.sections, attrs.evolve(form.sections[0])])
+    report = mf.validate(broken)
+    assert report.codes and {f.severity for f in report} == {mf.Severity.ERROR}
+    relaxed = RuleSet(severity={"questionnaire.check": "warning"})
+    assert {f.severity for f in mf.validate(broken, rules=relaxed)} == {mf.Severity.WARNING}
+
+
+def test_the_context_gives_custom_rules_the_surrounding_data():
+    from .rules_fixtures import mus_form
+
+    seen = {}
+
+    @rule(
+        "acme.context",
+        severity="info",
+        applies_to=mf.Conversation,
+        params={"ratio": 0.5},
+        description="x",
+    )
+    def spy(conversation, ctx):
+        seen.update(
+            plans=ctx.plans,
+            form=ctx.questionnaire(conversation.questionnaire),
+            missing_form=ctx.questionnaire(None),
+            org=ctx.organisation,
+            cycle=ctx.cycle,
+            ratio=ctx.params["ratio"],
+            subject=ctx.subject,
+        )
+        return ()
+
+    rules = RuleSet(add=[spy], params={"acme.context": {"ratio": 1}})  # an int for a float
+    plan = mf.DevelopmentPlan.from_conversation(valid_mus())
+    mf.validate(valid_mus(), rules=rules, questionnaires=[mus_form()], plans=[plan], cycle=cycle())
+    assert seen["plans"] == (plan,)
+    assert seen["form"] == mus_form() and seen["missing_form"] is None
+    assert seen["org"] is None and seen["cycle"] == cycle()
+    assert seen["ratio"] == 1 and seen["subject"] == valid_mus()
+
+
+def test_rules_with_bad_attributes_are_rejected():
+    good = mf.rules.registered_rule("plan.no-goals")
+    with pytest.raises(RegistryError, match="has no code"):
+        mf.rules.register_rule(attrs.evolve(good, code=""))
+
+    class Unsure:
+        code = "acme.unsure"
+        severity = "warning"  # not a Severity
+        description = mf.LocalizedText({"da": "x", "en": "y"})
+        params = MappingProxyType({})
+        applies_to = (mf.Conversation,)
+        kinds = frozenset()
+        statuses = frozenset()
+
+        def __call__(self, obj, ctx):
+            return ()
+
+    with pytest.raises(RegistryError, match="no Severity"):
+        mf.rules.register_rule(Unsure())
+    with pytest.raises(DataError) as caught:
+        RuleSet(params={"acme.nothing": {"x": 1}})
+    assert caught.value.findings[0].path == "params.acme.nothing"

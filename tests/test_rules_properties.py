@@ -34,7 +34,9 @@ def test_validating_any_conversation_never_raises(conversation):
 @given(st.data())
 def test_validating_conversations_with_context_never_raises(data):
     questionnaire = data.draw(mst.questionnaires(max_sections=2, max_questions=2))
-    conversations = data.draw(st.lists(mst.conversations(questionnaire), max_size=4))
+    conversations = data.draw(
+        st.lists(mst.conversations(questionnaire), max_size=4, unique_by=lambda c: c.id)
+    )
     cycle = data.draw(mst.cycles())
     units = data.draw(st.lists(mst.org_units(), max_size=3))
     people = {p for u in units for p in (*u.members, u.leader) if p}
@@ -60,6 +62,9 @@ def test_validating_conversations_with_context_never_raises(data):
         check_report(mf.validate(plan, conversations=linked))
     report = mf.validate(cycle, conversations=linked, organisation=org, plans=plans)
     check_report(report)
+    # The order of the input does not change the report.
+    shuffled = data.draw(st.permutations(linked))
+    assert mf.validate(cycle, conversations=shuffled, organisation=org, plans=plans) == report
 
 
 @FEWER

@@ -64,7 +64,7 @@ SIGNED = (ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
 HELD = (ConversationStatus.HELD, *CONCLUDED)
 
 
-def conversation_day(conversation: Conversation) -> pendulum.Date | None:
+def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
     """The day a conversation is (or was) held: ``held_at``, else ``scheduled_start``."""
     moment = conversation.held_at or conversation.scheduled_start
     return None if moment is None else moment.date()
@@ -72,9 +72,9 @@ def conversation_day(conversation: Conversation) -> pendulum.Date | None:
 
 def _day_of(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> pendulum.Date | None:
     if isinstance(obj, Conversation):
-        return conversation_day(obj)
+        return _conversation_day(obj)
     source = ctx.conversation(obj.conversation)
-    return None if source is None else conversation_day(source)
+    return None if source is None else _conversation_day(source)
 
 
 def _agreements(obj: Conversation | DevelopmentPlan) -> tuple[str, tuple[Agreement, ...]]:

@@ -346,7 +346,7 @@ _KIND_NAMES = {
 }
 
 
-def object_name(obj: object, locale: str) -> str:
+def _object_name(obj: object, locale: str) -> str:
     """A short name for ``obj`` in ``locale`` ("MUS 'c1'", "round 'r1'" ...)."""
     da = locale == "da"
     if isinstance(obj, Conversation):
@@ -363,7 +363,7 @@ def object_name(obj: object, locale: str) -> str:
 
 
 def _label(subject: object, locale: str, path: str, text: str) -> str:
-    name = object_name(subject, locale)
+    name = _object_name(subject, locale)
     return f"{name}, {path}: {text}" if path else f"{name}: {text}"
 
 
@@ -614,7 +614,7 @@ class RuleSet:
                         finding = finding.with_severity(configured.severity)
                     yield finding.with_path_prefix(prefix)
             except Exception as exc:
-                exc.add_note(f"while running rule {r.code!r} on {object_name(obj, 'en')}")
+                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
                 raise
 
     def __call__(
