@@ -44,6 +44,7 @@ def test_disable_a_builtin_rule_by_code():
     assert "invitation.lead-time" not in rules
     assert mf.validate(faulty, rules=rules) == []
     assert rules(faulty) == []  # a rule set is called directly, too
+    assert "invitation.lead-time" not in RuleSet(disable="invitation.lead-time")
 
 
 def test_change_a_builtin_rules_severity():

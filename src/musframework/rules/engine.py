@@ -443,7 +443,7 @@ class RuleSet:
         rules: The rules to start from; by default every registered rule (built-in ones and
             plugins), taken when the set is created.
         add: Your own rules (any :class:`Rule`, for example made with :func:`rule`).
-        disable: Codes of rules to leave out.
+        disable: Codes of rules to leave out (one code or several).
         severity: Code -> severity for rules whose severity you want changed.
         params: Code -> ``{parameter: value}`` for rules whose parameters you want changed.
 
@@ -463,7 +463,7 @@ class RuleSet:
     ) -> None:
         base = registered_rules() if rules is None else [_check_rule(r) for r in rules]
         problems: list[Finding] = []
-        disabled = set(disable)
+        disabled = {disable} if isinstance(disable, str) else set(disable)
         known = {r.code for r in base}
         for code in sorted(disabled - known):
             problems.append(_unknown(code, "disable"))
@@ -558,7 +558,7 @@ class RuleSet:
         params: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> RuleSet:
         """A new set with further changes on top of this one (this one is unchanged)."""
-        disabled = set(disable)
+        disabled = {disable} if isinstance(disable, str) else set(disable)
         kept = [c for c in self if c.code not in disabled]
         severities: dict[str, Severity | str] = {c.code: c.severity for c in kept}
         values = {c.code: dict(c.params) for c in kept if c.params}
