@@ -8,6 +8,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.clock`: injectable clocks
 * :mod:`musframework.workflow`: states and steps, signatures, carry-over, what is due,
   planning and scheduling a round
+* :mod:`musframework.rules`: validation rules and ``validate()``
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -78,6 +79,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.rules import validate
 from musframework.serialization import dumps, from_dict, loads, to_dict
 
 __all__ = [
@@ -148,5 +150,6 @@ __all__ = [
     "sorted_findings",
     "to_dict",
     "unregister_question_type",
+    "validate",
     "workflow",
 ]

@@ -1,0 +1,730 @@
+"""The built-in validation rules, from the sources' process (see ``docs/rules.md``).
+
+Each rule is a module-level :class:`~musframework.rules.FunctionRule`, declared as an entry
+point of the group ``musframework.rules`` in ``pyproject.toml``, exactly like a plugin's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pendulum
+
+from musframework.model import (
+    Agreement,
+    AgreementStatus,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Cycle,
+    DevelopmentPlan,
+    Finding,
+    LearningMethod,
+    Questionnaire,
+    Role,
+)
+from musframework.rules.engine import FunctionRule, RuleContext, rule
+
+__all__ = [
+    "BUILTIN_RULES",
+    "agenda_minutes",
+    "agreement_deadline_before_conversation",
+    "agreement_no_deadline",
+    "agreement_no_owner",
+    "agreement_owner_not_participant",
+    "carry_over_missing",
+    "carry_over_not_reviewed",
+    "coverage_missing_conversation",
+    "grus_after_mus",
+    "grus_no_individual_plan",
+    "invitation_form_not_attached",
+    "invitation_lead_time",
+    "plan_courses_only",
+    "plan_follow_up_window",
+    "plan_next_conversation_window",
+    "plan_no_activities",
+    "plan_no_follow_up_date",
+    "plan_no_goals",
+    "plan_not_signed",
+    "questionnaire_check",
+    "questionnaire_salary_topic",
+    "signature_void",
+]
+
+MUS, GRUS, LUS = ConversationKind.MUS, ConversationKind.GRUS, ConversationKind.LUS
+DEVELOPMENT = (MUS, GRUS, LUS)
+CONCLUDED = (
+    ConversationStatus.CONCLUDED,
+    ConversationStatus.SIGNED,
+    ConversationStatus.FOLLOWED_UP,
+)
+SIGNED = (ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
+HELD = (ConversationStatus.HELD, *CONCLUDED)
+
+
+def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
+    """The day a conversation is (or was) held: ``held_at``, else ``scheduled_start``."""
+    moment = conversation.held_at or conversation.scheduled_start
+    return None if moment is None else moment.date()
+
+
+def _day_of(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> pendulum.Date | None:
+    if isinstance(obj, Conversation):
+        return _conversation_day(obj)
+    source = ctx.conversation(obj.conversation)
+    return None if source is None else _conversation_day(source)
+
+
+def _agreements(obj: Conversation | DevelopmentPlan) -> tuple[str, tuple[Agreement, ...]]:
+    if isinstance(obj, Conversation):
+        return "agreements", obj.agreements
+    return "activities", obj.activities
+
+
+def _participants(obj: Conversation | DevelopmentPlan) -> set[str]:
+    if isinstance(obj, Conversation):
+        return set(obj.participant_ids)
+    return {obj.person} | ({obj.leader} if obj.leader else set())
+
+
+def _fmt(day: pendulum.Date) -> str:
+    return day.isoformat()
+
+
+# --------------------------------------------------------------------------- invitation
+
+
+@rule(
+    "invitation.lead-time",
+    severity="warning",
+    applies_to=Conversation,
+    kinds=DEVELOPMENT,
+    params={"min_days": 7, "max_days": 14},
+    description={
+        "da": "Invitationen sendes 1-2 uger (7-14 dage) før samtalen.",
+        "en": "The invitation is sent 1-2 weeks (7-14 days) before the conversation.",
+    },
+)
+def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """Calendar days from ``invitation.sent_at`` to ``scheduled_start``, in the meeting's zone."""
+    invitation, start = conversation.invitation, conversation.scheduled_start
+    if invitation is None or start is None:
+        return
+    sent = invitation.sent_at.in_timezone(start.tz or "UTC").date()
+    days = start.date().toordinal() - sent.toordinal()
+    low, high = ctx.params["min_days"], ctx.params["max_days"]
+    if not low <= days <= high:
+        yield ctx.finding(
+            "invitation.sent_at",
+            da=f"invitationen blev sendt {days} dage før samtalen; anbefalet er {low}-{high} dage",
+            en=f"the invitation was sent {days} days before the conversation; "
+            f"{low}-{high} days are recommended",
+        )
+
+
+@rule(
+    "invitation.form-not-attached",
+    severity="warning",
+    applies_to=Conversation,
+    kinds=DEVELOPMENT,
+    description={
+        "da": "Forberedelsesskemaet sendes med invitationen.",
+        "en": "The preparation form is sent with the invitation.",
+    },
+)
+def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """An invitation sent without the preparation form."""
+    if conversation.invitation is not None and not conversation.invitation.form_attached:
+        yield ctx.finding(
+            "invitation.form_attached",
+            da="invitationen blev sendt uden forberedelsesskemaet",
+            en="the invitation was sent without the preparation form",
+        )
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+@rule(
+    "agenda.minutes",
+    severity="warning",
+    applies_to=(Conversation, Questionnaire),
+    params={"tolerance_minutes": 0},
+    description={
+        "da": "Dagsordenens minutter svarer til samtalens planlagte varighed.",
+        "en": "The agenda's minutes add up to the conversation's planned duration.",
+    },
+)
+def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
+    """A conversation's agenda against its duration; a form's sections against the round's."""
+    if isinstance(obj, Conversation):
+        if not obj.agenda:
+            return
+        total, planned = sum(a.minutes for a in obj.agenda), int(obj.duration.total_minutes())
+        path = "agenda"
+    else:
+        if ctx.cycle is None or obj.total_minutes == 0:
+            return
+        total, planned = obj.total_minutes, ctx.cycle.settings.conversation_minutes
+        path = "sections"
+    if abs(total - planned) > ctx.params["tolerance_minutes"]:
+        yield ctx.finding(
+            path,
+            da=f"punkterne giver {total} minutter, men samtalen er planlagt til {planned}",
+            en=f"the items add up to {total} minutes, but the conversation is planned "
+            f"for {planned}",
+        )
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+@rule(
+    "agreement.no-owner",
+    severity="error",
+    applies_to=(Conversation, DevelopmentPlan),
+    description={
+        "da": "Hver aftale har en ejer: medarbejderen eller lederen.",
+        "en": "Every agreement has an owner: the employee or the leader.",
+    },
+)
+def agreement_no_owner(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """Agreements whose ``owner`` is missing or blank."""
+    field, agreements = _agreements(obj)
+    for i, a in enumerate(agreements):
+        if not (a.owner or "").strip():
+            yield ctx.finding(
+                f"{field}[{i}].owner",
+                da=f"aftalen {a.id!r} har ingen ejer",
+                en=f"agreement {a.id!r} has no owner",
+            )
+
+
+@rule(
+    "agreement.owner-not-participant",
+    severity="error",
+    applies_to=(Conversation, DevelopmentPlan),
+    description={
+        "da": "En aftales ejer deltager i samtalen.",
+        "en": "An agreement's owner takes part in the conversation.",
+    },
+)
+def agreement_owner_not_participant(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Agreements owned by someone who is not a participant."""
+    field, agreements = _agreements(obj)
+    people = _participants(obj)
+    for i, a in enumerate(agreements):
+        if (a.owner or "").strip() and a.owner not in people:
+            yield ctx.finding(
+                f"{field}[{i}].owner",
+                da=f"aftalen {a.id!r} ejes af {a.owner!r}, som ikke deltager i samtalen",
+                en=f"agreement {a.id!r} is owned by {a.owner!r}, who does not take part",
+            )
+
+
+@rule(
+    "agreement.no-deadline",
+    severity="error",
+    applies_to=(Conversation, DevelopmentPlan),
+    description={
+        "da": "Hver åben aftale har en frist.",
+        "en": "Every open agreement has a deadline.",
+    },
+)
+def agreement_no_deadline(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Open agreements (not done or cancelled) without a ``deadline``."""
+    field, agreements = _agreements(obj)
+    for i, a in enumerate(agreements):
+        if a.is_open and a.deadline is None:
+            yield ctx.finding(
+                f"{field}[{i}].deadline",
+                da=f"aftalen {a.id!r} har ingen frist",
+                en=f"agreement {a.id!r} has no deadline",
+            )
+
+
+@rule(
+    "agreement.deadline-before-conversation",
+    severity="error",
+    applies_to=(Conversation, DevelopmentPlan),
+    description={
+        "da": "En åben aftales frist ligger ikke før samtalen.",
+        "en": "An open agreement's deadline is not before the conversation.",
+    },
+)
+def agreement_deadline_before_conversation(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Open agreements due before the conversation day (a plan needs its conversation known)."""
+    day = _day_of(obj, ctx)
+    if day is None:
+        return
+    field, agreements = _agreements(obj)
+    for i, a in enumerate(agreements):
+        if a.is_open and a.deadline is not None and a.deadline < day:
+            yield ctx.finding(
+                f"{field}[{i}].deadline",
+                da=f"aftalen {a.id!r} har frist {_fmt(a.deadline)}, før samtalen {_fmt(day)}",
+                en=f"agreement {a.id!r} is due {_fmt(a.deadline)}, before the conversation "
+                f"on {_fmt(day)}",
+            )
+
+
+# --------------------------------------------------------------------------- carry-over
+
+
+@rule(
+    "carry-over.not-reviewed",
+    severity="error",
+    applies_to=Conversation,
+    statuses=HELD,
+    description={
+        "da": "Overførte aftaler fra sidste samtale får en status, når samtalen er holdt.",
+        "en": "Agreements carried over from the last conversation get a status once it is held.",
+    },
+)
+def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """``Conversation.unreviewed_carry_over()`` after the conversation is held."""
+    unreviewed = {a.id for a in conversation.unreviewed_carry_over()}
+    for i, a in enumerate(conversation.agreements):
+        if a.id in unreviewed:
+            yield ctx.finding(
+                f"agreements[{i}].history",
+                da=f"aftalen {a.id!r} fra sidste samtale er ikke gennemgået (ingen ny status)",
+                en=f"agreement {a.id!r} from the last conversation was not reviewed "
+                "(no new status)",
+            )
+
+
+@rule(
+    "carry-over.missing",
+    severity="error",
+    applies_to=Conversation,
+    description={
+        "da": "Hver åben aftale fra sidste samtale er ført over (kræver den forrige samtale).",
+        "en": "Every open agreement of the last conversation is carried over "
+        "(needs the previous conversation).",
+    },
+)
+def carry_over_missing(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """Open agreements of ``previous`` (when it is known) that no agreement ``continues``."""
+    previous = ctx.conversation(conversation.previous)
+    if previous is None:
+        return
+    carried = {a.continues for a in conversation.agreements}
+    for a in previous.agreements:
+        if a.is_open and a.id not in carried:
+            yield ctx.finding(
+                "agreements",
+                da=f"den åbne aftale {a.id!r} fra {previous.id!r} er ikke ført over",
+                en=f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
+            )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def _activities(obj: Conversation | DevelopmentPlan) -> list[Agreement]:
+    # Carried-over agreements closed at review belong to the last plan, not this one.
+    _, agreements = _agreements(obj)
+    return [
+        a
+        for a in agreements
+        if a.status is not AgreementStatus.CANCELLED and not (a.continues and not a.is_open)
+    ]
+
+
+_PLAN = (Conversation, DevelopmentPlan)
+
+
+@rule(
+    "plan.no-goals",
+    severity="error",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    statuses=CONCLUDED,
+    description={
+        "da": "Udviklingsplanen har mindst ét udviklingsmål.",
+        "en": "The development plan has at least one development goal.",
+    },
+)
+def plan_no_goals(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """A concluded conversation or a plan with no (non-blank) goals."""
+    if not any(g.strip() for g in obj.goals):
+        yield ctx.finding("goals", da="planen har ingen mål", en="the plan has no goals")
+
+
+@rule(
+    "plan.no-activities",
+    severity="error",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    statuses=CONCLUDED,
+    description={
+        "da": "Udviklingsplanen har aktiviteter (aftaler), der støtter læringen.",
+        "en": "The development plan has activities (agreements) that support the learning.",
+    },
+)
+def plan_no_activities(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """No agreement that is not cancelled (closed carried-over ones do not count)."""
+    if not _activities(obj):
+        field, _ = _agreements(obj)
+        yield ctx.finding(field, da="planen har ingen aktiviteter", en="the plan has no activities")
+
+
+@rule(
+    "plan.no-follow-up-date",
+    severity="error",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    statuses=CONCLUDED,
+    description={
+        "da": "Udviklingsplanen har en dato for opfølgning.",
+        "en": "The development plan has a follow-up date.",
+    },
+)
+def plan_no_follow_up_date(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """A concluded conversation or a plan without ``follow_up_date``."""
+    if obj.follow_up_date is None:
+        yield ctx.finding(
+            "follow_up_date",
+            da="planen har ingen opfølgningsdato",
+            en="the plan has no follow-up date",
+        )
+
+
+@rule(
+    "plan.follow-up-window",
+    severity="warning",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    params={"min_months": 3, "max_months": 6},
+    description={
+        "da": "Opfølgningen ligger 3-6 måneder efter samtalen.",
+        "en": "The follow-up is 3-6 months after the conversation.",
+    },
+)
+def plan_follow_up_window(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """``follow_up_date`` between ``min_months`` and ``max_months`` after the conversation."""
+    day = _day_of(obj, ctx)
+    if day is None or obj.follow_up_date is None:
+        return
+    low, high = ctx.params["min_months"], ctx.params["max_months"]
+    earliest, latest = day.add(months=low), day.add(months=high)
+    if not earliest <= obj.follow_up_date <= latest:
+        yield ctx.finding(
+            "follow_up_date",
+            da=f"opfølgningen {_fmt(obj.follow_up_date)} ligger ikke {low}-{high} måneder "
+            f"efter samtalen {_fmt(day)} ({_fmt(earliest)} til {_fmt(latest)})",
+            en=f"the follow-up on {_fmt(obj.follow_up_date)} is not {low}-{high} months "
+            f"after the conversation on {_fmt(day)} ({_fmt(earliest)} to {_fmt(latest)})",
+        )
+
+
+@rule(
+    "plan.next-conversation-window",
+    severity="warning",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    params={"max_months": 12},
+    description={
+        "da": "Næste samtale ligger efter denne og højst 12 måneder ude.",
+        "en": "The next conversation is after this one and at most 12 months away.",
+    },
+)
+def plan_next_conversation_window(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """``next_conversation_date`` after the conversation and within ``max_months``."""
+    day = _day_of(obj, ctx)
+    upcoming = obj.next_conversation_date
+    if day is None or upcoming is None:
+        return
+    months = ctx.params["max_months"]
+    latest = day.add(months=months)
+    if upcoming > latest:
+        yield ctx.finding(
+            "next_conversation_date",
+            da=f"næste samtale {_fmt(upcoming)} er mere end {months} måneder efter "
+            f"samtalen {_fmt(day)} (senest {_fmt(latest)})",
+            en=f"the next conversation on {_fmt(upcoming)} is more than {months} months "
+            f"after the conversation on {_fmt(day)} (latest {_fmt(latest)})",
+        )
+    elif upcoming <= day:
+        yield ctx.finding(
+            "next_conversation_date",
+            da=f"næste samtale {_fmt(upcoming)} ligger ikke efter samtalen {_fmt(day)}",
+            en=f"the next conversation on {_fmt(upcoming)} is not after the conversation "
+            f"on {_fmt(day)}",
+        )
+
+
+@rule(
+    "plan.not-signed",
+    severity="error",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    statuses=SIGNED,
+    description={
+        "da": "Planen er underskrevet af begge parter (i en GRUS af leder og hvert medlem).",
+        "en": "The plan is signed by both parties (in a GRUS by the leader and every member).",
+    },
+)
+def plan_not_signed(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """Who must sign but has no valid signature on the current content."""
+    if isinstance(obj, Conversation):
+        needed = [p for p in (obj.leader, *obj.developed) if p is not None]
+        missing = [p for p in dict.fromkeys(needed) if not obj.is_signed_by(p)]
+        if obj.leader is None:
+            missing.append("<leder/leader>")
+    else:
+        valid = {s.person for s in obj.valid_signatures}
+        missing = [p for p in (obj.person, obj.leader or "<leder/leader>") if p not in valid]
+    if missing:
+        who = ", ".join(repr(p) for p in missing)
+        yield ctx.finding(
+            "signatures",
+            da=f"planen mangler gyldig underskrift fra {who}",
+            en=f"the plan lacks a valid signature by {who}",
+        )
+
+
+@rule(
+    "signature.void",
+    severity="error",
+    applies_to=_PLAN,
+    description={
+        "da": "Ingen underskrift er blevet ugyldig af ændringer uden at være skrevet igen.",
+        "en": "No signature was voided by a change without being signed again.",
+    },
+)
+def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """Void signatures (content changed after signing) of people who have not signed again."""
+    valid = {s.person for s in obj.valid_signatures}
+    for i, s in enumerate(obj.signatures):
+        if s in obj.void_signatures and s.person not in valid:
+            yield ctx.finding(
+                f"signatures[{i}]",
+                da=f"{s.person!r}s underskrift er ugyldig: indholdet er ændret siden; "
+                "der skal skrives under igen",
+                en=f"the signature of {s.person!r} is void: the content changed since; "
+                "it must be signed again",
+            )
+
+
+@rule(
+    "plan.courses-only",
+    severity="info",
+    applies_to=_PLAN,
+    kinds=DEVELOPMENT,
+    description={
+        "da": "Læring er mere end kurser: sidemandsoplæring, nye opgaver, mentor, netværk ...",
+        "en": "Learning is more than courses: on-the-job training, new tasks, mentoring, "
+        "networks ...",
+    },
+)
+def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
+    """A hint when every activity with a learning method is a course."""
+    methods = {a.learning_method for a in _activities(obj) if a.learning_method is not None}
+    if methods == {LearningMethod.COURSE}:
+        field, _ = _agreements(obj)
+        yield ctx.finding(
+            field,
+            da="planens eneste læringsform er kurser; overvej også sidemandsoplæring, "
+            "nye opgaver, mentor, netværk eller jobrotation",
+            en="the plan's only learning method is courses; consider on-the-job training, "
+            "new tasks, mentoring, networks or job rotation too",
+        )
+
+
+# --------------------------------------------------------------------------- GRUS
+
+
+@rule(
+    "grus.after-mus",
+    severity="error",
+    applies_to=Conversation,
+    kinds=[GRUS],
+    description={
+        "da": "En enheds GRUS holdes før dens MUS, når runden er sat op sådan.",
+        "en": "A unit's GRUS is held before its MUS when the round is set up that way.",
+    },
+)
+def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """MUS of the GRUS's unit or members starting before it, when ``grus_before_mus`` is set."""
+    cycle, start = ctx.cycle, conversation.scheduled_start
+    if cycle is None or not cycle.settings.grus_before_mus or start is None:
+        return
+    members = set(conversation.developed)
+    earlier = sorted(
+        c.id
+        for c in ctx.conversations
+        if c.kind is MUS
+        and c.status is not ConversationStatus.CANCELLED
+        and c.scheduled_start is not None
+        and c.scheduled_start < start
+        and (
+            (conversation.unit is not None and c.unit == conversation.unit)
+            or (c.employee in members)
+        )
+    )
+    if earlier:
+        shown = ", ".join(repr(i) for i in earlier[:5]) + (" ..." if len(earlier) > 5 else "")
+        yield ctx.finding(
+            "scheduled_start",
+            da=f"GRUS'en ligger efter {len(earlier)} MUS i enheden ({shown}); runden vil "
+            "have GRUS før MUS",
+            en=f"the GRUS is after {len(earlier)} MUS of its unit ({shown}); the round wants "
+            "the GRUS first",
+        )
+
+
+@rule(
+    "grus.no-individual-plan",
+    severity="error",
+    applies_to=Conversation,
+    kinds=[GRUS],
+    statuses=CONCLUDED,
+    description={
+        "da": "Hver deltager i en GRUS får en individuel plan: mindst én aftale, de selv ejer.",
+        "en": "Every GRUS participant gets an individual plan: at least one agreement they own.",
+    },
+)
+def grus_no_individual_plan(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
+    """Group members of a concluded GRUS who own no agreement in it."""
+    owners = {a.owner for a in _activities(conversation)}
+    for i, p in enumerate(conversation.participants):
+        if p.role is Role.GROUP_MEMBER and p.person not in owners:
+            yield ctx.finding(
+                f"participants[{i}]",
+                da=f"deltageren {p.person!r} har ingen individuel plan (ingen egne aftaler)",
+                en=f"participant {p.person!r} has no individual plan (owns no agreement)",
+            )
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def _in_scope(cycle: Cycle, ctx: RuleContext) -> list[str]:
+    org = ctx.organisation
+    if org is None:
+        return []
+    units = org.subtree(cycle.scope)
+    people: list[str] = []
+    if cycle.kind is not LUS:
+        people.extend(org.members_in(cycle.scope))
+    if cycle.kind is LUS or cycle.settings.include_lus:
+        people.extend(
+            u.leader for u in units if u.leader is not None and org.nearest_leader(u.leader)
+        )
+    return list(dict.fromkeys(people))
+
+
+@rule(
+    "coverage.missing-conversation",
+    severity="warning",
+    applies_to=Cycle,
+    description={
+        "da": "Alle i rundens enheder har en samtale i runden (leder: LUS, når runden har det).",
+        "en": "Everyone in the round's units has a conversation in it (leaders: a LUS when "
+        "the round includes them).",
+    },
+)
+def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
+    """People in scope (needs ``organisation=``) developed in no conversation of the round."""
+    covered = {
+        person
+        for c in ctx.conversations
+        if c.status is not ConversationStatus.CANCELLED
+        for person in c.developed
+    }
+    for person in _in_scope(cycle, ctx):
+        if person not in covered:
+            yield ctx.finding(
+                "scope",
+                da=f"{person!r} har ingen samtale i runden",
+                en=f"{person!r} has no conversation in the round",
+            )
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+SALARY_PATTERNS = (
+    r"\bløn(?!som)\w*",
+    r"\bgage\b",
+    r"\bsalar(?:y|ies)\b",
+    r"\bwages?\b",
+    r"\bpay ?(?:rise|raise|increase|level|scale|slip|check|cheque)s?\b",
+    r"\bremuneration\b",
+    r"\bbonus(?:es)?\b",
+)
+"""Danish and English salary words, as case-insensitive regular expressions."""
+
+
+@rule(
+    "questionnaire.salary-topic",
+    severity="warning",
+    applies_to=Questionnaire,
+    kinds=[MUS],
+    params={"patterns": SALARY_PATTERNS},
+    description={
+        "da": "En MUS er ikke en lønsamtale: løn hører ikke hjemme i MUS-skemaet.",
+        "en": "A MUS is not a salary talk: salary topics do not belong on its form.",
+    },
+)
+def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
+    """Section titles, guidance and question texts of a MUS form that mention salary."""
+    pattern = re.compile("|".join(f"(?:{p})" for p in ctx.params["patterns"]), re.IGNORECASE)
+    texts: list[tuple[str, Any]] = []
+    for si, section in enumerate(questionnaire.sections):
+        texts.append((f"sections[{si}].title", section.title))
+        if section.guidance is not None:
+            texts.append((f"sections[{si}].guidance", section.guidance))
+        for qi, question in enumerate(section.questions):
+            for rel, text in question.texts():
+                texts.append((f"sections[{si}].questions[{qi}].{rel}", text))
+    for path, text in texts:
+        for value in text.translations.values():
+            match = pattern.search(value)
+            if match:
+                yield ctx.finding(
+                    path,
+                    da=f"teksten nævner løn ({match.group(0)!r}); en MUS er ikke en lønsamtale",
+                    en=f"the text mentions salary ({match.group(0)!r}); a MUS is not a salary talk",
+                )
+                break
+
+
+@rule(
+    "questionnaire.check",
+    severity="error",
+    applies_to=Questionnaire,
+    description={
+        "da": "Skemaets definition er gyldig (Questionnaire.check(); fundene beholder koderne).",
+        "en": "The form's definition is valid (Questionnaire.check(); findings keep their codes).",
+    },
+)
+def questionnaire_check(questionnaire: Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
+    """The findings of ``Questionnaire.check()``, with the questionnaire named in messages."""
+    for f in questionnaire.check():
+        labelled = ctx.finding(f.path, da=f.text("da"), en=f.text("en"), severity=f.severity)
+        yield Finding(f.severity, f.code, f.path, labelled.message)
+
+
+BUILTIN_RULES: tuple[FunctionRule, ...] = tuple(
+    sorted(
+        (value for value in list(globals().values()) if isinstance(value, FunctionRule)),
+        key=lambda r: r.code,
+    )
+)
+"""Every built-in rule, sorted by code."""

@@ -1,0 +1,779 @@
+"""The rule engine: rules, their configuration (:class:`RuleSet`) and :func:`validate`.
+
+A rule is a small callable with a few attributes (see :class:`Rule`): a stable ``code``, a
+default ``severity``, a Danish and English ``description``, parameters with defaults, and the
+object types and conversation kinds it applies to. Called with an object and a
+:class:`RuleContext`, it yields :class:`~musframework.Finding` objects.
+
+Rules are configured, never subclassed: a :class:`RuleSet` takes the registered rules and
+applies your changes (rules added, rules disabled, severities and parameters changed) in its
+constructor, and validates objects when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from musframework._registry import Registry
+from musframework.errors import DataError, MusframeworkError, RegistryError
+from musframework.model import (
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Cycle,
+    DevelopmentPlan,
+    Finding,
+    Organisation,
+    Questionnaire,
+    QuestionnaireRef,
+    Severity,
+    sorted_findings,
+)
+from musframework.model.text import LocalizedText, TextLike, to_text
+
+__all__ = [
+    "ConfiguredRule",
+    "FunctionRule",
+    "Rule",
+    "RuleContext",
+    "RuleSet",
+    "UnsupportedObjectError",
+    "ValidationReport",
+    "describe",
+    "register_rule",
+    "registered_rule",
+    "registered_rules",
+    "rule",
+    "rule_codes",
+    "unregister_rule",
+    "validate",
+]
+
+ENTRY_POINT_GROUP = "musframework.rules"
+
+_OPEN_STATUSES = frozenset(ConversationStatus) - {ConversationStatus.CANCELLED}
+
+
+class UnsupportedObjectError(MusframeworkError, TypeError):
+    """:func:`validate` was given an object it has no rules for."""
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """What the engine needs of a rule. Implement it with :func:`rule` or any class.
+
+    Attributes:
+        code: A stable kebab-case code with a dotted prefix, such as
+            ``"invitation.lead-time"``; the findings it yields carry it.
+        severity: The default severity of its findings.
+        description: What it checks, in Danish and English.
+        params: Parameter names and their default values.
+        applies_to: The object types it checks (``Conversation``, ``DevelopmentPlan``,
+            ``Questionnaire``, ``Cycle``).
+        kinds: The conversation kinds it applies to; empty for every kind.
+        statuses: The conversation statuses it applies to (conversations only).
+    """
+
+    @property
+    def code(self) -> str:  # noqa: D102
+        ...
+
+    @property
+    def severity(self) -> Severity:  # noqa: D102
+        ...
+
+    @property
+    def description(self) -> LocalizedText:  # noqa: D102
+        ...
+
+    @property
+    def params(self) -> Mapping[str, Any]:  # noqa: D102
+        ...
+
+    @property
+    def applies_to(self) -> tuple[type[Any], ...]:  # noqa: D102
+        ...
+
+    @property
+    def kinds(self) -> frozenset[ConversationKind]:  # noqa: D102
+        ...
+
+    @property
+    def statuses(self) -> frozenset[ConversationStatus]:  # noqa: D102
+        ...
+
+    def __call__(self, obj: Any, context: RuleContext) -> Iterable[Finding]:
+        """Yield the findings for ``obj``."""
+        ...
+
+
+CheckFunction = Callable[[Any, "RuleContext"], Iterable[Finding]]
+
+
+def _frozen_params(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _types(value: type[Any] | Iterable[type[Any]]) -> tuple[type[Any], ...]:
+    return (value,) if isinstance(value, type) else tuple(value)
+
+
+def _kinds(value: Iterable[ConversationKind | str] | None) -> frozenset[ConversationKind]:
+    return frozenset(ConversationKind(k) for k in (value or ()))
+
+
+def _statuses(value: Iterable[ConversationStatus | str] | None) -> frozenset[ConversationStatus]:
+    if value is None:
+        return _OPEN_STATUSES
+    return frozenset(ConversationStatus(s) for s in value)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class FunctionRule:
+    """A rule made from a plain function by :func:`rule`; call it like the function."""
+
+    code: str
+    severity: Severity = attrs.field(converter=Severity)
+    description: LocalizedText = attrs.field(converter=to_text)
+    params: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_params)
+    applies_to: tuple[type[Any], ...] = attrs.field(converter=_types)
+    kinds: frozenset[ConversationKind] = attrs.field(factory=frozenset, converter=_kinds)
+    statuses: frozenset[ConversationStatus] = attrs.field(
+        default=_OPEN_STATUSES, converter=_statuses
+    )
+    check: CheckFunction
+
+    def __call__(self, obj: Any, context: RuleContext) -> Iterable[Finding]:
+        """Run the check function."""
+        return self.check(obj, context)
+
+    def __repr__(self) -> str:
+        return f"<rule {self.code} ({self.severity.value})>"
+
+
+def rule(
+    code: str,
+    *,
+    severity: Severity | str,
+    description: TextLike,
+    applies_to: type[Any] | Iterable[type[Any]],
+    kinds: Iterable[ConversationKind | str] | None = None,
+    statuses: Iterable[ConversationStatus | str] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Callable[[CheckFunction], FunctionRule]:
+    """Turn a function ``check(obj, context) -> Iterable[Finding]`` into a rule.
+
+    The rule is not registered: pass it to ``RuleSet(add=[...])`` or :func:`register_rule`.
+
+    Args:
+        code: The rule's stable code, such as ``"acme.place-missing"``.
+        severity: The default severity (``"error"``, ``"warning"`` or ``"info"``).
+        description: What it checks, in Danish and English (``{"da": ..., "en": ...}``).
+        applies_to: The object type(s) it checks, such as ``Conversation``.
+        kinds: The conversation kinds it applies to (default: every kind).
+        statuses: The conversation statuses it applies to (default: every status but
+            cancelled).
+        params: Parameter names with their defaults; read them as ``context.params[name]``.
+    """
+
+    def decorate(check: CheckFunction) -> FunctionRule:
+        return FunctionRule(
+            code=code,
+            severity=Severity(severity),
+            description=description,
+            params=params,
+            applies_to=applies_to,
+            kinds=kinds,
+            statuses=statuses,
+            check=check,
+        )
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- the registry
+
+_RULES: Registry[Rule] = Registry("validation rule", ENTRY_POINT_GROUP)
+_DEFAULT: dict[str, RuleSet] = {}  # the default rule set, rebuilt after (un)registering
+
+
+def _check_rule(candidate: object) -> Rule:
+    if not isinstance(candidate, Rule) or not callable(candidate):
+        raise RegistryError(
+            f"{candidate!r} is not a rule: it needs code, severity, description, params, "
+            "applies_to, kinds, statuses and a __call__(obj, context)"
+        )
+    if not isinstance(candidate.code, str) or not candidate.code:
+        raise RegistryError(f"{candidate!r} has no code")
+    if not isinstance(candidate.severity, Severity):
+        raise RegistryError(f"rule {candidate.code!r} has no Severity")
+    return candidate
+
+
+def register_rule(rule: Rule, *, replace: bool = False) -> Rule:
+    """Register ``rule`` under its code, so every default :class:`RuleSet` runs it.
+
+    Usable as a decorator on top of :func:`rule`. A taken code needs ``replace=True``.
+    Built-in rules are declared as entry points of the group ``musframework.rules``; a
+    package of yours can declare its rules the same way instead of calling this.
+    """
+    _check_rule(rule)
+    _RULES.names()  # load the entry points first, so an explicit registration can replace one
+    _DEFAULT.clear()
+    return _RULES.register(rule.code, rule, replace=replace)
+
+
+def unregister_rule(code: str) -> Rule:
+    """Remove the rule registered under ``code`` (a built-in one too) and return it."""
+    _RULES.names()
+    _DEFAULT.clear()
+    return _RULES.unregister(code)
+
+
+def registered_rule(code: str) -> Rule:
+    """The rule registered under ``code`` (raises :class:`~musframework.errors.RegistryError`)."""
+    return _check_rule(_RULES.get(code))
+
+
+def registered_rules() -> list[Rule]:
+    """Every registered rule (built-in and plugins), sorted by code."""
+    rules = []
+    for name, item in _RULES.items():
+        checked = _check_rule(item)
+        if checked.code != name:
+            raise RegistryError(f"rule registered as {name!r} has the code {checked.code!r}")
+        rules.append(checked)
+    return rules
+
+
+def rule_codes() -> list[str]:
+    """The codes of every registered rule, sorted."""
+    return _RULES.names()
+
+
+# --------------------------------------------------------------------------- context
+
+
+@attrs.frozen(eq=False)
+class _Scope:
+    """What a validation run knows besides the object: shared by every rule call."""
+
+    cycle: Cycle | None
+    organisation: Organisation | None
+    conversations: tuple[Conversation, ...]
+    questionnaires: tuple[Questionnaire, ...]
+    plans: tuple[DevelopmentPlan, ...]
+    by_id: dict[str, Conversation] = attrs.field(init=False)
+    by_ref: dict[QuestionnaireRef, Questionnaire] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {c.id: c for c in self.conversations})
+        object.__setattr__(self, "by_ref", {q.ref: q for q in self.questionnaires})
+
+
+@attrs.frozen(eq=False)
+class RuleContext:
+    """What a rule gets besides the object: its settings and the surrounding data.
+
+    Attributes:
+        code: The running rule's code.
+        severity: The severity configured for it.
+        params: Its parameters: the defaults with the configured values applied.
+        subject: The object being checked.
+    """
+
+    code: str
+    severity: Severity
+    params: Mapping[str, Any]
+    subject: object
+    _scope: _Scope
+
+    @property
+    def cycle(self) -> Cycle | None:
+        """The round, when validating one or when passed as ``cycle=``."""
+        return self._scope.cycle
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The organisation passed as ``organisation=``."""
+        return self._scope.organisation
+
+    @property
+    def conversations(self) -> tuple[Conversation, ...]:
+        """The conversations known to this run (the round's, or ``conversations=``)."""
+        return self._scope.conversations
+
+    @property
+    def plans(self) -> tuple[DevelopmentPlan, ...]:
+        """The development plans passed as ``plans=``."""
+        return self._scope.plans
+
+    def conversation(self, conversation_id: str | None) -> Conversation | None:
+        """The known conversation with ``conversation_id``, if any."""
+        return None if conversation_id is None else self._scope.by_id.get(conversation_id)
+
+    def questionnaire(self, ref: QuestionnaireRef | None) -> Questionnaire | None:
+        """The known questionnaire with this id and version, if any."""
+        return None if ref is None else self._scope.by_ref.get(ref)
+
+    def finding(self, path: str, *, da: str, en: str, severity: Severity | None = None) -> Finding:
+        """A finding with this rule's code and severity, its message naming the object and path.
+
+        The message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
+        """
+        return Finding(
+            severity or self.severity,
+            self.code,
+            path,
+            LocalizedText(
+                {
+                    "da": _label(self.subject, "da", path, da),
+                    "en": _label(self.subject, "en", path, en),
+                }
+            ),
+        )
+
+
+_KIND_NAMES = {
+    ConversationKind.MUS: ("MUS", "MUS"),
+    ConversationKind.GRUS: ("GRUS", "GRUS"),
+    ConversationKind.LUS: ("LUS", "LUS"),
+    ConversationKind.FOLLOW_UP: ("opfølgningssamtalen", "follow-up"),
+}
+
+
+def _object_name(obj: object, locale: str) -> str:
+    """A short name for ``obj`` in ``locale`` ("MUS 'c1'", "round 'r1'" ...)."""
+    da = locale == "da"
+    if isinstance(obj, Conversation):
+        return f"{_KIND_NAMES[obj.kind][0 if da else 1]} {obj.id!r}"
+    if isinstance(obj, DevelopmentPlan):
+        if da:
+            return f"udviklingsplanen for {obj.person!r} (samtale {obj.conversation!r})"
+        return f"development plan of {obj.person!r} (conversation {obj.conversation!r})"
+    if isinstance(obj, Questionnaire):
+        return f"{'spørgeskemaet' if da else 'questionnaire'} {str(obj.ref)!r}"
+    if isinstance(obj, Cycle):
+        return f"{'runden' if da else 'round'} {obj.id!r}"
+    return type(obj).__name__
+
+
+def _label(subject: object, locale: str, path: str, text: str) -> str:
+    name = _object_name(subject, locale)
+    return f"{name}, {path}: {text}" if path else f"{name}: {text}"
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@attrs.frozen(kw_only=True)
+class ConfiguredRule:
+    """A rule as a :class:`RuleSet` runs it: with its effective severity and parameters."""
+
+    rule: Rule
+    severity: Severity
+    params: Mapping[str, Any]
+
+    @property
+    def code(self) -> str:
+        """The rule's code."""
+        return self.rule.code
+
+    @property
+    def description(self) -> LocalizedText:
+        """What the rule checks."""
+        return self.rule.description
+
+    def applies(self, obj: object) -> bool:
+        """Whether the rule checks ``obj`` (by type, and kind and status for conversations)."""
+        r = self.rule
+        if not isinstance(obj, r.applies_to):
+            return False
+        if isinstance(obj, Conversation):
+            return (not r.kinds or obj.kind in r.kinds) and obj.status in r.statuses
+        if isinstance(obj, Questionnaire):
+            return not r.kinds or bool(obj.kinds & r.kinds)
+        if isinstance(obj, Cycle):
+            return not r.kinds or obj.kind in r.kinds
+        return True
+
+
+def _problem(code: str, path: str, da: str, en: str) -> Finding:
+    return Finding.error(code, path, da=da, en=en)
+
+
+def _coerce_param(code: str, name: str, default: Any, value: Any) -> tuple[Any, Finding | None]:
+    path = f"params.{code}.{name}"
+    if isinstance(default, tuple) and isinstance(value, list | tuple):
+        return tuple(value), None
+    if default is None or value is None:
+        return value, None
+    ok = isinstance(value, type(default)) and not (
+        isinstance(value, bool) and not isinstance(default, bool)
+    )
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if ok:
+        return value, None
+    want = type(default).__name__
+    return value, _problem(
+        "rules.parameter-type",
+        path,
+        f"parameteren {name!r} for reglen {code!r} skal være {want}, ikke {value!r}",
+        f"parameter {name!r} of rule {code!r} must be {want}, not {value!r}",
+    )
+
+
+class RuleSet:
+    """A configured set of rules; call it to validate an object.
+
+    >>> strict = RuleSet(
+    ...     disable=["plan.courses-only"],
+    ...     severity={"invitation.lead-time": "error"},
+    ...     params={"invitation.lead-time": {"min_days": 10}},
+    ... )
+    >>> strict["invitation.lead-time"].params["min_days"], "plan.courses-only" in strict
+    (10, False)
+
+    Args:
+        rules: The rules to start from; by default every registered rule (built-in ones and
+            plugins), taken when the set is created.
+        add: Your own rules (any :class:`Rule`, for example made with :func:`rule`).
+        disable: Codes of rules to leave out (one code or several).
+        severity: Code -> severity for rules whose severity you want changed.
+        params: Code -> ``{parameter: value}`` for rules whose parameters you want changed.
+
+    Raises:
+        DataError: listing every unknown code, unknown parameter, value of the wrong type,
+            or code used twice.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] | None = None,
+        *,
+        add: Iterable[Rule] = (),
+        disable: Iterable[str] = (),
+        severity: Mapping[str, Severity | str] | None = None,
+        params: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        base = registered_rules() if rules is None else [_check_rule(r) for r in rules]
+        problems: list[Finding] = []
+        disabled = {disable} if isinstance(disable, str) else set(disable)
+        known = {r.code for r in base}
+        for code in sorted(disabled - known):
+            problems.append(_unknown(code, "disable"))
+        chosen: dict[str, Rule] = {r.code: r for r in base if r.code not in disabled}
+        for extra in add:
+            extra = _check_rule(extra)
+            if extra.code in chosen:
+                problems.append(
+                    _problem(
+                        "rules.duplicate-code",
+                        f"add.{extra.code}",
+                        f"reglen {extra.code!r} findes allerede; slå den fra med disable først",
+                        f"rule {extra.code!r} already exists; disable it first to replace it",
+                    )
+                )
+            chosen[extra.code] = extra
+        configured: dict[str, ConfiguredRule] = {}
+        severities = dict(severity or {})
+        parameters = dict(params or {})
+        for code in sorted(set(severities) - set(chosen)):
+            problems.append(_unknown(code, "severity"))
+        for code in sorted(set(parameters) - set(chosen)):
+            problems.append(_unknown(code, "params"))
+        for code in sorted(chosen):
+            r = chosen[code]
+            sev = r.severity
+            if code in severities:
+                try:
+                    sev = Severity(severities[code])
+                except ValueError:
+                    problems.append(
+                        _problem(
+                            "rules.severity",
+                            f"severity.{code}",
+                            f"ukendt alvor {severities[code]!r} (error, warning, info)",
+                            f"unknown severity {severities[code]!r} (error, warning, info)",
+                        )
+                    )
+            values = dict(r.params)
+            for name, value in parameters.get(code, {}).items():
+                if name not in r.params:
+                    names = ", ".join(sorted(r.params)) or "ingen/none"
+                    problems.append(
+                        _problem(
+                            "rules.unknown-parameter",
+                            f"params.{code}.{name}",
+                            f"reglen {code!r} har ingen parameter {name!r} (har: {names})",
+                            f"rule {code!r} has no parameter {name!r} (has: {names})",
+                        )
+                    )
+                    continue
+                values[name], problem = _coerce_param(code, name, r.params[name], value)
+                if problem is not None:
+                    problems.append(problem)
+            configured[code] = ConfiguredRule(rule=r, severity=sev, params=MappingProxyType(values))
+        if problems:
+            raise DataError("invalid rule configuration", problems)
+        self._rules = configured
+        self._by_type: dict[tuple[type[Any], Any], list[ConfiguredRule]] = {}
+
+    # ------------------------------------------------------------------ introspection
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules
+
+    def __getitem__(self, code: str) -> ConfiguredRule:
+        try:
+            return self._rules[code]
+        except KeyError:
+            raise RegistryError(f"no rule {code!r} in this rule set") from None
+
+    def __iter__(self) -> Iterator[ConfiguredRule]:
+        return iter(self._rules.values())
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self)} rules)"
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of the rules in this set, sorted."""
+        return list(self._rules)
+
+    def configure(
+        self,
+        *,
+        add: Iterable[Rule] = (),
+        disable: Iterable[str] = (),
+        severity: Mapping[str, Severity | str] | None = None,
+        params: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> RuleSet:
+        """A new set with further changes on top of this one (this one is unchanged)."""
+        disabled = {disable} if isinstance(disable, str) else set(disable)
+        kept = [c for c in self if c.code not in disabled]
+        severities: dict[str, Severity | str] = {c.code: c.severity for c in kept}
+        values = {c.code: dict(c.params) for c in kept if c.params}
+        for code, changes in (params or {}).items():
+            values[code] = values.get(code, {}) | dict(changes)
+        return RuleSet(
+            [c.rule for c in self],
+            add=add,
+            disable=disable,
+            severity=severities | dict(severity or {}),
+            params=values,
+        )
+
+    def for_kind(self, kind: ConversationKind | str) -> RuleSet:
+        """The rules of this set that apply to conversations of ``kind`` (the kind's rule set)."""
+        kind = ConversationKind(kind)
+        chosen = [c for c in self if not c.rule.kinds or kind in c.rule.kinds]
+        return RuleSet(
+            [c.rule for c in chosen],
+            severity={c.code: c.severity for c in chosen},
+            params={c.code: dict(c.params) for c in chosen if c.params},
+        )
+
+    # ------------------------------------------------------------------ running
+
+    def _rules_for(self, obj: object) -> list[ConfiguredRule]:
+        if isinstance(obj, Conversation):
+            key: tuple[type[Any], Any] = (Conversation, (obj.kind, obj.status))
+        elif isinstance(obj, Questionnaire):
+            key = (Questionnaire, obj.kinds)
+        elif isinstance(obj, Cycle):
+            key = (Cycle, obj.kind)
+        else:
+            key = (type(obj), None)
+        found = self._by_type.get(key)
+        if found is None:
+            found = [c for c in self if c.applies(obj)]
+            self._by_type[key] = found
+        return found
+
+    def _run(self, obj: object, scope: _Scope, prefix: str) -> Iterator[Finding]:
+        for configured in self._rules_for(obj):
+            r = configured.rule
+            ctx = RuleContext(r.code, configured.severity, configured.params, obj, scope)
+            try:
+                for finding in r(obj, ctx):
+                    # The rule's own findings take the configured severity; findings it passes
+                    # on from elsewhere (questionnaire.check) only an explicitly changed one.
+                    own = finding.code == r.code
+                    if (own or configured.severity is not r.severity) and (
+                        finding.severity is not configured.severity
+                    ):
+                        finding = finding.with_severity(configured.severity)
+                    yield finding.with_path_prefix(prefix)
+            except Exception as exc:
+                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
+                raise
+
+    def __call__(
+        self,
+        obj: Questionnaire | Conversation | DevelopmentPlan | Cycle,
+        *,
+        cycle: Cycle | None = None,
+        conversations: Iterable[Conversation] = (),
+        organisation: Organisation | None = None,
+        questionnaires: Iterable[Questionnaire] = (),
+        plans: Iterable[DevelopmentPlan] = (),
+        locale: str = "da",
+    ) -> ValidationReport:
+        """Validate ``obj``; see :func:`validate` for the arguments."""
+        conversations = tuple(conversations)
+        questionnaires = tuple(questionnaires)
+        plans = tuple(plans)
+        if isinstance(obj, Cycle):
+            cycle = obj
+            conversations = tuple(c for c in conversations if c.cycle in (None, obj.id))
+        elif not isinstance(obj, Questionnaire | Conversation | DevelopmentPlan):
+            raise UnsupportedObjectError(
+                "validate() takes a Questionnaire, Conversation, DevelopmentPlan or Cycle, "
+                f"not {type(obj).__name__}"
+            )
+        if isinstance(obj, Conversation) and obj.id not in {c.id for c in conversations}:
+            conversations = (*conversations, obj)
+        scope = _Scope(cycle, organisation, conversations, questionnaires, plans)
+        findings = list(self._run(obj, scope, ""))
+        if isinstance(obj, Cycle):
+            for conversation in conversations:
+                findings.extend(self._run(conversation, scope, f"conversations[{conversation.id}]"))
+            for plan in plans:
+                prefix = f"plans[{plan.conversation}:{plan.person}]"
+                findings.extend(self._run(plan, scope, prefix))
+            for questionnaire in questionnaires:
+                findings.extend(
+                    self._run(questionnaire, scope, f"questionnaires[{questionnaire.ref}]")
+                )
+        return ValidationReport(sorted_findings(findings), locale=locale)
+
+
+def _unknown(code: str, where: str) -> Finding:
+    return _problem(
+        "rules.unknown-rule",
+        f"{where}.{code}",
+        f"der er ingen regel med koden {code!r}",
+        f"there is no rule with the code {code!r}",
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+class ValidationReport(list[Finding]):
+    """The findings of one validation, in the stable order, with a language for output.
+
+    It is a list of :class:`~musframework.Finding`; ``str(report)`` gives one line per
+    finding in the report's ``locale`` (Danish by default).
+    """
+
+    def __init__(self, findings: Iterable[Finding] = (), *, locale: str = "da") -> None:
+        super().__init__(findings)
+        self.locale = locale
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings with severity error."""
+        return [f for f in self if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings with severity warning."""
+        return [f for f in self if f.severity is Severity.WARNING]
+
+    @property
+    def infos(self) -> list[Finding]:
+        """The findings with severity info (hints)."""
+        return [f for f in self if f.severity is Severity.INFO]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any finding is an error."""
+        return any(f.severity is Severity.ERROR for f in self)
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of the findings, in order (repeats included)."""
+        return [f.code for f in self]
+
+    def format(self, locale: str | None = None) -> str:
+        """One line per finding, in ``locale`` (default: the report's)."""
+        return "\n".join(f.format(locale or self.locale) for f in self)
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~musframework.errors.DataError` with the findings if any is an error."""
+        if self.has_errors:
+            raise DataError(f"{len(self.errors)} validation error(s)", self)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def validate(
+    obj: Questionnaire | Conversation | DevelopmentPlan | Cycle,
+    *,
+    rules: RuleSet | None = None,
+    cycle: Cycle | None = None,
+    conversations: Iterable[Conversation] = (),
+    organisation: Organisation | None = None,
+    questionnaires: Iterable[Questionnaire] = (),
+    plans: Iterable[DevelopmentPlan] = (),
+    locale: str = "da",
+) -> ValidationReport:
+    """Run every rule that applies to ``obj`` and return all findings in a stable order.
+
+    Findings are sorted by path, then severity (errors first), then code. Validating a
+    :class:`~musframework.Cycle` checks the round itself, then each of ``conversations``
+    (paths ``conversations[<id>]...``), ``plans`` and ``questionnaires``.
+
+    Args:
+        obj: A questionnaire, conversation, development plan, or a round.
+        rules: The configured rules to run (default: ``RuleSet()``, every registered rule).
+        cycle: The round a conversation or plan belongs to (for its settings).
+        conversations: The round's conversations, or other conversations a rule may need
+            (the previous conversation for carry-over, the conversation a plan comes from).
+        organisation: The organisation, for coverage of the round's scope.
+        questionnaires: Questionnaires to check along with a round.
+        plans: Development plans to check along with a round.
+        locale: The language of ``str(report)`` (``"da"`` or ``"en"``); every finding
+            carries both languages.
+
+    Raises:
+        UnsupportedObjectError: for any other kind of object.
+    """
+    if rules is None:
+        rules = _DEFAULT.get("default")
+        if rules is None:
+            rules = _DEFAULT["default"] = RuleSet()
+    return rules(
+        obj,
+        cycle=cycle,
+        conversations=conversations,
+        organisation=organisation,
+        questionnaires=questionnaires,
+        plans=plans,
+        locale=locale,
+    )
+
+
+def describe(rules: RuleSet | None = None, locale: str = "da") -> str:
+    """A plain-text table of the rules: code, severity, what it applies to, parameters."""
+    lines = []
+    for c in rules or RuleSet():
+        types = ", ".join(t.__name__ for t in c.rule.applies_to)
+        kinds = ", ".join(sorted(k.value for k in c.rule.kinds)) or "all"
+        params = ", ".join(f"{k}={v!r}" for k, v in c.params.items())
+        lines.append(
+            f"{c.code} [{c.severity.value}] {types} ({kinds}) {params}".rstrip()
+            + f": {c.description.get(locale)}"
+        )
+    return "\n".join(lines)

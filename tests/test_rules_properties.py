@@ -1,0 +1,75 @@
+"""Property tests: validation never raises on generated objects and reports only rule codes."""
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import musframework as mf
+from musframework.model import ConversationStatus
+from musframework.testing import strategies as mst
+
+# Generating conversations is the slow part: run a third of the profile's examples.
+FEWER = settings(max_examples=max(10, settings.default.max_examples // 3), deadline=None)
+CONCLUDED = {
+    ConversationStatus.CONCLUDED,
+    ConversationStatus.SIGNED,
+    ConversationStatus.FOLLOWED_UP,
+}
+
+
+def check_report(report):
+    codes = set(mf.rules.rule_codes())
+    assert set(report.codes) <= codes
+    assert list(report) == mf.sorted_findings(report)
+    for finding in report:
+        assert finding.message.missing() == []
+
+
+@given(mst.conversations())
+def test_validating_any_conversation_never_raises(conversation):
+    check_report(mf.validate(conversation))
+
+
+@FEWER
+@given(st.data())
+def test_validating_conversations_with_context_never_raises(data):
+    questionnaire = data.draw(mst.questionnaires(max_sections=2, max_questions=2))
+    conversations = data.draw(
+        st.lists(mst.conversations(questionnaire), max_size=4, unique_by=lambda c: c.id)
+    )
+    cycle = data.draw(mst.cycles())
+    units = data.draw(st.lists(mst.org_units(), max_size=3))
+    people = {p for u in units for p in (*u.members, u.leader) if p}
+    org = mf.Organisation(people=[mf.Person(id=p, name=p) for p in sorted(people)], units=units)
+    # Link some conversations to each other (previous) and to the round.
+    linked = [
+        attrs.evolve(
+            c,
+            cycle=data.draw(st.sampled_from([None, cycle.id])),
+            previous=data.draw(st.sampled_from([None, *(o.id for o in conversations)])),
+        )
+        for c in conversations
+    ]
+    plans = [
+        mf.DevelopmentPlan.from_conversation(c, person)
+        for c in linked
+        if c.status in CONCLUDED
+        for person in c.developed[:1]
+    ]
+    for conversation in linked:
+        check_report(mf.validate(conversation, cycle=cycle, conversations=linked))
+    for plan in plans:
+        check_report(mf.validate(plan, conversations=linked))
+    report = mf.validate(cycle, conversations=linked, organisation=org, plans=plans)
+    check_report(report)
+    # The order of the input does not change the report.
+    shuffled = data.draw(st.permutations(linked))
+    assert mf.validate(cycle, conversations=shuffled, organisation=org, plans=plans) == report
+
+
+@FEWER
+@given(mst.questionnaires(), mst.cycles())
+def test_generated_questionnaires_pass_the_definition_checks(questionnaire, cycle):
+    report = mf.validate(questionnaire, cycle=cycle)
+    # Strategies make valid forms: only the rules about content may speak.
+    assert set(report.codes) <= {"agenda.minutes", "questionnaire.salary-topic"}
