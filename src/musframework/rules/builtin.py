@@ -249,6 +249,12 @@ def agreement_no_deadline(
             )
 
 
+def _awaiting_review(obj: Conversation | DevelopmentPlan) -> set[str]:
+    if isinstance(obj, Conversation):
+        return {a.id for a in obj.unreviewed_carry_over()}
+    return {a.id for a in obj.activities if a.continues is not None and not a.history}
+
+
 @rule(
     "agreement.deadline-before-conversation",
     severity="error",
@@ -261,12 +267,20 @@ def agreement_no_deadline(
 def agreement_deadline_before_conversation(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
-    """Open agreements due before the conversation day (a plan needs its conversation known)."""
+    """Open agreements due before the conversation day (a plan needs its conversation known).
+
+    Carried-over agreements still awaiting review keep last year's deadline until the "past"
+    part of the conversation gives them a status (and perhaps a new deadline); until then
+    ``carry-over.not-reviewed`` reports them instead.
+    """
     day = _day_of(obj, ctx)
     if day is None:
         return
     field, agreements = _agreements(obj)
+    awaiting = _awaiting_review(obj)
     for i, a in enumerate(agreements):
+        if a.id in awaiting:
+            continue
         if a.is_open and a.deadline is not None and a.deadline < day:
             yield ctx.finding(
                 f"{field}[{i}].deadline",
@@ -570,6 +584,7 @@ def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Fin
         c.id
         for c in ctx.conversations
         if c.kind is MUS
+        and c.cycle == conversation.cycle  # last year's MUS do not count against this GRUS
         and c.status is not ConversationStatus.CANCELLED
         and c.scheduled_start is not None
         and c.scheduled_start < start
