@@ -9,6 +9,7 @@ See ``docs/rules.md`` for the built-in rules, how to add your own and how to cha
 """
 
 from musframework.rules.engine import (
+    CheckFunction,
     ConfiguredRule,
     FunctionRule,
     Rule,
@@ -27,6 +28,7 @@ from musframework.rules.engine import (
 )
 
 __all__ = [
+    "CheckFunction",
     "ConfiguredRule",
     "FunctionRule",
     "Rule",

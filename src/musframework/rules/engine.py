@@ -112,6 +112,7 @@ class Rule(Protocol):
 
 
 CheckFunction = Callable[[Any, "RuleContext"], Iterable[Finding]]
+"""What ``@rule`` decorates: a function of the object and its context, yielding findings."""
 
 
 def _frozen_params(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
