@@ -3,7 +3,10 @@
 The public names are re-exported here; the subpackages hold the rest:
 
 * :mod:`musframework.model`: frozen attrs models (people, questionnaires, conversations …)
-* :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
+* :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations;
+  questionnaire files in TOML and JSON, and their JSON Schema
+* :mod:`musframework.templates`: the built-in questionnaires (``mf.templates.load("mus-standard")``)
+* :mod:`musframework.interop`: bridges to other tools (SurveyJS)
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
@@ -13,7 +16,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors
+from musframework import errors, interop, templates
 from musframework._version import __version__
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
@@ -76,7 +79,15 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
-from musframework.serialization import dumps, from_dict, loads, to_dict
+from musframework.serialization import (
+    dump_questionnaire,
+    dumps,
+    from_dict,
+    load_questionnaire,
+    loads,
+    save_questionnaire,
+    to_dict,
+)
 
 __all__ = [
     "AgendaItem",
@@ -136,14 +147,19 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
+    "dump_questionnaire",
     "dumps",
     "errors",
     "from_dict",
+    "interop",
+    "load_questionnaire",
     "loads",
     "question_type",
     "question_type_names",
     "register_question_type",
+    "save_questionnaire",
     "sorted_findings",
+    "templates",
     "to_dict",
     "unregister_question_type",
 ]

@@ -11,8 +11,9 @@ Top-level documents (questionnaires, conversations, cycles, people, units, group
 development plans) carry a ``schema_version``. Questionnaire definitions are also read and
 written as TOML or JSON files (:func:`load_questionnaire`, :func:`dump_questionnaire`,
 :func:`save_questionnaire`; see :mod:`musframework.serialization.files`), and
-:mod:`musframework.serialization.schema` generates their JSON Schema. Loading an older version runs the registered
-migration steps (:func:`register_migration`) one version at a time. Bad input raises
+:mod:`musframework.serialization.schema` generates their JSON Schema. Loading an older
+version runs the registered migration steps (:func:`register_migration`) one version at a
+time. Bad input raises
 :class:`~musframework.errors.LoadError` listing every problem with its path.
 """
 

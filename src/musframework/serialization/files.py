@@ -76,7 +76,7 @@ def _is_file_name(text: str) -> bool:
 def load_questionnaire(
     source: str | bytes | os.PathLike[str],
     *,
-    format: FileFormat | None = None,  # noqa: A002 - the natural name for callers
+    format: FileFormat | None = None,
     name: str | None = None,
     check: bool = True,
 ) -> Questionnaire:
@@ -161,7 +161,10 @@ def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
             f"not valid {what}",
             [
                 Finding.error(
-                    f"load.{fmt}", "", da=f"ikke gyldig {what}: {detail}", en=f"not valid {what}: {detail}"
+                    f"load.{fmt}",
+                    "",
+                    da=f"ikke gyldig {what}: {detail}",
+                    en=f"not valid {what}: {detail}",
                 )
             ],
             source=label,
@@ -228,7 +231,7 @@ def locate(data: Any, finding: Finding) -> Finding:
 
 def dump_questionnaire(
     questionnaire: Questionnaire,
-    format: FileFormat = "toml",  # noqa: A002
+    format: FileFormat = "toml",
 ) -> str:
     """The questionnaire as TOML or JSON text (TOML needs the ``toml`` extra).
 
@@ -252,7 +255,7 @@ def save_questionnaire(
     questionnaire: Questionnaire,
     path: str | os.PathLike[str],
     *,
-    format: FileFormat | None = None,  # noqa: A002
+    format: FileFormat | None = None,
 ) -> pathlib.Path:
     """Write the questionnaire to ``path`` (format from the suffix unless given); returns it."""
     target = pathlib.Path(path)

@@ -48,7 +48,7 @@ class _Builder:
     def ref(self, name: str) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{name}"}
 
-    def for_type(self, t: Any) -> dict[str, Any]:  # noqa: PLR0911 - one branch per type
+    def for_type(self, t: Any) -> dict[str, Any]:
         if t is str:
             return {"type": "string"}
         if t is bool:

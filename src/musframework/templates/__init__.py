@@ -64,9 +64,7 @@ def text(name: str) -> str:
     """
     entry = _data().joinpath(name + _SUFFIX)
     if name not in names():
-        raise NotFoundError(
-            f"no built-in questionnaire {name!r} (built-ins: {', '.join(names())})"
-        )
+        raise NotFoundError(f"no built-in questionnaire {name!r} (built-ins: {', '.join(names())})")
     return entry.read_text(encoding="utf-8")
 
 
