@@ -80,10 +80,11 @@ def test_mus_scored_ratings_pair_up_by_id():
         if rating.id != "conversation_rating":
             assert f"{rating.id}_comment" in ids
     # Self- and leader ratings of the same question compare directly.
-    employee = q.new_response("employee", "ane", {r.id: 4 for r in ratings} | {"goals": "Mål"})
-    leader = q.new_response("leader", "bo", {r.id: 3 for r in ratings})
+    both = {"goals": "Mål"}
+    employee = q.new_response("employee", "ane", {r.id: 4 for r in ratings} | both)
+    leader = q.new_response("leader", "bo", {r.id: 3 for r in ratings} | both)
     assert set(employee.answers) == set(leader.answers)
-    assert q.check_response(employee) == []
+    assert q.check_response(employee) == q.check_response(leader) == []
 
 
 def test_core_task_conversation_is_45_minutes_and_forward_looking():
