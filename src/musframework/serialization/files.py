@@ -191,7 +191,7 @@ def _position(data: Any, path: str) -> tuple[str | None, str | None]:
         i = int(index)
         node = node[i] if isinstance(node, list) and i < len(node) else None
         ident = node.get("id") if isinstance(node, Mapping) else None
-        label = ident if isinstance(ident, str) else f"#{i + 1}"
+        label = repr(ident) if isinstance(ident, str) else f"#{i + 1}"
         if parent_key == "sections" and section_id is None:
             section_id = label
         elif parent_key == "questions" and section_id is not None and question_id is None:
@@ -212,11 +212,11 @@ def locate(data: Any, finding: Finding) -> Finding:
     section, question = _position(data, finding.path)
     if section is None:
         return finding
-    da = f"afsnit {section!r}"
-    en = f"section {section!r}"
+    da = f"afsnit {section}"
+    en = f"section {section}"
     if question is not None:
-        da += f", spørgsmål {question!r}"
-        en += f", question {question!r}"
+        da += f", spørgsmål {question}"
+        en += f", question {question}"
     message = LocalizedText(
         {
             "da": f"{da}: {finding.message.get('da')}",
