@@ -461,6 +461,39 @@ def _text(value: Any, default_language: str) -> LocalizedText | None:
     return None
 
 
+@attrs.frozen
+class _Lang:
+    """The language of SurveyJS "default" strings, and every language the survey uses."""
+
+    default: str
+    all: tuple[str, ...]
+
+    def text(self, value: Any) -> LocalizedText | None:
+        return _text(value, self.default)
+
+    def neutral(self, value: str) -> LocalizedText:
+        """A name or code SurveyJS would show as is, in every language."""
+        return LocalizedText(dict.fromkeys(self.all, value))
+
+
+_TEXT_KEYS = frozenset({"title", "description", "text", "minRateDescription", "maxRateDescription"})
+
+
+def _survey_languages(node: Any, default: str, found: set[str]) -> set[str]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key in _TEXT_KEYS and isinstance(value, Mapping):
+                found.update(default if k == "default" else str(k) for k in value)
+            elif key in _TEXT_KEYS and isinstance(value, str):
+                found.add(default)
+            else:
+                _survey_languages(value, default, found)
+    elif isinstance(node, list):
+        for item in node:
+            _survey_languages(item, default, found)
+    return found
+
+
 class _UnsupportedError(Exception):
     """An element (or part of one) the model cannot represent."""
 
@@ -570,7 +603,7 @@ def _parse_condition(expression: str) -> Condition:
     return Condition(tuple(comparisons), match)
 
 
-def _codes(element: Mapping[str, Any], lang: str) -> list[Option]:
+def _codes(element: Mapping[str, Any], lang: _Lang) -> list[Option]:
     choices = element.get("choices")
     if not isinstance(choices, list) or not choices:
         raise _UnsupportedError("it has no fixed list of choices")
@@ -582,11 +615,11 @@ def _codes(element: Mapping[str, Any], lang: str) -> list[Option]:
             value, label = choice, None
         if not isinstance(value, str):
             raise _UnsupportedError(f"choice value {value!r} is not a text")
-        options.append(Option(value, _text(label, lang) or LocalizedText({lang: value})))
+        options.append(Option(value, lang.text(label) or lang.neutral(value)))
     return options
 
 
-def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: str) -> ScaleQuestion:
+def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: _Lang) -> ScaleQuestion:
     rate_values = element.get("rateValues")
     if rate_values:
         points: list[tuple[int, LocalizedText | None]] = []
@@ -596,7 +629,7 @@ def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: str) -> Sc
             )
             if type(value) is not int:
                 raise _UnsupportedError(f"rating value {value!r} is not a whole number")
-            text = _text(label, lang)
+            text = lang.text(label)
             points.append((value, None if text is None or _all_equal(text, str(value)) else text))
         values = [v for v, _ in points]
         if values != list(range(values[0], values[0] + len(values))) or len(values) < 2:
@@ -611,7 +644,7 @@ def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: str) -> Sc
         raise _UnsupportedError("only whole-number ratings in steps of 1 are supported")
     labels = []
     for key, value in (("minRateDescription", low), ("maxRateDescription", high)):
-        text = _text(element.get(key), lang)
+        text = lang.text(element.get(key))
         if text is not None:
             labels.append(ScalePoint(value, text))
     return ScaleQuestion(**common, min=low, max=high, labels=labels)
@@ -621,13 +654,13 @@ def _all_equal(text: LocalizedText, value: str) -> bool:
     return all(v == value for v in text.translations.values())
 
 
-def _question(element: Mapping[str, Any], lang: str, answered_by: Any) -> Question:
+def _question(element: Mapping[str, Any], lang: _Lang, answered_by: Any) -> Question:
     kind = element.get("type")
     name = element["name"]
     common: dict[str, Any] = {
         "id": name,
-        "text": _text(element.get("title"), lang) or LocalizedText({lang: name}),
-        "help": _text(element.get("description"), lang),
+        "text": lang.text(element.get("title")) or lang.neutral(name),
+        "help": lang.text(element.get("description")),
         "required": element.get("isRequired") is True,
         "answered_by": answered_by,
     }
@@ -741,6 +774,8 @@ def questionnaire_from_surveyjs(
         page_path = "pages"
     sections = []
     role_set = _roles(answered_by)
+    found = _survey_languages(survey, default_language, set())
+    lang = _Lang(default_language, tuple(sorted(found or {default_language})))
     for pi, page in enumerate(pages):
         ppath = f"pages[{pi}]" if page_path == "pages" else ""
         if not isinstance(page, Mapping):
@@ -754,7 +789,7 @@ def questionnaire_from_surveyjs(
                 problems.append(_unsupported(epath, "?", "?", "an element needs a name"))
                 continue
             try:
-                questions.append(_question(element, default_language, role_set))
+                questions.append(_question(element, lang, role_set))
             except _UnsupportedError as exc:
                 if not skip_unsupported:
                     problems.append(
@@ -765,8 +800,7 @@ def questionnaire_from_surveyjs(
         sections.append(
             Section(
                 id=name,
-                title=_text(page.get("title"), default_language)
-                or LocalizedText({default_language: name}),
+                title=_text(page.get("title"), default_language) or lang.neutral(name),
                 guidance=_text(page.get("description"), default_language),
                 questions=questions,
             )
@@ -777,7 +811,7 @@ def questionnaire_from_surveyjs(
         id=id,
         version=version,
         kinds=frozenset(ConversationKind(k) for k in kinds),
-        title=_text(survey.get("title"), default_language) or LocalizedText({default_language: id}),
+        title=_text(survey.get("title"), default_language) or lang.neutral(id),
         intro=_text(survey.get("description"), default_language),
         sections=sections,
     )
