@@ -115,7 +115,8 @@ def questionnaire_from_data(
     """Build a questionnaire from parsed TOML/JSON data (a dict), reporting every problem.
 
     Args:
-        data: The plain data, as :func:`musframework.to_dict` writes it.
+        data: The plain data, as :func:`musframework.to_dict` writes it. A top-level
+            ``"$schema"`` key (an editor hint pointing at the JSON Schema) is ignored.
         source: The file name or origin, for error messages.
         check: Also run :meth:`Questionnaire.check` and raise on its errors.
 
@@ -124,6 +125,8 @@ def questionnaire_from_data(
     """
     from musframework.serialization import from_dict
 
+    if isinstance(data, dict) and "$schema" in data:  # an editor hint, not part of the model
+        data = {k: v for k, v in data.items() if k != "$schema"}
     try:
         questionnaire = from_dict(data, Questionnaire, source=source)
     except LoadError as exc:

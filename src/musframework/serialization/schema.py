@@ -155,6 +155,10 @@ def questionnaire_schema(question_types: Iterable[str] | None = None) -> dict[st
     builder.shared()
     top = builder.object(Questionnaire)
     top["properties"] = {
+        "$schema": {
+            "type": "string",
+            "description": "Optional: where editors find this schema; ignored when loading.",
+        },
         "schema_version": {
             "type": "integer",
             "minimum": 1,
