@@ -128,7 +128,6 @@ def test_bad_result_data_reports_every_problem_by_question_id():
         ("answers.detail", "response.hidden-question-answered"),
         ("answers.hours.value", "response.out-of-range"),
         ("answers.salary_ok", "response.role-not-asked"),
-        ("answers.rating", "response.missing-required"),
     }
 
 

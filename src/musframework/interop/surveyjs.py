@@ -441,8 +441,12 @@ def response_from_surveyjs(
     )
     if prune_hidden:
         response = questionnaire.prune(response)
+    unusable = {f.path for f in problems}  # already reported; not also "missing"
     problems.extend(
-        f for f in questionnaire.check_response(response) if f.severity is Severity.ERROR
+        f
+        for f in questionnaire.check_response(response)
+        if f.severity is Severity.ERROR
+        and not (f.code == "response.missing-required" and f.path in unusable)
     )
     if problems:
         raise DataError(f"SurveyJS data does not fit {questionnaire.ref}", problems)
