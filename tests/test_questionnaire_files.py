@@ -195,6 +195,9 @@ def test_file_names_and_text_are_told_apart(tmp_path, monkeypatch):
     text = mf.dump_questionnaire(q, "json")
     assert mf.load_questionnaire(text) == q  # JSON recognised by its opening brace
     assert mf.load_questionnaire(text.encode()) == q
+    hinted = json.dumps({"$schema": "./questionnaire.schema.json", **json.loads(text)})
+    assert mf.load_questionnaire(hinted) == q  # the editor hint is ignored
+    validator().validate(json.loads(hinted))
     with pytest.raises(ValueError, match="format"):
         mf.load_questionnaire(pathlib.Path("evaluering.yaml"))
 
