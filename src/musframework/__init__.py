@@ -3,7 +3,10 @@
 The public names are re-exported here; the subpackages hold the rest:
 
 * :mod:`musframework.model`: frozen attrs models (people, questionnaires, conversations …)
-* :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
+* :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations;
+  questionnaire files in TOML and JSON, and their JSON Schema
+* :mod:`musframework.templates`: the built-in questionnaires (``mf.templates.load("mus-standard")``)
+* :mod:`musframework.interop`: bridges to other tools (SurveyJS)
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
 * :mod:`musframework.workflow`: states and steps, signatures, carry-over, what is due,
@@ -16,7 +19,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors, workflow
+from musframework import errors, interop, templates, workflow
 from musframework._version import __version__
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
@@ -80,7 +83,15 @@ from musframework.model import (
     unregister_question_type,
 )
 from musframework.rules import validate
-from musframework.serialization import dumps, from_dict, loads, to_dict
+from musframework.serialization import (
+    dump_questionnaire,
+    dumps,
+    from_dict,
+    load_questionnaire,
+    loads,
+    save_questionnaire,
+    to_dict,
+)
 
 __all__ = [
     "AgendaItem",
@@ -140,14 +151,19 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
+    "dump_questionnaire",
     "dumps",
     "errors",
     "from_dict",
+    "interop",
+    "load_questionnaire",
     "loads",
     "question_type",
     "question_type_names",
     "register_question_type",
+    "save_questionnaire",
     "sorted_findings",
+    "templates",
     "to_dict",
     "unregister_question_type",
     "validate",

@@ -34,7 +34,7 @@ class Response:
 
     Build one with :meth:`Questionnaire.new_response` to have plain values (``4``, ``"text"``)
     turned into the right answer types, and check it with
-    :meth:`Questionnaire.check_response`.
+    ``Questionnaire.check_response()``.
 
     Attributes:
         questionnaire: The id and version answered; a response keeps the version it answered.

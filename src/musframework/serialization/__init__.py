@@ -8,8 +8,12 @@
 Person(id='p1', name='Ane Jensen', email=None)
 
 Top-level documents (questionnaires, conversations, cycles, people, units, groups, responses,
-development plans) carry a ``schema_version``. Loading an older version runs the registered
-migration steps (:func:`register_migration`) one version at a time. Bad input raises
+development plans) carry a ``schema_version``. Questionnaire definitions are also read and
+written as TOML or JSON files (:func:`load_questionnaire`, :func:`dump_questionnaire`,
+:func:`save_questionnaire`; see :mod:`musframework.serialization.files`), and
+:mod:`musframework.serialization.schema` generates their JSON Schema. Loading an older
+version runs the registered migration steps (:func:`register_migration`) one version at a
+time. Bad input raises
 :class:`~musframework.errors.LoadError` listing every problem with its path.
 """
 
@@ -39,18 +43,30 @@ from musframework.model import (
 )
 from musframework.serialization.converter import InvalidValueError, make_converter
 from musframework.serialization.errors_walk import findings_from_exception
+from musframework.serialization.files import (
+    FileFormat,
+    dump_questionnaire,
+    load_questionnaire,
+    questionnaire_from_data,
+    save_questionnaire,
+)
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "FileFormat",
     "InvalidValueError",
     "Migration",
     "converter",
     "document_name",
+    "dump_questionnaire",
     "dumps",
     "from_dict",
+    "load_questionnaire",
     "loads",
     "make_converter",
+    "questionnaire_from_data",
     "register_migration",
+    "save_questionnaire",
     "schema_version",
     "to_dict",
     "unregister_migration",
