@@ -6,6 +6,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.render`: documents in HTML, Markdown, text, Word and iCalendar
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -76,6 +77,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.render import render, render_to
 from musframework.serialization import dumps, from_dict, loads, to_dict
 
 __all__ = [
@@ -143,6 +145,8 @@ __all__ = [
     "question_type",
     "question_type_names",
     "register_question_type",
+    "render",
+    "render_to",
     "sorted_findings",
     "to_dict",
     "unregister_question_type",
