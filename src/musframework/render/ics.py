@@ -142,7 +142,7 @@ class IcsRenderer:
             event = icalendar.Event()
             event.add("uid", uid(c.id))
             self._stamp(event, ctx)
-            start = c.scheduled_start.in_tz(ctx.timezone)
+            start = c.scheduled_start.in_tz(ctx.timezone).replace(microsecond=0)  # iCalendar: seconds
             event.add("dtstart", start)
             event.add("dtend", start + c.duration)
             summary = kind if not developed else f"{kind}: {developed}"
