@@ -6,12 +6,11 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.render_helpers import norm, text_of
 
 import musframework as mf
-from musframework.render import get_renderer
 from musframework.render.ics import uid
 from musframework.testing import strategies as mst
+from tests.render_helpers import norm, text_of
 
 CLOCK = mf.FixedClock(pendulum.datetime(2030, 1, 1, 9, tz="Europe/Copenhagen"))
 TEXT_FORMATS = ["html", "markdown", "text"]
@@ -39,7 +38,10 @@ def agreement_texts(agreements):
 @pytest.mark.parametrize("fmt", [*TEXT_FORMATS, "docx"])
 @pytest.mark.parametrize("locale", LOCALES)
 @HEAVY
-@given(questionnaire=mst.questionnaires(max_sections=3, max_questions=4), role=st.sampled_from(list(mf.Role)))
+@given(
+    questionnaire=mst.questionnaires(max_sections=3, max_questions=4),
+    role=st.sampled_from(list(mf.Role)),
+)
 def test_blank_form_shows_every_question_for_the_role(fmt, locale, questionnaire, role):
     out = mf.render(questionnaire, fmt, locale, "form", role=role, clock=CLOCK)
     text = text_of(fmt, out)
@@ -64,7 +66,13 @@ def test_conversation_documents_render_with_every_question_and_agreement(fmt, lo
     questionnaire, conversation, people = data
     for document in ("invitation", "side_by_side", "plan", "follow_up"):
         out = mf.render(
-            conversation, fmt, locale, document, people=people, questionnaire=questionnaire, clock=CLOCK
+            conversation,
+            fmt,
+            locale,
+            document,
+            people=people,
+            questionnaire=questionnaire,
+            clock=CLOCK,
         )
         text = text_of(fmt, out)
         if document == "side_by_side":
@@ -189,9 +197,7 @@ def test_calendar_parses_back_with_the_same_events_and_stable_uids(locale, conve
 @HEAVY
 @given(cycle=mst.cycles(), data=st.data())
 def test_round_calendar_holds_every_conversation(cycle, data):
-    conversations = data.draw(
-        st.lists(mst.conversations(), max_size=4, unique_by=lambda c: c.id)
-    )
+    conversations = data.draw(st.lists(mst.conversations(), max_size=4, unique_by=lambda c: c.id))
     out = mf.render(cycle, "ics", conversations=conversations, clock=CLOCK)
     calendar = icalendar.Calendar.from_ical(out)
     uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]

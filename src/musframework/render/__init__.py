@@ -189,7 +189,7 @@ def _context(
 
 def render(
     obj: object,
-    format: str = "html",  # noqa: A002 - the natural name for callers
+    format: str = "html",
     locale: str = "da",
     document: str | None = None,
     *,
@@ -244,7 +244,7 @@ def render_to(
     path: str | os.PathLike[str],
     obj: object,
     *,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     locale: str = "da",
     document: str | None = None,
     people: PeopleLike | Names = None,

@@ -97,7 +97,8 @@ _BAD_CHARS = re.compile(
 def clean_text(text: str) -> str:
     """``text`` with characters no document format may hold replaced by U+FFFD.
 
-    Line breaks become ``\\n``; controls, lone surrogates and noncharacters become ``�``.
+    Windows and old Mac line breaks become newlines; controls, lone surrogates and
+    noncharacters become ``�``.
     """
     return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 

@@ -215,22 +215,22 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
 
 
 def _field(q: Question, number: int, loc: str) -> Field:
-    base = {
-        "id": q.id,
-        "number": str(number),
-        "text": q.text.get(loc),
-        "help": "" if q.help is None else q.help.get(loc),
-        "required": q.required,
-    }
+    base = Field(
+        id=q.id,
+        number=str(number),
+        text=q.text.get(loc),
+        help="" if q.help is None else q.help.get(loc),
+        required=q.required,
+    )
     if isinstance(q, ScaleQuestion):
         points = tuple(
             (str(v), "" if q.label_for(v) is None else q.label_for(v).get(loc))  # type: ignore[union-attr]
             for v in range(q.min, q.max + 1)
         )
-        return Field(**base, input="scale", choices=points, hint=label("choose_one", loc))
+        return attrs.evolve(base, input="scale", choices=points, hint=label("choose_one", loc))
     if isinstance(q, SingleChoiceQuestion):
         options = tuple((o.code, o.label.get(loc)) for o in q.options)
-        return Field(**base, input="single", choices=options, hint=label("choose_one", loc))
+        return attrs.evolve(base, input="single", choices=options, hint=label("choose_one", loc))
     if isinstance(q, MultipleChoiceQuestion):
         options = tuple((o.code, o.label.get(loc)) for o in q.options)
         hint = (
@@ -238,10 +238,10 @@ def _field(q: Question, number: int, loc: str) -> Field:
             if q.max_selected is None
             else label("choose_at_most", loc, n=q.max_selected)
         )
-        return Field(**base, input="multiple", choices=options, hint=hint)
+        return attrs.evolve(base, input="multiple", choices=options, hint=hint)
     if isinstance(q, YesNoQuestion):
         choices = (("yes", label("yes", loc)), ("no", label("no", loc)))
-        return Field(**base, input="yes_no", choices=choices, hint=label("choose_one", loc))
+        return attrs.evolve(base, input="yes_no", choices=choices, hint=label("choose_one", loc))
     if isinstance(q, NumberQuestion):
         if q.min is not None and q.max is not None:
             hint = label("number_range", loc, lo=_num(q.min), hi=_num(q.max))
@@ -249,13 +249,13 @@ def _field(q: Question, number: int, loc: str) -> Field:
             hint = label("number_any", loc)
         if q.integer:
             hint += f" ({label('whole_number', loc)})"
-        return Field(**base, input="number", hint=hint)
+        return attrs.evolve(base, input="number", hint=hint)
     if isinstance(q, DateQuestion):
-        return Field(**base, input="date", hint=label("date_hint", loc))
+        return attrs.evolve(base, input="date", hint=label("date_hint", loc))
     if isinstance(q, TextQuestion):
-        return Field(**base, input="lines" if q.long else "line", lines=6 if q.long else 1)
+        return attrs.evolve(base, input="lines" if q.long else "line", lines=6 if q.long else 1)
     # A custom question type: lines to write on; its own answer_text shows filled answers.
-    return Field(**base, input="lines", lines=3)
+    return attrs.evolve(base, input="lines", lines=3)
 
 
 def _num(value: float) -> str:
@@ -282,7 +282,8 @@ def _form(q: Questionnaire, role: Role, loc: str) -> Document:
     return Document(
         name="form",
         title=q.title.get(loc),
-        subtitle=f"{label('form.title', loc)} · {label('form.for', loc, role=enum_label(role, loc))}",
+        subtitle=f"{label('form.title', loc)} · "
+        f"{label('form.for', loc, role=enum_label(role, loc))}",
         locale=loc,
         blocks=tuple(blocks),
     )
@@ -686,8 +687,8 @@ def round_figures(
         units=tuple(units),
         employees=total,
         covered=covered,
-        overdue=tuple(sorted(overdue, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),  # type: ignore[arg-type,return-value]
-        upcoming=tuple(sorted(upcoming, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),  # type: ignore[arg-type,return-value]
+        overdue=tuple(sorted(overdue, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
+        upcoming=tuple(sorted(upcoming, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
     )
 
 

@@ -142,7 +142,9 @@ class IcsRenderer:
             event = icalendar.Event()
             event.add("uid", uid(c.id))
             self._stamp(event, ctx)
-            start = c.scheduled_start.in_tz(ctx.timezone).replace(microsecond=0)  # iCalendar: seconds
+            start = c.scheduled_start.in_tz(ctx.timezone).replace(
+                microsecond=0
+            )  # iCalendar: seconds
             event.add("dtstart", start)
             event.add("dtend", start + c.duration)
             summary = kind if not developed else f"{kind}: {developed}"
@@ -245,9 +247,7 @@ def _add_timezones(cal: Any, items: list[Any]) -> None:
     import datetime as dt
 
     days = [
-        e.decoded("dtstart").date()
-        for e in items
-        if isinstance(e.decoded("dtstart"), dt.datetime)
+        e.decoded("dtstart").date() for e in items if isinstance(e.decoded("dtstart"), dt.datetime)
     ]
     if days:
         first = dt.date(min(days).year - 1, 1, 1)

@@ -32,12 +32,12 @@ class _Raw(str):
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` as literal Markdown: no emphasis, links, HTML, headings, lists or tables.
+    r"""``text`` as literal Markdown: no emphasis, links, HTML, headings, lists or tables.
 
     Line breaks become spaces, so a value cannot start a new block.
 
-    >>> escape_markdown("<b>*hi*</b> | 1. ok")
-    '\\\\<b\\\\>\\\\*hi\\\\*\\\\</b\\\\> \\\\| 1. ok'
+    >>> print(escape_markdown("<b>*hi*</b> | 1. ok"))
+    \<b\>\*hi\*\</b\> \| 1. ok
     """
     one_line = _WS.sub(" ", clean_text(text)).strip()
     escaped = _INLINE.sub(r"\\\1", one_line)
