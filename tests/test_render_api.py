@@ -519,3 +519,20 @@ def test_build_document_is_the_shared_layout():
     document = build_document(small_questionnaire(), context)
     assert document.name == "form" and document.title == "Demo"
     assert "How did it go?" in list(document.strings())
+
+
+def test_development_plan_calendar_has_follow_up_next_and_deadlines():
+    import icalendar
+
+    plan = mf.DevelopmentPlan.from_conversation(concluded())
+    cal = icalendar.Calendar.from_ical(mf.render(plan, "ics", "en", people=PEOPLE, clock=CLOCK))
+    items = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(items) == {
+        "c1.follow-up@musframework",
+        "c1.next.emp@musframework",
+        "c1.deadline.a1@musframework",
+        "c1.deadline.a2@musframework",
+    }
+    assert str(items["c1.next.emp@musframework"]["SUMMARY"]) == "Next conversation: Ane Jensen"
+    assert items["c1.deadline.a1@musframework"].decoded("DTSTART") == pendulum.date(2026, 6, 1)
+    assert str(cal["X-WR-CALNAME"]) == "Development plan for Ane Jensen"

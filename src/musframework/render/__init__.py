@@ -11,6 +11,9 @@ Documents (see :data:`DOCUMENTS`): ``invitation``, ``form`` (blank preparation f
 that can become several documents (a :class:`~musframework.Conversation`) takes
 ``document=``; without it, its status chooses (see :func:`document_candidates`).
 
+``musframework.render`` (the attribute of the top-level package) is the :func:`render`
+function; import this subpackage's names with ``from musframework.render import ...``.
+
 Names: documents refer to people by id; pass ``people=`` (an
 :class:`~musframework.Organisation`, a ``{person id: name}`` mapping, or
 :class:`~musframework.Person` objects) to show names. Unknown ids are shown as they are.
