@@ -536,3 +536,25 @@ def test_development_plan_calendar_has_follow_up_next_and_deadlines():
     assert str(items["c1.next.emp@musframework"]["SUMMARY"]) == "Next conversation: Ane Jensen"
     assert items["c1.deadline.a1@musframework"].decoded("DTSTART") == pendulum.date(2026, 6, 1)
     assert str(cal["X-WR-CALNAME"]) == "Development plan for Ane Jensen"
+
+
+def test_builtin_fallback_matches_the_declared_entry_points():
+    import tomllib
+
+    from musframework.render import _BUILTINS
+
+    pyproject = pathlib.Path(__file__).parent.parent / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["entry-points"]
+    assert declared["musframework.renderers"] == _BUILTINS
+
+
+def test_a_builtin_can_be_unregistered_and_replaced():
+    original = unregister_renderer("text")
+    try:
+        assert "text" not in renderer_names()
+        with pytest.raises(RegistryError):
+            mf.render(invited(), "text")
+        register_renderer("text", original)
+        assert mf.render(invited(), "text").startswith("Invitation")
+    finally:
+        register_renderer("text", original, replace=True)

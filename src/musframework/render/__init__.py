@@ -70,6 +70,33 @@ __all__ = [
 
 _RENDERERS: Registry[Renderer | type[Renderer]] = Registry("renderer", "musframework.renderers")
 
+_BUILTINS = {
+    "docx": "musframework.render.docx:DocxRenderer",
+    "html": "musframework.render.html:HtmlRenderer",
+    "ics": "musframework.render.ics:IcsRenderer",
+    "markdown": "musframework.render.markdown:MarkdownRenderer",
+    "text": "musframework.render.text:TextRenderer",
+}
+"""The built-ins, as declared in ``pyproject.toml``'s entry points; used only when the package
+metadata is missing (running from a source tree that was never installed)."""
+
+
+_STATE = {"builtins_checked": False}
+
+
+def _ensure_builtins() -> None:
+    # Once only: a built-in unregistered on purpose stays unregistered.
+    import importlib
+
+    if _STATE["builtins_checked"]:
+        return
+    _STATE["builtins_checked"] = True
+    known = set(_RENDERERS.names())
+    for name, target in _BUILTINS.items():
+        if name not in known:
+            module, _, attr = target.partition(":")
+            _RENDERERS.register(name, getattr(importlib.import_module(module), attr))
+
 
 def register_renderer(
     name: str, renderer: Renderer | type[Renderer], *, replace: bool = False
@@ -91,11 +118,14 @@ def unregister_renderer(name: str) -> Renderer | type[Renderer]:
 
 def renderer_names() -> list[str]:
     """The names of every renderer (built-in, entry points and registered), sorted."""
+    _ensure_builtins()
     return _RENDERERS.names()
 
 
 def get_renderer(name: str) -> Renderer:
     """The renderer registered as ``name`` (a registered class is instantiated once)."""
+    if name not in _RENDERERS:
+        _ensure_builtins()
     item = _RENDERERS.get(name)
     if isinstance(item, type):
         instance = item()
