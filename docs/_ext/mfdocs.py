@@ -219,7 +219,7 @@ def resolve_missing(
 
     obj = _import(target) if target.startswith(PACKAGE + ".") else None
     if obj is not None:
-        if isinstance(obj, TypeVar) or target.rsplit(".", 1)[-1].startswith("_"):
+        if isinstance(obj, TypeVar) or any(p.startswith("_") for p in target.split(".")):
             # Type variables and private base classes are shown in signatures but have no
             # page of their own: render them as plain text.
             return contnode

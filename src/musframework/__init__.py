@@ -12,6 +12,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.workflow`: states and steps, signatures, carry-over, what is due,
   planning and scheduling a round
 * :mod:`musframework.rules`: validation rules and ``validate()``
+* :mod:`musframework.rendering`: documents in HTML, Markdown, text, Word and iCalendar
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -82,6 +83,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.rendering import render, render_to
 from musframework.rules import validate
 from musframework.serialization import (
     dump_questionnaire,
@@ -161,6 +163,8 @@ __all__ = [
     "question_type",
     "question_type_names",
     "register_question_type",
+    "render",
+    "render_to",
     "save_questionnaire",
     "sorted_findings",
     "templates",

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.response import QuestionnaireRef, Response
@@ -159,7 +160,7 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Conversation:
+class Conversation(DisplayMixin):
     """One development conversation (MUS, GRUS, LUS or follow-up).
 
     Attributes:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.model._display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 
@@ -64,7 +65,7 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Cycle:
+class Cycle(DisplayMixin):
     """A round of conversations.
 
     Attributes:

@@ -8,6 +8,7 @@ import attrs
 import pendulum
 
 from musframework.errors import DataError
+from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
 from musframework.model.findings import Finding
@@ -32,7 +33,7 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class DevelopmentPlan:
+class DevelopmentPlan(DisplayMixin):
     """One person's development plan, derived from a concluded conversation (seed 003 §5).
 
     Attributes:

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from musframework.errors import DataError, NotFoundError
+from musframework.model._display import DisplayMixin
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.questions import Answer, Question
@@ -62,7 +63,7 @@ def _languages(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Questionnaire:
+class Questionnaire(DisplayMixin):
     """A preparation form (MUS-skema): sections of questions with time budgets.
 
     Attributes:

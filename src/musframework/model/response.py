@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pendulum
 
+from musframework.model._display import DisplayMixin
 from musframework.model.kinds import Role
 from musframework.model.questions import Answer
 
@@ -29,7 +30,7 @@ def _answers(value: Mapping[str, Answer]) -> dict[str, Answer]:
 
 
 @attrs.frozen(kw_only=True)
-class Response:
+class Response(DisplayMixin):
     """One respondent's answers, keyed by question id.
 
     Build one with :meth:`Questionnaire.new_response` to have plain values (``4``, ``"text"``)

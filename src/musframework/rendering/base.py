@@ -1,0 +1,225 @@
+"""The renderer interface: :class:`Renderer`, :class:`RenderContext`, :class:`Names`.
+
+A renderer turns a model object into a document in one format (HTML, Markdown, plain text,
+Word, iCalendar …). It declares the documents it can produce, its media type and its file
+extension; :func:`musframework.rendering.render` chooses the document and passes everything
+else the renderer needs in a :class:`RenderContext`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, TypeAlias, runtime_checkable
+
+import attrs
+import pendulum
+
+from musframework.clock import DEFAULT_TIMEZONE
+from musframework.errors import MusframeworkError
+from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.cycle import Cycle
+from musframework.model.kinds import Role
+from musframework.model.organisation import Organisation
+from musframework.model.people import Person
+from musframework.model.plan import DevelopmentPlan
+from musframework.model.questionnaire import Questionnaire
+from musframework.model.response import Response
+
+__all__ = [
+    "DOCUMENTS",
+    "DocumentError",
+    "Names",
+    "PeopleLike",
+    "RenderContext",
+    "Renderer",
+    "clean_text",
+    "document_candidates",
+]
+
+DOCUMENTS: dict[str, tuple[type, ...]] = {
+    "invitation": (Conversation,),
+    "form": (Questionnaire,),
+    "side_by_side": (Conversation,),
+    "plan": (Conversation, DevelopmentPlan),
+    "follow_up": (Conversation,),
+    "report": (Cycle,),
+    "response": (Response,),
+    "calendar": (Conversation, DevelopmentPlan, Cycle),
+}
+"""Every built-in document name and the model types it is made from.
+
+``calendar`` is the iCalendar view (events and all-day items); the others are documents
+people read.
+"""
+
+_BY_STATUS = {
+    ConversationStatus.PLANNED: "invitation",
+    ConversationStatus.INVITED: "invitation",
+    ConversationStatus.CANCELLED: "invitation",
+    ConversationStatus.PREPARED: "side_by_side",
+    ConversationStatus.HELD: "side_by_side",
+    ConversationStatus.CONCLUDED: "plan",
+    ConversationStatus.SIGNED: "plan",
+    ConversationStatus.FOLLOWED_UP: "follow_up",
+}
+
+
+class DocumentError(MusframeworkError, ValueError):
+    """The document asked for cannot be made from this object, or by this renderer."""
+
+
+def document_candidates(obj: object) -> tuple[str, ...]:
+    """The documents ``obj`` can become, the usual one first.
+
+    A :class:`Conversation` is ambiguous: the one its status calls for comes first (planned or
+    invited: ``invitation``; prepared or held: ``side_by_side``; concluded or signed: ``plan``;
+    followed up: ``follow_up``), then the others, then ``calendar``.
+    """
+    if isinstance(obj, Conversation):
+        first = _BY_STATUS[obj.status]
+        rest = [d for d in ("invitation", "side_by_side", "plan", "follow_up") if d != first]
+        return (first, *rest, "calendar")
+    return tuple(name for name, types in DOCUMENTS.items() if isinstance(obj, types))
+
+
+# Characters that HTML parsers report as errors and XML (docx) forbids outright: C0/C1 controls
+# other than tab and newline, lone surrogates and the Unicode noncharacters.
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` with characters no document format may hold replaced by U+FFFD.
+
+    Windows and old Mac line breaks become newlines; controls, lone surrogates and
+    noncharacters become ``�``.
+    """
+    return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+PeopleLike: TypeAlias = Organisation | Mapping[str, str] | Iterable[Person] | None
+"""Where names come from: an :class:`Organisation`, ``{person id: name}``, or people."""
+
+
+class Names:
+    """Turns person and unit ids into names for documents.
+
+    Built from an :class:`Organisation` (people and units), a mapping of person ids to names,
+    or an iterable of :class:`Person`. An id without a name is shown as the id itself.
+    """
+
+    def __init__(self, people: PeopleLike = None) -> None:
+        self._names: dict[str, str] = {}
+        self._emails: dict[str, str] = {}
+        self._units: dict[str, str] = {}
+        self.organisation: Organisation | None = None
+        if people is None:
+            return
+        if isinstance(people, Organisation):
+            self.organisation = people
+            persons: Iterable[Person] = people.people
+            self._units = {u.id: u.name for u in people.units}
+        elif isinstance(people, Mapping):
+            self._names = {str(k): str(v) for k, v in people.items()}
+            return
+        else:
+            persons = people
+        for person in persons:
+            self._names[person.id] = person.name
+            if person.email:
+                self._emails[person.id] = person.email
+
+    def name(self, person_id: str | None) -> str:
+        """The person's name, or their id when no name is known (``""`` for ``None``)."""
+        if person_id is None:
+            return ""
+        return self._names.get(person_id, person_id)
+
+    def email(self, person_id: str | None) -> str | None:
+        """The person's e-mail address, if known."""
+        return None if person_id is None else self._emails.get(person_id)
+
+    def unit(self, unit_id: str) -> str:
+        """The unit's name, or its id when unknown."""
+        return self._units.get(unit_id, unit_id)
+
+    def join(self, person_ids: Sequence[str]) -> str:
+        """Several names, comma-separated."""
+        return ", ".join(self.name(p) for p in person_ids)
+
+
+def _names(value: Names | PeopleLike) -> Names:
+    return value if isinstance(value, Names) else Names(value)
+
+
+def _conversations(values: Iterable[Conversation]) -> tuple[Conversation, ...]:
+    return tuple(values)
+
+
+def _role(value: Role | str | None) -> Role | None:
+    return None if value is None else Role(value)
+
+
+@attrs.frozen(kw_only=True)
+class RenderContext:
+    """Everything a renderer may need besides the object itself.
+
+    Attributes:
+        document: The document to produce (a key of ``musframework.rendering.DOCUMENTS``), already chosen.
+        locale: The language, ``"da"`` (default) or ``"en"``.
+        names: Person and unit names (see :class:`Names`).
+        questionnaire: The form, for side-by-side and response documents (question texts).
+        role: The role a blank form is for (default: employee).
+        conversations: The round's conversations, for a round report or calendar.
+        today: The date "overdue" and "upcoming" are measured from.
+        now: The moment of rendering (calendar time stamps).
+        timezone: The zone times are shown in, in calendars (Europe/Copenhagen).
+        upcoming_days: How far ahead a round report lists deadlines.
+        gap_threshold: The rating gap highlighted in side by side; ``None`` means half the
+            scale's range (2 on a 1-5 scale).
+        reminder: How long before a conversation the calendar reminder fires.
+    """
+
+    document: str
+    locale: str = "da"
+    names: Names = attrs.field(factory=Names, converter=_names)
+    questionnaire: Questionnaire | None = None
+    role: Role | None = attrs.field(default=None, converter=_role)
+    conversations: tuple[Conversation, ...] = attrs.field(default=(), converter=_conversations)
+    today: pendulum.Date
+    now: pendulum.DateTime
+    timezone: str = DEFAULT_TIMEZONE
+    upcoming_days: int = 30
+    gap_threshold: int | None = None
+    reminder: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(days=1))
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """What a renderer is: a callable with a name, a media type, an extension and documents.
+
+    Built-in renderers take their configuration in ``__init__`` (template directories, page
+    options) and do the work in ``__call__``, so one configured instance can be registered and
+    reused. ``__call__`` returns ``str`` for text formats and ``bytes`` for binary ones.
+
+    Attributes:
+        name: The format name it is registered under, such as ``"html"``.
+        media_type: Its MIME type, such as ``"text/html"``.
+        extension: Its file extension with the dot, such as ``".html"``.
+        documents: The documents it can produce (keys of ``musframework.rendering.DOCUMENTS`` or its own).
+    """
+
+    name: str
+    media_type: str
+    extension: str
+    documents: tuple[str, ...]
+
+    def __call__(self, obj: object, context: RenderContext) -> str | bytes:
+        """Render ``obj`` as ``context.document`` in ``context.locale``."""
+        ...

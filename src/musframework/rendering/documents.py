@@ -1,0 +1,780 @@
+"""Document builders: model objects in, format-neutral :class:`~.blocks.Document` out.
+
+Every renderer that lays out text (HTML, Markdown, plain text, Word) starts from the same
+:func:`build_document`, so the documents say the same in every format. The round report's
+figures come from :func:`round_figures`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import attrs
+import pendulum
+
+from musframework.model.agreement import Agreement
+from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.cycle import Cycle
+from musframework.model.kinds import Role
+from musframework.model.plan import DevelopmentPlan
+from musframework.model.questionnaire import Questionnaire
+from musframework.model.questions import (
+    DateQuestion,
+    MultipleChoiceQuestion,
+    NumberQuestion,
+    Question,
+    ScaleAnswer,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from musframework.model.response import Response
+from musframework.rendering._i18n import (
+    enum_label,
+    fmt_date,
+    fmt_datetime,
+    label,
+    purpose,
+)
+from musframework.rendering.base import DocumentError, Names, RenderContext
+from musframework.rendering.blocks import (
+    Block,
+    BulletList,
+    Document,
+    Facts,
+    Field,
+    Heading,
+    Paragraph,
+    Row,
+    Table,
+)
+
+__all__ = ["RoundFigures", "UnitFigures", "build_document", "round_figures"]
+
+
+def build_document(obj: object, context: RenderContext) -> Document:
+    """Build the document ``context.document`` from ``obj``.
+
+    Raises:
+        DocumentError: when ``obj`` cannot become that document.
+    """
+    doc = context.document
+    loc = context.locale
+    if doc == "form" and isinstance(obj, Questionnaire):
+        return _form(obj, context.role or Role.EMPLOYEE, loc)
+    if doc == "response" and isinstance(obj, Response):
+        return _response(obj, context)
+    if doc == "report" and isinstance(obj, Cycle):
+        return _report(obj, context)
+    if doc == "plan" and isinstance(obj, DevelopmentPlan):
+        return _plan_from_plan(obj, context)
+    if isinstance(obj, Conversation):
+        if doc == "invitation":
+            return _invitation(obj, context)
+        if doc == "side_by_side":
+            return _side_by_side(obj, context)
+        if doc == "plan":
+            return _plan_from_conversation(obj, context)
+        if doc == "follow_up":
+            return _follow_up(obj, context)
+    raise DocumentError(f"cannot make the document {doc!r} from a {type(obj).__name__}")
+
+
+# ------------------------------------------------------------------ shared pieces
+
+
+def _minutes(n: int, loc: str) -> str:
+    return label("minutes", loc, n=n)
+
+
+def _kind_title(conversation: Conversation, loc: str) -> str:
+    return enum_label(conversation.kind, loc)
+
+
+def _agreement_rows(agreements: Iterable[Agreement], names: Names, loc: str) -> tuple[Row, ...]:
+    return tuple(
+        Row(
+            (
+                a.description,
+                names.name(a.owner),
+                fmt_date(a.deadline, loc),
+                enum_label(a.status, loc),
+                "" if a.learning_method is None else enum_label(a.learning_method, loc),
+            )
+        )
+        for a in agreements
+    )
+
+
+def _agreement_table(agreements: Iterable[Agreement], names: Names, loc: str) -> Table:
+    return Table(
+        columns=tuple(label(k, loc) for k in ("what", "owner", "deadline", "status", "method")),
+        rows=_agreement_rows(agreements, names, loc),
+        role="agreements",
+        empty=label("none", loc),
+    )
+
+
+def _signature_table(
+    signatures: Sequence[Signature],
+    valid_digest: str,
+    signers: Sequence[tuple[str, Role]],
+    names: Names,
+    loc: str,
+) -> Table:
+    rows: list[Row] = []
+    signed_people = set()
+    for s in signatures:
+        signed_people.add(s.person)
+        ok = s.digest == valid_digest
+        rows.append(
+            Row(
+                (
+                    names.name(s.person),
+                    enum_label(s.role, loc),
+                    fmt_datetime(s.signed_at, loc),
+                    label("valid" if ok else "void", loc),
+                ),
+                highlight=not ok,
+            )
+        )
+    for person, role in signers:
+        if person not in signed_people:
+            rows.append(
+                Row((names.name(person), enum_label(role, loc), "", label("unsigned", loc)))
+            )
+    return Table(
+        columns=tuple(label(k, loc) for k in ("name", "role", "signed", "validity")),
+        rows=tuple(rows),
+        role="signatures",
+    )
+
+
+# ------------------------------------------------------------------ invitation
+
+
+def _invitation(c: Conversation, ctx: RenderContext) -> Document:
+    loc, names = ctx.locale, ctx.names
+    who = [f"{names.name(p.person)} ({enum_label(p.role, loc)})" for p in c.participants]
+    when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
+    facts: list[tuple[str, str]] = [
+        (label("who", loc), ", ".join(who)),
+        (label("when", loc), when),
+        (label("where", loc), c.place or label("not_set", loc)),
+        (label("duration", loc), _minutes(int(c.duration.total_minutes()), loc)),
+    ]
+    if c.status is ConversationStatus.CANCELLED:
+        facts.append((label("status", loc), label("cancelled", loc)))
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        Heading(label("purpose", loc)),
+        Paragraph(purpose(c.kind, loc)),
+        Heading(label("prepare", loc)),
+        Paragraph(label("prepare.text", loc)),
+    ]
+    inv = c.invitation
+    if inv is None or inv.form_attached:
+        blocks.append(Paragraph(label("prepare.form", loc)))
+    if inv is not None and inv.message.strip():
+        blocks.append(Heading(label("message", loc), level=3))
+        blocks.append(Paragraph(inv.message, style="note"))
+        if inv.sent_by:
+            blocks.append(Paragraph(names.name(inv.sent_by), style="muted"))
+    blocks.append(Heading(label("agenda", loc)))
+    rows = [Row((item.title.get(loc), _minutes(item.minutes, loc))) for item in c.agenda]
+    if rows:
+        total = sum(item.minutes for item in c.agenda)
+        rows.append(Row((label("agenda.total", loc), _minutes(total, loc))))
+    blocks.append(
+        Table(
+            columns=(label("agenda.point", loc), label("duration", loc)),
+            rows=tuple(rows),
+            role="agenda",
+            empty=label("none", loc),
+        )
+    )
+    if inv is not None and inv.respond_by is not None:
+        respond = fmt_date(inv.respond_by, loc, weekday=True)
+    elif c.scheduled_start is not None:
+        day_before = c.scheduled_start.date().subtract(days=1)
+        respond = fmt_date(day_before, loc, weekday=True)
+    else:
+        respond = label("return_before", loc)
+    blocks.append(Facts(((label("return_by", loc), respond),)))
+    return Document(
+        name="invitation",
+        title=label("invitation.title", loc, kind=_kind_title(c, loc)),
+        locale=loc,
+        blocks=tuple(blocks),
+    )
+
+
+# ------------------------------------------------------------------ blank form
+
+
+def _field(q: Question, number: int, loc: str) -> Field:
+    base = Field(
+        id=q.id,
+        number=str(number),
+        text=q.text.get(loc),
+        help="" if q.help is None else q.help.get(loc),
+        required=q.required,
+    )
+    if isinstance(q, ScaleQuestion):
+        points = tuple(
+            (str(v), "" if q.label_for(v) is None else q.label_for(v).get(loc))  # type: ignore[union-attr]
+            for v in range(q.min, q.max + 1)
+        )
+        return attrs.evolve(base, input="scale", choices=points, hint=label("choose_one", loc))
+    if isinstance(q, SingleChoiceQuestion):
+        options = tuple((o.code, o.label.get(loc)) for o in q.options)
+        return attrs.evolve(base, input="single", choices=options, hint=label("choose_one", loc))
+    if isinstance(q, MultipleChoiceQuestion):
+        options = tuple((o.code, o.label.get(loc)) for o in q.options)
+        hint = (
+            label("choose_any", loc)
+            if q.max_selected is None
+            else label("choose_at_most", loc, n=q.max_selected)
+        )
+        return attrs.evolve(base, input="multiple", choices=options, hint=hint)
+    if isinstance(q, YesNoQuestion):
+        choices = (("yes", label("yes", loc)), ("no", label("no", loc)))
+        return attrs.evolve(base, input="yes_no", choices=choices, hint=label("choose_one", loc))
+    if isinstance(q, NumberQuestion):
+        if q.min is not None and q.max is not None:
+            hint = label("number_range", loc, lo=_num(q.min), hi=_num(q.max))
+        else:
+            hint = label("number_any", loc)
+        if q.integer:
+            hint += f" ({label('whole_number', loc)})"
+        return attrs.evolve(base, input="number", hint=hint)
+    if isinstance(q, DateQuestion):
+        return attrs.evolve(base, input="date", hint=label("date_hint", loc))
+    if isinstance(q, TextQuestion):
+        return attrs.evolve(base, input="lines" if q.long else "line", lines=6 if q.long else 1)
+    # A custom question type: lines to write on; its own answer_text shows filled answers.
+    return attrs.evolve(base, input="lines", lines=3)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _form(q: Questionnaire, role: Role, loc: str) -> Document:
+    blocks: list[Block] = [
+        Facts(((label("form.name", loc), ""), (label("form.date", loc), ""))),
+    ]
+    if q.intro is not None:
+        blocks.append(Paragraph(q.intro.get(loc)))
+    number = 0
+    for section in q.sections:
+        title = section.title.get(loc)
+        if section.minutes:
+            title = f"{title} ({_minutes(section.minutes, loc)})"
+        blocks.append(Heading(title))
+        if section.guidance is not None:
+            blocks.append(Paragraph(section.guidance.get(loc), style="note"))
+        for question in section.questions_for(role):
+            number += 1
+            blocks.append(_field(question, number, loc))
+    return Document(
+        name="form",
+        title=q.title.get(loc),
+        subtitle=f"{label('form.title', loc)} · "
+        f"{label('form.for', loc, role=enum_label(role, loc))}",
+        locale=loc,
+        blocks=tuple(blocks),
+    )
+
+
+# ------------------------------------------------------------------ response
+
+
+def _answer_text(q: Question | None, response: Response, qid: str, loc: str) -> str:
+    answer = response.answers.get(qid)
+    if answer is None:
+        return label("no_answer", loc)
+    if q is None:
+        return str(answer.comparable)
+    return q.answer_text(answer, loc)
+
+
+def _response(r: Response, ctx: RenderContext) -> Document:
+    loc, q = ctx.locale, ctx.questionnaire
+    facts = [
+        (label("respondent", loc), f"{ctx.names.name(r.person)} ({enum_label(r.role, loc)})"),
+        (label("questionnaire", loc), str(r.questionnaire)),
+        (
+            label("submitted", loc),
+            fmt_datetime(r.submitted_at, loc) if r.submitted_at else label("not_submitted", loc),
+        ),
+        (label("shared", loc), label("yes" if r.shared else "no", loc)),
+    ]
+    rows: list[Row] = []
+    if q is not None and q.id == r.questionnaire.id:
+        known = set()
+        for question in q.questions():
+            known.add(question.id)
+            if question.id in r.answers:
+                rows.append(
+                    Row((question.text.get(loc), _answer_text(question, r, question.id, loc)))
+                )
+        rows.extend(
+            Row((qid, _answer_text(None, r, qid, loc))) for qid in r.answers if qid not in known
+        )
+    else:
+        rows = [Row((qid, _answer_text(None, r, qid, loc))) for qid in r.answers]
+    return Document(
+        name="response",
+        title=label("response.title", loc),
+        locale=loc,
+        blocks=(
+            Facts(tuple(facts)),
+            Table(
+                columns=(label("question", loc), label("answer", loc)),
+                rows=tuple(rows),
+                role="answers",
+                empty=label("none", loc),
+            ),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ side by side
+
+
+def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
+    loc, names, q = ctx.locale, ctx.names, ctx.questionnaire
+    order = [*c.developed, *c.people_in(Role.LEADER)]
+    respondents = [r for p in order if (r := c.response_of(p)) is not None]
+    columns = (
+        label("question", loc),
+        *(f"{names.name(r.person)} ({enum_label(r.role, loc)})" for r in respondents),
+        label("gap", loc),
+    )
+    blocks: list[Block] = [
+        Facts(
+            (
+                (label("conversation", loc), _kind_title(c, loc)),
+                (label("who", loc), names.join(c.participant_ids)),
+            )
+        )
+    ]
+    thresholds: set[int] = set()
+
+    def row_for(question: Question | None, qid: str, text: str) -> Row:
+        cells = [text]
+        ratings: list[int] = []
+        for r in respondents:
+            cells.append(_answer_text(question, r, qid, loc))
+            answer = r.answers.get(qid)
+            if isinstance(question, ScaleQuestion) and isinstance(answer, ScaleAnswer):
+                ratings.append(answer.value)
+        highlight = False
+        if isinstance(question, ScaleQuestion) and len(ratings) >= 2:
+            gap = max(ratings) - min(ratings)
+            threshold = ctx.gap_threshold or max(1, math.ceil((question.max - question.min) / 2))
+            thresholds.add(threshold)
+            highlight = gap >= threshold
+            cells.append(str(gap))
+        else:
+            cells.append("")
+        return Row(tuple(cells), highlight=highlight)
+
+    if q is not None:
+        for section in q.sections:
+            asked = [
+                x for x in section.questions if any(x.asks(r.role) for r in respondents)
+            ] or list(section.questions)
+            if not asked:
+                continue
+            blocks.append(Heading(section.title.get(loc)))
+            blocks.append(
+                Table(
+                    columns=columns,
+                    rows=tuple(row_for(x, x.id, x.text.get(loc)) for x in asked),
+                    role="side-by-side",
+                )
+            )
+    else:
+        qids = list(dict.fromkeys(qid for r in respondents for qid in r.answers))
+        blocks.append(
+            Table(
+                columns=columns,
+                rows=tuple(row_for(None, qid, qid) for qid in qids),
+                role="side-by-side",
+                empty=label("none", loc),
+            )
+        )
+    if thresholds:
+        blocks.append(Paragraph(label("gap.note", loc, n=min(thresholds)), style="muted"))
+    return Document(
+        name="side_by_side",
+        title=label("side.title", loc),
+        subtitle="" if q is None else q.title.get(loc),
+        locale=loc,
+        blocks=tuple(blocks),
+    )
+
+
+# ------------------------------------------------------------------ development plan
+
+
+def _plan_blocks(
+    *,
+    goals: Sequence[str],
+    conclusions: Sequence[str],
+    practice: Sequence[str],
+    agreements: Sequence[Agreement],
+    follow_up: pendulum.Date | None,
+    next_date: pendulum.Date | None,
+    signature_table: Table,
+    head: Facts,
+    ctx: RenderContext,
+) -> tuple[Block, ...]:
+    loc = ctx.locale
+    blocks: list[Block] = [head]
+    if conclusions:
+        blocks += [Heading(label("conclusions", loc)), BulletList(tuple(conclusions))]
+    blocks += [
+        Heading(label("goals", loc)),
+        BulletList(tuple(goals), empty=label("none", loc)),
+    ]
+    if practice:
+        blocks += [Heading(label("practice", loc)), BulletList(tuple(practice))]
+    blocks += [
+        Heading(label("agreements", loc)),
+        _agreement_table(agreements, ctx.names, loc),
+        Facts(
+            (
+                (label("follow_up_date", loc), fmt_date(follow_up, loc) or label("not_set", loc)),
+                (
+                    label("next_conversation", loc),
+                    fmt_date(next_date, loc) or label("not_set", loc),
+                ),
+            )
+        ),
+        Heading(label("signatures", loc)),
+        signature_table,
+    ]
+    return tuple(blocks)
+
+
+def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
+    loc, names = ctx.locale, ctx.names
+    signers = [(p.person, p.role) for p in c.participants]
+    head = Facts(
+        (
+            (label("conversation", loc), _kind_title(c, loc)),
+            (label("employee", loc), names.join(c.developed)),
+            (label("leader", loc), names.name(c.leader)),
+        )
+    )
+    blocks = _plan_blocks(
+        goals=c.goals,
+        conclusions=c.conclusions,
+        practice=c.practice_changes,
+        agreements=c.agreements,
+        follow_up=c.follow_up_date,
+        next_date=c.next_conversation_date,
+        signature_table=_signature_table(c.signatures, c.content_digest(), signers, names, loc),
+        head=head,
+        ctx=ctx,
+    )
+    developed = c.developed
+    title = (
+        label("plan.for", loc, name=names.join(developed))
+        if developed
+        else label("plan.title", loc)
+    )
+    return Document(name="plan", title=title, locale=loc, blocks=blocks)
+
+
+def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
+    loc, names = ctx.locale, ctx.names
+    signers: list[tuple[str, Role]] = [(p.person, Role.EMPLOYEE)]
+    if p.leader is not None:
+        signers.append((p.leader, Role.LEADER))
+    head = Facts(
+        (
+            (label("employee", loc), names.name(p.person)),
+            (label("leader", loc), names.name(p.leader)),
+        )
+    )
+    blocks = _plan_blocks(
+        goals=p.goals,
+        conclusions=(),
+        practice=p.practice_changes,
+        agreements=p.activities,
+        follow_up=p.follow_up_date,
+        next_date=p.next_conversation_date,
+        signature_table=_signature_table(p.signatures, p.digest, signers, names, loc),
+        head=head,
+        ctx=ctx,
+    )
+    return Document(
+        name="plan",
+        title=label("plan.for", loc, name=names.name(p.person)),
+        locale=loc,
+        blocks=blocks,
+    )
+
+
+# ------------------------------------------------------------------ follow-up status
+
+
+def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
+    loc, names = ctx.locale, ctx.names
+    notes = {} if c.follow_up is None else {e.agreement: e for e in c.follow_up.entries}
+    rows = []
+    for a in c.agreements:
+        entry = notes.get(a.id)
+        status = entry.status if entry is not None else a.status
+        note = entry.note if entry is not None else ""
+        last = a.history[-1] if a.history else None
+        latest = ""
+        if last is not None:
+            latest = f"{fmt_date(last.at.date(), loc)}, {names.name(last.by)}"
+            if last.note:
+                latest += f": {last.note}"
+        rows.append(
+            Row(
+                (
+                    a.description,
+                    names.name(a.owner),
+                    fmt_date(a.deadline, loc),
+                    enum_label(status, loc),
+                    note,
+                    latest,
+                ),
+                highlight=a.is_overdue(ctx.today),
+            )
+        )
+    facts = [
+        (label("employee", loc), names.join(c.developed)),
+        (label("leader", loc), names.name(c.leader)),
+        (label("follow_up_date", loc), fmt_date(c.follow_up_date, loc) or label("not_set", loc)),
+    ]
+    blocks: list[Block] = []
+    if c.follow_up is not None:
+        facts.append(
+            (
+                label("followup.held", loc),
+                f"{fmt_datetime(c.follow_up.held_at, loc)}, {names.name(c.follow_up.by)}",
+            )
+        )
+    blocks.append(Facts(tuple(facts)))
+    if c.follow_up is not None and c.follow_up.note.strip():
+        blocks.append(Paragraph(c.follow_up.note, style="note"))
+    blocks += [
+        Heading(label("agreements", loc)),
+        Table(
+            columns=tuple(
+                label(k, loc) for k in ("what", "owner", "deadline", "status", "note", "history")
+            ),
+            rows=tuple(rows),
+            role="follow-up",
+            empty=label("none", loc),
+        ),
+    ]
+    return Document(
+        name="follow_up", title=label("followup.title", loc), locale=loc, blocks=tuple(blocks)
+    )
+
+
+# ------------------------------------------------------------------ round report
+
+
+@attrs.frozen
+class UnitFigures:
+    """One unit's line in a round report.
+
+    Attributes:
+        unit: The unit id (``None`` for conversations without a unit).
+        by_status: Conversations per status.
+        employees: Employees of the unit in the round's scope (``None`` without an
+            organisation).
+        covered: Of those, how many have a conversation that is not cancelled.
+    """
+
+    unit: str | None
+    by_status: dict[ConversationStatus, int]
+    employees: int | None
+    covered: int | None
+
+    @property
+    def total(self) -> int:
+        """All the unit's conversations."""
+        return sum(self.by_status.values())
+
+
+@attrs.frozen
+class RoundFigures:
+    """The figures of a round report, computed by :func:`round_figures`.
+
+    Attributes:
+        units: One line per unit, in organisation order (units without conversations included
+            when an organisation is given).
+        employees: Employees in scope (from the organisation; else everyone developed in a
+            conversation).
+        covered: Employees with a conversation that is not cancelled.
+        overdue: ``(conversation, agreement)`` pairs past their deadline on ``today``.
+        upcoming: ``(conversation, agreement)`` pairs due within the window.
+    """
+
+    units: tuple[UnitFigures, ...]
+    employees: int
+    covered: int
+    overdue: tuple[tuple[Conversation, Agreement], ...]
+    upcoming: tuple[tuple[Conversation, Agreement], ...]
+
+    @property
+    def coverage(self) -> float | None:
+        """``covered / employees``, or ``None`` with nobody in scope."""
+        return None if self.employees == 0 else self.covered / self.employees
+
+
+def round_figures(
+    cycle: Cycle,
+    conversations: Iterable[Conversation],
+    names: Names,
+    today: pendulum.Date,
+    upcoming_days: int = 30,
+) -> RoundFigures:
+    """Count a round's conversations by status and unit, its coverage and its deadlines.
+
+    Coverage counts the people in the scope's units (with an organisation in ``names``) who
+    are developed in a conversation of the round that is not cancelled.
+    """
+    convs = tuple(conversations)
+    org = names.organisation
+    covered_people = {
+        p for c in convs if c.status is not ConversationStatus.CANCELLED for p in c.developed
+    }
+    counts: dict[str | None, dict[ConversationStatus, int]] = {}
+    for c in convs:
+        per = counts.setdefault(c.unit, {})
+        per[c.status] = per.get(c.status, 0) + 1
+    units: list[UnitFigures] = []
+    if org is not None:
+        scope = cycle.scope or tuple(u.id for u in org.units)
+        scoped = org.subtree(scope)
+        everyone = list(org.members_in(scope))
+        for unit in scoped:
+            units.append(
+                UnitFigures(
+                    unit.id,
+                    counts.pop(unit.id, {}),
+                    len(unit.members),
+                    sum(1 for m in unit.members if m in covered_people),
+                )
+            )
+        for unit_id, per in counts.items():
+            units.append(UnitFigures(unit_id, per, None, None))
+        total = len(everyone)
+        covered = sum(1 for p in everyone if p in covered_people)
+    else:
+        units = [UnitFigures(u, per, None, None) for u, per in counts.items()]
+        everyone_set = {p for c in convs for p in c.developed}
+        total, covered = len(everyone_set), len(covered_people & everyone_set)
+    overdue = tuple((c, a) for c in convs for a in c.agreements if a.is_overdue(today))
+    upcoming = tuple(
+        (c, a) for c in convs for a in c.agreements if a.is_due_within(today, upcoming_days)
+    )
+    return RoundFigures(
+        units=tuple(units),
+        employees=total,
+        covered=covered,
+        overdue=tuple(sorted(overdue, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
+        upcoming=tuple(sorted(upcoming, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)} %"
+
+
+def _report(cycle: Cycle, ctx: RenderContext) -> Document:
+    loc, names = ctx.locale, ctx.names
+    figures = round_figures(cycle, ctx.conversations, names, ctx.today, ctx.upcoming_days)
+    statuses = list(ConversationStatus)
+    rows = []
+    for u in figures.units:
+        unit_name = label("no_unit", loc) if u.unit is None else names.unit(u.unit)
+        cover = "–" if u.employees is None or u.covered is None else f"{u.covered}/{u.employees}"
+        rows.append(
+            Row((unit_name, *(str(u.by_status.get(s, 0)) for s in statuses), str(u.total), cover))
+        )
+    head = Facts(
+        (
+            (label("kind", loc), enum_label(cycle.kind, loc)),
+            (
+                label("period", loc),
+                f"{fmt_date(cycle.period.start, loc)} – {fmt_date(cycle.period.end, loc)}",
+            ),
+            (label("today", loc), fmt_date(ctx.today, loc)),
+        )
+    )
+
+    def deadline_rows(pairs: Iterable[tuple[Conversation, Agreement]], hl: bool) -> tuple[Row, ...]:
+        return tuple(
+            Row(
+                (
+                    names.join(c.developed),
+                    a.description,
+                    names.name(a.owner),
+                    fmt_date(a.deadline, loc),
+                    enum_label(a.status, loc),
+                ),
+                highlight=hl,
+            )
+            for c, a in pairs
+        )
+
+    deadline_cols = tuple(
+        label(k, loc) for k in ("employee", "what", "owner", "deadline", "status")
+    )
+    blocks: tuple[Block, ...] = (
+        head,
+        Heading(label("coverage", loc)),
+        Paragraph(
+            label(
+                "coverage.text",
+                loc,
+                covered=figures.covered,
+                total=figures.employees,
+                pct=_pct(figures.coverage),
+            )
+        ),
+        Heading(label("by_unit", loc)),
+        Table(
+            columns=(
+                label("unit", loc),
+                *(enum_label(s, loc) for s in statuses),
+                label("total", loc),
+                label("covered", loc),
+            ),
+            rows=tuple(rows),
+            role="counts",
+            empty=label("none", loc),
+        ),
+        Heading(label("overdue", loc)),
+        Table(
+            columns=deadline_cols,
+            rows=deadline_rows(figures.overdue, True),
+            role="overdue",
+            empty=label("none", loc),
+        ),
+        Heading(label("upcoming", loc, n=ctx.upcoming_days)),
+        Table(
+            columns=deadline_cols,
+            rows=deadline_rows(figures.upcoming, False),
+            role="upcoming",
+            empty=label("none", loc),
+        ),
+    )
+    return Document(
+        name="report", title=label("report.title", loc, name=cycle.name), locale=loc, blocks=blocks
+    )

@@ -1,0 +1,261 @@
+"""iCalendar (.ics) through icalendar: conversations as events, dates as all-day items.
+
+Needs the ``ics`` extra (``pip install 'musframework[ics]'``).
+
+* a conversation becomes an event with organiser (the leader), attendees, location, the
+  agenda in the description and a reminder (``VALARM``); times carry the
+  ``Europe/Copenhagen`` TZID (the context's ``timezone``) with its ``VTIMEZONE``;
+* its follow-up date and each agreement's deadline become all-day items;
+* a development plan gives its follow-up date, next conversation and deadlines;
+* a round (a :class:`~musframework.Cycle` with its conversations) becomes one calendar.
+
+UIDs are derived from the ids (``<conversation>@musframework``,
+``<conversation>.deadline.<agreement>@musframework`` …), so importing a new export updates
+the events instead of duplicating them. ``SEQUENCE`` is the number of status changes and
+signatures, so it grows as a conversation moves on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pendulum
+
+from musframework.errors import MissingExtraError
+from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.cycle import Cycle
+from musframework.model.plan import DevelopmentPlan
+from musframework.rendering._i18n import enum_label, label, purpose
+from musframework.rendering.base import DocumentError, Names, RenderContext, clean_text
+
+__all__ = ["IcsRenderer", "uid"]
+
+_DOMAIN = "musframework"
+
+
+def uid(*parts: str) -> str:
+    """A stable UID from ids: the same ids always give the same UID.
+
+    >>> uid("c1"), uid("c1", "deadline", "a1")
+    ('c1@musframework', 'c1.deadline.a1@musframework')
+    """
+    raw = ".".join(parts)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in raw)
+    if safe != raw:  # keep it unique when characters had to be replaced
+        safe += "-" + hashlib.sha256(raw.encode()).hexdigest()[:8]
+    return f"{safe}@{_DOMAIN}"
+
+
+class IcsRenderer:
+    """Renders conversations, plans and rounds as an iCalendar file (``calendar``).
+
+    Args:
+        prodid: The ``PRODID`` of the calendar.
+        deadlines: Include agreement deadlines as all-day items.
+    """
+
+    name = "ics"
+    media_type = "text/calendar"
+    extension = ".ics"
+    documents: tuple[str, ...] = ("calendar",)
+
+    def __init__(
+        self, prodid: str = "-//musframework//musframework//DA", *, deadlines: bool = True
+    ) -> None:
+        self.prodid = prodid
+        self.deadlines = deadlines
+
+    def __call__(self, obj: object, context: RenderContext) -> bytes:
+        """Render ``obj`` as one VCALENDAR; returns its bytes (CRLF line endings)."""
+        try:
+            import icalendar
+        except ImportError:  # pragma: no cover - exercised only without the extra
+            raise MissingExtraError("calendar export", "ics") from None
+        if context.document != "calendar":
+            raise DocumentError(f"the ics renderer makes calendars, not {context.document!r}")
+        cal = icalendar.Calendar()
+        cal.add("prodid", self.prodid)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        if isinstance(obj, Conversation):
+            items = self._conversation(obj, context)
+            name = enum_label(obj.kind, context.locale)
+        elif isinstance(obj, DevelopmentPlan):
+            items = self._plan(obj, context)
+            name = label("plan.for", context.locale, name=context.names.name(obj.person))
+        elif isinstance(obj, Cycle):
+            items = [i for c in context.conversations for i in self._conversation(c, context)]
+            name = obj.name
+        else:
+            raise DocumentError(f"cannot make a calendar from a {type(obj).__name__}")
+        cal.add("x-wr-calname", clean_text(name))
+        cal.add("x-wr-timezone", context.timezone)
+        for item in items:
+            cal.add_component(item)
+        _add_timezones(cal, items)
+        data: bytes = cal.to_ical()
+        return data
+
+    def __repr__(self) -> str:
+        return f"IcsRenderer(prodid={self.prodid!r}, deadlines={self.deadlines})"
+
+    # ------------------------------------------------------------------ components
+
+    def _stamp(self, event: Any, context: RenderContext) -> None:
+        event.add("dtstamp", context.now.in_tz("UTC"))
+
+    def _all_day(
+        self, uid_: str, day: pendulum.Date, summary: str, description: str, ctx: RenderContext
+    ) -> Any:
+        import icalendar
+
+        event = icalendar.Event()
+        event.add("uid", uid_)
+        self._stamp(event, ctx)
+        event.add("dtstart", day)
+        event.add("dtend", day.add(days=1))
+        event.add("summary", clean_text(summary))
+        if description:
+            event.add("description", clean_text(description))
+        event.add("transp", "TRANSPARENT")
+        return event
+
+    def _address(self, names: Names, person: str) -> Any:
+        import icalendar
+
+        email = names.email(person)
+        value = f"mailto:{email}" if email else f"urn:x-musframework:person:{person}"
+        address = icalendar.vCalAddress(value)
+        address.params["cn"] = icalendar.vText(clean_text(names.name(person)))
+        return address
+
+    def _conversation(self, c: Conversation, ctx: RenderContext) -> list[Any]:
+        import icalendar
+
+        loc, names = ctx.locale, ctx.names
+        items: list[Any] = []
+        kind = enum_label(c.kind, loc)
+        developed = names.join(c.developed)
+        if c.scheduled_start is not None:
+            event = icalendar.Event()
+            event.add("uid", uid(c.id))
+            self._stamp(event, ctx)
+            start = c.scheduled_start.in_tz(ctx.timezone).replace(
+                microsecond=0
+            )  # iCalendar: seconds
+            event.add("dtstart", start)
+            event.add("dtend", start + c.duration)
+            summary = kind if not developed else f"{kind}: {developed}"
+            event.add("summary", clean_text(summary))
+            if c.place:
+                event.add("location", clean_text(c.place))
+            lines = [purpose(c.kind, loc), "", label("agenda", loc) + ":"]
+            lines += [f"- {a.title.get(loc)} ({a.minutes} {label('min', loc)})" for a in c.agenda]
+            if c.invitation is not None and c.invitation.message.strip():
+                lines += ["", c.invitation.message]
+            event.add("description", clean_text("\n".join(lines)))
+            leader = c.leader
+            if leader is not None:
+                event.add("organizer", self._address(names, leader))
+            for p in c.participants:
+                if p.person == leader:
+                    continue
+                attendee = self._address(names, p.person)
+                attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+                attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+                attendee.params["rsvp"] = icalendar.vText("TRUE")
+                event.add("attendee", attendee)
+            cancelled = c.status is ConversationStatus.CANCELLED
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            event.add("sequence", _sequence(c))
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", clean_text(label("calendar.reminder", loc)))
+            alarm.add("trigger", -ctx.reminder.as_timedelta())
+            event.add_component(alarm)
+            items.append(event)
+        if c.follow_up_date is not None:
+            items.append(
+                self._all_day(
+                    uid(c.id, "follow-up"),
+                    c.follow_up_date,
+                    label("calendar.follow_up", loc, kind=kind)
+                    + (f": {developed}" if developed else ""),
+                    "",
+                    ctx,
+                )
+            )
+        if self.deadlines:
+            for a in c.agreements:
+                if a.deadline is None or not a.is_open:
+                    continue
+                items.append(
+                    self._all_day(
+                        uid(c.id, "deadline", a.id),
+                        a.deadline,
+                        label("calendar.deadline", loc, what=a.description),
+                        f"{label('owner', loc)}: {names.name(a.owner)}",
+                        ctx,
+                    )
+                )
+        return items
+
+    def _plan(self, p: DevelopmentPlan, ctx: RenderContext) -> list[Any]:
+        loc, names = ctx.locale, ctx.names
+        items: list[Any] = []
+        who = names.name(p.person)
+        if p.follow_up_date is not None:
+            items.append(
+                self._all_day(
+                    uid(p.conversation, "follow-up"),
+                    p.follow_up_date,
+                    f"{label('follow_up_date', loc)}: {who}",
+                    "",
+                    ctx,
+                )
+            )
+        if p.next_conversation_date is not None:
+            items.append(
+                self._all_day(
+                    uid(p.conversation, "next", p.person),
+                    p.next_conversation_date,
+                    f"{label('next_conversation', loc)}: {who}",
+                    "",
+                    ctx,
+                )
+            )
+        if self.deadlines:
+            for a in p.activities:
+                if a.deadline is None or not a.is_open:
+                    continue
+                items.append(
+                    self._all_day(
+                        uid(p.conversation, "deadline", a.id),
+                        a.deadline,
+                        label("calendar.deadline", loc, what=a.description),
+                        f"{label('owner', loc)}: {names.name(a.owner)}",
+                        ctx,
+                    )
+                )
+        return items
+
+
+def _add_timezones(cal: Any, items: list[Any]) -> None:
+    # VTIMEZONE definitions covering every timed event (icalendar's default ends in 2038).
+    import datetime as dt
+
+    days = [
+        e.decoded("dtstart").date() for e in items if isinstance(e.decoded("dtstart"), dt.datetime)
+    ]
+    if days:
+        first = dt.date(min(days).year - 1, 1, 1)
+        last = dt.date(max(days).year + 2, 1, 1)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+
+
+def _sequence(c: Conversation) -> int:
+    order = list(ConversationStatus)
+    steps = order.index(c.status) if c.status is not ConversationStatus.CANCELLED else len(order)
+    return steps + len(c.signatures)
