@@ -6,7 +6,7 @@ to a file and picks the format from the file's extension.
 Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``docx``, ``ics``;
 add your own with :func:`register_renderer` or the ``musframework.renderers`` entry point group.
 
-Documents (see ``musframework.rendering.DOCUMENTS``): ``invitation``, ``form`` (blank preparation form),
+Documents (see ``DOCUMENTS``): ``invitation``, ``form`` (blank preparation form),
 ``side_by_side``, ``plan``, ``follow_up``, ``report``, ``response`` and ``calendar``. An object
 that can become several documents (a :class:`~musframework.Conversation`) takes
 ``document=``; without it, its status chooses (see :func:`document_candidates`).

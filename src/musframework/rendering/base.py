@@ -171,7 +171,7 @@ class RenderContext:
     """Everything a renderer may need besides the object itself.
 
     Attributes:
-        document: The document to produce (a key of ``musframework.rendering.DOCUMENTS``), already chosen.
+        document: The document to produce (a key of ``DOCUMENTS``), already chosen.
         locale: The language, ``"da"`` (default) or ``"en"``.
         names: Person and unit names (see :class:`Names`).
         questionnaire: The form, for side-by-side and response documents (question texts).
@@ -212,7 +212,7 @@ class Renderer(Protocol):
         name: The format name it is registered under, such as ``"html"``.
         media_type: Its MIME type, such as ``"text/html"``.
         extension: Its file extension with the dot, such as ``".html"``.
-        documents: The documents it can produce (keys of ``musframework.rendering.DOCUMENTS`` or its own).
+        documents: The documents it can produce (keys of ``DOCUMENTS`` or its own).
     """
 
     name: str
