@@ -97,6 +97,7 @@ class ProgressReporter:
         self.done = 0
         self._step = max(1, self.total // MAX_UPDATES)
         self._last = -1
+        self._last_call: tuple[int, int, str] | None = None
         self._reserved = 0
         self._closer: Callable[[], None] | None = None
 
@@ -161,9 +162,12 @@ class ProgressReporter:
         return report
 
     def finish(self) -> None:
-        """Report the end: ``done == total``."""
+        """Report the end: ``done == total`` (an unknown total becomes the count done)."""
+        if self.total == 0:
+            self.total = self.done
         self.done = self.total
-        self._emit(force=True)
+        if self._last_call != (self.done, self.total, self.label):
+            self._emit(force=True)
 
     def close(self) -> None:
         """Finish and release the bar, if any (called by ``with``)."""
@@ -175,6 +179,7 @@ class ProgressReporter:
     def _emit(self, force: bool = False) -> None:
         if force or self.done != self._last:
             self._last = self.done
+            self._last_call = (self.done, self.total, self.label)
             self.callback(self.done, self.total, self.label)
 
     def __enter__(self) -> ProgressReporter:

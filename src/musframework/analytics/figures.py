@@ -645,12 +645,13 @@ def agreement_breakdown(
     """Count agreements by unit, status, owner role and learning method.
 
     The owner's role is their role among the conversation's participants (``"unknown"`` when
-    the agreement has no owner or the owner is not a participant).
+    the agreement has no owner or the owner is not a participant). Agreements of cancelled
+    conversations are left out.
     """
     units = _Units(organisation, locale)
     counts: Counter[tuple[str | None, AgreementStatus, str, LearningMethod | None]] = Counter()
     for conversation in conversations:
-        if not conversation.agreements:
+        if not conversation.agreements or conversation.status is ConversationStatus.CANCELLED:
             continue
         unit = units.of(conversation)
         roles = {p.person: p.role for p in conversation.participants}
@@ -857,7 +858,10 @@ def agreement_deadlines(
     bucket: str = "month",
     locale: str = "da",
 ) -> DeadlineTimeline:
-    """Count agreements by deadline month (or week) and state on ``today``."""
+    """Count agreements by deadline month (or week) and state on ``today``.
+
+    Agreements of cancelled conversations are left out.
+    """
     today = _today(today)
     if bucket not in ("month", "week"):
         raise ValueError(f"bucket must be 'month' or 'week', not {bucket!r}")
