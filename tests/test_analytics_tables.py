@@ -135,3 +135,15 @@ def test_to_dataframe_names_the_extra_when_pandas_is_missing(monkeypatch):
             result.to_dataframe()
     # Records need nothing.
     assert results[0].to_records()
+
+
+def test_importing_the_library_loads_no_optional_extra():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, musframework, musframework.analytics, musframework.progress;"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'tqdm') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,6 +6,8 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.analytics`: round statistics, tables and plots
+* :mod:`musframework.progress`: the ``progress`` argument of long batch operations
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -15,6 +17,7 @@ Person(id='p1', name='Ane Jensen', email=None)
 
 from musframework import errors
 from musframework._version import __version__
+from musframework.analytics import RoundAnalysis, analyse_round
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
     AgendaItem,
@@ -122,6 +125,7 @@ __all__ = [
     "QuestionnaireRef",
     "Response",
     "Role",
+    "RoundAnalysis",
     "ScaleAnswer",
     "ScalePoint",
     "ScaleQuestion",
@@ -136,6 +140,7 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
+    "analyse_round",
     "dumps",
     "errors",
     "from_dict",

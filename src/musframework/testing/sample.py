@@ -619,7 +619,7 @@ def sample_round(
             invitation=invitation,
             previous=previous_of[employee].id,
         )
-        if rng.random() < 0.02:
+        if rng.random() < 0.04:
             conversations.append(
                 base(status=ConversationStatus.CANCELLED, cancelled_reason="Sygdom")
             )
