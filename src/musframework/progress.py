@@ -27,6 +27,8 @@ To accept it in your own batch operation, wrap the loop in :func:`track`, or use
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sized
 from types import TracebackType
 from typing import Any, TypeAlias, TypeVar
@@ -38,6 +40,7 @@ __all__ = [
     "ProgressCallback",
     "ProgressLike",
     "ProgressReporter",
+    "gc_paused",
     "track",
 ]
 
@@ -222,6 +225,38 @@ def track(
         yield from items
         return
     with ProgressReporter.create(progress, total, label) as reporter:
+        # Count locally and report in steps: a call per item would cost more than the work
+        # of a cheap loop.
+        step = reporter._step
+        pending = 0
         for item in items:
             yield item
-            reporter.advance()
+            pending += 1
+            if pending >= step:
+                reporter.advance(pending)
+                pending = 0
+        if pending:
+            reporter.advance(pending)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch job, and restore it afterwards.
+
+    Building or scanning many objects in a process that already holds millions makes the
+    collector run full passes over all of them again and again (measured here: 2-6x slower).
+    Batch work that creates no reference cycles can pause it; reference counting still frees
+    everything else.
+
+    >>> with gc_paused():
+    ...     rows = [{"n": i} for i in range(3)]
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

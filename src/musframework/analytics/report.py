@@ -32,7 +32,7 @@ from musframework.analytics.figures import (
 )
 from musframework.clock import Clock, resolve_clock
 from musframework.model import Conversation, Cycle, Organisation, Questionnaire, Response
-from musframework.progress import ProgressLike, ProgressReporter, track
+from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
 __all__ = ["RoundAnalysis", "analyse_round"]
 
@@ -198,7 +198,7 @@ def analyse_round(
     total = n * steps + (len(prev) + n if prev else 0)
     if evaluation is not None:
         total += len(extra)  # type: ignore[arg-type]
-    with ProgressReporter.create(progress, total, "analytics") as reporter:
+    with gc_paused(), ProgressReporter.create(progress, total, "analytics") as reporter:
 
         def each(stage: str, size: int = n) -> Iterator[Conversation]:
             return track(convs, reporter.part(size, stage), total=size, label=stage)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import random
+from typing import TypeVar
 
 import attrs
 import pendulum
@@ -62,6 +63,9 @@ from musframework.model import (
     YesNoAnswer,
     YesNoQuestion,
 )
+from musframework.progress import gc_paused
+
+_T = TypeVar("_T", pendulum.Date, pendulum.DateTime)
 
 __all__ = [
     "FIRST_NAMES",
@@ -352,6 +356,28 @@ def _organisation(rng: random.Random, people: int, units: int) -> Organisation:
     return Organisation(people=persons, units=unit_list)
 
 
+# Pendulum arithmetic is slow next to building the objects; a round reuses few distinct
+# dates and times, so the shifts are cached (pendulum values are immutable and hashable).
+@functools.lru_cache(maxsize=1 << 16)
+def _days(value: _T, days: int) -> _T:
+    return value.add(days=days)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _months(value: _T, months: int) -> _T:
+    return value.add(months=months)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _at(day: pendulum.Date, hour: int) -> pendulum.DateTime:
+    return pendulum.datetime(day.year, day.month, day.day, hour, tz=DEFAULT_TIMEZONE)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _date(value: pendulum.DateTime) -> pendulum.Date:
+    return value.date()
+
+
 _SCALE = {v: ScaleAnswer(v) for v in range(1, 6)}
 
 
@@ -369,16 +395,17 @@ class _Builder:
         self.form = form
         self.ref = form.ref
         self.today = today
-        self.tz = pendulum.timezone(DEFAULT_TIMEZONE)
         self.ability = {p.id: rng.gauss(3.6, 0.5) for p in org.people}
+        self.workdays: dict[Period, list[pendulum.Date]] = {}
 
     def start(self, period: Period, early: bool = False) -> pendulum.DateTime:
-        span = max(1, period.days // (4 if early else 1))
-        day = period.start.add(days=self.rng.randrange(span))
-        while day.weekday() >= 5:
-            day = day.add(days=1)
-        hour = self.rng.choice((9, 10, 11, 13, 14))
-        return pendulum.datetime(day.year, day.month, day.day, hour, tz=self.tz)
+        days = self.workdays.get(period)
+        if days is None:
+            every = [_days(period.start, i) for i in range(period.days)]
+            days = self.workdays[period] = [d for d in every if d.weekday() < 5]
+        span = max(1, len(days) // (4 if early else 1))
+        day = days[self.rng.randrange(span)]
+        return _at(day, self.rng.choice((9, 10, 11, 13, 14)))
 
     def responses(
         self, employee: str, leader: str, at: pendulum.DateTime, both: bool = True
@@ -394,7 +421,7 @@ class _Builder:
                 role=Role.EMPLOYEE,
                 person=employee,
                 answers=own,
-                submitted_at=at.subtract(days=rng.randint(1, 4)),
+                submitted_at=_days(at, -rng.randint(1, 4)),
                 shared=True,
             )
         ]
@@ -406,7 +433,7 @@ class _Builder:
                     role=Role.LEADER,
                     person=leader,
                     answers=theirs,
-                    submitted_at=at.subtract(days=rng.randint(1, 3)),
+                    submitted_at=_days(at, -rng.randint(1, 3)),
                     shared=False,
                 )
             )
@@ -432,7 +459,9 @@ class _Builder:
             ]
             description = _METHOD_TEXTS[method][0]
             kind = AgreementKind.DEVELOPMENT_ACTIVITY
-        deadline = made.date().add(days=rng.randint(21, 240))
+        # Half are short-term (3-13 weeks), half run until the next conversation.
+        weeks = rng.randint(3, 13) if rng.random() < 0.5 else rng.randint(13, 34)
+        deadline = _days(_date(made), 7 * weeks)
         history: list[StatusChange] = []
         status = AgreementStatus.OPEN
         # The later past the deadline, the likelier it is done.
@@ -447,11 +476,11 @@ class _Builder:
                 if roll < 0.75
                 else AgreementStatus.OPEN
             )
-        elif made.date() < self.today and rng.random() < 0.35:
+        elif _date(made) < self.today and rng.random() < 0.35:
             status = rng.choice((AgreementStatus.IN_PROGRESS, AgreementStatus.DONE))
         if status is not AgreementStatus.OPEN:
             at = min(deadline, self.today)
-            when = pendulum.datetime(at.year, at.month, at.day, 12, tz=self.tz)
+            when = _at(at, 12)
             history.append(StatusChange(status=status, by=employee, at=max(when, made)))
         return Agreement(
             id=aid,
@@ -467,7 +496,7 @@ class _Builder:
 
 
 def _status(rng: random.Random, start: pendulum.DateTime, today: pendulum.Date) -> str:
-    day = start.date()
+    day = _date(start)
     if day > today:
         return "future"
     age = today.toordinal() - day.toordinal()
@@ -494,6 +523,11 @@ def sample_round(
         today: The date the round stands at (default 2026-05-20); the round runs from about
             eleven weeks before it to five weeks after it.
     """
+    with gc_paused():  # millions of acyclic objects for a large round
+        return _sample_round(seed, people, units, today)
+
+
+def _sample_round(seed: int, people: int, units: int, today: pendulum.Date | None) -> SampleRound:
     rng = random.Random(seed)
     today = today or pendulum.date(2026, 5, 20)
     org = _organisation(rng, people, units)
@@ -542,7 +576,7 @@ def sample_round(
             if a.is_open and rng.random() < 0.5:
                 # Followed up a year ago: many open ones were closed since.
                 a = a.with_status(
-                    AgreementStatus.DONE, by=employee, at=start.add(months=6), note="Fulgt op"
+                    AgreementStatus.DONE, by=employee, at=_months(start, 6), note="Fulgt op"
                 )
             earlier.append(a)
         conv = Conversation(
@@ -556,8 +590,8 @@ def sample_round(
             agreements=earlier,
             status=ConversationStatus.FOLLOWED_UP,
             held_at=start,
-            follow_up_date=start.date().add(months=6),
-            next_conversation_date=start.date().add(months=12),
+            follow_up_date=_months(_date(start), 6),
+            next_conversation_date=_months(_date(start), 12),
         )
         previous.append(conv)
         previous_of[employee] = conv
@@ -583,7 +617,7 @@ def sample_round(
                 scheduled_start=start,
                 duration=pendulum.duration(minutes=90),
                 status=status,
-                invitation=Invitation(sent_at=start.subtract(days=14), sent_by=unit.leader),
+                invitation=Invitation(sent_at=_days(start, -14), sent_by=unit.leader),
                 held_at=None if state == "future" else start,
             )
         )
@@ -599,11 +633,12 @@ def sample_round(
         lead = rng.choices((rng.randint(3, 6), rng.randint(7, 14), rng.randint(15, 21)), (1, 8, 1))[
             0
         ]
-        sent = start.subtract(days=lead).set(hour=9)
+        sent = _at(_date(start), 9)
+        sent = _days(sent, -lead)
         state = _status(rng, start, today)
         invitation = None
         if sent.date() <= today:
-            invitation = Invitation(sent_at=sent, sent_by=leader, respond_by=start.date())
+            invitation = Invitation(sent_at=sent, sent_by=leader, respond_by=_date(start))
         base = functools.partial(
             Conversation,
             id=cid,
@@ -625,7 +660,7 @@ def sample_round(
             )
             continue
         if state == "future":
-            days_left = start.date().toordinal() - today.toordinal()
+            days_left = _date(start).toordinal() - today.toordinal()
             if invitation is None:
                 status = ConversationStatus.PLANNED
                 responses: tuple[Response, ...] = ()
@@ -655,12 +690,12 @@ def sample_round(
             conclusions=() if state == "held" else ("Godt år; fokus på faglig udvikling",),
             goals=() if state == "held" else ("Styrke kompetencerne i det nye sagssystem",),
             agreements=agreements,
-            follow_up_date=None if state == "held" else start.date().add(months=6),
-            next_conversation_date=None if state == "held" else start.date().add(months=12),
+            follow_up_date=None if state == "held" else _months(_date(start), 6),
+            next_conversation_date=None if state == "held" else _months(_date(start), 12),
         )
         if state == "signed":
             digest = conv.content_digest()
-            signed_at = start.add(days=rng.randint(2, 6))
+            signed_at = _days(start, rng.randint(2, 6))
             conv = attrs.evolve(
                 conv,
                 signatures=[
@@ -711,5 +746,5 @@ def _evaluation(
         role=role,
         person=person,
         answers=answers,
-        submitted_at=at.add(days=rng.randint(3, 20)),
+        submitted_at=_days(at, rng.randint(3, 20)),
     )
