@@ -124,3 +124,23 @@ def test_analyse_round_reports_progress_to_the_end():
         "evaluation",
         "carry-over",
     ]
+
+
+def test_gc_paused_restores_the_collector_state():
+    import gc
+
+    from musframework.progress import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("batch failed")
+    assert gc.isenabled()
