@@ -13,6 +13,8 @@ The public names are re-exported here; the subpackages hold the rest:
   planning and scheduling a round
 * :mod:`musframework.rules`: validation rules and ``validate()``
 * :mod:`musframework.rendering`: documents in HTML, Markdown, text, Word and iCalendar
+* :mod:`musframework.analytics`: round statistics, tables and plots
+* :mod:`musframework.progress`: the ``progress`` argument of long batch operations
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -22,6 +24,7 @@ Person(id='p1', name='Ane Jensen', email=None)
 
 from musframework import errors, interop, templates, workflow
 from musframework._version import __version__
+from musframework.analytics import RoundAnalysis, analyse_round
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
     AgendaItem,
@@ -139,6 +142,7 @@ __all__ = [
     "QuestionnaireRef",
     "Response",
     "Role",
+    "RoundAnalysis",
     "ScaleAnswer",
     "ScalePoint",
     "ScaleQuestion",
@@ -153,6 +157,7 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
+    "analyse_round",
     "dump_questionnaire",
     "dumps",
     "errors",

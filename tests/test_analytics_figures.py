@@ -1,0 +1,261 @@
+"""Each figure of the hand-built round in tests/analytics_round.py, computed by hand."""
+
+import pendulum
+import pytest
+
+import musframework as mf
+from musframework import analytics as an
+from tests import analytics_round as r
+
+ORG = r.organisation()
+
+
+def test_progress_by_status_and_unit():
+    p = an.conversation_progress(r.conversations(), organisation=ORG)
+    assert [(u.unit, u.name) for u in p.units] == [("a", "Afdeling A"), ("b", "Afdeling <B>")]
+    a, b = p.units
+    assert (a.count("planned"), a.count("held"), a.count("signed"), a.total) == (1, 1, 1, 3)
+    assert (b.count("held"), b.count("cancelled"), b.total) == (1, 1, 2)
+    assert p.total == 5
+    assert p.held == 3
+    assert p.held_share == pytest.approx(3 / 4)  # cancelled ones do not count
+    assert dict(p.by_status)[mf.ConversationStatus.CANCELLED] == 1
+    assert p.unit("b") is b
+    assert p.unit("nowhere") is None
+    assert p.to_records()[0] == {
+        "unit": "a",
+        "unit_name": "Afdeling A",
+        "planned": 1,
+        "invited": 0,
+        "prepared": 0,
+        "held": 1,
+        "concluded": 0,
+        "signed": 1,
+        "followed_up": 0,
+        "cancelled": 0,
+        "total": 3,
+    }
+
+
+def test_progress_without_organisation_uses_the_conversation_unit_or_none():
+    convs = [*r.conversations(), r.mus("c9", "e3", "L1", None)]  # type: ignore[arg-type]
+    p = an.conversation_progress(convs, locale="en")
+    assert [u.unit for u in p.units] == ["a", "b", None]
+    assert p.units[-1].name == "(no unit)"
+    # With the organisation, the employee's unit is found.
+    p = an.conversation_progress(convs, organisation=ORG)
+    assert p.unit("a").total == 4  # type: ignore[union-attr]
+
+
+def test_coverage_finds_who_has_no_conversation():
+    c = an.coverage(r.cycle(), r.conversations(), ORG)
+    # In scope: e1-e5, and the leaders L1 and L2 (LUS); the director has nobody above her.
+    assert c.in_scope == 7
+    # e1 (signed), e2 (planned), L1 (LUS). e4's MUS is cancelled; a GRUS does not count.
+    assert c.covered == 3
+    assert c.missing == 4
+    assert sorted(p.person for p in c.uncovered) == ["L2", "e3", "e4", "e5"]
+    assert [(u.unit, u.in_scope, u.covered) for u in c.units] == [("a", 4, 3), ("b", 3, 0)]
+    assert c.share == pytest.approx(3 / 7)
+    e3 = next(p for p in c.uncovered if p.person == "e3")
+    assert (e3.name, e3.unit, e3.unit_name) == ("Navn e3", "a", "Afdeling A")
+    assert c.uncovered_records()[0].keys() == {"person", "name", "unit", "unit_name"}
+
+
+def test_coverage_options():
+    cycle = r.cycle()
+    # A GRUS round counts GRUS conversations; e4 and e5 were in one.
+    grus = mf.Cycle(id="g", name="GRUS", kind="GRUS", period=cycle.period, scope=["b"])
+    c = an.coverage(grus, r.conversations(), ORG)
+    assert (c.in_scope, c.covered) == (2, 2)  # no LUS in a GRUS round: only members
+    # Explicit kinds; an empty scope means the whole organisation.
+    whole = mf.Cycle(id="w", name="W", period=cycle.period)
+    c = an.coverage(whole, r.conversations(), ORG, kinds=[mf.ConversationKind.GRUS])
+    assert (c.in_scope, c.covered) == (7, 2)
+
+
+def test_invitation_lead_times_in_the_conversation_time_zone():
+    inv = an.invitation_lead_times(r.conversations())
+    assert inv.histogram == ((3, 1), (14, 1), (15, 1))
+    assert inv.not_invited == 2  # c2 (planned) and c5 have a start but no invitation
+    assert (inv.too_late, inv.on_time, inv.too_early) == (1, 1, 1)
+    assert inv.invited == 3
+    assert inv.median == 14
+    assert inv.mean == pytest.approx(32 / 3)
+    assert inv.to_records() == [
+        {"lead_days": 3, "band": "too_late", "conversations": 1},
+        {"lead_days": 14, "band": "recommended", "conversations": 1},
+        {"lead_days": 15, "band": "too_early", "conversations": 1},
+    ]
+    wide = an.invitation_lead_times(r.conversations(), recommended=(3, 15))
+    assert wide.on_time == 3
+    empty = an.invitation_lead_times([])
+    assert (empty.median, empty.mean, empty.invited) == (None, None, 0)
+
+
+def test_agreements_by_status_owner_role_and_method():
+    ag = an.agreement_breakdown(r.conversations(), organisation=ORG)
+    assert ag.total == 5  # x1-x3, y1 and y2; not z1 of the cancelled c3
+    status = mf.AgreementStatus
+    assert ag.by_status() == (
+        (status.OPEN, 3),
+        (status.IN_PROGRESS, 1),
+        (status.DONE, 1),
+        (status.CANCELLED, 0),
+    )
+    # L1 is the employee of their own LUS, so y1 is an employee agreement.
+    assert ag.by_owner_role() == (("employee", 3), ("leader", 1), ("unknown", 1))
+    method = mf.LearningMethod
+    assert ag.by_learning_method() == (
+        (None, 2),
+        (method.COURSE, 1),
+        (method.MENTORING, 1),
+        (method.SELF_STUDY, 1),
+    )
+    records = ag.to_records()
+    assert sum(rec["count"] for rec in records) == 5
+    assert {
+        "unit": "a",
+        "unit_name": "Afdeling A",
+        "status": "open",
+        "owner_role": "employee",
+        "learning_method": "course",
+        "count": 1,
+    } in records
+
+
+def test_overdue_and_due_soon_are_derived_from_today():
+    due = an.due_agreements(r.conversations(), today=r.TODAY, organisation=ORG)
+    assert [(x.agreement, x.state, x.days) for x in due.rows] == [
+        ("x1", "overdue", -30),
+        ("x2", "due_soon", 9),
+    ]
+    assert [x.agreement for x in due.overdue] == ["x1"]
+    assert due.rows[1].owner_name == "Navn L1"
+    # Agreement.is_overdue agrees; a later day makes x2 overdue too.
+    later = an.due_agreements(r.conversations(), today=pendulum.date(2026, 5, 11), within_days=0)
+    assert [x.agreement for x in later.overdue] == ["x1", "x2"]
+    assert later.due_soon == ()
+    # The due-soon window includes today and the last day.
+    edge = an.due_agreements(r.conversations(), today=pendulum.date(2026, 4, 10), within_days=30)
+    assert [x.agreement for x in edge.due_soon] == ["x2"]
+    with pytest.raises(TypeError):
+        an.due_agreements([], today="2026-05-01")  # type: ignore[arg-type]
+
+
+def test_deadline_timeline_by_month_and_week():
+    tl = an.agreement_deadlines(r.conversations(), today=r.TODAY)
+    d = pendulum.date
+    assert tl.counts == (
+        (d(2026, 3, 1), "done", 1),
+        (d(2026, 4, 1), "overdue", 1),
+        (d(2026, 5, 1), "in_progress", 1),
+        (d(2026, 9, 1), "open", 1),
+    )
+    assert tl.without_deadline == 1
+    assert len(tl.periods) == 7
+    assert tl.series("open") == (0, 0, 0, 0, 0, 0, 1)
+    weekly = an.agreement_deadlines(r.conversations(), today=r.TODAY, bucket="week")
+    assert weekly.counts[0] == (d(2026, 3, 16), "done", 1)  # 20 March 2026 is a Friday
+    assert all(p.weekday() == 0 for p in weekly.periods)
+    with pytest.raises(ValueError):
+        an.agreement_deadlines([], today=r.TODAY, bucket="year")
+    assert an.agreement_deadlines([], today=r.TODAY).periods == ()
+
+
+def test_rating_gaps_per_question_and_unit():
+    gaps = an.rating_gaps(r.conversations(), questionnaire=r.questionnaire(), organisation=ORG)
+    q1, q2 = gaps.questions
+    # c1: 4 vs 3, c4 (LUS): 5 vs 3. The GRUS and the one-sided c2 do not count.
+    assert (q1.question, q1.text, q1.pairs) == ("q1", "Opgaver", 2)
+    assert (q1.self_mean, q1.leader_mean, q1.mean_gap, q1.mean_abs_gap, q1.agree) == (
+        4.5,
+        3.0,
+        1.5,
+        1.5,
+        0,
+    )
+    assert (q2.pairs, q2.mean_gap, q2.agree) == (1, 0.0, 1)
+    assert gaps.scale == (1, 5)
+    assert [(row.unit, row.question) for row in gaps.units] == [("a", "q1"), ("a", "q2")]
+    assert gaps.for_unit("b") == ()
+    assert gaps.question("q3") is None
+    assert len(gaps.to_records(by_unit=True)) == 2
+
+
+def test_rating_gaps_without_questionnaire_use_ids_and_observed_scale():
+    gaps = an.rating_gaps(r.conversations(), locale="en")
+    assert [q.text for q in gaps.questions] == ["q1", "q2"]
+    assert gaps.scale == (2, 5)
+    assert gaps.questions[0].unit_name == "All units"
+    assert an.rating_gaps([]).questions == ()
+
+
+def test_evaluation_results_per_question():
+    ev = an.evaluation_results(r.evaluation(), r.evaluation_responses(), locale="en")
+    assert ev.responses == 2  # the response to another questionnaire is left out
+    ev1 = ev.question("ev1")
+    assert ev1 is not None
+    assert (ev1.respondents, ev1.mean) == (2, 2.0)
+    assert ev1.answers == (("1", "1 (Little)", 1), ("2", "2", 0), ("3", "3", 1))
+    assert ev.question("ev2").answers == (("good", "Good", 1), ("bad", "Bad", 1))  # type: ignore[union-attr]
+    assert ev.question("ev3").answers == (("yes", "Yes", 2), ("no", "No", 0))  # type: ignore[union-attr]
+    assert ev.question("ev4").answers == (("a", "A", 2), ("b", "B", 1), ("c", "C", 0))  # type: ignore[union-attr]
+    ev5 = ev.question("ev5")
+    assert (ev5.respondents, ev5.mean, ev5.answers) == (1, 2.0, ())  # type: ignore[union-attr]
+    assert ev.question("ev6").respondents == 1  # type: ignore[union-attr]
+    records = ev.to_records()
+    assert records[0] == {
+        "question": "ev1",
+        "question_text": "Useful",
+        "type": "scale",
+        "answer": "1",
+        "answer_label": "1 (Little)",
+        "count": 1,
+        "share": 0.5,
+        "respondents": 2,
+        "mean": 2.0,
+    }
+    assert records[-1]["question"] == "ev6"
+    assert records[-1]["answer"] is None
+    leaders = an.evaluation_results(r.evaluation(), r.evaluation_responses(), role="leader")
+    assert leaders.responses == 1
+    assert leaders.question("ev1").mean == 1.0  # type: ignore[union-attr]
+
+
+def test_carry_over_counts_continued_and_dropped_agreements():
+    co = an.carry_over(r.conversations(), r.previous(), organisation=ORG)
+    # x3 continues p1 of c1's previous conversation and is done; y2's "ghost" resolves nowhere.
+    assert co.carried_over == 1
+    assert co.done == 1
+    assert co.done_share == 1.0
+    assert co.unresolved == 1
+    # p2 (in progress) and q1 (open) were open and nothing continues them; p3 was done.
+    assert co.not_carried_over == 2
+    assert co.to_records() == [
+        {
+            "unit": "a",
+            "unit_name": "Afdeling A",
+            "carried_over": 1,
+            "open": 0,
+            "in_progress": 0,
+            "done": 1,
+            "cancelled": 0,
+            "not_carried_over": 2,
+        }
+    ]
+
+
+def test_carry_over_finds_the_previous_conversation_through_the_person():
+    conv = r.mus(
+        "n1",
+        "e2",
+        "L1",
+        "a",
+        agreements=[mf.Agreement(id="k", description="K", continues="q1", status="in_progress")],
+    )
+    co = an.carry_over([conv], r.previous())
+    assert (co.carried_over, co.count("in_progress"), co.unresolved) == (1, 1, 0)
+    assert co.not_carried_over == 2  # p1 and p2 of pc1
+    assert co.done_share == 0.0
+    assert an.carry_over([], []).done_share is None
