@@ -5,7 +5,7 @@
   :func:`invitation_lead_times`, :func:`agreement_breakdown`, :func:`due_agreements`,
   :func:`agreement_deadlines`, :func:`rating_gaps`, :func:`evaluation_results`,
   :func:`carry_over`), each one pass over the conversations;
-* plots (extra ``musframework[plot]``) in :mod:`musframework.analytics.plots`.
+* plots (extra ``musframework[plot]``) in ``musframework.analytics.plots``.
 
 Every result is a small frozen object with ``to_records()`` (a list of dicts),
 ``to_dataframe()`` (extra ``musframework[pandas]``) and a table in Jupyter.

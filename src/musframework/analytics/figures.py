@@ -765,7 +765,7 @@ def due_agreements(
 ) -> DueAgreements:
     """Open agreements that are overdue on ``today`` or due within ``within_days`` days.
 
-    Matches :meth:`Agreement.is_overdue` and :meth:`Agreement.is_due_within`. Agreements of
+    Matches ``Agreement.is_overdue()`` and ``Agreement.is_due_within()``. Agreements of
     cancelled conversations are left out.
     """
     today = _today(today)
