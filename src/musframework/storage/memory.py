@@ -1,0 +1,88 @@
+"""``MemoryStore``: documents in a dictionary, for tests, notebooks and examples.
+
+Documents are kept as JSON text, exactly as a database backend keeps them, so a memory store
+behaves like the others: loading returns a fresh object, old schema versions are migrated,
+and nothing the caller does to an object after saving it changes the stored copy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from musframework.clock import Clock
+from musframework.errors import StorageError
+from musframework.storage.base import BaseStore, Write, rename_entry
+from musframework.storage.protocol import AuditEntry
+
+__all__ = ["MemoryStore", "open_url"]
+
+
+class MemoryStore(BaseStore):
+    """A store in memory; everything is lost when the object is dropped.
+
+    Args:
+        clock: The clock for audit log times.
+
+    >>> import musframework as mf
+    >>> store = MemoryStore()
+    >>> store.save(mf.Person(id="p1", name="Ane"))
+    1
+    >>> store.load(mf.Person, "p1").revision
+    1
+    """
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        super().__init__(clock=clock)
+        self._docs: dict[str, dict[tuple[str, str], tuple[int, str]]] = {}
+        self._log: list[AuditEntry] = []
+        self._lock = threading.Lock()
+
+    def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
+        return self._docs.get(kind, {}).get((id, version))
+
+    def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
+        docs = self._docs.get(kind, {})
+        return [docs[key] for key in sorted(docs)]
+
+    def _commit(
+        self,
+        writes: Sequence[Write],
+        audit: Sequence[AuditEntry],
+        rename: tuple[str, str] | None = None,
+    ) -> None:
+        with self._lock:
+            for w in writes:
+                current = self._docs.get(w.kind, {}).get((w.id, w.version))
+                actual = 0 if current is None else current[0]
+                if actual != w.expected:
+                    raise w.conflict(actual)
+            for w in writes:
+                docs = self._docs.setdefault(w.kind, {})
+                if w.body is None:
+                    del docs[(w.id, w.version)]
+                else:
+                    docs[(w.id, w.version)] = (w.revision, w.body)
+            if rename is not None:
+                self._log = [rename_entry(e, *rename) for e in self._log]
+            self._log.extend(audit)
+
+    def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
+        return [
+            e
+            for e in self._log
+            if (kind is None or e.kind == kind) and (id is None or e.id == id)
+        ]
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}: {len(v)}" for k, v in sorted(self._docs.items()))
+        return f"MemoryStore({counts})"
+
+
+
+def open_url(url: str, **options: Any) -> MemoryStore:
+    """Open ``memory://``: a new, empty :class:`MemoryStore` (``options`` go to it)."""
+    if url.rstrip("/") != "memory:":
+        raise StorageError(f"expected memory://, got {url!r}")
+    return MemoryStore(**options)
