@@ -20,11 +20,10 @@ class TestSQLiteStore(StoreConformance):
 
 @pytest.mark.postgres
 class TestPostgresStore(StoreConformance):
-    max_examples = 10
-
     @pytest.fixture(autouse=True, scope="class")
-    def _server(self, request, postgres_dsn):
-        request.cls.dsn = postgres_dsn
+    @classmethod
+    def _server(cls, postgres_dsn):
+        cls.dsn = postgres_dsn
 
     def make_store(self, directory, *, clock):
         # Each store gets its own schema: a fresh, empty store without a new database.

@@ -286,6 +286,8 @@ class BaseStore:
 
     @staticmethod
     def _structure(data: Any, cls: type[D], source: str) -> D:
+        if type(data) is cls:  # a backend that keeps loaded objects (MemoryStore)
+            return data
         if isinstance(data, str | bytes):
             return loads(data, cls, source=source)
         return from_dict(data, cls, source=source)

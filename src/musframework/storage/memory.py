@@ -14,7 +14,8 @@ from typing import Any
 from musframework.clock import Clock
 from musframework.errors import StorageError
 from musframework.storage.base import BaseStore, Write, rename_entry
-from musframework.storage.protocol import AuditEntry
+from musframework.serialization import loads
+from musframework.storage.protocol import DOCUMENT_KINDS, AuditEntry
 
 __all__ = ["MemoryStore", "open_url"]
 
@@ -35,16 +36,26 @@ class MemoryStore(BaseStore):
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
-        self._docs: dict[str, dict[tuple[str, str], tuple[int, str]]] = {}
+        # kind -> (id, version) -> (revision, JSON text, schema version, loaded object)
+        self._docs: dict[str, dict[tuple[str, str], tuple[int, str, int, Any]]] = {}
         self._log: list[AuditEntry] = []
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _row(kind: str, row: tuple[int, str, int, Any]) -> tuple[int, Any]:
+        # The object loaded at save time is shared (models are frozen) unless the schema has
+        # moved on since: then the text is loaded again, through the migrations.
+        revision, text, version, loaded = row
+        current = DOCUMENT_KINDS[kind].SCHEMA_VERSION
+        return (revision, loaded if version == current else text)
+
     def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
-        return self._docs.get(kind, {}).get((id, version))
+        row = self._docs.get(kind, {}).get((id, version))
+        return None if row is None else self._row(kind, row)
 
     def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
         docs = self._docs.get(kind, {})
-        return [docs[key] for key in sorted(docs)]
+        return [self._row(kind, docs[key]) for key in sorted(docs)]
 
     def _commit(
         self,
@@ -52,18 +63,19 @@ class MemoryStore(BaseStore):
         audit: Sequence[AuditEntry],
         rename: tuple[str, str] | None = None,
     ) -> None:
+        loaded = [None if w.body is None else loads(w.body, DOCUMENT_KINDS[w.kind]) for w in writes]
         with self._lock:
             for w in writes:
                 current = self._docs.get(w.kind, {}).get((w.id, w.version))
                 actual = 0 if current is None else current[0]
                 if actual != w.expected:
                     raise w.conflict(actual)
-            for w in writes:
+            for w, obj in zip(writes, loaded, strict=True):
                 docs = self._docs.setdefault(w.kind, {})
                 if w.body is None:
                     del docs[(w.id, w.version)]
                 else:
-                    docs[(w.id, w.version)] = (w.revision, w.body)
+                    docs[(w.id, w.version)] = (w.revision, w.body, w.schema_version, obj)
             if rename is not None:
                 self._log = [rename_entry(e, *rename) for e in self._log]
             self._log.extend(audit)
