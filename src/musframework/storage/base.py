@@ -13,6 +13,8 @@ documents are migrated when they are loaded.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,9 +86,9 @@ def natural_key(version: str) -> tuple[Any, ...]:
     )
 
 
-def utc_key(moment: pendulum.DateTime) -> str:
-    """A fixed-width UTC text of ``moment`` that sorts like the instants it names."""
-    return moment.in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%S.%f")
+def utc_key(moment: datetime.datetime) -> int:
+    """Microseconds since 1970 (UTC) of an aware ``moment``: sorts like the instants."""
+    return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
 
 
 @attrs.frozen
@@ -109,7 +111,7 @@ class ConversationIndex:
     unit: str | None
     kind: str
     status: str
-    start: str | None
+    start: int | None
     people: tuple[tuple[str, str], ...]
     agreements: tuple[AgreementRow, ...]
 
@@ -454,9 +456,9 @@ class BaseStore:
         )
 
     def _query_previous(
-        self, person: str, kind: ConversationKind, before: str | None
+        self, person: str, kind: ConversationKind, before: int | None
     ) -> Stored[Conversation] | None:
-        best: tuple[str, str] | None = None
+        best: tuple[int, str] | None = None
         found: Stored[Conversation] | None = None
         for stored in self.documents(Conversation):
             c = stored.document

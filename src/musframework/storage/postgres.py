@@ -44,7 +44,7 @@ SCHEMA: tuple[str, ...] = (
         PRIMARY KEY (kind, id, version));
     CREATE TABLE conversations (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start TEXT,
+        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
         body JSONB NOT NULL);
     CREATE INDEX conversations_cycle ON conversations (cycle);
     CREATE INDEX conversations_unit ON conversations (unit);
@@ -344,7 +344,7 @@ class PostgresStore(BaseStore):
         return self._conversation_list(sql + ' ORDER BY id COLLATE "C"', params)
 
     def _query_previous(
-        self, person: str, kind: ConversationKind, before: str | None
+        self, person: str, kind: ConversationKind, before: int | None
     ) -> Stored[Conversation] | None:
         sql = (
             "SELECT c.revision, c.body::text FROM conversations c WHERE c.kind = %s "
@@ -355,7 +355,7 @@ class PostgresStore(BaseStore):
         if before is not None:
             sql += " AND c.start < %s"
             params.append(before)
-        sql += ' ORDER BY c.start COLLATE "C" DESC, c.id COLLATE "C" DESC LIMIT 1'
+        sql += ' ORDER BY c.start DESC, c.id COLLATE "C" DESC LIMIT 1'
         found = self._conversation_list(sql, params)
         return found[0] if found else None
 

@@ -43,7 +43,7 @@ SCHEMA: tuple[str, ...] = (
         PRIMARY KEY (kind, id, version));
     CREATE TABLE conversations (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start TEXT,
+        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
         body TEXT NOT NULL);
     CREATE INDEX conversations_cycle ON conversations (cycle);
     CREATE INDEX conversations_unit ON conversations (unit);
@@ -410,7 +410,7 @@ class SQLiteStore(BaseStore):
         return self._conversation_list(sql + " ORDER BY id", params)
 
     def _query_previous(
-        self, person: str, kind: ConversationKind, before: str | None
+        self, person: str, kind: ConversationKind, before: int | None
     ) -> Stored[Conversation] | None:
         sql = (
             "SELECT c.revision, c.body FROM conversation_people p "
