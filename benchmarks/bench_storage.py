@@ -56,8 +56,9 @@ def questionnaire() -> mf.Questionnaire:
         id="bench",
         version="1",
         title={"da": "Benchmark", "en": "Benchmark"},
-        sections=[mf.Section(id="s", title={"da": "S", "en": "S"}, minutes=60,
-                             questions=questions)],  # fmt: skip
+        sections=[
+            mf.Section(id="s", title={"da": "S", "en": "S"}, minutes=60, questions=questions)
+        ],
     )
 
 
@@ -67,7 +68,7 @@ def conversations(n: int, seed: int = 2026) -> Iterator[mf.Conversation]:
     form = questionnaire()
     start = pendulum.datetime(2024, 1, 8, 9, tz=CPH)
     overdue_left = OVERDUE
-    words = "udvikling kursus mentor opgave ansvar trivsel samarbejde mål læring".split()
+    words = ["udvikling", "kursus", "mentor", "opgave", "ansvar", "trivsel", "mål", "læring"]
     for i in range(n):
         employee, leader = f"p{i:06}", f"l{i % 500:04}"
         answers: dict[str, object] = {}
@@ -143,8 +144,17 @@ def time_floor_save(path: pathlib.Path, n: int, clock: mf.FixedClock) -> float:
     elapsed += time.perf_counter() - t0
     for batch in chunks(n):
         writes = [writer._prepare(c, 0) for c in batch]
-        audit = [AuditEntry(kind=w.kind, id=w.name, revision=w.revision, actor="system",
-                            action="create", at=clock.now()) for w in writes]  # fmt: skip
+        audit = [
+            AuditEntry(
+                kind=w.kind,
+                id=w.name,
+                revision=w.revision,
+                actor="system",
+                action="create",
+                at=clock.now(),
+            )
+            for w in writes
+        ]
         rows = rows_for(writes, audit)
         t0 = time.perf_counter()
         for sql, values in rows.items():
@@ -185,8 +195,11 @@ def run(n: int, directory: pathlib.Path, out=sys.stdout) -> dict[str, float]:  #
     clock = mf.FixedClock(pendulum.datetime(2026, 1, 1, 12, tz=CPH))
     small = max(n // 10, 1)
     print(f"storage benchmark: {n:,} conversations (30 answers, 5 agreements each)", file=out)
-    print(f"machine: {platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}", file=out)  # fmt: skip
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        file=out,
+    )
     gc.collect()
     gc.freeze()  # see docs/performance.md: the collector slows bulk loading of many objects
     results: dict[str, float] = {}
@@ -215,14 +228,27 @@ def run(n: int, directory: pathlib.Path, out=sys.stdout) -> dict[str, float]:  #
     def line(name: str, seconds: float, floor: float, target: float, what: str) -> None:
         ratio = seconds / floor
         verdict = "ok" if ratio <= target else "OVER TARGET"
-        print(f"{name:<28} {seconds:9.3f} s   {what:<24} {floor:9.3f} s   "
-              f"ratio {ratio:5.2f} (target <= {target}) {verdict}", file=out)  # fmt: skip
+        print(
+            f"{name:<28} {seconds:9.3f} s   {what:<24} {floor:9.3f} s   "
+            f"ratio {ratio:5.2f} (target <= {target}) {verdict}",
+            file=out,
+        )
 
     line(f"save {n:,}", results["save"], results["save_floor"], 2.0, "floor (raw executemany)")
-    line(f"load cycle ({count:,})", results["load"], results["load_floor"], 1.3,
-         "floor (select+parse+structure)")  # fmt: skip
-    line(f"overdue at {n:,} ({overdue_big})", results["overdue"], results["overdue_small"], 2.0,
-         f"at {small:,} ({overdue_small})")  # fmt: skip
+    line(
+        f"load cycle ({count:,})",
+        results["load"],
+        results["load_floor"],
+        1.3,
+        "floor (select+parse+structure)",
+    )
+    line(
+        f"overdue at {n:,} ({overdue_big})",
+        results["overdue"],
+        results["overdue_small"],
+        2.0,
+        f"at {small:,} ({overdue_small})",
+    )
     return results
 
 

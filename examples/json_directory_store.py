@@ -173,4 +173,6 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as directory:
         store = mf.storage.open(f"jsondir://{directory}")
         store.save(mf.Person(id="ane", name="Ane Holm"))
-        print(sorted(p.relative_to(directory).as_posix() for p in pathlib.Path(directory).rglob("*")))
+        print(
+            sorted(p.relative_to(directory).as_posix() for p in pathlib.Path(directory).rglob("*"))
+        )

@@ -38,11 +38,16 @@ def test_an_interrupted_commit_is_rolled_forward_on_open(tmp_path):
     store.save(mf.Person(id="ane", name="Ane"))
     # simulate a crash after the commit point: the journal exists, the renames did not happen
     pending = tmp_path / "person" / ".tmp-pending.json"
-    pending.write_text(json.dumps({"revision": 2, "document": json.loads(
-        mf.dumps(mf.Person(id="ane", name="Ane Holm")))}))  # fmt: skip
+    pending.write_text(
+        json.dumps(
+            {"revision": 2, "document": json.loads(mf.dumps(mf.Person(id="ane", name="Ane Holm")))}
+        )
+    )
     (tmp_path / "journal.json").write_text(
         json.dumps([{"from": str(pending), "to": str(tmp_path / "person" / "ane.json")}])
     )
     reopened = JsonDirectoryStore(tmp_path)
-    assert reopened.load(mf.Person, "ane") == mf.storage.Stored(mf.Person(id="ane", name="Ane Holm"), 2)
+    assert reopened.load(mf.Person, "ane") == mf.storage.Stored(
+        mf.Person(id="ane", name="Ane Holm"), 2
+    )
     assert not (tmp_path / "journal.json").exists()

@@ -46,7 +46,8 @@ def test_open_chooses_the_backend_by_url(tmp_path, monkeypatch):
     absolute.parent.mkdir()
     with mf.storage.open(f"sqlite:///{absolute}") as store:
         store.save(mf.Person(id="p", name="P"))
-    assert SQLiteStore(absolute).load(mf.Person, "p").revision == 1
+    with SQLiteStore(absolute) as store:
+        assert store.load(mf.Person, "p").revision == 1
     assert {"memory", "sqlite", "postgresql"} <= set(mf.storage.store_schemes())
     with pytest.raises(StorageError, match="unknown store backend 'nosuch'"):
         mf.storage.open("nosuch://x")
@@ -86,10 +87,12 @@ def test_a_registered_scheme_opens_a_third_party_store():
 
 def test_the_store_protocol_is_runtime_checkable(tmp_path):
     assert isinstance(MemoryStore(), mf.storage.Store)
-    assert isinstance(SQLiteStore(tmp_path / "x.db"), mf.storage.Store)
+    with SQLiteStore(tmp_path / "x.db") as store:
+        assert isinstance(store, mf.storage.Store)
     with pytest.raises(StorageError, match="keeps"):
-        MemoryStore().save(mf.Response(questionnaire=mf.QuestionnaireRef("f", "1"),
-                                       role="employee", person="p"))  # fmt: skip
+        MemoryStore().save(
+            mf.Response(questionnaire=mf.QuestionnaireRef("f", "1"), role="employee", person="p")
+        )
 
 
 # ------------------------------------------------------------------ golden files and migration
@@ -105,6 +108,7 @@ def test_version_1_golden_files_load_from_every_store(kind, tmp_path):
         assert loaded == document
         # the same data (a number question's 0 comes back as 0.0, equal as JSON numbers)
         assert json.loads(mf.dumps(loaded)) == json.loads(golden(kind))
+        store.close()
 
 
 def test_an_old_sqlite_row_is_migrated_through_a_registered_step(tmp_path):
@@ -133,6 +137,7 @@ def test_an_old_sqlite_row_is_migrated_through_a_registered_step(tmp_path):
             store.load(mf.Person, "ane")
     finally:
         mf.Person.SCHEMA_VERSION = old
+        store.close()
         if "person:1" in register_migration.__globals__["_MIGRATIONS"]:
             unregister_migration("person", 1)
 
@@ -147,7 +152,13 @@ def test_sqlite_uses_wal_and_creates_the_schema_on_first_use(tmp_path):
     mode = store.connection.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
-    assert {"documents", "conversations", "agreements", "conversation_people", "audit_log"} <= tables
+    assert {
+        "documents",
+        "conversations",
+        "agreements",
+        "conversation_people",
+        "audit_log",
+    } <= tables
     store.close()
     with pytest.raises(StorageError, match="closed"):
         store.get(mf.Person, "x")
@@ -179,6 +190,7 @@ def test_overdue_query_uses_the_index(tmp_path):
         "AND deadline < '2026-01-01'"
     ).fetchall()
     assert "agreements_due" in " ".join(str(row) for row in plan)
+    store.close()
 
 
 def test_two_sqlite_connections_cannot_both_win(tmp_path):
@@ -190,12 +202,12 @@ def test_two_sqlite_connections_cannot_both_win(tmp_path):
     with pytest.raises(ConflictError):
         second.save(mf.Person(id="ane", name="Ane by second"), revision=loaded.revision)
     assert second.load(mf.Person, "ane").document.name == "Ane by first"
+    first.close()
+    second.close()
 
 
 def _files_bytes(path):
-    return b"".join(
-        p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name)
-    )
+    return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name))
 
 
 def test_after_erasure_and_compaction_the_name_is_nowhere_in_the_files(tmp_path):
@@ -210,8 +222,14 @@ def test_after_erasure_and_compaction_the_name_is_nowhere_in_the_files(tmp_path)
         participants=[mf.Participant("ane", "employee"), mf.Participant("bo", "leader")],
         notes=[mf.Note(author="bo", text=f"Write to {EMAIL} about {NAME}")],
         conclusions=[f"{NAME} takes the course"],
-        agreements=[mf.Agreement(id="a1", description=f"{NAME}: course", owner="ane",
-                                 deadline=pendulum.date(2026, 6, 1))],  # fmt: skip
+        agreements=[
+            mf.Agreement(
+                id="a1",
+                description=f"{NAME}: course",
+                owner="ane",
+                deadline=pendulum.date(2026, 6, 1),
+            )
+        ],
     )
     for revision in range(3):  # several revisions leave old copies in free pages and the WAL
         store.save(attrs.evolve(conversation, place=f"room {revision}"), revision=revision)
@@ -227,6 +245,7 @@ def test_after_erasure_and_compaction_the_name_is_nowhere_in_the_files(tmp_path)
         assert secret.encode("utf-16-le") not in data
     assert store.conversations()[0].document.conclusions == ("[erased] takes the course",)
     assert len(store.documents(mf.Person)) == 1
+    store.close()
 
 
 def test_save_many_saves_in_chunks(tmp_path):
@@ -234,6 +253,7 @@ def test_save_many_saves_in_chunks(tmp_path):
     people = [mf.Person(id=f"p{i:03}", name=f"P {i}") for i in range(25)]
     assert store.save_many(people, chunk=10) == 25
     assert [s.document for s in store.documents(mf.Person)] == people
+    store.close()
 
 
 # ------------------------------------------------------------------ PostgreSQL specifics

@@ -6,6 +6,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.storage`: the Store protocol and its backends (``mf.storage.open(url)``)
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -13,7 +14,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors
+from musframework import errors, storage
 from musframework._version import __version__
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
@@ -144,6 +145,7 @@ __all__ = [
     "question_type_names",
     "register_question_type",
     "sorted_findings",
+    "storage",
     "to_dict",
     "unregister_question_type",
 ]

@@ -74,7 +74,7 @@ def store_schemes() -> list[str]:
     return _STORES.names()
 
 
-def open(url: str, **options: Any) -> Store:  # noqa: A001 - mirrors the builtin on purpose
+def open(url: str, **options: Any) -> Store:
     """Open the store a URL names; ``options`` (such as ``clock``) go to the backend.
 
     Raises:
@@ -88,4 +88,3 @@ def open(url: str, **options: Any) -> Store:  # noqa: A001 - mirrors the builtin
     except RegistryError as exc:
         raise StorageError(str(exc)) from None
     return opener(url, **options)
-

@@ -72,9 +72,7 @@ class Eraser:
         self.pseudonym = pseudonym
         words = sorted({n for n in needles if n and n.strip()}, key=len, reverse=True)
         self._pattern = (
-            re.compile(
-                "|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE
-            )
+            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
             if words
             else None
         )
@@ -104,13 +102,14 @@ class Eraser:
 
     def erase(self, document: Any) -> Any:
         """The document with the person erased (the same object when nothing changes)."""
-        handler: Callable[[Any], Any] | None = {
+        handlers: dict[type[Any], Callable[[Any], Any]] = {
             Conversation: self._conversation,
             OrgUnit: self._unit,
             Group: self._group,
             Cycle: self._cycle,
             Questionnaire: lambda q: q,
-        }.get(type(document))
+        }
+        handler = handlers.get(type(document))
         if handler is None:
             return document
         changed = handler(document)
@@ -172,15 +171,11 @@ class Eraser:
                 follow_up,
                 by=self._id(follow_up.by),
                 note=self.scrub(follow_up.note),
-                entries=tuple(
-                    attrs.evolve(e, note=self.scrub(e.note)) for e in follow_up.entries
-                ),
+                entries=tuple(attrs.evolve(e, note=self.scrub(e.note)) for e in follow_up.entries),
             )
         return attrs.evolve(
             c,
-            participants=tuple(
-                attrs.evolve(p, person=self._id(p.person)) for p in c.participants
-            ),
+            participants=tuple(attrs.evolve(p, person=self._id(p.person)) for p in c.participants),
             place=self.scrub(c.place),
             responses=tuple(self._response(r) for r in c.responses),
             notes=tuple(self._note(n) for n in c.notes),

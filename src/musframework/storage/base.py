@@ -36,8 +36,8 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.serialization import from_dict, loads, to_dict
 from musframework.serialization import _dump_json as dump_json
+from musframework.serialization import from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -198,9 +198,7 @@ class _Unit:
         """Queue ``document`` to be saved over ``revision`` (0 for a new document)."""
         self._writes.append(self._store._prepare(document, revision))
 
-    def delete(
-        self, cls: type[Any], id: str, *, revision: int, version: str | None = None
-    ) -> None:
+    def delete(self, cls: type[Any], id: str, *, revision: int, version: str | None = None) -> None:
         """Queue the deletion of a document at ``revision``."""
         self._writes.append(self._store._prepare_delete(cls, id, version, revision))
 
@@ -298,9 +296,7 @@ class BaseStore:
         kind = kind_of(type(document))
         data = to_dict(document)
         version = document.version if isinstance(document, Questionnaire) else ""
-        index = (
-            ConversationIndex.of(document, data) if isinstance(document, Conversation) else None
-        )
+        index = ConversationIndex.of(document, data) if isinstance(document, Conversation) else None
         return Write(
             kind=kind,
             id=document.id,
@@ -313,9 +309,7 @@ class BaseStore:
             action="create" if revision == 0 else "update",
         )
 
-    def _prepare_delete(
-        self, cls: type[Any], id: str, version: str | None, revision: int
-    ) -> Write:
+    def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
         kind = kind_of(cls)
         if kind == "questionnaire" and version is None:
             raise StorageError("deleting a questionnaire needs its version")
@@ -333,8 +327,12 @@ class BaseStore:
                 raise StorageError(f"{w.kind} {w.name!r} appears twice in one unit of work")
             seen.add(key)
         at = self.clock.now()
-        audit = [AuditEntry(kind=w.kind, id=w.name, revision=w.revision, actor=actor,
-                            action=w.action, at=at) for w in writes]  # fmt: skip
+        audit = [
+            AuditEntry(
+                kind=w.kind, id=w.name, revision=w.revision, actor=actor, action=w.action, at=at
+            )
+            for w in writes
+        ]
         self._commit(writes, audit)
 
     def save(self, document: Document, *, revision: int = 0, actor: str = "system") -> int:
@@ -522,9 +520,7 @@ class BaseStore:
         return self.agreements(status=OPEN_STATUSES, due_before=today)
 
     def _query_versions(self, id: str) -> list[str]:
-        return [
-            q.document.version for q in self.documents(Questionnaire) if q.document.id == id
-        ]
+        return [q.document.version for q in self.documents(Questionnaire) if q.document.id == id]
 
     def questionnaire_versions(self, id: str) -> list[str]:
         """The stored versions of a questionnaire, oldest first (``"2"`` before ``"10"``)."""

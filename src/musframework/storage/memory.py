@@ -13,8 +13,8 @@ from typing import Any
 
 from musframework.clock import Clock
 from musframework.errors import StorageError
-from musframework.storage.base import BaseStore, Write, rename_entry
 from musframework.serialization import loads
+from musframework.storage.base import BaseStore, Write, rename_entry
 from musframework.storage.protocol import DOCUMENT_KINDS, AuditEntry
 
 __all__ = ["MemoryStore", "open_url"]
@@ -82,15 +82,12 @@ class MemoryStore(BaseStore):
 
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
         return [
-            e
-            for e in self._log
-            if (kind is None or e.kind == kind) and (id is None or e.id == id)
+            e for e in self._log if (kind is None or e.kind == kind) and (id is None or e.id == id)
         ]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}: {len(v)}" for k, v in sorted(self._docs.items()))
         return f"MemoryStore({counts})"
-
 
 
 def open_url(url: str, **options: Any) -> MemoryStore:

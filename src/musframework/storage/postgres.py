@@ -34,7 +34,7 @@ from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage.base import BaseStore, Write, agreement_from_json
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
-__all__ = ["SCHEMA", "PostgresStore", "open_url"]
+__all__ = ["PostgresStore", "SCHEMA", "open_url"]
 
 SCHEMA: tuple[str, ...] = (
     """
@@ -91,9 +91,7 @@ class PostgresStore(BaseStore):
         StorageError: when the database cannot be reached.
     """
 
-    def __init__(
-        self, dsn: str, *, schema: str = "public", clock: Clock | None = None
-    ) -> None:
+    def __init__(self, dsn: str, *, schema: str = "public", clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
         psycopg = _psycopg()
         self._psycopg = psycopg
@@ -165,7 +163,7 @@ class PostgresStore(BaseStore):
         with self._read() as conn:
             if kind == "conversation":
                 cur = conn.execute(
-                    "SELECT revision, body::text FROM conversations ORDER BY id COLLATE \"C\""
+                    'SELECT revision, body::text FROM conversations ORDER BY id COLLATE "C"'
                 )
             else:
                 cur = conn.execute(
@@ -175,7 +173,9 @@ class PostgresStore(BaseStore):
                 )
             return [(r[0], r[1]) for r in cur.fetchall()]
 
-    def _locked_revisions(self, conn: Any, writes: Sequence[Write]) -> dict[tuple[str, str, str], int]:
+    def _locked_revisions(
+        self, conn: Any, writes: Sequence[Write]
+    ) -> dict[tuple[str, str, str], int]:
         found: dict[tuple[str, str, str], int] = {}
         conv_ids = [w.id for w in writes if w.kind == "conversation"]
         if conv_ids:
@@ -228,7 +228,9 @@ class PostgresStore(BaseStore):
 
     def _apply(self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry]) -> None:
         old_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.expected]
-        old_docs = [(w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.expected]
+        old_docs = [
+            (w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.expected
+        ]
         if old_convs:
             cur.executemany("DELETE FROM conversation_people WHERE conversation = %s", old_convs)
             cur.executemany("DELETE FROM agreements WHERE conversation = %s", old_convs)
@@ -244,12 +246,21 @@ class PostgresStore(BaseStore):
                 "INSERT INTO conversations (id, revision, schema_version, cycle, unit, kind, "
                 "status, start, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
                 [
-                    (w.id, w.revision, w.schema_version, w.index.cycle, w.index.unit,
-                     w.index.kind, w.index.status, w.index.start, w.body)
+                    (
+                        w.id,
+                        w.revision,
+                        w.schema_version,
+                        w.index.cycle,
+                        w.index.unit,
+                        w.index.kind,
+                        w.index.status,
+                        w.index.start,
+                        w.body,
+                    )
                     for w in convs
                     if w.index is not None
                 ],
-            )  # fmt: skip
+            )
             people = [(w.id, p, r) for w in convs if w.index for p, r in w.index.people]
             if people:
                 cur.executemany(
@@ -302,8 +313,13 @@ class PostgresStore(BaseStore):
 
     def _compact(self) -> None:
         with self._read() as conn:
-            for table in ("documents", "conversations", "conversation_people", "agreements",
-                          "audit_log"):  # fmt: skip
+            for table in (
+                "documents",
+                "conversations",
+                "conversation_people",
+                "agreements",
+                "audit_log",
+            ):
                 conn.execute(f"VACUUM FULL {table}")
 
     # ------------------------------------------------------------------ indexed queries
@@ -330,9 +346,7 @@ class PostgresStore(BaseStore):
             where.append("unit = %s")
             params.append(unit)
         if person is not None:
-            where.append(
-                "id IN (SELECT conversation FROM conversation_people WHERE person = %s)"
-            )
+            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = %s)")
             params.append(person)
         for column, values in (("status", statuses), ("kind", kinds)):
             if values is not None:

@@ -116,9 +116,7 @@ class UnitOfWork(Protocol):
         """Queue ``document`` to be saved over ``revision`` (0 for a new document)."""
         ...
 
-    def delete(
-        self, cls: type[Any], id: str, *, revision: int, version: str | None = None
-    ) -> None:
+    def delete(self, cls: type[Any], id: str, *, revision: int, version: str | None = None) -> None:
         """Queue the deletion of a document at ``revision``."""
         ...
 

@@ -70,19 +70,18 @@ SCHEMA: tuple[str, ...] = (
 """The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
 
 _CONVERSATION_COLUMNS = "id, revision, schema_version, cycle, unit, kind, status, start, body"
-INSERT_CONVERSATION = f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
+INSERT_CONVERSATION = (
+    f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
+)
 INSERT_DOCUMENT = (
-    "INSERT INTO documents (kind, id, version, revision, schema_version, body) "
-    "VALUES (?,?,?,?,?,?)"
+    "INSERT INTO documents (kind, id, version, revision, schema_version, body) VALUES (?,?,?,?,?,?)"
 )
 INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
 INSERT_AGREEMENT = (
     "INSERT INTO agreements (conversation, position, id, owner, status, deadline, body) "
     "VALUES (?,?,?,?,?,?,?)"
 )
-INSERT_AUDIT = (
-    "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
-)
+INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
 
 
 def rows_for(
@@ -104,13 +103,21 @@ def rows_for(
             documents.append((w.kind, w.id, w.version, w.revision, w.schema_version, w.body))
             continue
         conversations.append(
-            (w.id, w.revision, w.schema_version, ix.cycle, ix.unit, ix.kind, ix.status,
-             ix.start, w.body)
-        )  # fmt: skip
+            (
+                w.id,
+                w.revision,
+                w.schema_version,
+                ix.cycle,
+                ix.unit,
+                ix.kind,
+                ix.status,
+                ix.start,
+                w.body,
+            )
+        )
         people.extend((w.id, person, role) for person, role in ix.people)
         agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, a.body)
-            for a in ix.agreements
+            (w.id, a.position, a.id, a.owner, a.status, a.deadline, a.body) for a in ix.agreements
         )
     return {
         INSERT_CONVERSATION: conversations,
@@ -129,6 +136,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 30000")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and os.fspath(path) != ":memory:":
+        conn.close()
         raise StorageError(f"cannot switch {os.fspath(path)!r} to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = ON")
@@ -180,9 +188,15 @@ class SQLiteStore(BaseStore):
         self._lock = threading.RLock()
         try:
             self._conn: sqlite3.Connection | None = connect(self.path)
-            upgrade(self._conn)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+        try:
+            upgrade(self._conn)
+        except BaseException as exc:
+            self._conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            raise
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -278,8 +292,9 @@ class SQLiteStore(BaseStore):
                 if changed or deleted:
                     self._update(conn, changed, deleted)
                 if conv_old:
-                    conn.executemany("DELETE FROM conversation_people WHERE conversation = ?",
-                                     conv_old)  # fmt: skip
+                    conn.executemany(
+                        "DELETE FROM conversation_people WHERE conversation = ?", conv_old
+                    )
                     conn.executemany("DELETE FROM agreements WHERE conversation = ?", conv_old)
                 rows = rows_for(new, audit)
                 try:
@@ -293,9 +308,7 @@ class SQLiteStore(BaseStore):
                 conn.executemany(INSERT_AUDIT, rows[INSERT_AUDIT])
                 if rename is not None:
                     old, pseudonym = rename
-                    conn.execute(
-                        "UPDATE audit_log SET actor = ? WHERE actor = ?", (pseudonym, old)
-                    )
+                    conn.execute("UPDATE audit_log SET actor = ? WHERE actor = ?", (pseudonym, old))
                     conn.execute(
                         "UPDATE audit_log SET id = ? WHERE kind = 'person' AND id = ?",
                         (pseudonym, old),
@@ -315,12 +328,22 @@ class SQLiteStore(BaseStore):
                 "unit = ?, kind = ?, status = ?, start = ?, body = ? "
                 "WHERE id = ? AND revision = ?",
                 [
-                    (w.revision, w.schema_version, w.index.cycle, w.index.unit, w.index.kind,
-                     w.index.status, w.index.start, w.body, w.id, w.expected)
+                    (
+                        w.revision,
+                        w.schema_version,
+                        w.index.cycle,
+                        w.index.unit,
+                        w.index.kind,
+                        w.index.status,
+                        w.index.start,
+                        w.body,
+                        w.id,
+                        w.expected,
+                    )
                     for w in convs
                     if w.index is not None
                 ],
-            )  # fmt: skip
+            )
             count += cur.rowcount
         if docs:
             cur = conn.executemany(
@@ -396,9 +419,7 @@ class SQLiteStore(BaseStore):
             where.append("unit = ?")
             params.append(unit)
         if person is not None:
-            where.append(
-                "id IN (SELECT conversation FROM conversation_people WHERE person = ?)"
-            )
+            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = ?)")
             params.append(person)
         for column, values in (("status", statuses), ("kind", kinds)):
             if values is not None:
@@ -472,7 +493,6 @@ class SQLiteStore(BaseStore):
         """The store schema version of the file (the number of :data:`SCHEMA` steps applied)."""
         with self._read() as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
 
 
 def open_url(url: str, **options: Any) -> SQLiteStore:

@@ -67,7 +67,7 @@ _OPEN = frozenset({AgreementStatus.OPEN, AgreementStatus.IN_PROGRESS})
 
 def _suite_settings(limit: int) -> Callable[[Any], Any]:
     return settings(
-        max_examples=min(settings.default.max_examples, limit),
+        max_examples=min(getattr(settings.default, "max_examples", limit), limit),
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
@@ -78,43 +78,53 @@ def _suite_settings(limit: int) -> Callable[[Any], Any]:
 
 
 @st.composite
-def _remapped(draw: st.DrawFn, c: Conversation) -> Conversation:
-    people = draw(
-        st.lists(
-            st.sampled_from(PEOPLE),
-            min_size=len(c.participants),
-            max_size=len(c.participants),
-            unique=True,
-        )
-    )
-    new = dict(zip((p.person for p in c.participants), people, strict=True))
+def _query_conversation(draw: st.DrawFn, id: str) -> Conversation:
+    kind = draw(st.sampled_from(list(ConversationKind)))
+    size = draw(st.integers(2, 4)) if kind is ConversationKind.GRUS else 2
+    people = draw(st.lists(st.sampled_from(PEOPLE), min_size=size, max_size=size, unique=True))
+    developed = Role.GROUP_MEMBER if kind is ConversationKind.GRUS else Role.EMPLOYEE
+    participants = [Participant(people[0], Role.LEADER)]
+    participants += [Participant(p, developed) for p in people[1:]]
     deadlines = st.none() | mst.dates(pendulum.date(2026, 1, 1), pendulum.date(2026, 12, 31))
-    return attrs.evolve(
-        c,
+    starts = st.none() | st.sampled_from(_STARTS) | mst.datetimes()
+    agreement_ids = draw(st.lists(mst.identifiers(), max_size=4, unique=True))
+    return Conversation(
+        id=id,
+        kind=kind,
         cycle=draw(st.sampled_from([None, "c1", "c2"])),
         unit=draw(st.sampled_from([None, "u1", "u2"])),
-        participants=[Participant(new[p.person], p.role) for p in c.participants],
-        notes=[attrs.evolve(n, author=new.get(n.author, n.author)) for n in c.notes],
-        signatures=[attrs.evolve(s, person=new.get(s.person, s.person)) for s in c.signatures],
+        participants=participants,
+        scheduled_start=draw(starts),
+        status=draw(st.sampled_from(list(ConversationStatus))),
         agreements=[
-            attrs.evolve(
-                a,
-                owner=None if a.owner is None else new.get(a.owner, a.owner),
+            Agreement(
+                id=a,
+                description=a,
+                owner=draw(st.none() | st.sampled_from(people)),
                 deadline=draw(deadlines),
+                status=draw(st.sampled_from(list(AgreementStatus))),
             )
-            for a in c.agreements
+            for a in agreement_ids
         ],
-        invitation=None
-        if c.invitation is None
-        else attrs.evolve(c.invitation, sent_by=new.get(c.invitation.sent_by, "ane")),
     )
+
+
+_STARTS = [
+    pendulum.datetime(2026, 3, 3, 10, tz="Europe/Copenhagen"),
+    pendulum.datetime(2026, 3, 3, 9, tz="UTC"),  # the same instant in another zone
+    pendulum.datetime(2025, 3, 3, 10, tz="Europe/Copenhagen"),
+]
 
 
 @st.composite
-def worlds(draw: st.DrawFn, max_size: int = 6) -> list[Conversation]:
-    """Conversations with distinct ids over a few people, cycles, units and deadlines."""
-    base = draw(st.lists(mst.conversations(), max_size=max_size, unique_by=lambda c: c.id))
-    return [draw(_remapped(c)) for c in base]
+def worlds(draw: st.DrawFn, max_size: int = 8) -> list[Conversation]:
+    """Conversations with distinct ids over a few people, cycles, units, starts and deadlines.
+
+    Only the fields the queries look at vary; :func:`musframework.testing.strategies.
+    conversations` covers the rest in the round-trip tests.
+    """
+    ids = draw(st.lists(mst.identifiers(), max_size=max_size, unique=True))
+    return [draw(_query_conversation(i)) for i in ids]
 
 
 class oracle:  # noqa: N801 - a namespace of brute-force reference queries
@@ -188,13 +198,15 @@ def _ids(records: Sequence[AgreementRecord]) -> list[tuple[str, str]]:
 
 
 def _name_of(document: Any) -> str:
-    return f"{document.id}@{document.version}" if isinstance(document, Questionnaire) else document.id
+    return (
+        f"{document.id}@{document.version}" if isinstance(document, Questionnaire) else document.id
+    )
 
 
 class StoreConformance:
     """Base class of the conformance tests; subclass it and implement :meth:`make_store`.
 
-    Property tests run at most 8-10 hypothesis examples, fewer when the active profile asks
+    Property tests run at most 6 (round trips) and 12 (queries) hypothesis examples, fewer when the active profile asks
     for fewer.
     """
 
@@ -215,7 +227,7 @@ class StoreConformance:
 
     # ------------------------------------------------------------------ round trips
 
-    @_suite_settings(8)
+    @_suite_settings(6)
     @given(
         questionnaire=mst.questionnaires(),
         data=st.data(),
@@ -328,7 +340,7 @@ class StoreConformance:
             store.save(Person(id="ane", name="Ane"))
             store.save(Person(id="ane", name="Ane Holm"), revision=1)
             before = len(store.audit_log())
-            with pytest.raises(ConflictError) as caught, store.unit_of_work() as uow:
+            with pytest.raises(ConflictError) as caught, store.unit_of_work() as uow:  # noqa: PT012
                 uow.save(Person(id="bo", name="Bo"))
                 uow.save(Person(id="ane", name="Stale"), revision=1)
                 uow.save(Person(id="cai", name="Cai"))
@@ -341,7 +353,7 @@ class StoreConformance:
     def test_unit_of_work_with_an_error_writes_nothing(self) -> None:
         """An exception in the block, or a document failing in the middle, writes nothing."""
         with self.fresh_store() as store:
-            with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+            with pytest.raises(RuntimeError), store.unit_of_work() as uow:  # noqa: PT012
                 uow.save(Person(id="ane", name="Ane"))
                 raise RuntimeError("the app failed half-way")
             assert store.get(Person, "ane") is None
@@ -351,7 +363,7 @@ class StoreConformance:
                 participants=[Participant("bo", "employee")],
                 notes=[Note(author="bo", text="x", at=pendulum.naive(2026, 1, 1))],
             )
-            with pytest.raises(ValueError, match="naive"), store.unit_of_work() as uow:
+            with pytest.raises(ValueError, match="naive"), store.unit_of_work() as uow:  # noqa: PT012
                 uow.save(Person(id="bo", name="Bo"))
                 uow.save(naive)
                 uow.save(Person(id="cai", name="Cai"))
@@ -361,11 +373,9 @@ class StoreConformance:
 
     # ------------------------------------------------------------------ queries
 
-    @_suite_settings(10)
+    @_suite_settings(12)
     @given(world=worlds(), days=st.integers(0, 365))
-    def test_queries_match_a_brute_force_oracle(
-        self, world: list[Conversation], days: int
-    ) -> None:
+    def test_queries_match_a_brute_force_oracle(self, world: list[Conversation], days: int) -> None:
         """Every query answers what a scan over the same documents answers."""
         with self.fresh_store() as store:
             with store.unit_of_work() as uow:
@@ -375,10 +385,16 @@ class StoreConformance:
             def ids(found: Sequence[Any]) -> list[str]:
                 return [s.document.id for s in found]
 
-            statuses = [None, frozenset({ConversationStatus.PLANNED}),
-                        frozenset({ConversationStatus.HELD, ConversationStatus.SIGNED})]  # fmt: skip
-            kinds = [None, frozenset({ConversationKind.MUS}),
-                     frozenset({ConversationKind.GRUS, ConversationKind.LUS})]  # fmt: skip
+            statuses = [
+                None,
+                frozenset({ConversationStatus.PLANNED}),
+                frozenset({ConversationStatus.HELD, ConversationStatus.SIGNED}),
+            ]
+            kinds = [
+                None,
+                frozenset({ConversationKind.MUS}),
+                frozenset({ConversationKind.GRUS, ConversationKind.LUS}),
+            ]
             assert ids(store.conversations()) == oracle.conversations(world)
             for cycle in (None, "c1", "nope"):
                 for unit in (None, "u1"):
@@ -386,9 +402,11 @@ class StoreConformance:
                         expected = oracle.conversations(
                             world, cycle=cycle, unit=unit, status=status, kind=kind
                         )
-                        found = store.conversations(cycle=cycle, unit=unit, status=status, kind=kind)
+                        found = store.conversations(
+                            cycle=cycle, unit=unit, status=status, kind=kind
+                        )
                         assert ids(found) == expected
-            for person in (*PEOPLE, "nobody"):
+            for person in (*PEOPLE[:4], "nobody"):
                 assert ids(store.conversations(person=person)) == oracle.conversations(
                     world, person=person
                 )
@@ -401,12 +419,14 @@ class StoreConformance:
                     status=frozenset({ConversationStatus.PLANNED}),
                 )
                 starts = [c.scheduled_start for c in world if c.scheduled_start is not None]
-                for kind in ConversationKind:
-                    for before in (None, *starts[:2]):
-                        found_prev = store.previous_conversation(person, kind, before=before)
+                for conversation_kind in ConversationKind:
+                    for before in (None, *starts[:1]):
+                        found_prev = store.previous_conversation(
+                            person, conversation_kind, before=before
+                        )
                         assert (
                             None if found_prev is None else found_prev.document.id
-                        ) == oracle.previous(world, person, kind, before)
+                        ) == oracle.previous(world, person, conversation_kind, before)
                 assert _ids(store.agreements(owner=person)) == oracle.agreements(
                     world, owner=person
                 )
@@ -418,9 +438,9 @@ class StoreConformance:
             assert _ids(store.agreements(due_before=today)) == oracle.agreements(
                 world, due_before=today
             )
-            for status in AgreementStatus:
-                assert _ids(store.agreements(status=status)) == oracle.agreements(
-                    world, status=frozenset({status})
+            for agreement_status in AgreementStatus:
+                assert _ids(store.agreements(status=agreement_status)) == oracle.agreements(
+                    world, status=frozenset({agreement_status})
                 )
             by_id = {c.id: c for c in world}
             for record in store.agreements():
@@ -476,16 +496,21 @@ class StoreConformance:
                 return {**data, "name": data["name"].title()}
 
             def conversation_step(data: dict[str, Any]) -> dict[str, Any]:
-                agreements = [{**a, "description": a["description"].upper()}
-                              for a in data.get("agreements", [])]  # fmt: skip
-                return {**data, "place": data.get("place", "") + " (migrated)",
-                        "agreements": agreements}  # fmt: skip
+                agreements = [
+                    {**a, "description": a["description"].upper()}
+                    for a in data.get("agreements", [])
+                ]
+                return {
+                    **data,
+                    "place": data.get("place", "") + " (migrated)",
+                    "agreements": agreements,
+                }
 
             register_migration("person", old_person, person_step)
             register_migration("conversation", old_conversation, conversation_step)
             try:
-                Person.SCHEMA_VERSION = old_person + 1  # type: ignore[misc]
-                Conversation.SCHEMA_VERSION = old_conversation + 1  # type: ignore[misc]
+                Person.SCHEMA_VERSION = old_person + 1
+                Conversation.SCHEMA_VERSION = old_conversation + 1
                 assert store.load(Person, "ane").document.name == "Ane Holm"
                 loaded = store.load(Conversation, "c1").document
                 assert loaded.place == "room 1 (migrated)"
@@ -498,8 +523,8 @@ class StoreConformance:
                 store.save(loaded, revision=1)
                 assert store.load(Conversation, "c1").document.place == "room 1 (migrated)"
             finally:
-                Person.SCHEMA_VERSION = old_person  # type: ignore[misc]
-                Conversation.SCHEMA_VERSION = old_conversation  # type: ignore[misc]
+                Person.SCHEMA_VERSION = old_person
+                Conversation.SCHEMA_VERSION = old_conversation
                 unregister_migration("person", old_person)
                 unregister_migration("conversation", old_conversation)
 
@@ -520,8 +545,11 @@ class StoreConformance:
                 ("person", "ane", 2, "ane", "update"),
                 ("person", "ane", 2, "hr", "delete"),
             ]
-            assert [e.at for e in log] == [_CLOCK_START, _CLOCK_START.add(minutes=5),
-                                           _CLOCK_START.add(minutes=10)]  # fmt: skip
+            assert [e.at for e in log] == [
+                _CLOCK_START,
+                _CLOCK_START.add(minutes=5),
+                _CLOCK_START.add(minutes=10),
+            ]
             assert log[0].at.timezone_name == "Europe/Copenhagen"
             assert "Secretname" not in repr(log)
             assert store.audit_log(kind="person", id="ane") == log
@@ -606,8 +634,11 @@ class StoreConformance:
             pseudonym = store.erase_person("ane", actor="dpo")
             assert pseudonym not in ("ane", "")
             assert self._counts(store) == counts
-            texts = [dumps(s.document) for cls in (Person, OrgUnit, Group, Conversation)
-                     for s in store.documents(cls)]  # fmt: skip
+            texts = [
+                dumps(s.document)
+                for cls in (Person, OrgUnit, Group, Conversation)
+                for s in store.documents(cls)
+            ]
             texts.append(repr(store.audit_log()))
             for text in texts:
                 for secret in ("Ane Kirstine Holm", "ane.holm@example.dk", '"ane"', "'ane'"):
@@ -622,12 +653,11 @@ class StoreConformance:
             assert c.signatures[0].person == pseudonym
             assert c.responses[0].person == pseudonym
             assert c.responses[0].answers["q"] == TextAnswer("[erased]")
-            assert c.notes[0].author == pseudonym and c.notes[0].text == "[erased]"
+            assert c.notes[0].author == pseudonym
+            assert c.notes[0].text == "[erased]"
             assert c.notes[1] == before.notes[1]
             assert c.conclusions == ("[erased] will learn Python",)
-            assert store.load(Conversation, "mus-2").document.conclusions == (
-                "Cai helps [erased]",
-            )
+            assert store.load(Conversation, "mus-2").document.conclusions == ("Cai helps [erased]",)
             assert store.load(OrgUnit, "it").document.members == (pseudonym, "cai")
             assert store.get(Person, "ane") is None
             assert store.load(Person, pseudonym).document.email is None
