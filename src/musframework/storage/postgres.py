@@ -54,7 +54,8 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
     CREATE TABLE agreements (
         conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, body JSONB NOT NULL,
+        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
+        body JSONB NOT NULL,
         PRIMARY KEY (conversation, position));
     CREATE INDEX agreements_owner ON agreements (owner);
     CREATE INDEX agreements_due ON agreements (status, deadline);
@@ -269,7 +270,7 @@ class PostgresStore(BaseStore):
                     people,
                 )
             agreements = [
-                (w.id, a.position, a.id, a.owner, a.status, a.deadline, a.body)
+                (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
                 for w in convs
                 if w.index
                 for a in w.index.agreements
@@ -277,7 +278,8 @@ class PostgresStore(BaseStore):
             if agreements:
                 cur.executemany(
                     "INSERT INTO agreements (conversation, position, id, owner, status, "
-                    "deadline, body) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)",
+                    "deadline, schema_version, body) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
                     agreements,
                 )
         docs = [w for w in live if w.index is None]
@@ -390,10 +392,7 @@ class PostgresStore(BaseStore):
         if due_before is not None:
             where.append("a.deadline < %s")
             params.append(due_before)
-        sql = (
-            "SELECT a.conversation, a.position, a.body::text, c.schema_version "
-            "FROM agreements a JOIN conversations c ON c.id = a.conversation"
-        )
+        sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += (

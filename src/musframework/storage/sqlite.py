@@ -53,7 +53,8 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
     CREATE TABLE agreements (
         conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, body TEXT NOT NULL,
+        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
+        body TEXT NOT NULL,
         PRIMARY KEY (conversation, position));
     CREATE INDEX agreements_owner ON agreements (owner);
     CREATE TABLE audit_log (
@@ -78,8 +79,8 @@ INSERT_DOCUMENT = (
 )
 INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
 INSERT_AGREEMENT = (
-    "INSERT INTO agreements (conversation, position, id, owner, status, deadline, body) "
-    "VALUES (?,?,?,?,?,?,?)"
+    "INSERT INTO agreements (conversation, position, id, owner, status, deadline, "
+    "schema_version, body) VALUES (?,?,?,?,?,?,?,?)"
 )
 INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
 
@@ -117,7 +118,8 @@ def rows_for(
         )
         people.extend((w.id, person, role) for person, role in ix.people)
         agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, a.body) for a in ix.agreements
+            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+            for a in ix.agreements
         )
     return {
         INSERT_CONVERSATION: conversations,
@@ -463,10 +465,7 @@ class SQLiteStore(BaseStore):
         if due_before is not None:
             where.append("a.deadline < ?")
             params.append(due_before)
-        sql = (
-            "SELECT a.conversation, a.position, a.body, c.schema_version FROM agreements a "
-            "JOIN conversations c ON c.id = a.conversation"
-        )
+        sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"

@@ -206,8 +206,8 @@ def _name_of(document: Any) -> str:
 class StoreConformance:
     """Base class of the conformance tests; subclass it and implement :meth:`make_store`.
 
-    Property tests run at most 6 (round trips) and 12 (queries) hypothesis examples, fewer when the active profile asks
-    for fewer.
+    Property tests run at most 6 (round trips) and 12 (queries) hypothesis examples, fewer
+    when the active profile asks for fewer.
     """
 
     def make_store(self, directory: pathlib.Path, *, clock: Clock) -> Store:
