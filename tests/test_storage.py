@@ -1,5 +1,6 @@
 """Backend-specific storage behaviour: SQLite files, URLs and plugins, golden files, PostgreSQL."""
 
+import contextlib
 import json
 import pathlib
 import sqlite3
@@ -115,7 +116,7 @@ def test_an_old_sqlite_row_is_migrated_through_a_registered_step(tmp_path):
     """A version-1 row, read by a release whose Person is at version 2 (a test-only step)."""
     path = tmp_path / "old.db"
     SQLiteStore(path).close()
-    with sqlite3.connect(path) as conn:  # written by "the old release": raw version-1 JSON
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # written by "the old release": raw version-1 JSON
         conn.execute(
             "INSERT INTO documents VALUES ('person', 'ane', '', 1, 1, ?)",
             (golden("person"),),
