@@ -116,7 +116,8 @@ def test_an_old_sqlite_row_is_migrated_through_a_registered_step(tmp_path):
     """A version-1 row, read by a release whose Person is at version 2 (a test-only step)."""
     path = tmp_path / "old.db"
     SQLiteStore(path).close()
-    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # written by "the old release": raw version-1 JSON
+    # written by "the old release": raw version-1 JSON
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "INSERT INTO documents VALUES ('person', 'ane', '', 1, 1, ?)",
             (golden("person"),),
