@@ -1,5 +1,5 @@
 """Project automation: ``nox -s tests``, ``nox -s demo``, ``nox -s lint``, ``nox -s typecheck``,
-``nox -s docs``.
+``nox -s docs``, ``nox -s bench``.
 
 Sessions install everything they need from the package registries; nothing is installed by
 hand. pyenv's shims only answer for the global Python, so the interpreters nox asks for
@@ -21,7 +21,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = pathlib.Path(__file__).parent
 PYTHONS = ["3.11", "3.13"]
-TEST_EXTRAS = "test,toml,html,docx,ics,holidays,fast,pandas,plot,progress"
+TEST_EXTRAS = "test,toml,html,docx,ics,holidays,fast,pandas,plot,progress,postgres"
 
 
 def _expose_pyenv_interpreters() -> None:
@@ -107,3 +107,13 @@ def docs(session: nox.Session) -> None:
         "docs/_build/html",
         *session.posargs,
     )
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Storage benchmark: 100,000 conversations in SQLite, as ratios to floors (not a test).
+
+    ``nox -s bench -- --quick`` runs 100 conversations; ``-- -n 10000`` any size.
+    """
+    session.install(".[fast]")
+    session.run("python", "benchmarks/bench_storage.py", *session.posargs)

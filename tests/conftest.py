@@ -14,3 +14,15 @@ if "HYPOTHESIS_PROFILE" in os.environ:
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 elif not os.environ.get("CI"):
     settings.load_profile("dev")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn():
+    """The DSN of a PostgreSQL server started for this test session (see postgres_server.py)."""
+    from tests.postgres_server import postgres_server
+
+    with postgres_server() as dsn:
+        yield dsn

@@ -15,6 +15,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.rendering`: documents in HTML, Markdown, text, Word and iCalendar
 * :mod:`musframework.analytics`: round statistics, tables and plots
 * :mod:`musframework.progress`: the ``progress`` argument of long batch operations
+* :mod:`musframework.storage`: the Store protocol and its backends (``mf.storage.open(url)``)
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -22,7 +23,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors, interop, templates, workflow
+from musframework import errors, interop, storage, templates, workflow
 from musframework._version import __version__
 from musframework.analytics import RoundAnalysis, analyse_round
 from musframework.clock import Clock, FixedClock, SystemClock
@@ -172,6 +173,7 @@ __all__ = [
     "render_to",
     "save_questionnaire",
     "sorted_findings",
+    "storage",
     "templates",
     "to_dict",
     "unregister_question_type",

@@ -1,0 +1,190 @@
+"""GDPR helpers shared by every backend: who a document refers to, export views, erasure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from musframework.model import (
+    Agreement,
+    Conversation,
+    Cycle,
+    Group,
+    Note,
+    OrgUnit,
+    Person,
+    Questionnaire,
+    Response,
+    StatusChange,
+    TextAnswer,
+)
+
+__all__ = ["ERASED", "Eraser", "private_notes_removed", "refers_to"]
+
+ERASED = "[erased]"
+"""What replaces an erased person's name and own free texts."""
+
+
+def refers_to(document: Any, person: str) -> bool:
+    """Whether ``document`` refers to ``person`` by id anywhere."""
+    if isinstance(document, Person):
+        return document.id == person
+    if isinstance(document, OrgUnit):
+        return document.leader == person or person in document.members
+    if isinstance(document, Group):
+        return document.leader == person or person in document.members
+    if isinstance(document, Conversation):
+        return _conversation_refers(document, person)
+    return False
+
+
+def _conversation_refers(c: Conversation, person: str) -> bool:
+    if any(p.person == person for p in c.participants):
+        return True
+    if any(r.person == person for r in c.responses):
+        return True
+    if any(n.author == person for n in c.notes):
+        return True
+    if any(s.person == person for s in c.signatures):
+        return True
+    for a in c.agreements:
+        if a.owner == person or any(h.by == person for h in a.history):
+            return True
+    if c.invitation is not None and c.invitation.sent_by == person:
+        return True
+    return c.follow_up is not None and c.follow_up.by == person
+
+
+def private_notes_removed(c: Conversation, reader: str) -> Conversation:
+    """``c`` without the private notes of anyone but ``reader``."""
+    notes = tuple(n for n in c.notes if not n.private or n.author == reader)
+    return c if len(notes) == len(c.notes) else attrs.evolve(c, notes=notes)
+
+
+class Eraser:
+    """Replaces one person's id by a pseudonym and removes their name, e-mail and own texts."""
+
+    def __init__(self, person: str, pseudonym: str, needles: Iterable[str]) -> None:
+        self.person = person
+        self.pseudonym = pseudonym
+        words = sorted({n for n in needles if n and n.strip()}, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+            if words
+            else None
+        )
+
+    def mentions(self, text: str) -> bool:
+        """Whether ``text`` contains the person's name or e-mail address."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the person's name and e-mail address replaced by ``[erased]``."""
+        return text if self._pattern is None else self._pattern.sub(ERASED, text)
+
+    def _id(self, value: str) -> str:
+        return self.pseudonym if value == self.person else value
+
+    def _opt_id(self, value: str | None) -> str | None:
+        return None if value is None else self._id(value)
+
+    def _ids(self, values: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self._id(v) for v in values)
+
+    def _texts(self, values: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.scrub(v) for v in values)
+
+    def _opt_text(self, value: str | None) -> str | None:
+        return None if value is None else self.scrub(value)
+
+    def erase(self, document: Any) -> Any:
+        """The document with the person erased (the same object when nothing changes)."""
+        handlers: dict[type[Any], Callable[[Any], Any]] = {
+            Conversation: self._conversation,
+            OrgUnit: self._unit,
+            Group: self._group,
+            Cycle: self._cycle,
+            Questionnaire: lambda q: q,
+        }
+        handler = handlers.get(type(document))
+        if handler is None:
+            return document
+        changed = handler(document)
+        return document if changed == document else changed
+
+    def _unit(self, u: OrgUnit) -> OrgUnit:
+        return attrs.evolve(
+            u,
+            name=self.scrub(u.name),
+            leader=self._opt_id(u.leader),
+            members=self._ids(u.members),
+        )
+
+    def _group(self, g: Group) -> Group:
+        return attrs.evolve(
+            g, name=self.scrub(g.name), leader=self._id(g.leader), members=self._ids(g.members)
+        )
+
+    def _cycle(self, c: Cycle) -> Cycle:
+        return attrs.evolve(c, name=self.scrub(c.name))
+
+    def _change(self, h: StatusChange) -> StatusChange:
+        return attrs.evolve(h, by=self._id(h.by), note=self.scrub(h.note))
+
+    def _agreement(self, a: Agreement) -> Agreement:
+        return attrs.evolve(
+            a,
+            description=self.scrub(a.description),
+            owner=self._opt_id(a.owner),
+            history=tuple(self._change(h) for h in a.history),
+        )
+
+    def _note(self, n: Note) -> Note:
+        if n.author == self.person:
+            return attrs.evolve(n, author=self.pseudonym, text=ERASED)
+        return attrs.evolve(n, text=self.scrub(n.text))
+
+    def _response(self, r: Response) -> Response:
+        own = r.person == self.person
+        answers = {
+            key: (TextAnswer(ERASED if own else self.scrub(a.value)))
+            if isinstance(a, TextAnswer)
+            else a
+            for key, a in r.answers.items()
+        }
+        return attrs.evolve(r, person=self._id(r.person), answers=answers)
+
+    def _conversation(self, c: Conversation) -> Conversation:
+        invitation = c.invitation
+        if invitation is not None:
+            invitation = attrs.evolve(
+                invitation,
+                sent_by=self._id(invitation.sent_by),
+                message=self.scrub(invitation.message),
+            )
+        follow_up = c.follow_up
+        if follow_up is not None:
+            follow_up = attrs.evolve(
+                follow_up,
+                by=self._id(follow_up.by),
+                note=self.scrub(follow_up.note),
+                entries=tuple(attrs.evolve(e, note=self.scrub(e.note)) for e in follow_up.entries),
+            )
+        return attrs.evolve(
+            c,
+            participants=tuple(attrs.evolve(p, person=self._id(p.person)) for p in c.participants),
+            place=self.scrub(c.place),
+            responses=tuple(self._response(r) for r in c.responses),
+            notes=tuple(self._note(n) for n in c.notes),
+            conclusions=self._texts(c.conclusions),
+            goals=self._texts(c.goals),
+            practice_changes=self._texts(c.practice_changes),
+            agreements=tuple(self._agreement(a) for a in c.agreements),
+            signatures=tuple(attrs.evolve(s, person=self._id(s.person)) for s in c.signatures),
+            invitation=invitation,
+            follow_up=follow_up,
+            cancelled_reason=self._opt_text(c.cancelled_reason),
+        )

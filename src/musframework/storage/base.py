@@ -1,0 +1,641 @@
+"""A base class that implements the whole :class:`~musframework.storage.Store` protocol.
+
+A backend subclasses :class:`BaseStore` and implements a handful of primitives: read one
+document, read every document of a kind, write a batch atomically (checking revisions), and
+read and rewrite the audit log. The queries have plain Python implementations on top of those
+primitives; a backend with indexes overrides the ``_query_*`` methods to answer from them.
+The built-in backends and ``examples/json_directory_store.py`` are written this way.
+
+Documents cross the primitive boundary as JSON text (or already parsed JSON data), produced by
+:func:`musframework.serialization.dumps`, so every backend stores the schema version and older
+documents are migrated when they are loaded.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+import attrs
+import pendulum
+
+from musframework.clock import Clock, resolve_clock
+from musframework.errors import ConflictError, NotFoundError, StorageError
+from musframework.model import (
+    Agreement,
+    AgreementStatus,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Person,
+    Questionnaire,
+    Role,
+)
+from musframework.serialization import _dump_json as dump_json
+from musframework.serialization import from_dict, loads, to_dict
+from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
+from musframework.storage.protocol import (
+    DOCUMENT_KINDS,
+    AgreementRecord,
+    AuditEntry,
+    Document,
+    Stored,
+)
+
+__all__ = [
+    "AgreementRow",
+    "BaseStore",
+    "ConversationIndex",
+    "Write",
+    "kind_of",
+    "natural_key",
+    "rename_entry",
+    "utc_key",
+]
+
+D = TypeVar("D")
+
+_KINDS = {cls: name for name, cls in DOCUMENT_KINDS.items()}
+OPEN_STATUSES = frozenset({AgreementStatus.OPEN, AgreementStatus.IN_PROGRESS})
+_DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
+
+
+def kind_of(cls: type[Any]) -> str:
+    """The kind name of a document type (``Conversation`` -> ``"conversation"``).
+
+    Raises:
+        StorageError: for a type a store does not keep.
+    """
+    try:
+        return _KINDS[cls]
+    except KeyError:
+        known = ", ".join(c.__name__ for c in _KINDS)
+        raise StorageError(f"a store keeps {known}; not {cls.__name__}") from None
+
+
+def natural_key(version: str) -> tuple[Any, ...]:
+    """Sort key that puts ``"2"`` before ``"10"`` (digit runs compare as numbers)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", version)
+    )
+
+
+def utc_key(moment: datetime.datetime) -> int:
+    """Microseconds since 1970 (UTC) of an aware ``moment``: sorts like the instants."""
+    return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
+
+
+@attrs.frozen
+class AgreementRow:
+    """The indexed columns of one agreement, and its JSON text."""
+
+    position: int
+    id: str
+    owner: str | None
+    status: str
+    deadline: str | None
+    body: str
+
+
+@attrs.frozen
+class ConversationIndex:
+    """The columns a backend indexes for a conversation's queries."""
+
+    cycle: str | None
+    unit: str | None
+    kind: str
+    status: str
+    start: int | None
+    people: tuple[tuple[str, str], ...]
+    agreements: tuple[AgreementRow, ...]
+
+    @classmethod
+    def of(cls, c: Conversation, data: dict[str, Any]) -> ConversationIndex:
+        """Index ``c``, whose unstructured form is ``data``."""
+        bodies = data.get("agreements", ())
+        return cls(
+            cycle=c.cycle,
+            unit=c.unit,
+            kind=c.kind.value,
+            status=c.status.value,
+            start=None if c.scheduled_start is None else utc_key(c.scheduled_start),
+            people=tuple(dict.fromkeys((p.person, p.role.value) for p in c.participants)),
+            agreements=tuple(
+                AgreementRow(
+                    i,
+                    a.id,
+                    a.owner,
+                    a.status.value,
+                    None if a.deadline is None else a.deadline.isoformat(),
+                    dump_json(body),
+                )
+                for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
+            ),
+        )
+
+
+@attrs.frozen
+class Write:
+    """One change in a batch handed to ``BaseStore._commit()``.
+
+    Attributes:
+        kind: The document kind.
+        id: The document id.
+        version: The questionnaire version, ``""`` for other kinds.
+        expected: The revision the change is based on (0: the document must not exist).
+        revision: The revision to write (``expected + 1``); unused for a delete.
+        body: The JSON text to store, or ``None`` to delete.
+        schema_version: The document's schema version.
+        index: The indexed columns, for conversations.
+        action: ``"create"``, ``"update"``, ``"delete"`` or ``"erase"``.
+    """
+
+    kind: str
+    id: str
+    version: str
+    expected: int
+    revision: int
+    body: str | None
+    schema_version: int
+    index: ConversationIndex | None
+    action: str
+
+    @property
+    def name(self) -> str:
+        """The document's name in errors and the audit log (``id@version`` for forms)."""
+        return f"{self.id}@{self.version}" if self.version else self.id
+
+    def conflict(self, actual: int | None) -> ConflictError:
+        """The error for a stored revision ``actual`` (``None``: no such document)."""
+        return ConflictError((self.kind, self.name), self.expected, actual or 0)
+
+
+def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | enum):
+        return frozenset({enum(value)})
+    return frozenset(enum(v) for v in value)
+
+
+class _Unit:
+    """The unit of work returned by :meth:`BaseStore.unit_of_work`."""
+
+    def __init__(self, store: BaseStore, actor: str) -> None:
+        self._store = store
+        self._actor = actor
+        self._writes: list[Write] = []
+        self._revisions: dict[tuple[str, str], int] = {}
+        self._done = False
+
+    def save(self, document: Document, *, revision: int = 0) -> None:
+        """Queue ``document`` to be saved over ``revision`` (0 for a new document)."""
+        self._writes.append(self._store._prepare(document, revision))
+
+    def delete(self, cls: type[Any], id: str, *, revision: int, version: str | None = None) -> None:
+        """Queue the deletion of a document at ``revision``."""
+        self._writes.append(self._store._prepare_delete(cls, id, version, revision))
+
+    @property
+    def revisions(self) -> dict[tuple[str, str], int]:
+        """After commit: the new revision of each saved document, by ``(kind, id)``."""
+        return dict(self._revisions)
+
+    def __enter__(self) -> _Unit:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None or self._done:
+            return
+        self._done = True
+        self._store._write(self._writes, self._actor)
+        self._revisions = {(w.kind, w.name): w.revision for w in self._writes if w.body}
+
+
+class BaseStore:
+    """The Store protocol on top of a few primitives; subclass it to write a backend.
+
+    Args:
+        clock: The clock for audit log times (the system clock by default).
+
+    Primitives a subclass implements: ``_fetch()``, ``_fetch_all()``, ``_commit()``,
+    ``_audit()``, and optionally ``_compact()`` and :meth:`close`. The ``_query_*``
+    methods may be overridden to use indexes.
+    """
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        self.clock = resolve_clock(clock)
+
+    # ------------------------------------------------------------------ primitives
+
+    def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
+        """``(revision, JSON text or data)`` of one document, or ``None``."""
+        raise NotImplementedError
+
+    def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
+        """``(revision, JSON text or data)`` of every document of a kind, by id and version."""
+        raise NotImplementedError
+
+    def _commit(
+        self,
+        writes: Sequence[Write],
+        audit: Sequence[AuditEntry],
+        rename: tuple[str, str] | None = None,
+    ) -> None:
+        """Apply ``writes`` and append ``audit`` atomically: all or nothing.
+
+        Raise ``write.conflict(actual)`` for the first write whose ``expected`` revision
+        differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym)``
+        during an erasure: replace that id in the audit log's actors and ids too.
+        """
+        raise NotImplementedError
+
+    def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
+        """Audit entries, oldest first, filtered by kind and id when given."""
+        raise NotImplementedError
+
+    def _compact(self) -> None:
+        """Overwrite and reclaim deleted data (nothing to do by default)."""
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+
+    def __enter__(self) -> BaseStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ documents
+
+    @staticmethod
+    def _structure(data: Any, cls: type[D], source: str) -> D:
+        if type(data) is cls:  # a backend that keeps loaded objects (MemoryStore)
+            return data
+        if isinstance(data, str | bytes):
+            return loads(data, cls, source=source)
+        return from_dict(data, cls, source=source)
+
+    def _prepare(self, document: Document, revision: int) -> Write:
+        kind = kind_of(type(document))
+        data = to_dict(document)
+        version = document.version if isinstance(document, Questionnaire) else ""
+        index = ConversationIndex.of(document, data) if isinstance(document, Conversation) else None
+        return Write(
+            kind=kind,
+            id=document.id,
+            version=version,
+            expected=revision,
+            revision=revision + 1,
+            body=dump_json(data),
+            schema_version=data["schema_version"],
+            index=index,
+            action="create" if revision == 0 else "update",
+        )
+
+    def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
+        kind = kind_of(cls)
+        if kind == "questionnaire" and version is None:
+            raise StorageError("deleting a questionnaire needs its version")
+        if revision < 1:
+            raise StorageError("a delete needs the revision of the stored document (1 or more)")
+        return Write(kind, id, version or "", revision, revision, None, 0, None, "delete")
+
+    def _write(self, writes: Sequence[Write], actor: str) -> None:
+        if not writes:
+            return
+        seen: set[tuple[str, str, str]] = set()
+        for w in writes:
+            key = (w.kind, w.id, w.version)
+            if key in seen:
+                raise StorageError(f"{w.kind} {w.name!r} appears twice in one unit of work")
+            seen.add(key)
+        at = self.clock.now()
+        audit = [
+            AuditEntry(
+                kind=w.kind, id=w.name, revision=w.revision, actor=actor, action=w.action, at=at
+            )
+            for w in writes
+        ]
+        self._commit(writes, audit)
+
+    def save(self, document: Document, *, revision: int = 0, actor: str = "system") -> int:
+        """Save ``document`` over ``revision`` (0 when new); returns the new revision."""
+        write = self._prepare(document, revision)
+        self._write([write], actor)
+        return write.revision
+
+    def save_many(
+        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 1000
+    ) -> int:
+        """Save many new documents (revision 0) in chunks of one transaction each.
+
+        Faster than one unit of work per document for imports; each chunk is atomic, the
+        whole import is not. Returns the number saved.
+        """
+        batch: list[Write] = []
+        count = 0
+        for document in documents:
+            batch.append(self._prepare(document, 0))
+            if len(batch) >= chunk:
+                self._write(batch, actor)
+                count += len(batch)
+                batch = []
+        self._write(batch, actor)
+        return count + len(batch)
+
+    def _resolve_version(self, kind: str, id: str, version: str | None) -> str | None:
+        if kind != "questionnaire":
+            return ""
+        if version is not None:
+            return version
+        versions = self.questionnaire_versions(id)
+        return versions[-1] if versions else None
+
+    def get(self, cls: type[D], id: str, version: str | None = None) -> Stored[D] | None:
+        """Like :meth:`load`, but ``None`` when there is no such document."""
+        kind = kind_of(cls)
+        resolved = self._resolve_version(kind, id, version)
+        if resolved is None:
+            return None
+        row = self._fetch(kind, id, resolved)
+        if row is None:
+            return None
+        return Stored(self._structure(row[1], cls, f"{kind} {id!r}"), row[0])
+
+    def load(self, cls: type[D], id: str, version: str | None = None) -> Stored[D]:
+        """Load a document by type and id (questionnaires: the latest version, or ``version``).
+
+        Raises:
+            NotFoundError: when there is no such document.
+        """
+        found = self.get(cls, id, version)
+        if found is None:
+            what = f"{id}@{version}" if version else id
+            raise NotFoundError(f"no {kind_of(cls)} {what!r} is stored")
+        return found
+
+    def delete(
+        self,
+        cls: type[Any],
+        id: str,
+        *,
+        revision: int,
+        version: str | None = None,
+        actor: str = "system",
+    ) -> None:
+        """Delete a document at ``revision`` (a stale revision raises ``ConflictError``)."""
+        self._write([self._prepare_delete(cls, id, version, revision)], actor)
+
+    def documents(self, cls: type[D]) -> list[Stored[D]]:
+        """Every stored document of a type, ordered by id (and version)."""
+        kind = kind_of(cls)
+        return [Stored(self._structure(d, cls, kind), r) for r, d in self._fetch_all(kind)]
+
+    def unit_of_work(self, *, actor: str = "system") -> _Unit:
+        """A unit of work: saves and deletes written atomically when its block ends."""
+        return _Unit(self, actor)
+
+    # ------------------------------------------------------------------ queries
+
+    def _query_conversations(
+        self,
+        cycle: str | None,
+        person: str | None,
+        unit: str | None,
+        statuses: frozenset[ConversationStatus] | None,
+        kinds: frozenset[ConversationKind] | None,
+    ) -> list[Stored[Conversation]]:
+        found = []
+        for stored in self.documents(Conversation):
+            c = stored.document
+            if (
+                (cycle is None or c.cycle == cycle)
+                and (unit is None or c.unit == unit)
+                and (statuses is None or c.status in statuses)
+                and (kinds is None or c.kind in kinds)
+                and (person is None or c.is_participant(person))
+            ):
+                found.append(stored)
+        return found
+
+    def conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+    ) -> list[Stored[Conversation]]:
+        """Conversations matching every given filter, ordered by id."""
+        return self._query_conversations(
+            cycle,
+            person,
+            unit,
+            _statuses(status, ConversationStatus),
+            _statuses(kind, ConversationKind),
+        )
+
+    def _query_previous(
+        self, person: str, kind: ConversationKind, before: int | None
+    ) -> Stored[Conversation] | None:
+        best: tuple[int, str] | None = None
+        found: Stored[Conversation] | None = None
+        for stored in self.documents(Conversation):
+            c = stored.document
+            if c.kind is not kind or c.scheduled_start is None:
+                continue
+            if not any(p.person == person and p.role in _DEVELOPED for p in c.participants):
+                continue
+            key = (utc_key(c.scheduled_start), c.id)
+            if (before is None or key[0] < before) and (best is None or key > best):
+                best, found = key, stored
+        return found
+
+    def previous_conversation(
+        self,
+        person: str,
+        kind: ConversationKind | str,
+        *,
+        before: pendulum.DateTime | None = None,
+    ) -> Stored[Conversation] | None:
+        """The latest scheduled conversation of ``kind`` that develops ``person``."""
+        return self._query_previous(
+            person, ConversationKind(kind), None if before is None else utc_key(before)
+        )
+
+    def _query_agreements(
+        self,
+        owner: str | None,
+        statuses: frozenset[AgreementStatus] | None,
+        due_before: str | None,
+    ) -> list[AgreementRecord]:
+        rows: list[tuple[tuple[Any, ...], AgreementRecord]] = []
+        for stored in self.documents(Conversation):
+            c = stored.document
+            for i, a in enumerate(c.agreements):
+                deadline = None if a.deadline is None else a.deadline.isoformat()
+                if (
+                    (owner is None or a.owner == owner)
+                    and (statuses is None or a.status in statuses)
+                    and (due_before is None or (deadline is not None and deadline < due_before))
+                ):
+                    key = (deadline is None, deadline or "", c.id, i)
+                    rows.append((key, AgreementRecord(c.id, a)))
+        return [record for _, record in sorted(rows, key=lambda r: r[0])]
+
+    def agreements(
+        self,
+        *,
+        owner: str | None = None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
+        due_before: pendulum.Date | None = None,
+    ) -> list[AgreementRecord]:
+        """Agreements matching every given filter (``due_before``: deadline before the date)."""
+        return self._query_agreements(
+            owner,
+            _statuses(status, AgreementStatus),
+            None if due_before is None else due_before.isoformat(),
+        )
+
+    def overdue_agreements(self, today: pendulum.Date) -> list[AgreementRecord]:
+        """Open or in-progress agreements whose deadline is before ``today``."""
+        return self.agreements(status=OPEN_STATUSES, due_before=today)
+
+    def _query_versions(self, id: str) -> list[str]:
+        return [q.document.version for q in self.documents(Questionnaire) if q.document.id == id]
+
+    def questionnaire_versions(self, id: str) -> list[str]:
+        """The stored versions of a questionnaire, oldest first (``"2"`` before ``"10"``)."""
+        return sorted(self._query_versions(id), key=natural_key)
+
+    # ------------------------------------------------------------------ audit and privacy
+
+    def audit_log(self, *, kind: str | None = None, id: str | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first, optionally for one kind and id."""
+        return self._audit(kind, id)
+
+    def _all_documents(self) -> Iterator[Stored[Any]]:
+        for cls in DOCUMENT_KINDS.values():
+            yield from self.documents(cls)
+
+    def export_person(self, person_id: str) -> dict[str, Any]:
+        """Everything stored about a person, as one JSON-compatible document (GDPR access).
+
+        Holds the person, and every conversation, unit and group that refers to them (other
+        people's private notes left out), and the audit log entries they made or that
+        concern their person document.
+        """
+        person = self.get(Person, person_id)
+        related: dict[str, list[Any]] = {"conversations": [], "units": [], "groups": []}
+        names = {"conversation": "conversations", "unit": "units", "group": "groups"}
+        for kind, key in names.items():
+            for stored in self.documents(DOCUMENT_KINDS[kind]):
+                doc = stored.document
+                if refers_to(doc, person_id):
+                    if isinstance(doc, Conversation):
+                        doc = private_notes_removed(doc, person_id)
+                    related[key].append({"revision": stored.revision, "document": to_dict(doc)})
+        audit = [
+            {
+                "kind": e.kind,
+                "id": e.id,
+                "revision": e.revision,
+                "actor": e.actor,
+                "action": e.action,
+                "at": e.at.isoformat(),
+            }
+            for e in self._audit(None, None)
+            if e.actor == person_id or (e.kind == "person" and e.id == person_id)
+        ]
+        return {
+            "format": "musframework.person-export",
+            "person_id": person_id,
+            "exported_at": self.clock.now().isoformat(),
+            "person": None if person is None else to_dict(person.document),
+            **related,
+            "audit_log": audit,
+        }
+
+    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+        """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        The person document is replaced by a tombstone under the pseudonym; every reference
+        to the id becomes the pseudonym (participants, owners, signers, histories, notes,
+        responses, units, groups, audit log); the person's own notes and text answers become
+        ``[erased]``; their name and e-mail address are removed from every free text. One
+        transaction; counts of documents, participants, agreements, responses and notes stay.
+        """
+        stored_person = self.get(Person, person_id)
+        needles: list[str] = []
+        if stored_person is not None:
+            needles = [stored_person.document.name, stored_person.document.email or ""]
+        pseudonym = "erased-" + secrets.token_hex(8)
+        eraser = Eraser(person_id, pseudonym, needles)
+        writes: list[Write] = []
+        for stored in self._all_documents():
+            doc = stored.document
+            if isinstance(doc, Person):
+                continue
+            erased = eraser.erase(doc)
+            if erased is not doc:
+                w = self._prepare(cast(Document, erased), stored.revision)
+                writes.append(attrs.evolve(w, action="erase"))
+        if stored_person is not None:
+            writes.append(
+                attrs.evolve(
+                    self._prepare_delete(Person, person_id, None, stored_person.revision),
+                    action="erase",
+                )
+            )
+            tombstone = Person(id=pseudonym, name=ERASED)
+            writes.append(attrs.evolve(self._prepare(tombstone, 0), action="erase"))
+        at = self.clock.now()
+        audit = [
+            AuditEntry(
+                kind=w.kind,
+                id=pseudonym if (w.kind == "person" and w.id == person_id) else w.name,
+                revision=w.revision,
+                actor=actor,
+                action="erase",
+                at=at,
+            )
+            for w in writes
+        ]
+        self._commit(writes, audit, rename=(person_id, pseudonym))
+        return pseudonym
+
+    def compact(self) -> None:
+        """Reclaim space and overwrite deleted data (``VACUUM`` and a WAL checkpoint)."""
+        self._compact()
+
+
+def agreement_from_json(data: Any) -> Agreement:
+    """Structure one agreement stored in a side table."""
+    return BaseStore._structure(data, Agreement, "agreement")
+
+
+def rename_entry(entry: AuditEntry, old: str, new: str) -> AuditEntry:
+    """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id)."""
+    actor = new if entry.actor == old else entry.actor
+    id = new if (entry.kind == "person" and entry.id == old) else entry.id
+    if actor == entry.actor and id == entry.id:
+        return entry
+    return attrs.evolve(entry, actor=actor, id=id)

@@ -1,0 +1,424 @@
+"""``PostgresStore``: PostgreSQL through psycopg 3, for several app processes at scale.
+
+Install the extra: ``pip install 'musframework[postgres]'``; psycopg is imported when a store
+is created, not when this module is imported.
+
+* Documents are ``JSONB`` with indexed columns; conversations have side tables for people
+  and agreements, as in :mod:`musframework.storage.sqlite`.
+* Each save, delete or unit of work is one transaction. The documents it changes are locked
+  (``SELECT … FOR UPDATE``) and their revisions checked before anything is written, so two
+  processes saving the same document cannot both win: the second gets a
+  :class:`~musframework.errors.ConflictError`.
+* Rows are written with ``executemany``, which psycopg sends in pipeline mode: one network
+  round trip per batch, not per row.
+* The schema (in ``schema``, ``public`` by default) is created on first use and upgraded in
+  place under an advisory lock, so processes starting together do not race.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from musframework.clock import Clock
+from musframework.errors import MissingExtraError, StorageError
+from musframework.model import (
+    AgreementStatus,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+)
+from musframework.serialization.time import format_datetime, parse_datetime
+from musframework.storage.base import BaseStore, Write, agreement_from_json
+from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
+
+__all__ = ["PostgresStore", "SCHEMA", "open_url"]
+
+SCHEMA: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
+        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body JSONB NOT NULL,
+        PRIMARY KEY (kind, id, version));
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
+        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
+        body JSONB NOT NULL);
+    CREATE INDEX conversations_cycle ON conversations (cycle);
+    CREATE INDEX conversations_unit ON conversations (unit);
+    CREATE TABLE conversation_people (
+        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
+    CREATE INDEX conversation_people_person ON conversation_people (person);
+    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
+    CREATE TABLE agreements (
+        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
+        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
+        body JSONB NOT NULL,
+        PRIMARY KEY (conversation, position));
+    CREATE INDEX agreements_owner ON agreements (owner);
+    CREATE INDEX agreements_due ON agreements (status, deadline);
+    CREATE TABLE audit_log (
+        seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
+        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX audit_log_document ON audit_log (kind, id);
+    CREATE INDEX audit_log_actor ON audit_log (actor);
+    """,
+)
+"""The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
+
+_LOCK_KEY = 0x6D75_7366  # "musf": the advisory lock taken while the schema is upgraded
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise MissingExtraError("PostgresStore", "postgres") from exc
+    return psycopg
+
+
+class PostgresStore(BaseStore):
+    """A store in a PostgreSQL database.
+
+    Args:
+        dsn: A libpq connection string or ``postgresql://`` URL.
+        schema: The database schema holding the tables (created when missing).
+        clock: The clock for audit log times.
+
+    Raises:
+        MissingExtraError: when psycopg is not installed.
+        StorageError: when the database cannot be reached.
+    """
+
+    def __init__(self, dsn: str, *, schema: str = "public", clock: Clock | None = None) -> None:
+        super().__init__(clock=clock)
+        psycopg = _psycopg()
+        self._psycopg = psycopg
+        self.schema = schema
+        self._lock = threading.RLock()
+        try:
+            self._conn: Any = psycopg.connect(dsn, autocommit=True)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+        ident = psycopg.sql.Identifier(schema)
+        self._conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+        self._conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(ident))
+        self._upgrade()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore(schema={self.schema!r})"
+
+    def _upgrade(self) -> None:
+        with self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            self._conn.execute("CREATE TABLE IF NOT EXISTS store_meta (version INTEGER)")
+            row = self._conn.execute("SELECT version FROM store_meta").fetchone()
+            current = 0 if row is None else int(row[0])
+            if current > len(SCHEMA):
+                raise StorageError(
+                    f"the database has store schema {current}, newer than this "
+                    f"musframework ({len(SCHEMA)}); upgrade musframework"
+                )
+            for step in SCHEMA[current:]:
+                for statement in step.split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+            if row is None:
+                self._conn.execute("INSERT INTO store_meta VALUES (%s)", (len(SCHEMA),))
+            else:
+                self._conn.execute("UPDATE store_meta SET version = %s", (len(SCHEMA),))
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if not self._conn.closed:
+                self._conn.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        with self._lock:
+            if self._conn.closed:
+                raise StorageError("the PostgreSQL store is closed")
+            yield self._conn
+
+    # ------------------------------------------------------------------ primitives
+
+    def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
+        with self._read() as conn:
+            if kind == "conversation":
+                cur = conn.execute(
+                    "SELECT revision, body::text FROM conversations WHERE id = %s", (id,)
+                )
+            else:
+                cur = conn.execute(
+                    "SELECT revision, body::text FROM documents "
+                    "WHERE kind = %s AND id = %s AND version = %s",
+                    (kind, id, version),
+                )
+            row = cur.fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
+        with self._read() as conn:
+            if kind == "conversation":
+                cur = conn.execute(
+                    'SELECT revision, body::text FROM conversations ORDER BY id COLLATE "C"'
+                )
+            else:
+                cur = conn.execute(
+                    "SELECT revision, body::text FROM documents WHERE kind = %s "
+                    'ORDER BY id COLLATE "C", version COLLATE "C"',
+                    (kind,),
+                )
+            return [(r[0], r[1]) for r in cur.fetchall()]
+
+    def _locked_revisions(
+        self, conn: Any, writes: Sequence[Write]
+    ) -> dict[tuple[str, str, str], int]:
+        found: dict[tuple[str, str, str], int] = {}
+        conv_ids = [w.id for w in writes if w.kind == "conversation"]
+        if conv_ids:
+            for id, rev in conn.execute(
+                "SELECT id, revision FROM conversations WHERE id = ANY(%s) FOR UPDATE",
+                (conv_ids,),
+            ):
+                found[("conversation", id, "")] = rev
+        docs = [w for w in writes if w.kind != "conversation"]
+        if docs:
+            for kind, id, version, rev in conn.execute(
+                "SELECT d.kind, d.id, d.version, d.revision FROM documents d "
+                "JOIN unnest(%s::text[], %s::text[], %s::text[]) AS k(kind, id, version) "
+                "ON d.kind = k.kind AND d.id = k.id AND d.version = k.version FOR UPDATE OF d",
+                ([w.kind for w in docs], [w.id for w in docs], [w.version for w in docs]),
+            ):
+                found[(kind, id, version)] = rev
+        return found
+
+    def _commit(
+        self,
+        writes: Sequence[Write],
+        audit: Sequence[AuditEntry],
+        rename: tuple[str, str] | None = None,
+    ) -> None:
+        psycopg = self._psycopg
+        try:
+            with self._read() as conn, conn.transaction(), conn.cursor() as cur:
+                stored = self._locked_revisions(conn, writes)
+                for w in writes:
+                    actual = stored.get((w.kind, w.id, w.version), 0)
+                    if actual != w.expected:
+                        raise w.conflict(actual)
+                self._apply(cur, writes, audit)
+                if rename is not None:
+                    old, new = rename
+                    cur.execute("UPDATE audit_log SET actor = %s WHERE actor = %s", (new, old))
+                    cur.execute(
+                        "UPDATE audit_log SET id = %s WHERE kind = 'person' AND id = %s",
+                        (new, old),
+                    )
+        except psycopg.errors.UniqueViolation:
+            # Another process created one of the new documents after our check.
+            for w in writes:
+                if w.expected == 0 and self._fetch(w.kind, w.id, w.version) is not None:
+                    raise w.conflict(1) from None
+            raise  # pragma: no cover - a unique violation we cannot attribute
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL store: {exc}") from exc
+
+    def _apply(self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry]) -> None:
+        old_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.expected]
+        old_docs = [
+            (w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.expected
+        ]
+        if old_convs:
+            cur.executemany("DELETE FROM conversation_people WHERE conversation = %s", old_convs)
+            cur.executemany("DELETE FROM agreements WHERE conversation = %s", old_convs)
+            cur.executemany("DELETE FROM conversations WHERE id = %s", old_convs)
+        if old_docs:
+            cur.executemany(
+                "DELETE FROM documents WHERE kind = %s AND id = %s AND version = %s", old_docs
+            )
+        live = [w for w in writes if w.body is not None]
+        convs = [w for w in live if w.index is not None]
+        if convs:
+            cur.executemany(
+                "INSERT INTO conversations (id, revision, schema_version, cycle, unit, kind, "
+                "status, start, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
+                [
+                    (
+                        w.id,
+                        w.revision,
+                        w.schema_version,
+                        w.index.cycle,
+                        w.index.unit,
+                        w.index.kind,
+                        w.index.status,
+                        w.index.start,
+                        w.body,
+                    )
+                    for w in convs
+                    if w.index is not None
+                ],
+            )
+            people = [(w.id, p, r) for w in convs if w.index for p, r in w.index.people]
+            if people:
+                cur.executemany(
+                    "INSERT INTO conversation_people (conversation, person, role) "
+                    "VALUES (%s, %s, %s)",
+                    people,
+                )
+            agreements = [
+                (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+                for w in convs
+                if w.index
+                for a in w.index.agreements
+            ]
+            if agreements:
+                cur.executemany(
+                    "INSERT INTO agreements (conversation, position, id, owner, status, "
+                    "deadline, schema_version, body) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
+                    agreements,
+                )
+        docs = [w for w in live if w.index is None]
+        if docs:
+            cur.executemany(
+                "INSERT INTO documents (kind, id, version, revision, schema_version, body) "
+                "VALUES (%s, %s, %s, %s, %s, %s::jsonb)",
+                [(w.kind, w.id, w.version, w.revision, w.schema_version, w.body) for w in docs],
+            )
+        cur.executemany(
+            "INSERT INTO audit_log (kind, id, revision, actor, action, at) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit],
+        )
+
+    def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
+        where, params = [], []
+        if kind is not None:
+            where.append("kind = %s")
+            params.append(kind)
+        if id is not None:
+            where.append("id = %s")
+            params.append(id)
+        sql = "SELECT kind, id, revision, actor, action, at FROM audit_log"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [
+            AuditEntry(kind=k, id=i, revision=r, actor=a, action=act, at=parse_datetime(at))
+            for k, i, r, a, act, at in rows
+        ]
+
+    def _compact(self) -> None:
+        with self._read() as conn:
+            for table in (
+                "documents",
+                "conversations",
+                "conversation_people",
+                "agreements",
+                "audit_log",
+            ):
+                conn.execute(f"VACUUM FULL {table}")
+
+    # ------------------------------------------------------------------ indexed queries
+
+    def _conversation_list(self, sql: str, params: Sequence[Any]) -> list[Stored[Conversation]]:
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [Stored(self._structure(b, Conversation, "conversation"), r) for r, b in rows]
+
+    def _query_conversations(
+        self,
+        cycle: str | None,
+        person: str | None,
+        unit: str | None,
+        statuses: frozenset[ConversationStatus] | None,
+        kinds: frozenset[ConversationKind] | None,
+    ) -> list[Stored[Conversation]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if cycle is not None:
+            where.append("cycle = %s")
+            params.append(cycle)
+        if unit is not None:
+            where.append("unit = %s")
+            params.append(unit)
+        if person is not None:
+            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = %s)")
+            params.append(person)
+        for column, values in (("status", statuses), ("kind", kinds)):
+            if values is not None:
+                where.append(f"{column} = ANY(%s)")
+                params.append(sorted(v.value for v in values))
+        sql = "SELECT revision, body::text FROM conversations"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self._conversation_list(sql + ' ORDER BY id COLLATE "C"', params)
+
+    def _query_previous(
+        self, person: str, kind: ConversationKind, before: int | None
+    ) -> Stored[Conversation] | None:
+        sql = (
+            "SELECT c.revision, c.body::text FROM conversations c WHERE c.kind = %s "
+            "AND c.start IS NOT NULL AND c.id IN (SELECT conversation FROM conversation_people "
+            "WHERE person = %s AND role IN ('employee', 'group_member'))"
+        )
+        params: list[Any] = [kind.value, person]
+        if before is not None:
+            sql += " AND c.start < %s"
+            params.append(before)
+        sql += ' ORDER BY c.start DESC, c.id COLLATE "C" DESC LIMIT 1'
+        found = self._conversation_list(sql, params)
+        return found[0] if found else None
+
+    def _query_agreements(
+        self,
+        owner: str | None,
+        statuses: frozenset[AgreementStatus] | None,
+        due_before: str | None,
+    ) -> list[AgreementRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        if owner is not None:
+            where.append("a.owner = %s")
+            params.append(owner)
+        if statuses is not None:
+            where.append("a.status = ANY(%s)")
+            params.append(sorted(s.value for s in statuses))
+        if due_before is not None:
+            where.append("a.deadline < %s")
+            params.append(due_before)
+        sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            ' ORDER BY a.deadline IS NULL, a.deadline COLLATE "C", '
+            'a.conversation COLLATE "C", a.position'
+        )
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        current = Conversation.SCHEMA_VERSION
+        records = []
+        for conversation, position, body, version in rows:
+            if version == current:
+                agreement = agreement_from_json(body)
+            else:  # stored before a schema change: take it from the migrated conversation
+                agreement = self.load(Conversation, conversation).document.agreements[position]
+            records.append(AgreementRecord(conversation, agreement))
+        return records
+
+    def _query_versions(self, id: str) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT version FROM documents WHERE kind = 'questionnaire' AND id = %s", (id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+
+def open_url(url: str, **options: Any) -> PostgresStore:
+    """Open a ``postgresql://`` (or ``postgres://``) URL; ``options`` go to the store."""
+    return PostgresStore(url, **options)

@@ -1,0 +1,274 @@
+"""The :class:`Store` protocol: what every storage backend offers.
+
+A store keeps the top-level documents (questionnaires by id and version, cycles,
+conversations, people, units and groups) and answers the queries applications need. Every
+stored document has a **revision** (1 after the first save, one more after every change);
+saving with the revision you loaded is how a store knows nobody changed the document in the
+meantime, and a stale revision raises :class:`~musframework.errors.ConflictError` without
+writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+import attrs
+import pendulum
+
+from musframework.model import (
+    Agreement,
+    AgreementStatus,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Cycle,
+    Group,
+    OrgUnit,
+    Person,
+    Questionnaire,
+)
+
+__all__ = [
+    "AgreementRecord",
+    "AuditEntry",
+    "DOCUMENT_KINDS",
+    "Document",
+    "Store",
+    "Stored",
+    "UnitOfWork",
+]
+
+Document = Questionnaire | Cycle | Conversation | Person | OrgUnit | Group
+"""The document types a store keeps."""
+
+DOCUMENT_KINDS: dict[str, type[Any]] = {
+    "conversation": Conversation,
+    "cycle": Cycle,
+    "group": Group,
+    "person": Person,
+    "questionnaire": Questionnaire,
+    "unit": OrgUnit,
+}
+"""The stored document types by kind name (the name used in the audit log and errors)."""
+
+D = TypeVar("D")
+D_co = TypeVar("D_co", covariant=True)
+
+
+@attrs.frozen
+class Stored(Generic[D_co]):
+    """A document as stored, with its revision.
+
+    Attributes:
+        document: The document (migrated to the current schema version if it was older).
+        revision: Its revision: pass it back when saving a changed copy.
+    """
+
+    document: D_co
+    revision: int
+
+
+@attrs.frozen
+class AgreementRecord:
+    """An agreement found by a query, with the conversation it belongs to.
+
+    Attributes:
+        conversation: The id of the conversation holding the agreement.
+        agreement: The agreement.
+    """
+
+    conversation: str
+    agreement: Agreement
+
+
+@attrs.frozen(kw_only=True)
+class AuditEntry:
+    """One line of the append-only audit log: who changed which document when (no content).
+
+    Attributes:
+        kind: The document kind (``"conversation"``, ``"person"`` …).
+        id: The document id (``"id@version"`` for questionnaires).
+        revision: The revision written (for a delete, the revision deleted).
+        actor: Who made the change (a person id or a system name).
+        action: ``"create"``, ``"update"``, ``"delete"`` or ``"erase"``.
+        at: When, from the store's clock.
+    """
+
+    kind: str
+    id: str
+    revision: int
+    actor: str
+    action: str
+    at: pendulum.DateTime
+
+
+@runtime_checkable
+class UnitOfWork(Protocol):
+    """Several saves and deletes that are written together, all or none.
+
+    Obtained from :meth:`Store.unit_of_work` and used as a context manager; nothing is written
+    before the ``with`` block ends without an exception.
+    """
+
+    def save(self, document: Document, *, revision: int = 0) -> None:
+        """Queue ``document`` to be saved over ``revision`` (0 for a new document)."""
+        ...
+
+    def delete(self, cls: type[Any], id: str, *, revision: int, version: str | None = None) -> None:
+        """Queue the deletion of a document at ``revision``."""
+        ...
+
+    @property
+    def revisions(self) -> dict[tuple[str, str], int]:
+        """After commit: the new revision of each saved document, by ``(kind, id)``."""
+        ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The storage interface every backend implements.
+
+    Documents are keyed by kind and id (and version, for questionnaires). Queries return
+    results in a fixed order so that they can be compared across backends: conversations by
+    id; agreements by deadline (none last), then conversation id, then position.
+
+    Revisions: :meth:`save` takes the revision the change is based on (0 for a new document)
+    and returns the new one. When the stored revision differs, it raises
+    :class:`~musframework.errors.ConflictError` naming the document and writes nothing.
+    """
+
+    # ------------------------------------------------------------------ documents
+
+    def save(self, document: Document, *, revision: int = 0, actor: str = "system") -> int:
+        """Save ``document`` over ``revision`` (0 when new); returns the new revision."""
+        ...
+
+    def load(self, cls: type[D], id: str, version: str | None = None) -> Stored[D]:
+        """Load a document by type and id (questionnaires: the latest version, or ``version``).
+
+        Raises:
+            NotFoundError: when there is no such document.
+        """
+        ...
+
+    def get(self, cls: type[D], id: str, version: str | None = None) -> Stored[D] | None:
+        """Like :meth:`load`, but ``None`` when there is no such document."""
+        ...
+
+    def delete(
+        self,
+        cls: type[Any],
+        id: str,
+        *,
+        revision: int,
+        version: str | None = None,
+        actor: str = "system",
+    ) -> None:
+        """Delete a document at ``revision`` (a stale revision raises ``ConflictError``)."""
+        ...
+
+    def documents(self, cls: type[D]) -> list[Stored[D]]:
+        """Every stored document of a type, ordered by id (and version)."""
+        ...
+
+    def unit_of_work(self, *, actor: str = "system") -> UnitOfWork:
+        """A unit of work: saves and deletes written atomically when its block ends."""
+        ...
+
+    # ------------------------------------------------------------------ queries
+
+    def conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+    ) -> list[Stored[Conversation]]:
+        """Conversations matching every given filter, ordered by id.
+
+        ``person`` matches any participant; ``status`` and ``kind`` take one value or several.
+        """
+        ...
+
+    def previous_conversation(
+        self,
+        person: str,
+        kind: ConversationKind | str,
+        *,
+        before: pendulum.DateTime | None = None,
+    ) -> Stored[Conversation] | None:
+        """The latest scheduled conversation of ``kind`` that develops ``person``.
+
+        "Develops" means ``person`` takes part as the employee or a group member. Only
+        conversations with a scheduled start before ``before`` (when given) count; ties on the
+        start are broken by the larger id.
+        """
+        ...
+
+    def agreements(
+        self,
+        *,
+        owner: str | None = None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
+        due_before: pendulum.Date | None = None,
+    ) -> list[AgreementRecord]:
+        """Agreements matching every given filter (``due_before``: deadline before the date)."""
+        ...
+
+    def overdue_agreements(self, today: pendulum.Date) -> list[AgreementRecord]:
+        """Open or in-progress agreements whose deadline is before ``today``."""
+        ...
+
+    def questionnaire_versions(self, id: str) -> list[str]:
+        """The stored versions of a questionnaire, oldest first (``"2"`` before ``"10"``)."""
+        ...
+
+    # ------------------------------------------------------------------ audit and privacy
+
+    def audit_log(self, *, kind: str | None = None, id: str | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first, optionally for one kind and id."""
+        ...
+
+    def export_person(self, person_id: str) -> dict[str, Any]:
+        """Everything stored about a person, as one JSON-compatible document (GDPR access)."""
+        ...
+
+    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+        """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        The person's id is replaced by a random pseudonym wherever it occurs; their name,
+        e-mail address and own free texts are removed; documents, participants, agreements,
+        responses and notes keep their number. Call :meth:`compact` afterwards so that no
+        deleted bytes remain in the backend's files.
+        """
+        ...
+
+    def compact(self) -> None:
+        """Reclaim space and overwrite deleted data (``VACUUM`` and a WAL checkpoint)."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+        ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

@@ -1,0 +1,506 @@
+"""``SQLiteStore``: the embedded default, on the standard library's ``sqlite3``.
+
+* WAL mode (readers never wait for the writer), ``synchronous=NORMAL``, ``secure_delete`` so
+  deleted content is overwritten, and a busy timeout so several processes can share a file.
+* One transaction (``BEGIN IMMEDIATE``) per save, delete or unit of work; many rows are
+  written with ``executemany``.
+* Documents are stored as JSON text. Conversations have their own table with indexed columns
+  (cycle, unit, kind, status, start), and two side tables answer the person and agreement
+  queries from indexes: ``conversation_people`` and ``agreements`` (owner, status, deadline).
+* The schema is created on first use and upgraded in place: ``PRAGMA user_version`` counts
+  the steps in ``SCHEMA`` that have been applied.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from musframework.clock import Clock
+from musframework.errors import StorageError
+from musframework.model import (
+    AgreementStatus,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+)
+from musframework.serialization.time import format_datetime, parse_datetime
+from musframework.storage.base import BaseStore, Write, agreement_from_json
+from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
+
+__all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
+
+SCHEMA: tuple[str, ...] = (
+    # 1: documents, conversations with their side tables, the audit log
+    """
+    CREATE TABLE documents (
+        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
+        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (kind, id, version));
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
+        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
+        body TEXT NOT NULL);
+    CREATE INDEX conversations_cycle ON conversations (cycle);
+    CREATE INDEX conversations_unit ON conversations (unit);
+    CREATE TABLE conversation_people (
+        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
+    CREATE INDEX conversation_people_person ON conversation_people (person);
+    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
+    CREATE TABLE agreements (
+        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
+        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (conversation, position));
+    CREATE INDEX agreements_owner ON agreements (owner);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
+        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
+    """,
+    # 2: overdue agreements and audit lookups by index instead of a scan
+    """
+    CREATE INDEX agreements_due ON agreements (status, deadline);
+    CREATE INDEX audit_log_document ON audit_log (kind, id);
+    CREATE INDEX audit_log_actor ON audit_log (actor);
+    """,
+)
+"""The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
+
+_CONVERSATION_COLUMNS = "id, revision, schema_version, cycle, unit, kind, status, start, body"
+INSERT_CONVERSATION = (
+    f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
+)
+INSERT_DOCUMENT = (
+    "INSERT INTO documents (kind, id, version, revision, schema_version, body) VALUES (?,?,?,?,?,?)"
+)
+INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
+INSERT_AGREEMENT = (
+    "INSERT INTO agreements (conversation, position, id, owner, status, deadline, "
+    "schema_version, body) VALUES (?,?,?,?,?,?,?,?)"
+)
+INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
+
+
+def rows_for(
+    writes: Sequence[Write], audit: Sequence[AuditEntry]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows :class:`SQLiteStore` inserts for new documents, by ``INSERT`` statement.
+
+    Public so that the benchmark can time the raw ``executemany`` of the very same rows.
+    """
+    conversations: list[tuple[Any, ...]] = []
+    documents: list[tuple[Any, ...]] = []
+    people: list[tuple[Any, ...]] = []
+    agreements: list[tuple[Any, ...]] = []
+    for w in writes:
+        if w.body is None:
+            continue
+        ix = w.index
+        if ix is None:
+            documents.append((w.kind, w.id, w.version, w.revision, w.schema_version, w.body))
+            continue
+        conversations.append(
+            (
+                w.id,
+                w.revision,
+                w.schema_version,
+                ix.cycle,
+                ix.unit,
+                ix.kind,
+                ix.status,
+                ix.start,
+                w.body,
+            )
+        )
+        people.extend((w.id, person, role) for person, role in ix.people)
+        agreements.extend(
+            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+            for a in ix.agreements
+        )
+    return {
+        INSERT_CONVERSATION: conversations,
+        INSERT_DOCUMENT: documents,
+        INSERT_PERSON: people,
+        INSERT_AGREEMENT: agreements,
+        INSERT_AUDIT: [
+            (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
+        ],
+    }
+
+
+def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open ``path`` with the settings the store uses (WAL, autocommit, busy timeout)."""
+    conn = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and os.fspath(path) != ":memory:":
+        conn.close()
+        raise StorageError(f"cannot switch {os.fspath(path)!r} to WAL mode (got {mode})")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
+def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
+    """Apply the schema steps up to ``target`` in one transaction; returns the version."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(SCHEMA):
+        raise StorageError(
+            f"the database has store schema {current}, newer than this musframework "
+            f"({len(SCHEMA)}); upgrade musframework"
+        )
+    if current >= target:
+        return int(current)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in SCHEMA[current:target]:
+            for statement in step.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {max(current, target)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return max(int(current), target)
+
+
+class SQLiteStore(BaseStore):
+    """A store in one SQLite file (the embedded default).
+
+    Args:
+        path: The database file; created with its schema on first use, upgraded in place.
+        clock: The clock for audit log times.
+
+    >>> import musframework as mf, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mus.db"
+    >>> with SQLiteStore(path) as store:
+    ...     store.save(mf.Person(id="p1", name="Ane"))
+    1
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, clock: Clock | None = None) -> None:
+        super().__init__(clock=clock)
+        self.path = os.fspath(path)
+        self._lock = threading.RLock()
+        try:
+            self._conn: sqlite3.Connection | None = connect(self.path)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+        try:
+            upgrade(self._conn)
+        except BaseException as exc:
+            self._conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection (raises :class:`StorageError` once closed)."""
+        if self._conn is None:
+            raise StorageError(f"the SQLite store {self.path!r} is closed")
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection (a closed store raises :class:`StorageError` when used)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self.connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self.connection
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ primitives
+
+    def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
+        with self._read() as conn:
+            if kind == "conversation":
+                row = conn.execute(
+                    "SELECT revision, body FROM conversations WHERE id = ?", (id,)
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT revision, body FROM documents WHERE kind = ? AND id = ? "
+                    "AND version = ?",
+                    (kind, id, version),
+                ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
+        with self._read() as conn:
+            if kind == "conversation":
+                cur = conn.execute("SELECT revision, body FROM conversations ORDER BY id")
+            else:
+                cur = conn.execute(
+                    "SELECT revision, body FROM documents WHERE kind = ? ORDER BY id, version",
+                    (kind,),
+                )
+            return cur.fetchall()
+
+    def _revision(self, conn: sqlite3.Connection, w: Write) -> int:
+        if w.kind == "conversation":
+            row = conn.execute("SELECT revision FROM conversations WHERE id = ?", (w.id,))
+        else:
+            row = conn.execute(
+                "SELECT revision FROM documents WHERE kind = ? AND id = ? AND version = ?",
+                (w.kind, w.id, w.version),
+            )
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def _find_conflict(self, conn: sqlite3.Connection, writes: Sequence[Write]) -> None:
+        for w in writes:
+            actual = self._revision(conn, w)
+            if actual != w.expected:
+                raise w.conflict(actual)
+        raise StorageError("a write failed without a revision conflict")  # pragma: no cover
+
+    def _commit(
+        self,
+        writes: Sequence[Write],
+        audit: Sequence[AuditEntry],
+        rename: tuple[str, str] | None = None,
+    ) -> None:
+        new = [w for w in writes if w.expected == 0 and w.body is not None]
+        changed = [w for w in writes if w.expected != 0 and w.body is not None]
+        deleted = [w for w in writes if w.body is None]
+        conv_old = [(w.id,) for w in (*changed, *deleted) if w.kind == "conversation"]
+        try:
+            with self._transaction() as conn:
+                if changed or deleted:
+                    self._update(conn, changed, deleted)
+                if conv_old:
+                    conn.executemany(
+                        "DELETE FROM conversation_people WHERE conversation = ?", conv_old
+                    )
+                    conn.executemany("DELETE FROM agreements WHERE conversation = ?", conv_old)
+                rows = rows_for(new, audit)
+                try:
+                    conn.executemany(INSERT_CONVERSATION, rows[INSERT_CONVERSATION])
+                    conn.executemany(INSERT_DOCUMENT, rows[INSERT_DOCUMENT])
+                except sqlite3.IntegrityError:
+                    self._find_conflict(conn, new)
+                changed_rows = rows_for(changed, ())
+                for sql in (INSERT_PERSON, INSERT_AGREEMENT):
+                    conn.executemany(sql, rows[sql] + changed_rows[sql])
+                conn.executemany(INSERT_AUDIT, rows[INSERT_AUDIT])
+                if rename is not None:
+                    old, pseudonym = rename
+                    conn.execute("UPDATE audit_log SET actor = ? WHERE actor = ?", (pseudonym, old))
+                    conn.execute(
+                        "UPDATE audit_log SET id = ? WHERE kind = 'person' AND id = ?",
+                        (pseudonym, old),
+                    )
+        except sqlite3.Error as exc:
+            raise StorageError(f"SQLite store {self.path!r}: {exc}") from exc
+
+    def _update(
+        self, conn: sqlite3.Connection, changed: Sequence[Write], deleted: Sequence[Write]
+    ) -> None:
+        convs = [w for w in changed if w.kind == "conversation"]
+        docs = [w for w in changed if w.kind != "conversation"]
+        count = 0
+        if convs:
+            cur = conn.executemany(
+                "UPDATE conversations SET revision = ?, schema_version = ?, cycle = ?, "
+                "unit = ?, kind = ?, status = ?, start = ?, body = ? "
+                "WHERE id = ? AND revision = ?",
+                [
+                    (
+                        w.revision,
+                        w.schema_version,
+                        w.index.cycle,
+                        w.index.unit,
+                        w.index.kind,
+                        w.index.status,
+                        w.index.start,
+                        w.body,
+                        w.id,
+                        w.expected,
+                    )
+                    for w in convs
+                    if w.index is not None
+                ],
+            )
+            count += cur.rowcount
+        if docs:
+            cur = conn.executemany(
+                "UPDATE documents SET revision = ?, schema_version = ?, body = ? "
+                "WHERE kind = ? AND id = ? AND version = ? AND revision = ?",
+                [
+                    (w.revision, w.schema_version, w.body, w.kind, w.id, w.version, w.expected)
+                    for w in docs
+                ],
+            )
+            count += cur.rowcount
+        for w in deleted:
+            if w.kind == "conversation":
+                cur = conn.execute(
+                    "DELETE FROM conversations WHERE id = ? AND revision = ?", (w.id, w.expected)
+                )
+            else:
+                cur = conn.execute(
+                    "DELETE FROM documents WHERE kind = ? AND id = ? AND version = ? "
+                    "AND revision = ?",
+                    (w.kind, w.id, w.version, w.expected),
+                )
+            count += cur.rowcount
+        if count != len(changed) + len(deleted):
+            self._find_conflict(conn, [*changed, *deleted])
+
+    def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
+        where, params = [], []
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(kind)
+        if id is not None:
+            where.append("id = ?")
+            params.append(id)
+        sql = "SELECT kind, id, revision, actor, action, at FROM audit_log"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [
+            AuditEntry(kind=k, id=i, revision=r, actor=a, action=act, at=parse_datetime(at))
+            for k, i, r, a, act, at in rows
+        ]
+
+    def _compact(self) -> None:
+        with self._read() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # ------------------------------------------------------------------ indexed queries
+
+    def _conversation_list(self, sql: str, params: Sequence[Any]) -> list[Stored[Conversation]]:
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        structure = self._structure
+        return [Stored(structure(body, Conversation, "conversation"), rev) for rev, body in rows]
+
+    def _query_conversations(
+        self,
+        cycle: str | None,
+        person: str | None,
+        unit: str | None,
+        statuses: frozenset[ConversationStatus] | None,
+        kinds: frozenset[ConversationKind] | None,
+    ) -> list[Stored[Conversation]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if cycle is not None:
+            where.append("cycle = ?")
+            params.append(cycle)
+        if unit is not None:
+            where.append("unit = ?")
+            params.append(unit)
+        if person is not None:
+            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = ?)")
+            params.append(person)
+        for column, values in (("status", statuses), ("kind", kinds)):
+            if values is not None:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(sorted(v.value for v in values))
+        sql = "SELECT revision, body FROM conversations"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self._conversation_list(sql + " ORDER BY id", params)
+
+    def _query_previous(
+        self, person: str, kind: ConversationKind, before: int | None
+    ) -> Stored[Conversation] | None:
+        sql = (
+            "SELECT c.revision, c.body FROM conversation_people p "
+            "JOIN conversations c ON c.id = p.conversation "
+            "WHERE p.person = ? AND p.role IN ('employee', 'group_member') AND c.kind = ? "
+            "AND c.start IS NOT NULL"
+        )
+        params: list[Any] = [person, kind.value]
+        if before is not None:
+            sql += " AND c.start < ?"
+            params.append(before)
+        found = self._conversation_list(sql + " ORDER BY c.start DESC, c.id DESC LIMIT 1", params)
+        return found[0] if found else None
+
+    def _query_agreements(
+        self,
+        owner: str | None,
+        statuses: frozenset[AgreementStatus] | None,
+        due_before: str | None,
+    ) -> list[AgreementRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        if owner is not None:
+            where.append("a.owner = ?")
+            params.append(owner)
+        if statuses is not None:
+            where.append(f"a.status IN ({','.join('?' * len(statuses))})")
+            params.extend(sorted(s.value for s in statuses))
+        if due_before is not None:
+            where.append("a.deadline < ?")
+            params.append(due_before)
+        sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        current = Conversation.SCHEMA_VERSION
+        records = []
+        for conversation, position, body, version in rows:
+            if version == current:
+                agreement = agreement_from_json(body)
+            else:  # stored before a schema change: take it from the migrated conversation
+                agreement = self.load(Conversation, conversation).document.agreements[position]
+            records.append(AgreementRecord(conversation, agreement))
+        return records
+
+    def _query_versions(self, id: str) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT version FROM documents WHERE kind = 'questionnaire' AND id = ?", (id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def schema_version(self) -> int:
+        """The store schema version of the file (the number of ``SCHEMA`` steps applied)."""
+        with self._read() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def open_url(url: str, **options: Any) -> SQLiteStore:
+    """Open ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``.
+
+    As in SQLAlchemy, the path is what follows ``sqlite:///``; a fourth slash makes it
+    absolute. ``options`` are passed to :class:`SQLiteStore` (for example ``clock``).
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise StorageError(f"expected sqlite:///path/to/file.db, got {url!r}")
+    return SQLiteStore(url[len(prefix) :], **options)
