@@ -12,6 +12,7 @@ Requires the ``hypothesis`` package (it is not a runtime dependency of musframew
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Sequence
 from typing import Any
@@ -94,6 +95,12 @@ TIMEZONES = ("Europe/Copenhagen", "UTC", "America/New_York", "Asia/Kolkata", "Au
 _ALPHABET = st.characters(exclude_categories=("Cs", "Cc"))
 
 
+# The strategy factories below are cached: hypothesis validates every new strategy object on
+# its first draw, and building fresh ones for each question made generation several times
+# slower than drawing from shared ones.
+
+
+@functools.cache
 def identifiers() -> st.SearchStrategy[str]:
     """Short ids such as ``q3_a``."""
     return st.builds(
@@ -103,6 +110,7 @@ def identifiers() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def texts(min_size: int = 1, max_size: int = 24) -> st.SearchStrategy[str]:
     """Non-blank unicode text (no surrogates or control characters)."""
     # Mapped rather than filtered: filtering whitespace-only draws makes generation slow.
@@ -111,11 +119,13 @@ def texts(min_size: int = 1, max_size: int = 24) -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def localized_texts() -> st.SearchStrategy[LocalizedText]:
     """Texts complete in Danish and English."""
     return st.builds(lambda da, en: LocalizedText({"da": da, "en": en}), texts(), texts())
 
 
+@functools.cache
 def dates(
     min_value: pendulum.Date | None = None, max_value: pendulum.Date | None = None
 ) -> st.SearchStrategy[pendulum.Date]:
@@ -129,6 +139,11 @@ def datetimes(
     timezones: Sequence[str] = TIMEZONES,
 ) -> st.SearchStrategy[pendulum.DateTime]:
     """Aware pendulum DateTimes in a named zone, at whole seconds or with microseconds."""
+    return _datetimes(tuple(timezones))
+
+
+@functools.cache
+def _datetimes(timezones: tuple[str, ...]) -> st.SearchStrategy[pendulum.DateTime]:
     low = int(pendulum.datetime(2000, 1, 1).timestamp())
     high = int(pendulum.datetime(2100, 1, 1).timestamp())
     return st.builds(
@@ -139,6 +154,7 @@ def datetimes(
     )
 
 
+@functools.cache
 def durations() -> st.SearchStrategy[pendulum.Duration]:
     """Conversation lengths from 15 minutes to a day and a half, in whole minutes."""
     return st.integers(15, 36 * 60).map(lambda m: pendulum.duration(minutes=m))
@@ -190,14 +206,16 @@ _ANSWERED_BY = st.sampled_from(
 )
 
 
+_COMMON: dict[str, st.SearchStrategy[Any]] = {
+    "text": localized_texts(),
+    "help": st.none() | localized_texts(),
+    "required": st.booleans(),
+    "answered_by": _ANSWERED_BY,
+}
+
+
 def _common(qid: str) -> dict[str, Any]:
-    return {
-        "id": st.just(qid),
-        "text": localized_texts(),
-        "help": st.none() | localized_texts(),
-        "required": st.booleans(),
-        "answered_by": _ANSWERED_BY,
-    }
+    return {"id": st.just(qid), **_COMMON}
 
 
 @st.composite
