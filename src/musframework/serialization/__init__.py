@@ -210,7 +210,7 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     """
     try:
         data = _load_json(text)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting
         raise LoadError(
             "not valid JSON",
             [
