@@ -83,3 +83,25 @@ def demo(session: nox.Session) -> None:
     """Run the main example: a round of conversations on the embedded SQLite default."""
     session.install(".[html,docx,ics,toml]")
     session.run("python", "examples/annual_round.py", *session.posargs)
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the loaders at scale: the ``fuzz`` tests under the ``fuzz`` hypothesis profile.
+
+    Each fuzz module writes its figures (inputs tried, outcomes) to ``.nox/fuzz-report/``;
+    docs/reliability.md records them.
+    """
+    session.install(f".[{TEST_EXTRAS}]")
+    report = ROOT / ".nox" / "fuzz-report"
+    session.run(
+        "pytest",
+        "-m",
+        "fuzz",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "fuzz", "MUSFRAMEWORK_FUZZ_REPORT": str(report)},
+    )
+    for path in sorted(report.glob("*.json")):
+        session.log(f"{path.name}: {path.read_text(encoding='utf-8')}")
