@@ -9,9 +9,12 @@ that viewer must not receive.
 """
 
 import itertools
+import json
+import os
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,16 +149,38 @@ def scenarios(draw):
     return moved_org, changes, conversations, secrets
 
 
+# Figures for docs/reliability.md: MUSFRAMEWORK_LEAK_EXAMPLES raises the example count, and
+# MUSFRAMEWORK_FUZZ_REPORT names a folder to write them to (policy-leaks.json).
+LEAK_EXAMPLES = int(os.environ.get("MUSFRAMEWORK_LEAK_EXAMPLES", "25"))
+FIGURES = {"scenarios": 0, "views": 0, "denied": 0, "secrets_checked": 0, "leaks": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_figures():
+    yield
+    folder = os.environ.get("MUSFRAMEWORK_FUZZ_REPORT")
+    if folder and FIGURES["scenarios"]:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "policy-leaks.json"), "w", encoding="utf-8") as fh:
+            json.dump(FIGURES, fh)
+
+
+def _count(secrets):
+    FIGURES["views"] += 1
+    FIGURES["secrets_checked"] += len(secrets.forbidden)
+
+
 def _leaks(obj, person, hr, secrets):
     text = mf.dumps(obj)
     return [s for s, forbidden in secrets.forbidden.items() if s in text and forbidden(person, hr)]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=LEAK_EXAMPLES, deadline=None)
 @given(scenarios())
 def test_no_viewer_receives_content_they_may_not_see(scenario):
     org, changes, conversations, secrets = scenario
     policy = DefaultPolicy(org, changes)
+    FIGURES["scenarios"] += 1
     viewers = [Viewer(p.id) for p in org.people] + [Viewer("hr-staff", {Capacity.HR})]
     seen = 0
     for viewer, conversation in itertools.product(viewers, conversations):
@@ -163,16 +188,24 @@ def test_no_viewer_receives_content_they_may_not_see(scenario):
         try:
             redacted = view(conversation, viewer, policy)
         except AccessDeniedError:
+            FIGURES["denied"] += 1
             continue
         seen += 1
-        assert _leaks(redacted, viewer.person, hr, secrets) == [], (viewer, conversation.id)
+        _count(secrets)
+        leaks = _leaks(redacted, viewer.person, hr, secrets)
+        FIGURES["leaks"] += len(leaks)
+        assert leaks == [], (viewer, conversation.id)
         for person in conversation.developed:
             plan = mf.DevelopmentPlan.from_conversation(conversation, person)
             try:
                 redacted_plan = view(plan, viewer, policy)
             except AccessDeniedError:
+                FIGURES["denied"] += 1
                 continue
-            assert _leaks(redacted_plan, viewer.person, hr, secrets) == []
+            _count(secrets)
+            leaks = _leaks(redacted_plan, viewer.person, hr, secrets)
+            FIGURES["leaks"] += len(leaks)
+            assert leaks == []
     # Every participant and HR sees each conversation, unless a move took it away.
     assert seen >= len(conversations)
 

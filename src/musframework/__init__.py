@@ -6,6 +6,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.serialization`: JSON round trips with cattrs; schema versions, migrations
 * :mod:`musframework.errors`: the one error hierarchy
 * :mod:`musframework.clock`: injectable clocks
+* :mod:`musframework.policy`: who may see and do what; redacted views
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -13,7 +14,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors
+from musframework import errors, policy
 from musframework._version import __version__
 from musframework.clock import Clock, FixedClock, SystemClock
 from musframework.model import (
@@ -76,6 +77,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
 from musframework.serialization import dumps, from_dict, loads, to_dict
 
 __all__ = [
@@ -95,6 +97,7 @@ __all__ = [
     "CycleSettings",
     "DateAnswer",
     "DateQuestion",
+    "DefaultPolicy",
     "DevelopmentPlan",
     "Finding",
     "FixedClock",
@@ -102,6 +105,7 @@ __all__ = [
     "FollowUpEntry",
     "Group",
     "Invitation",
+    "LeaderChange",
     "LearningMethod",
     "LocalizedText",
     "Match",
@@ -133,17 +137,21 @@ __all__ = [
     "SystemClock",
     "TextAnswer",
     "TextQuestion",
+    "Viewer",
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
+    "authorize",
     "dumps",
     "errors",
     "from_dict",
     "loads",
+    "policy",
     "question_type",
     "question_type_names",
     "register_question_type",
     "sorted_findings",
     "to_dict",
     "unregister_question_type",
+    "view",
 ]
