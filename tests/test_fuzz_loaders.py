@@ -206,8 +206,9 @@ def mutated(draw, doc):
         path = draw(st.sampled_from(list(_paths(doc))))
         target = _get(doc, path)
         op = draw(st.sampled_from(["replace", "replace", "delete", "add"]))
-        if op == "delete" and path:
-            parent = _get(doc, path[:-1])
+        parent = _get(doc, path[:-1]) if path else None
+        if op == "delete" and path and (isinstance(parent, dict) or not touched):
+            # Deleting a list item shifts the indexes of places mutated before: only first.
             del parent[path[-1]]
             touched.append(path)
         elif op == "add" and isinstance(target, dict):
