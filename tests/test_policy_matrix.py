@@ -4,6 +4,10 @@ Columns: S schedule/participants, R responses, N notes, C conclusions and plan, 
 G signatures, * the object as a whole. ``Y`` allowed, ``.`` denied.
 """
 
+import functools
+
+import attrs
+import pendulum
 import pytest
 
 import musframework as mf
@@ -129,6 +133,7 @@ stranger         view     . . . . . . .
 
 
 def _cells(name, table, make):
+    make = functools.cache(make)  # frozen objects: one per table is enough
     lines = [line.split() for line in table.strip().splitlines()[1:]]
     for role, action, *marks in lines:
         assert len(marks) == len(COLUMNS), (name, role, action)
@@ -208,8 +213,6 @@ def test_unshared_response_becomes_visible_to_the_other_party_once_shared():
     boss = VIEWERS["leader"]
     assert not may(boss, Action.VIEW, conversation, POLICY, Part.RESPONSES, own)
     shared = own.shared_with_other_party()
-    import attrs
-
     later = attrs.evolve(conversation, responses=[shared, conversation.response_of("boss")])
     assert may(boss, Action.VIEW, later, POLICY, Part.RESPONSES, shared)
     assert "EMP-PREP" in _texts(view(later, boss, POLICY))
@@ -283,7 +286,7 @@ def test_cycle_view_keeps_only_visible_conversations_redacted():
     cycle = mf.Cycle(
         id="r",
         name="MUS 2026",
-        period=mf.Period(*(__import__("pendulum").date(2026, m, 1) for m in (1, 12))),
+        period=mf.Period(pendulum.date(2026, 1, 1), pendulum.date(2026, 12, 31)),
     )
     rows = [mus(), lus(), grus()]
     seen = view(cycle, VIEWERS["employee"], POLICY, conversations=rows)
