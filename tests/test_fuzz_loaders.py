@@ -13,6 +13,7 @@ import json
 import os
 import re
 
+import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -396,3 +397,14 @@ def test_stdlib_json_backend_turns_deep_nesting_into_load_error(monkeypatch):
     with pytest.raises(LoadError) as info:
         mf.loads("[" * depth + "]" * depth, mf.Person)
     assert info.value.findings[0].code == "load.json"
+
+
+@pytest.mark.parametrize("field", ["schema_version", "id", "period", "scope"])
+def test_deeply_nested_values_are_reported_not_crashed_on(field):
+    """repr() of a deeply nested value hits the recursion limit; the message must not."""
+    cycle = mf.Cycle(id="r", name="R", period=mf.Period(*[pendulum.date(2026, 1, 1)] * 2))
+    doc = json.loads(mf.dumps(cycle))
+    doc[field] = _deep(3_000, None)
+    with pytest.raises(LoadError) as info:
+        from_dict(doc, mf.Cycle)
+    assert any(f.path.startswith(field) for f in info.value.findings)

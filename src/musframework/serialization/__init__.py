@@ -35,7 +35,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
-from musframework.serialization.converter import InvalidValueError, make_converter
+from musframework.serialization.converter import InvalidValueError, _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception
 
 __all__ = [
@@ -152,7 +152,7 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     if type(version) is not int or version < 1:
         raise LoadError(
             f"cannot load {cls.__name__}",
-            [_bad_version(f"expected a positive integer, got {version!r}")],
+            [_bad_version(f"expected a positive integer, got {_short(version)}")],
             source=source,
         )
     if version > current:
