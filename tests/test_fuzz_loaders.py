@@ -296,6 +296,8 @@ def test_mutated_documents_load_or_raise_load_error_with_a_path(name, data):
 
 def _count(exc):
     TRIED["loaded" if exc is None else "load_errors"] += 1
+    if (TRIED["loaded"] + TRIED["load_errors"]) % 1000 == 0:
+        _write_figures()  # a long run that is stopped early still leaves its figures
 
 
 def _check_dict_and_text(cls, bad, touched, ascii_only):
@@ -369,15 +371,19 @@ def test_mutated_json_text_loads_or_raises_load_error(name, data):
             assert all(isinstance(f.path, str) for f in exc.findings)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_figures():
-    """Write the inputs tried to $MUSFRAMEWORK_FUZZ_REPORT/json-loaders.json (nox -s fuzz)."""
-    yield
+def _write_figures():
     folder = os.environ.get("MUSFRAMEWORK_FUZZ_REPORT")
     if folder:
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "json-loaders.json"), "w", encoding="utf-8") as fh:
             json.dump({**TRIED, "inputs": TRIED["dict"] + TRIED["text"]}, fh)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_figures():
+    """Write the inputs tried to $MUSFRAMEWORK_FUZZ_REPORT/json-loaders.json (nox -s fuzz)."""
+    yield
+    _write_figures()
 
 
 def test_non_text_keys_are_reported_not_crashed_on():
