@@ -117,3 +117,25 @@ def bench(session: nox.Session) -> None:
     """
     session.install(".[fast]")
     session.run("python", "benchmarks/bench_storage.py", *session.posargs)
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the loaders at scale: the ``fuzz`` tests under the ``fuzz`` hypothesis profile.
+
+    Each fuzz module writes its figures (inputs tried, outcomes) to ``.nox/fuzz-report/``;
+    docs/reliability.md records them.
+    """
+    session.install(f".[{TEST_EXTRAS}]")
+    report = ROOT / ".nox" / "fuzz-report"
+    session.run(
+        "pytest",
+        "-m",
+        "fuzz",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "fuzz", "MUSFRAMEWORK_FUZZ_REPORT": str(report)},
+    )
+    for path in sorted(report.glob("*.json")):
+        session.log(f"{path.name}: {path.read_text(encoding='utf-8')}")

@@ -16,6 +16,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.analytics`: round statistics, tables and plots
 * :mod:`musframework.progress`: the ``progress`` argument of long batch operations
 * :mod:`musframework.storage`: the Store protocol and its backends (``mf.storage.open(url)``)
+* :mod:`musframework.policy`: who may see and do what; redacted views
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -23,7 +24,7 @@ The public names are re-exported here; the subpackages hold the rest:
 Person(id='p1', name='Ane Jensen', email=None)
 """
 
-from musframework import errors, interop, storage, templates, workflow
+from musframework import errors, interop, policy, storage, templates, workflow
 from musframework._version import __version__
 from musframework.analytics import RoundAnalysis, analyse_round
 from musframework.clock import Clock, FixedClock, SystemClock
@@ -87,6 +88,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
+from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
 from musframework.rendering import render, render_to
 from musframework.rules import validate
 from musframework.serialization import (
@@ -116,6 +118,7 @@ __all__ = [
     "CycleSettings",
     "DateAnswer",
     "DateQuestion",
+    "DefaultPolicy",
     "DevelopmentPlan",
     "Finding",
     "FixedClock",
@@ -123,6 +126,7 @@ __all__ = [
     "FollowUpEntry",
     "Group",
     "Invitation",
+    "LeaderChange",
     "LearningMethod",
     "LocalizedText",
     "Match",
@@ -155,10 +159,12 @@ __all__ = [
     "SystemClock",
     "TextAnswer",
     "TextQuestion",
+    "Viewer",
     "YesNoAnswer",
     "YesNoQuestion",
     "__version__",
     "analyse_round",
+    "authorize",
     "dump_questionnaire",
     "dumps",
     "errors",
@@ -166,6 +172,7 @@ __all__ = [
     "interop",
     "load_questionnaire",
     "loads",
+    "policy",
     "question_type",
     "question_type_names",
     "register_question_type",
@@ -178,5 +185,6 @@ __all__ = [
     "to_dict",
     "unregister_question_type",
     "validate",
+    "view",
     "workflow",
 ]

@@ -41,7 +41,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
-from musframework.serialization.converter import InvalidValueError, make_converter
+from musframework.serialization.converter import InvalidValueError, _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception
 from musframework.serialization.files import (
     FileFormat,
@@ -172,7 +172,7 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     if type(version) is not int or version < 1:
         raise LoadError(
             f"cannot load {cls.__name__}",
-            [_bad_version(f"expected a positive integer, got {version!r}")],
+            [_bad_version(f"expected a positive integer, got {_short(version)}")],
             source=source,
         )
     if version > current:
@@ -230,7 +230,7 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     """
     try:
         data = _load_json(text)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting
         raise LoadError(
             "not valid JSON",
             [

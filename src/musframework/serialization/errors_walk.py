@@ -65,7 +65,8 @@ def _finding(exc: BaseException, path: str, type_: object) -> Finding:
             "load.missing-field", path, da="feltet mangler", en="required field missing"
         )
     if isinstance(exc, ForbiddenExtraKeysError):
-        names = ", ".join(sorted(exc.extra_fields))
+        # Keys from plain Python data need not be texts (and need not sort together).
+        names = ", ".join(sorted(k if isinstance(k, str) else repr(k) for k in exc.extra_fields))
         return Finding.error(
             "load.unknown-field", path, da=f"ukendte felter: {names}", en=f"unknown fields: {names}"
         )

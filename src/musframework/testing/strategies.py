@@ -36,6 +36,7 @@ from musframework.model import (
     CycleSettings,
     DateAnswer,
     DateQuestion,
+    DevelopmentPlan,
     Group,
     Invitation,
     LearningMethod,
@@ -48,6 +49,7 @@ from musframework.model import (
     NumberQuestion,
     Operator,
     Option,
+    Organisation,
     OrgUnit,
     Participant,
     Period,
@@ -77,11 +79,13 @@ __all__ = [
     "cycles",
     "dates",
     "datetimes",
+    "development_plans",
     "durations",
     "groups",
     "identifiers",
     "localized_texts",
     "org_units",
+    "organisations",
     "people",
     "questionnaires",
     "questions",
@@ -543,3 +547,81 @@ def cycles(draw: st.DrawFn) -> Cycle:
             )
         ),
     )
+
+
+_CONCLUDED = [
+    ConversationStatus.CONCLUDED,
+    ConversationStatus.SIGNED,
+    ConversationStatus.FOLLOWED_UP,
+]
+
+
+@st.composite
+def development_plans(draw: st.DrawFn) -> DevelopmentPlan:
+    """Development plans derived from generated concluded conversations (of every kind)."""
+    import attrs
+
+    conversation = draw(conversations())
+    conversation = attrs.evolve(conversation, status=draw(st.sampled_from(_CONCLUDED)))
+    person = draw(st.sampled_from(list(conversation.developed)))
+    return DevelopmentPlan.from_conversation(conversation, person)
+
+
+@st.composite
+def organisations(
+    draw: st.DrawFn, max_units: int = 4, max_members: int = 4, max_staff: int = 2
+) -> Organisation:
+    """Consistent organisations: a tree of units, their leaders, members, GRUS groups and staff.
+
+    Person and unit ids are unique by construction. Units form a tree (each unit's parent comes
+    before it); a unit may lack a leader, and a leader may lead two units. Every person is a
+    member of at most one unit, and leaders are not members of the units they lead. Some
+    people belong to no unit (staff such as HR). Groups are drawn from a unit's members, led by
+    its leader. The result passes ``Organisation.check()``.
+    """
+    prefix = draw(identifiers())
+    counter = iter(range(10_000))
+
+    def new_person() -> str:
+        return f"{prefix}.p{next(counter)}"
+
+    units: list[OrgUnit] = []
+    leaders: list[str] = []
+    for i in range(draw(st.integers(1, max_units))):
+        choice = draw(st.sampled_from(["new", "new", "reuse", "none"]))
+        leader: str | None
+        if choice == "reuse" and leaders:
+            leader = draw(st.sampled_from(leaders))
+        elif choice == "none" and i > 0:
+            leader = None
+        else:
+            leader = new_person()
+            leaders.append(leader)
+        members = [new_person() for _ in range(draw(st.integers(0, max_members)))]
+        parent = None if i == 0 else f"{prefix}.u{draw(st.integers(0, i - 1))}"
+        units.append(
+            OrgUnit(
+                id=f"{prefix}.u{i}",
+                name=draw(texts()),
+                leader=leader,
+                members=members,
+                parent=parent,
+            )
+        )
+    staff = [new_person() for _ in range(draw(st.integers(0, max_staff)))]
+    groups: list[Group] = []
+    for unit in units:
+        if unit.leader is not None and unit.members and draw(st.booleans()):
+            members = draw(st.lists(st.sampled_from(unit.members), min_size=1, unique=True))
+            groups.append(
+                Group(
+                    id=f"{unit.id}.g",
+                    name=draw(texts()),
+                    leader=unit.leader,
+                    members=members,
+                    unit=unit.id,
+                )
+            )
+    ids = list(dict.fromkeys([*leaders, *(m for u in units for m in u.members), *staff]))
+    people = [Person(id=pid, name=draw(texts())) for pid in ids]
+    return Organisation(people=people, units=units, groups=groups)
