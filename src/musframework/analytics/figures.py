@@ -378,7 +378,9 @@ def _in_scope(cycle: Cycle, organisation: Organisation) -> dict[str, str]:
 def _counted_kinds(cycle: Cycle) -> frozenset[ConversationKind]:
     if cycle.kind is ConversationKind.GRUS:
         return frozenset({ConversationKind.GRUS})
-    return frozenset({cycle.kind, ConversationKind.LUS})
+    # A GRUS counts: each member ends it with an individual plan (rule grus.no-individual-plan
+    # checks that), the same definition as rule coverage.missing-conversation and the report.
+    return frozenset({cycle.kind, ConversationKind.LUS, ConversationKind.GRUS})
 
 
 def coverage(
@@ -394,8 +396,9 @@ def coverage(
     In scope are the members of the cycle's scope units and every unit below them (the whole
     organisation when the scope is empty), and, when the round includes LUS, the leaders of
     those units who have a leader above them. Someone is covered when they are the employee
-    (or a group member) of a conversation that is not cancelled, of the round's kind or a LUS
-    (``kinds`` overrides that; a GRUS alone does not replace an individual MUS).
+    (or a group member) of a conversation that is not cancelled, of the round's kind, a LUS or
+    a GRUS, which gives each member an individual plan (``kinds`` overrides that). The rule
+    ``coverage.missing-conversation`` and the rendered round report count the same way.
     """
     counted = frozenset(kinds) if kinds is not None else _counted_kinds(cycle)
     scope = _in_scope(cycle, organisation)

@@ -31,7 +31,16 @@ from musframework.analytics.figures import (
     rating_gaps,
 )
 from musframework.clock import Clock, resolve_clock
-from musframework.model import Conversation, Cycle, Organisation, Questionnaire, Response
+from musframework.errors import DataError
+from musframework.model import (
+    Conversation,
+    Cycle,
+    Finding,
+    Organisation,
+    Questionnaire,
+    Response,
+)
+from musframework.policy import Policy, Viewer, view
 from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
 __all__ = ["RoundAnalysis", "analyse_round"]
@@ -167,6 +176,8 @@ def analyse_round(
     due_within: int = 30,
     locale: str = "da",
     progress: ProgressLike = None,
+    viewer: Viewer | None = None,
+    policy: Policy | None = None,
 ) -> RoundAnalysis:
     """Compute every figure of a round.
 
@@ -185,7 +196,29 @@ def analyse_round(
         locale: ``"da"`` or ``"en"``, for names and notebook tables.
         progress: ``None``/``False`` (silent), ``True`` (a tqdm bar) or a callback
             ``(done, total, label)``; see :mod:`musframework.progress`.
+        viewer: Compute the figures over only what this person may see: each conversation
+            is replaced by its redacted view under ``policy``, and those they may not see at
+            all are left out (so HR figures never include private notes or unshared answers).
+        policy: The access policy that decides for ``viewer`` (required with ``viewer``).
+
+    Raises:
+        AccessDeniedError: when ``viewer`` may not see the round.
+        DataError: when ``viewer`` is given without ``policy``.
     """
+    if viewer is not None:
+        if policy is None:
+            raise DataError(
+                "a viewer needs a policy",
+                [
+                    Finding.error(
+                        "analytics.no-policy",
+                        "policy",
+                        da="angiv policy= sammen med viewer=",
+                        en="pass policy= together with viewer=",
+                    )
+                ],
+            )
+        conversations = view(cycle, viewer, policy, conversations=conversations).conversations
     if today is None:
         today = resolve_clock(clock).now().date()
     convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)

@@ -29,10 +29,13 @@ import pendulum
 
 from musframework._registry import Registry
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
-from musframework.errors import RegistryError
+from musframework.errors import DataError, RegistryError
 from musframework.model.conversation import Conversation
+from musframework.model.cycle import Cycle
+from musframework.model.findings import Finding
 from musframework.model.kinds import Role
 from musframework.model.questionnaire import Questionnaire
+from musframework.policy import Action, Policy, Viewer, view
 from musframework.rendering.base import (
     DOCUMENTS,
     DocumentError,
@@ -234,6 +237,8 @@ def render(
     today: pendulum.Date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     gap_threshold: int | None = None,
+    viewer: Viewer | None = None,
+    policy: Policy | None = None,
 ) -> str | bytes:
     """Render ``obj`` as a document in ``format`` and ``locale`` (Danish by default).
 
@@ -251,11 +256,15 @@ def render(
         today: The day overdue and upcoming deadlines are measured from (default: clock).
         timezone: The zone calendar times are written in.
         gap_threshold: The rating gap highlighted side by side (default: half the scale).
+        viewer: Render only what this person may see: the object (and ``conversations``)
+            are replaced by their redacted views under ``policy`` first.
+        policy: The access policy that decides for ``viewer`` (required with ``viewer``).
 
     Returns:
         ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
     """
     renderer = get_renderer(format)
+    obj, conversations = _as_seen_by(viewer, policy, obj, conversations)
     context = _context(
         obj,
         renderer,
@@ -273,6 +282,36 @@ def render(
     return renderer(obj, context)
 
 
+def _as_seen_by(
+    viewer: Viewer | None,
+    policy: Policy | None,
+    obj: object,
+    conversations: Iterable[Conversation],
+) -> tuple[object, Iterable[Conversation]]:
+    """``obj`` and ``conversations`` redacted for ``viewer`` (unchanged without a viewer)."""
+    if viewer is None:
+        return obj, conversations
+    if policy is None:
+        raise DataError(
+            "a viewer needs a policy",
+            [
+                Finding.error(
+                    "render.no-policy",
+                    "policy",
+                    da="angiv policy= sammen med viewer=",
+                    en="pass policy= together with viewer=",
+                )
+            ],
+        )
+    if isinstance(obj, Cycle):
+        seen = view(obj, viewer, policy, conversations=conversations)
+        return obj, seen.conversations
+    visible = [
+        view(c, viewer, policy) for c in conversations if policy.allows(viewer, Action.VIEW, c)
+    ]
+    return view(obj, viewer, policy), visible
+
+
 def render_to(
     path: str | os.PathLike[str],
     obj: object,
@@ -288,6 +327,8 @@ def render_to(
     today: pendulum.Date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     gap_threshold: int | None = None,
+    viewer: Viewer | None = None,
+    policy: Policy | None = None,
 ) -> pathlib.Path:
     """Render ``obj`` into the file ``path``; the format follows the extension.
 
@@ -296,6 +337,7 @@ def render_to(
     same options as :func:`render` and returns the path written.
     """
     renderer = get_renderer(format) if format is not None else renderer_for_path(path)
+    obj, conversations = _as_seen_by(viewer, policy, obj, conversations)
     context = _context(
         obj,
         renderer,
