@@ -119,7 +119,8 @@ def test_notebooks_are_committed_without_outputs(path):
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
     """A ``python3`` kernel spec that starts this very interpreter, whatever venv it is in."""
-    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401  (the test extra installs it; the kernel runs it)
+
     spec = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(
@@ -135,7 +136,6 @@ def kernel_env(tmp_path_factory):
     return str(spec.parent.parent)
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_execute_in_a_real_kernel(path, kernel_env, tmp_path, monkeypatch):
     import jupyter_client.kernelspec
