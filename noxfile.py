@@ -81,8 +81,12 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def demo(session: nox.Session) -> None:
-    """Run the main example: a round of conversations on the embedded SQLite default."""
-    session.install(".[html,docx,ics,toml]")
+    """Run the main example: a whole round of conversations on the embedded SQLite default.
+
+    Writes the database, every development plan (HTML, Markdown, Word), a round report and the
+    round's calendar into ``examples/output/``; ``nox -s demo -- --output DIR --people N``.
+    """
+    session.install(".[html,docx,ics,toml,holidays]")
     session.run("python", "examples/annual_round.py", *session.posargs)
 
 

@@ -1,119 +1,323 @@
-"""The musframework demo: one MUS from form to signed development plan.
+"""The musframework demo: a whole MUS round, from planning to follow-up, on SQLite.
 
-Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It writes the questionnaire,
-the conversation and the development plan as JSON into ``examples/output/`` and prints where.
-The full round on SQLite arrives with the storage, workflow and notebook work.
+Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
+
+1. builds a sample organisation (60 people with fictitious names in 5 units) and last year's
+   round with :mod:`musframework.testing.sample`;
+2. plans this year's round with :func:`musframework.workflow.plan_round`: a GRUS per unit
+   before its MUS conversations, a LUS for every leader with a leader of their own, last
+   year's open agreements carried over, every conversation scheduled on working days;
+3. walks every conversation through the workflow with a fixed clock and seed: invitation,
+   both parties' preparation on the built-in ``mus-scored`` form, the conversation, the review
+   of carried-over agreements, new agreements, signatures, progress on the agreements and the
+   follow-up six months later;
+4. validates the round (``mf.validate``), saves it to a SQLite file, opens the file again and
+   checks that everything came back;
+5. renders every development plan (HTML, Markdown and, with python-docx, Word), a round
+   report and the round's calendar into ``examples/output/`` and prints where they are.
+
+Options: ``--output DIR`` (or the environment variable ``MUSFRAMEWORK_DEMO_OUTPUT``) writes
+somewhere else; ``--people N`` and ``--seed N`` change the organisation.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import os
 import pathlib
+import random
+import sys
+import time
+from collections import Counter
 
-import attrs
 import pendulum
 
 import musframework as mf
+from musframework import workflow as wf
+from musframework.testing.sample import sample_round
 
-OUT = pathlib.Path(__file__).parent / "output"
+HERE = pathlib.Path(__file__).parent
+CPH = "Europe/Copenhagen"
+TODAY = pendulum.date(2026, 9, 15)  # the day the demo stands at: after most follow-ups
+
+# What people agree to learn, and how (70-20-10: mostly on the job).
+ACTIVITIES = [
+    ("Sidemandsoplæring i det nye sagssystem", mf.LearningMethod.ON_THE_JOB_TRAINING),
+    ("Overtage ansvaret for budgetopfølgningen", mf.LearningMethod.NEW_TASKS),
+    ("Netværk med kolleger i nabokommunerne", mf.LearningMethod.NETWORK),
+    ("Mentorforløb med en erfaren kollega", mf.LearningMethod.MENTORING),
+    ("Kursus i klarsprog", mf.LearningMethod.COURSE),
+    ("Oplære de nye kolleger i arbejdsgangene", mf.LearningMethod.TEACHING_OTHERS),
+    ("Tre uger i Borgerservice", mf.LearningMethod.JOB_ROTATION),
+]
+GOALS = [
+    "Blive selvkørende i det nye sagssystem",
+    "Styrke samarbejdet på tværs af teams",
+    "Få mere ansvar for planlægningen",
+    "Blive bedre til at formidle til borgerne",
+]
+TEXTS = {
+    "expectations": "En ærlig snak om mine opgaver og min udvikling",
+    "goals": "Jeg vil gerne lære mere om projektledelse",
+    "agreements_summary": "Se aftalerne i udviklingsplanen",
+}
 
 
-def both(da: str, en: str) -> dict[str, str]:
-    return {"da": da, "en": en}
-
-
-def questionnaire() -> mf.Questionnaire:
-    return mf.Questionnaire(
-        id="demo-mus",
-        version="1",
-        title=both("MUS 2026", "Development conversation 2026"),
-        sections=[
-            mf.Section(
-                id="past",
-                title=both("Året der gik", "The past year"),
-                minutes=10,
-                questions=[
-                    mf.ScaleQuestion(
-                        id="year_rating",
-                        text=both("Hvordan er året gået?", "How did the year go?"),
-                        required=True,
-                    ),
-                ],
-            ),
-            mf.Section(
-                id="future",
-                title=both("Nu og fremtiden", "Present and future"),
-                minutes=30,
-                questions=[
-                    mf.TextQuestion(
-                        id="goals",
-                        text=both("Hvad vil du lære?", "What do you want to learn?"),
-                        long=True,
-                    ),
-                ],
-            ),
-        ],
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--output",
+        type=pathlib.Path,
+        default=pathlib.Path(os.environ.get("MUSFRAMEWORK_DEMO_OUTPUT", HERE / "output")),
+        help="folder for the database and the documents (default: examples/output)",
     )
+    parser.add_argument("--people", type=int, default=60, help="people in the organisation")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed")
+    return parser.parse_args(argv)
 
 
-def main() -> None:
-    clock = mf.FixedClock(pendulum.datetime(2026, 3, 3, 10, tz="Europe/Copenhagen"))
-    people = [mf.Person(id="ane", name="Ane Holm"), mf.Person(id="bo", name="Bo Lund")]
-    form = questionnaire()
-    assert form.check() == []
-    answers = form.new_response(
-        "employee", "ane", {"year_rating": 4, "goals": "Bedre til Python"}, submitted_at=clock.now()
-    )
-    assert form.check_response(answers) == []
-    conversation = mf.Conversation(
-        id="mus-ane-2026",
-        kind=mf.ConversationKind.MUS,
-        participants=[mf.Participant("ane", "employee"), mf.Participant("bo", "leader")],
-        scheduled_start=clock.now(),
-        place="Mødelokale 2",
-        questionnaire=form.ref,
-        responses=[answers],
-        goals=["Bliv selvkørende i Python"],
-        agreements=[
-            mf.Agreement(
-                id="a1",
-                description="Python-kursus",
-                owner="ane",
-                deadline=pendulum.date(2026, 6, 30),
-                kind=mf.AgreementKind.DEVELOPMENT_ACTIVITY,
-                learning_method=mf.LearningMethod.COURSE,
+def at(day: pendulum.Date, hour: int, minute: int = 0) -> pendulum.DateTime:
+    return pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=CPH)
+
+
+def answers(form: mf.Questionnaire, role: str, rng: random.Random, level: float) -> dict:
+    """One respondent's answers to the scored form: ratings around ``level``, a few texts."""
+    values: dict[str, object] = {}
+    for question in form.questions_for(role):
+        if isinstance(question, mf.ScaleQuestion):
+            values[question.id] = min(5, max(1, round(level + rng.gauss(0, 0.7))))
+        elif question.id in TEXTS:
+            values[question.id] = TEXTS[question.id]
+    return values
+
+
+def new_agreements(
+    rng: random.Random, conversation: mf.Conversation, start: pendulum.DateTime
+) -> list[mf.Agreement]:
+    """One to three development activities for the person developed (each GRUS member)."""
+    developed = [conversation.employee] if conversation.employee else []
+    if conversation.kind is mf.ConversationKind.GRUS:
+        developed = [p.person for p in conversation.participants if p.role is mf.Role.GROUP_MEMBER]
+    result = []
+    for person in developed:
+        count = 1 if conversation.kind is mf.ConversationKind.GRUS else rng.randint(1, 3)
+        for k, (text, method) in enumerate(rng.sample(ACTIVITIES, count)):
+            months = rng.choice((2, 3, 4, 6, 9))
+            result.append(
+                mf.Agreement(
+                    id=f"{person}-{k + 1}" if len(developed) > 1 else f"n{k + 1}",
+                    description=text,
+                    owner=person,
+                    deadline=wf.add_months(start.date(), months),
+                    kind=mf.AgreementKind.DEVELOPMENT_ACTIVITY,
+                    learning_method=method,
+                )
             )
-        ],
-        follow_up_date=pendulum.date(2026, 9, 3),
-        next_conversation_date=pendulum.date(2027, 3, 3),
-        status=mf.ConversationStatus.CONCLUDED,
-    )
-    digest = conversation.content_digest()
-    signatures = [
-        mf.Signature(person=p, role=r, signed_at=clock.now(), digest=digest)
-        for p, r in (("ane", "employee"), ("bo", "leader"))
-    ]
-    conversation = attrs.evolve(
-        conversation, signatures=signatures, status=mf.ConversationStatus.SIGNED
-    )
-    plan = mf.DevelopmentPlan.from_conversation(conversation)
+    return result
 
-    OUT.mkdir(exist_ok=True)
-    files = {
-        "questionnaire.json": form,
-        "conversation.json": conversation,
-        "plan.json": plan,
-    }
-    for name, obj in files.items():
-        (OUT / name).write_text(mf.dumps(obj, indent=2), encoding="utf-8")
-    for person in people:
-        (OUT / f"person-{person.id}.json").write_text(mf.dumps(person, indent=2), encoding="utf-8")
 
-    again = mf.loads((OUT / "conversation.json").read_text(encoding="utf-8"), mf.Conversation)
-    assert again == conversation
-    signed = "yes" if plan.is_signed_by_both else "no"
-    print(f"Plan for {plan.person}: {len(plan.activities)} activity, signed by both: {signed}")
-    print(f"Wrote {len(files) + len(people)} files to {OUT}")
+def simulate(
+    conversation: mf.Conversation,
+    form: mf.Questionnaire,
+    rng: random.Random,
+    clock: mf.FixedClock,
+) -> mf.Conversation:
+    """Walk one planned conversation through the round, as far as ``TODAY`` allows."""
+    c = conversation
+    start = c.scheduled_start
+    assert start is not None
+    assert c.leader is not None
+    leader = c.leader
+    if rng.random() < 0.03:  # illness: cancelled before the invitation
+        clock.set(start.subtract(days=20))
+        return wf.cancel(c, by=leader, reason="Sygdom", clock=clock)
+
+    clock.set(at(start.date().subtract(days=rng.randint(8, 13)), 9))
+    c = wf.invite(
+        c,
+        by=leader,
+        message="Velkommen til årets udviklingssamtale. Forberedelsesskemaet er vedlagt.",
+        respond_by=start.date().subtract(days=1),
+        clock=clock,
+    )
+
+    if c.kind is mf.ConversationKind.GRUS:
+        clock.set(at(start.date().subtract(days=1), 15))
+        c = wf.prepare(c, by=leader, clock=clock)
+    else:
+        level = rng.gauss(3.6, 0.5)
+        clock.set(at(start.date().subtract(days=rng.randint(2, 5)), 14))
+        mine = form.new_response("employee", c.employee, answers(form, "employee", rng, level))
+        c = wf.submit_response(c, mine, questionnaire=form, clock=clock)
+        clock.set(at(start.date().subtract(days=1), 16))
+        theirs = form.new_response("leader", leader, answers(form, "leader", rng, level - 0.1))
+        c = wf.submit_response(c, theirs, questionnaire=form, clock=clock)
+
+    clock.set(start)
+    c = wf.hold(c, by=leader, clock=clock)
+    # Looking back: each agreement carried over from last year gets a status.
+    clock.set(start.add(minutes=10))
+    for old in list(c.agreements):
+        roll = rng.random()
+        if roll < 0.5:
+            c = wf.review_agreement(c, old.id, "done", by=leader, note="Gennemført", clock=clock)
+        elif roll < 0.85:
+            c = wf.review_agreement(
+                c,
+                old.id,
+                "in_progress",
+                by=leader,
+                note="Fortsætter i år",
+                deadline=wf.add_months(start.date(), 4),
+                clock=clock,
+            )
+        else:
+            c = wf.review_agreement(
+                c, old.id, "cancelled", by=leader, note="Ikke relevant mere", clock=clock
+            )
+    clock.set(start.add(minutes=55))
+    c = wf.conclude(
+        c,
+        by=leader,
+        conclusions=["Et godt år med nye opgaver"],
+        goals=[rng.choice(GOALS)],
+        agreements=new_agreements(rng, c, start),
+        follow_up_date=c.follow_up_date,
+        next_conversation_date=c.next_conversation_date,
+        clock=clock,
+    )
+    if rng.random() < 0.05:
+        return c  # the plan is written but not signed yet
+    clock.set(start.add(days=rng.randint(1, 4)))
+    for person in wf.required_signers(c):
+        c = wf.sign(c, person=person, clock=clock)
+
+    # Through the year: work on the agreements (status changes never void the plan).
+    for agreement in c.open_agreements:
+        middle = start.date().add(days=rng.randint(20, 120))
+        if middle < TODAY and rng.random() < 0.6:
+            clock.set(at(middle, 12))
+            status = "done" if rng.random() < 0.5 else "in_progress"
+            c = wf.set_agreement_status(c, agreement.id, status, by=agreement.owner, clock=clock)
+    if c.follow_up_date is not None and c.follow_up_date <= TODAY and rng.random() < 0.9:
+        clock.set(at(c.follow_up_date, 10))
+        # Most agreements whose deadline has passed are done by now; the rest go on.
+        entries = [
+            mf.FollowUpEntry(
+                agreement=a.id,
+                status="done"
+                if rng.random() < (0.8 if a.deadline <= c.follow_up_date else 0.2)
+                else "in_progress",
+                note="Fulgt op",
+            )
+            for a in c.open_agreements
+            if a.deadline is not None
+        ]
+        c = wf.follow_up(
+            c, by=leader, entries=entries, note="Opfølgning efter et halvt år", clock=clock
+        )
+    return c
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = options(argv)
+    began = time.perf_counter()
+    out: pathlib.Path = args.output.resolve()
+    plans_dir = out / "plans"
+    plans_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    clock = mf.FixedClock(at(pendulum.date(2026, 1, 5), 9))
+
+    # 1. The organisation, and last year's round (whose open agreements carry over).
+    sample = sample_round(seed=args.seed, people=args.people, today=pendulum.date(2026, 4, 20))
+    org = sample.organisation
+    form = mf.templates.load("mus-scored")
+    assert form.check() == []
+
+    # 2. Plan this year's round: GRUS before MUS, LUS for leaders, scheduled on working days.
+    cycle = mf.Cycle(
+        id="mus-2026",
+        name="MUS 2026",
+        period=mf.Period(pendulum.date(2026, 2, 2), pendulum.date(2026, 4, 30)),
+        scope=[org.units[0].id],
+        questionnaire=form.ref,
+        settings=mf.CycleSettings(grus_before_mus=True, include_lus=True, follow_up_months=6),
+    )
+    plan = wf.plan_round(org, cycle, previous=sample.previous_conversations)
+    kinds = Counter(c.kind.value for c in plan.conversations)
+    carried = sum(len(c.agreements) for c in plan.conversations)
+
+    # 3. Simulate the round with a fixed clock.
+    conversations = [simulate(c, form, rng, clock) for c in plan.conversations]
+    clock.set(at(TODAY, 8))
+
+    # 4. Validate, save to SQLite, open again.
+    report = mf.validate(cycle, conversations=conversations, organisation=org, locale="en")
+    database = out / "mus-2026.db"
+    for suffix in ("", "-wal", "-shm"):
+        pathlib.Path(f"{database}{suffix}").unlink(missing_ok=True)
+    store = mf.storage.open(f"sqlite:///{database}", clock=clock)
+    with store.unit_of_work(actor="hr") as uow:
+        for document in [*org.people, *org.units, form, cycle, *conversations]:
+            uow.save(document)
+    store.close()
+    store = mf.storage.open(f"sqlite:///{database}", clock=clock)
+    reloaded = [s.document for s in store.conversations(cycle=cycle.id)]
+    assert reloaded == sorted(conversations, key=lambda c: c.id), "the round came back changed"
+    assert store.load(mf.Questionnaire, form.id, form.version).document == form
+    overdue = store.overdue_agreements(TODAY)
+    store.close()
+
+    # 5. Documents: every development plan, the round report and the calendar.
+    formats = [".html", ".md"]
+    if importlib.util.find_spec("docx") is not None:
+        formats.append(".docx")
+    written = 0
+    for c in reloaded:
+        if c.status not in (mf.ConversationStatus.SIGNED, mf.ConversationStatus.FOLLOWED_UP):
+            continue
+        developed = (
+            [p.person for p in c.participants if p.role is mf.Role.GROUP_MEMBER]
+            if c.kind is mf.ConversationKind.GRUS
+            else [c.employee]
+        )
+        for person in developed:
+            plan_doc = mf.DevelopmentPlan.from_conversation(c, person)
+            for extension in formats:
+                mf.render_to(plans_dir / f"{c.id}-{person}{extension}", plan_doc, people=org)
+                written += 1
+    report_html = mf.render_to(
+        out / "round-report.html", cycle, conversations=reloaded, people=org, today=TODAY
+    )
+    report_md = mf.render_to(
+        out / "round-report.md", cycle, conversations=reloaded, people=org, today=TODAY
+    )
+    calendar = None
+    if importlib.util.find_spec("icalendar") is not None:
+        calendar = mf.render_to(out / "round.ics", cycle, conversations=reloaded, people=org)
+    elapsed = time.perf_counter() - began
+
+    status = Counter(c.status.value for c in reloaded)
+    print(f"musframework demo: {cycle.name}, {len(org.people)} people in {len(org.units)} units")
+    print(
+        f"Planned {len(plan.conversations)} conversations "
+        f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}); "
+        f"{carried} agreements carried over from last year"
+    )
+    print("Status on", TODAY, "-", ", ".join(f"{n} {s}" for s, n in sorted(status.items())))
+    print(
+        f"Validation: {len(report.errors)} errors, {len(report.warnings)} warnings, "
+        f"{len(report.infos)} hints; {len(overdue)} agreements overdue"
+    )
+    print(f"  database:       {database}")
+    print(f"  plans:          {plans_dir} ({written} files: {', '.join(formats)})")
+    print(f"  round report:   {report_html}")
+    print(f"  round report:   {report_md}")
+    if calendar is not None:
+        print(f"  calendar:       {calendar}")
+    print(f"Done in {elapsed:.1f} s")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
