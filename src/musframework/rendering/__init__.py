@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import pathlib
 from collections.abc import Iterable
+from typing import Any
 
 import pendulum
 
@@ -263,23 +264,34 @@ def render(
     Returns:
         ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
     """
-    renderer = get_renderer(format)
-    obj, conversations = _as_seen_by(viewer, policy, obj, conversations)
-    context = _context(
-        obj,
-        renderer,
-        locale=locale,
-        document=document,
-        people=people,
-        questionnaire=questionnaire,
-        role=role,
-        conversations=conversations,
-        clock=clock,
-        today=today,
-        timezone=timezone,
-        gap_threshold=gap_threshold,
-    )
-    return renderer(obj, context)
+    return _render(get_renderer(format), obj, _options(locals()))
+
+
+_OPTIONS = (
+    "locale",
+    "document",
+    "people",
+    "questionnaire",
+    "role",
+    "conversations",
+    "clock",
+    "today",
+    "timezone",
+    "gap_threshold",
+    "viewer",
+    "policy",
+)
+
+
+def _options(arguments: dict[str, Any]) -> dict[str, Any]:
+    # render() and render_to() take the same options; pick them from the caller's arguments.
+    return {name: arguments[name] for name in _OPTIONS}
+
+
+def _render(renderer: Renderer, obj: object, options: dict[str, Any]) -> str | bytes:
+    viewer, policy = options.pop("viewer"), options.pop("policy")
+    obj, options["conversations"] = _as_seen_by(viewer, policy, obj, options["conversations"])
+    return renderer(obj, _context(obj, renderer, **options))
 
 
 def _as_seen_by(
@@ -337,22 +349,7 @@ def render_to(
     same options as :func:`render` and returns the path written.
     """
     renderer = get_renderer(format) if format is not None else renderer_for_path(path)
-    obj, conversations = _as_seen_by(viewer, policy, obj, conversations)
-    context = _context(
-        obj,
-        renderer,
-        locale=locale,
-        document=document,
-        people=people,
-        questionnaire=questionnaire,
-        role=role,
-        conversations=conversations,
-        clock=clock,
-        today=today,
-        timezone=timezone,
-        gap_threshold=gap_threshold,
-    )
-    output = renderer(obj, context)
+    output = _render(renderer, obj, _options(locals()))
     target = pathlib.Path(path)
     if isinstance(output, bytes):
         target.write_bytes(output)
