@@ -2,7 +2,7 @@
 
 Build with ``nox -s docs``: warnings are errors (``-W --keep-going``) and every cross-reference
 must resolve (``-n``, nitpicky). The build works offline; see the notes on intersphinx and
-mermaid below. ``docs/tooling.md`` explains the choice of Sphinx, MyST and furo.
+mermaid below. ``docs/about-the-docs.md`` explains the choice of Sphinx, MyST and furo.
 """
 
 from __future__ import annotations
