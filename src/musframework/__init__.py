@@ -78,7 +78,7 @@ from musframework.model import (
     sorted_findings,
     unregister_question_type,
 )
-from musframework.serialization import dumps, from_dict, loads, to_dict
+from musframework.serialization import dumps, from_dict, from_dicts, loads, loads_many, to_dict
 
 __all__ = [
     "AgendaItem",
@@ -141,7 +141,9 @@ __all__ = [
     "dumps",
     "errors",
     "from_dict",
+    "from_dicts",
     "loads",
+    "loads_many",
     "question_type",
     "question_type_names",
     "register_question_type",

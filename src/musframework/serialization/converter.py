@@ -225,15 +225,26 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
             fn = unstructure_by_class[cls] = conv.gen_unstructure_attrs_fromdict(cls)
         return {"type": cls.type_name, **fn(obj)}
 
+    # The tag is looked up in the registry on every call (types registered later work); the
+    # structure function of each class is fetched from cattrs once and kept, which saves the
+    # dispatch on each of the many answers a round holds.
+    hooks: dict[type, Callable[[Any, Any], Any]] = {}
+
+    def hook_for(cls: type) -> Callable[[Any, Any], Any]:
+        fn = hooks.get(cls)
+        if fn is None:
+            fn = hooks[cls] = conv.get_structure_hook(cls)
+        return fn
+
     def structure_question(data: Any, _: Any) -> Question:
         tag, rest = _tagged(data, "question")
         cls = _lookup(tag)
-        return conv.structure(rest, cls)
+        return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
 
     def structure_answer(data: Any, _: Any) -> Answer:
         tag, rest = _tagged(data, "answer")
         cls = _lookup(tag).answer_type
-        return conv.structure(rest, cls)
+        return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
 
     def is_base(base: type) -> Callable[[Any], bool]:
         return lambda t: t is base
