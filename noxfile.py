@@ -83,3 +83,15 @@ def demo(session: nox.Session) -> None:
     """Run the main example: a round of conversations on the embedded SQLite default."""
     session.install(".[html,docx,ics,toml]")
     session.run("python", "examples/annual_round.py", *session.posargs)
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Benchmarks: every workload at N = 1,000 … 200,000 (``-- --quick`` for N=100).
+
+    The general benchmark session: other areas register their workloads in
+    ``benchmarks/workloads.py`` (see ``benchmarks/harness.py``). Pass ``-- --sizes 1000 10000``
+    or ``-- --only roundtrip check_response`` to narrow it.
+    """
+    session.install(".[fast,holidays]", "pydantic>=2")
+    session.run("python", "benchmarks/harness.py", *session.posargs)

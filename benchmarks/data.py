@@ -111,7 +111,9 @@ def organisation(n: int, seed: int = 1, units: int = UNITS) -> mf.Organisation:
         employee += size
         people.extend(mf.Person(id=m, name=f"Employee {m[1:]}") for m in members)
         org_units.append(
-            mf.OrgUnit(id=f"u{u:04d}", name=f"Unit {u}", leader=leader, members=members, parent=parent)
+            mf.OrgUnit(
+                id=f"u{u:04d}", name=f"Unit {u}", leader=leader, members=members, parent=parent
+            )
         )
     return mf.Organisation(people=people, units=org_units)
 
@@ -135,7 +137,7 @@ _STATUSES = [mf.AgreementStatus.OPEN] * 6 + [
     mf.AgreementStatus.CANCELLED,
 ]
 _KINDS = list(mf.AgreementKind)
-_WORDS = "udvikling kursus mentor opgave ansvar team kompetence faglighed samarbejde mål".split()
+_WORDS = ["udvikling", "kursus", "mentor", "opgave", "ansvar", "team", "kompetence", "mål"]
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -178,7 +180,9 @@ def conversations(
                 history = ()
                 if status is not mf.AgreementStatus.OPEN:
                     history = (
-                        mf.StatusChange(status=status, by=unit.leader or member, at=start.add(days=30)),
+                        mf.StatusChange(
+                            status=status, by=unit.leader or member, at=start.add(days=30)
+                        ),
                     )
                 agreements.append(
                     mf.Agreement(

@@ -148,11 +148,15 @@ def floor_from_dict(d: dict[str, Any]) -> mf.Conversation:
 # --------------------------------------------------------------------------- check floor
 
 
+def _error(code: str, path: str, *, da: str, en: str) -> mf.Finding:
+    return mf.Finding.error(code, path, da=da, en=en)
+
+
 def floor_check_response(form: mf.Questionnaire, response: mf.Response) -> list[mf.Finding]:
     """The same checks as ``check_response`` for scale, choice and text questions, by hand."""
     findings: list[mf.Finding] = []
     if response.questionnaire != form.ref:
-        findings.append(mf.Finding.error("response.wrong-questionnaire", "questionnaire", da="", en=""))
+        findings.append(_error("response.wrong-questionnaire", "questionnaire", da="", en=""))
     answers = response.answers
     role = response.role
     known = set()
@@ -167,28 +171,31 @@ def floor_check_response(form: mf.Questionnaire, response: mf.Response) -> list[
             path = "answers." + qid
             if a is None:
                 if q.required and asked and shown:
-                    findings.append(mf.Finding.error("response.missing-required", path, da="", en=""))
+                    findings.append(_error("response.missing-required", path, da="", en=""))
                 continue
             if not asked:
-                findings.append(mf.Finding.error("response.role-not-asked", path, da="", en=""))
+                findings.append(_error("response.role-not-asked", path, da="", en=""))
             elif not shown:
-                findings.append(mf.Finding.error("response.hidden-question-answered", path, da="", en=""))
+                findings.append(_error("response.hidden-question-answered", path, da="", en=""))
             else:
                 visible[qid] = a
             if not isinstance(a, q.answer_type):
-                findings.append(mf.Finding.error("response.wrong-type", path, da="", en=""))
+                findings.append(_error("response.wrong-type", path, da="", en=""))
             elif isinstance(q, mf.ScaleQuestion):
                 if not q.min <= a.value <= q.max:  # type: ignore[attr-defined]
-                    findings.append(mf.Finding.error("response.out-of-range", path, da="", en=""))
+                    findings.append(_error("response.out-of-range", path, da="", en=""))
             elif isinstance(q, mf.SingleChoiceQuestion):
                 if a.value not in {o.code for o in q.options}:  # type: ignore[attr-defined]
-                    findings.append(mf.Finding.error("response.unknown-option", path, da="", en=""))
-            elif isinstance(q, mf.TextQuestion):
-                if q.max_length is not None and len(a.value) > q.max_length:  # type: ignore[attr-defined]
-                    findings.append(mf.Finding.error("response.too-long", path, da="", en=""))
+                    findings.append(_error("response.unknown-option", path, da="", en=""))
+            elif (
+                isinstance(q, mf.TextQuestion)
+                and q.max_length is not None
+                and len(a.value) > q.max_length  # type: ignore[attr-defined]
+            ):
+                findings.append(_error("response.too-long", path, da="", en=""))
     for qid in answers:
         if qid not in known:
-            findings.append(mf.Finding.error("response.unknown-question", "answers." + qid, da="", en=""))
+            findings.append(_error("response.unknown-question", "answers." + qid, da="", en=""))
     return findings
 
 

@@ -42,9 +42,7 @@ def _round(n: int) -> data.Round:
 def _roundtrip_setup(n: int) -> dict[str, Any]:
     r = _round(n)
     model = floors.pydantic_models()
-    peers = [
-        model.model_validate(floors.strip_zone_names(mf.to_dict(c))) for c in r.conversations
-    ]
+    peers = [model.model_validate(floors.strip_zone_names(mf.to_dict(c))) for c in r.conversations]
     return {"conversations": r.conversations, "peers": peers, "model": model}
 
 
@@ -53,7 +51,9 @@ def _roundtrip(s: dict[str, Any]) -> list[mf.Conversation]:
 
 
 def _roundtrip_floor(s: dict[str, Any]) -> list[mf.Conversation]:
-    return [floors.floor_from_dict(_loads(_dumps(floors.floor_to_dict(c)))) for c in s["conversations"]]
+    return [
+        floors.floor_from_dict(_loads(_dumps(floors.floor_to_dict(c)))) for c in s["conversations"]
+    ]
 
 
 def _roundtrip_peer(s: dict[str, Any]) -> list[Any]:

@@ -256,8 +256,9 @@ def gc_paused() -> Iterator[None]:
 
 
 def from_dicts(items: Iterable[Any], cls: type[T], *, source: str | None = None) -> list[T]:
-    """Structure many documents of one type, with the garbage collector paused (see
-    :func:`gc_paused`). Same checks and errors as :func:`from_dict`.
+    """Structure many documents of one type, with the garbage collector paused.
+
+    Same checks and errors as :func:`from_dict`; see :func:`gc_paused` for why.
 
     Raises:
         LoadError: for the first document that does not fit ``cls``.

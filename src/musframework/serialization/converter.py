@@ -15,8 +15,9 @@ Choices, and why:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, get_args, get_origin, get_type_hints
 
+import attrs
 import cattrs
 import pendulum
 from cattrs.cols import homogenous_tuple_structure_factory
@@ -241,7 +242,29 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
         cls = _lookup(tag)
         return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
 
+    # Answers are most of a round's objects. An answer class whose only field is ``value``
+    # is built straight from ``data["value"]`` by the fast converter; anything unusual takes
+    # the general path (and a failure is reported by the detailed converter, as before).
+    simple: dict[type, tuple[Callable[[Any, Any], Any], Any] | None] = {}
+
+    def simple_value(cls: type) -> tuple[Callable[[Any, Any], Any], Any] | None:
+        if cls not in simple:
+            fields = attrs.fields(cls)
+            entry = None
+            if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
+                value_type = get_type_hints(cls)["value"]
+                entry = (conv.get_structure_hook(value_type), value_type)
+            simple[cls] = entry
+        return simple[cls]
+
     def structure_answer(data: Any, _: Any) -> Answer:
+        if not conv.detailed_validation and type(data) is dict and len(data) == 2:
+            tag = data.get("type")
+            if type(tag) is str and "value" in data:
+                cls = _lookup(tag).answer_type
+                entry = simple_value(cls)
+                if entry is not None:
+                    return cls(entry[0](data["value"], entry[1]))  # type: ignore[call-arg]
         tag, rest = _tagged(data, "answer")
         cls = _lookup(tag).answer_type
         return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
