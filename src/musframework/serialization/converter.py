@@ -216,6 +216,21 @@ def _register_model(conv: cattrs.Converter) -> None:
     _register_tagged_unions(conv)
 
 
+_PLAIN = (str, int, float, bool)
+
+
+def _tagged_unstructure_fn(
+    conv: cattrs.Converter, cls: type[Question] | type[Answer]
+) -> Callable[[Any], dict[str, Any]]:
+    tag = cls.type_name
+    fields = attrs.fields(cls)
+    # A plain answer (text, scale, choice, yes/no): its value needs no hook.
+    if len(fields) == 1 and fields[0].name == "value" and get_type_hints(cls)["value"] in _PLAIN:
+        return lambda obj: {"type": tag, "value": obj.value}
+    fn = conv.gen_unstructure_attrs_fromdict(cls)
+    return lambda obj: {"type": tag, **fn(obj)}
+
+
 def _register_tagged_unions(conv: cattrs.Converter) -> None:
     unstructure_by_class: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
@@ -223,8 +238,8 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
         cls = type(obj)
         fn = unstructure_by_class.get(cls)
         if fn is None:
-            fn = unstructure_by_class[cls] = conv.gen_unstructure_attrs_fromdict(cls)
-        return {"type": cls.type_name, **fn(obj)}
+            fn = unstructure_by_class[cls] = _tagged_unstructure_fn(conv, cls)
+        return fn(obj)
 
     # The tag is looked up in the registry on every call (types registered later work); the
     # structure function of each class is fetched from cattrs once and kept, which saves the
