@@ -114,16 +114,6 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
-def bench(session: nox.Session) -> None:
-    """Storage benchmark: 100,000 conversations in SQLite, as ratios to floors (not a test).
-
-    ``nox -s bench -- --quick`` runs 100 conversations; ``-- -n 10000`` any size.
-    """
-    session.install(".[fast]")
-    session.run("python", "benchmarks/bench_storage.py", *session.posargs)
-
-
-@nox.session(python="3.11")
 def fuzz(session: nox.Session) -> None:
     """Fuzz the loaders at scale: the ``fuzz`` tests under the ``fuzz`` hypothesis profile.
 
@@ -143,3 +133,18 @@ def fuzz(session: nox.Session) -> None:
     )
     for path in sorted(report.glob("*.json")):
         session.log(f"{path.name}: {path.read_text(encoding='utf-8')}")
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Benchmarks: every workload at N = 1,000 … 200,000 (``-- --quick`` for N=100), then storage.
+
+    Workloads live in ``benchmarks/workloads.py`` (see ``benchmarks/harness.py``); pass
+    ``-- --sizes 1000 10000`` or ``-- --only roundtrip check_response`` to narrow them. The
+    storage benchmark (``benchmarks/bench_storage.py``: 100,000 conversations in SQLite) runs
+    after them, in its quick mode when ``--quick`` is given.
+    """
+    session.install(".[fast,holidays]", "pydantic>=2")
+    session.run("python", "benchmarks/harness.py", *session.posargs)
+    quick = ["--quick"] if "--quick" in session.posargs else []
+    session.run("python", "benchmarks/bench_storage.py", *quick)

@@ -131,6 +131,10 @@ class FollowUp:
     note: str = ""
 
 
+_ONE_HOUR = pendulum.duration(minutes=60)
+# Durations are immutable: every conversation of the default length shares this one.
+
+
 def _participants(values: Iterable[Participant]) -> tuple[Participant, ...]:
     return tuple(values)
 
@@ -202,7 +206,7 @@ class Conversation(DisplayMixin):
     group: str | None = None
     participants: tuple[Participant, ...] = attrs.field(default=(), converter=_participants)
     scheduled_start: pendulum.DateTime | None = None
-    duration: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(minutes=60))
+    duration: pendulum.Duration = attrs.field(default=_ONE_HOUR)
     place: str = ""
     questionnaire: QuestionnaireRef | None = None
     responses: tuple[Response, ...] = attrs.field(default=(), converter=_responses)

@@ -22,6 +22,8 @@ from musframework.model.text import SUPPORTED_LANGUAGES, LocalizedText, optional
 
 __all__ = ["Questionnaire", "Section"]
 
+_BASE_CHECK_ANSWER = Question.check_answer
+
 
 def _questions(values: Iterable[Question]) -> tuple[Question, ...]:
     return tuple(values)
@@ -199,7 +201,8 @@ class Questionnaire(DisplayMixin):
         ``response.role-not-asked`` (plus any codes of custom question types).
         """
         findings: list[Finding] = []
-        if response.questionnaire != self.ref:
+        ref = response.questionnaire
+        if ref.id != self.id or ref.version != self.version:
             findings.append(
                 Finding.error(
                     "response.wrong-questionnaire",
@@ -208,15 +211,20 @@ class Questionnaire(DisplayMixin):
                     en=f"the response answers {response.questionnaire}, not {self.ref}",
                 )
             )
-        index = self._index()
         answers = response.answers
-        findings.extend(
-            _unknown_question(f"answers.{qid}", qid) for qid in answers if qid not in index
-        )
         visible: dict[str, Answer] = {}
-        for question in self.questions():
-            findings.extend(self._check_one(question, response.role, answers, visible))
-        return sorted_findings(findings)
+        role = response.role
+        answered: set[str] = set()
+        for section in self.sections:
+            for question in section.questions:
+                if self._check_one(question, role, answers, visible, findings):
+                    answered.add(question.id)
+        if len(answered) != len(answers):  # answers to no question (build the index only then)
+            index = self._index()
+            findings.extend(
+                _unknown_question(f"answers.{qid}", qid) for qid in answers if qid not in index
+            )
+        return sorted_findings(findings) if findings else findings
 
     def _check_one(
         self,
@@ -224,39 +232,55 @@ class Questionnaire(DisplayMixin):
         role: Role,
         answers: Mapping[str, Answer],
         visible: dict[str, Answer],
-    ) -> Iterator[Finding]:
+        findings: list[Finding],
+    ) -> bool:
+        # Appends to ``findings`` rather than yielding (it runs once per question per response)
+        # and says whether the question has an answer.
         qid = question.id
-        path = f"answers.{qid}"
         answer = answers.get(qid)
         asked = question.asks(role)
         shown = question.is_shown(visible)
         if answer is None:
             if question.required and asked and shown:
-                yield Finding.error(
-                    "response.missing-required",
-                    path,
-                    da=f"spørgsmålet {qid!r} skal besvares",
-                    en=f"question {qid!r} requires an answer",
+                findings.append(
+                    Finding.error(
+                        "response.missing-required",
+                        f"answers.{qid}",
+                        da=f"spørgsmålet {qid!r} skal besvares",
+                        en=f"question {qid!r} requires an answer",
+                    )
                 )
-            return
+            return False
+        path = f"answers.{qid}"
         if not asked:
-            yield Finding.error(
-                "response.role-not-asked",
-                path,
-                da=f"spørgsmålet {qid!r} stilles ikke til rollen {role.value!r}",
-                en=f"question {qid!r} is not asked of the role {role.value!r}",
+            findings.append(
+                Finding.error(
+                    "response.role-not-asked",
+                    path,
+                    da=f"spørgsmålet {qid!r} stilles ikke til rollen {role.value!r}",
+                    en=f"question {qid!r} is not asked of the role {role.value!r}",
+                )
             )
         elif not shown:
-            yield Finding.error(
-                "response.hidden-question-answered",
-                path,
-                da=f"spørgsmålet {qid!r} er skjult af sin betingelse, men har et svar",
-                en=f"question {qid!r} is hidden by its condition but has an answer",
+            findings.append(
+                Finding.error(
+                    "response.hidden-question-answered",
+                    path,
+                    da=f"spørgsmålet {qid!r} er skjult af sin betingelse, men har et svar",
+                    en=f"question {qid!r} is hidden by its condition but has an answer",
+                )
             )
         else:
             visible[qid] = answer
-        for finding in question.check_answer(answer):
-            yield finding.with_path_prefix(path)
+        if type(question).check_answer is _BASE_CHECK_ANSWER and isinstance(
+            answer, question.answer_type
+        ):
+            problems: Iterable[Finding] = question.check_value(answer)  # what check_answer does
+        else:
+            problems = question.check_answer(answer)
+        for finding in problems:
+            findings.append(finding.with_path_prefix(path))
+        return True
 
     # ------------------------------------------------------------------ definition
 

@@ -19,8 +19,10 @@ time. Bad input raises
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any, TypeVar
 
@@ -61,8 +63,11 @@ __all__ = [
     "dump_questionnaire",
     "dumps",
     "from_dict",
+    "from_dicts",
+    "gc_paused",
     "load_questionnaire",
     "loads",
+    "loads_many",
     "make_converter",
     "questionnaire_from_data",
     "register_migration",
@@ -241,3 +246,56 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
             source=source,
         ) from None
     return from_dict(data, cls, source=source)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk load; restore it afterwards.
+
+    Loading builds many small objects and no reference cycles, so the cyclic collector finds
+    nothing to free; but each of its runs walks the objects the process already holds, and
+    in a process holding millions of objects those runs can make a bulk load several times
+    slower. Reference counting still frees everything as usual while paused. The collector is
+    process-wide: it is paused for every thread until the block ends, and left alone when it
+    was already disabled. Nested use is fine.
+
+    >>> import gc
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def from_dicts(items: Iterable[Any], cls: type[T], *, source: str | None = None) -> list[T]:
+    """Structure many documents of one type, with the garbage collector paused.
+
+    Same checks and errors as :func:`from_dict`; see :func:`gc_paused` for why.
+
+    Raises:
+        LoadError: for the first document that does not fit ``cls``.
+    """
+    with gc_paused():
+        return [from_dict(data, cls, source=source) for data in items]
+
+
+def loads_many(texts: Iterable[str | bytes], cls: type[T], *, source: str | None = None) -> list[T]:
+    """Load many JSON documents of one type (one per text), with the garbage collector paused.
+
+    Use it to load a whole round: in a process that already holds millions of objects it is
+    several times faster than calling :func:`loads` in a loop with the collector running.
+    See ``docs/performance.md``.
+
+    Raises:
+        LoadError: for the first text that is not JSON or does not fit ``cls``.
+    """
+    with gc_paused():
+        return [loads(text, cls, source=source) for text in texts]

@@ -15,8 +15,9 @@ Choices, and why:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, get_args, get_origin, get_type_hints
 
+import attrs
 import cattrs
 import pendulum
 from cattrs.cols import homogenous_tuple_structure_factory
@@ -218,6 +219,21 @@ def _register_model(conv: cattrs.Converter) -> None:
     _register_tagged_unions(conv)
 
 
+_PLAIN = (str, int, float, bool)
+
+
+def _tagged_unstructure_fn(
+    conv: cattrs.Converter, cls: type[Question] | type[Answer]
+) -> Callable[[Any], dict[str, Any]]:
+    tag = cls.type_name
+    fields = attrs.fields(cls)
+    # A plain answer (text, scale, choice, yes/no): its value needs no hook.
+    if len(fields) == 1 and fields[0].name == "value" and get_type_hints(cls)["value"] in _PLAIN:
+        return lambda obj: {"type": tag, "value": obj.value}
+    fn = conv.gen_unstructure_attrs_fromdict(cls)
+    return lambda obj: {"type": tag, **fn(obj)}
+
+
 def _register_tagged_unions(conv: cattrs.Converter) -> None:
     unstructure_by_class: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
@@ -225,18 +241,51 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
         cls = type(obj)
         fn = unstructure_by_class.get(cls)
         if fn is None:
-            fn = unstructure_by_class[cls] = conv.gen_unstructure_attrs_fromdict(cls)
-        return {"type": cls.type_name, **fn(obj)}
+            fn = unstructure_by_class[cls] = _tagged_unstructure_fn(conv, cls)
+        return fn(obj)
+
+    # The tag is looked up in the registry on every call (types registered later work); the
+    # structure function of each class is fetched from cattrs once and kept, which saves the
+    # dispatch on each of the many answers a round holds.
+    hooks: dict[type, Callable[[Any, Any], Any]] = {}
+
+    def hook_for(cls: type) -> Callable[[Any, Any], Any]:
+        fn = hooks.get(cls)
+        if fn is None:
+            fn = hooks[cls] = conv.get_structure_hook(cls)
+        return fn
 
     def structure_question(data: Any, _: Any) -> Question:
         tag, rest = _tagged(data, "question")
         cls = _lookup(tag)
-        return conv.structure(rest, cls)
+        return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
+
+    # Answers are most of a round's objects. An answer class whose only field is ``value``
+    # is built straight from ``data["value"]`` by the fast converter; anything unusual takes
+    # the general path (and a failure is reported by the detailed converter, as before).
+    simple: dict[type, tuple[Callable[[Any, Any], Any], Any] | None] = {}
+
+    def simple_value(cls: type) -> tuple[Callable[[Any, Any], Any], Any] | None:
+        if cls not in simple:
+            fields = attrs.fields(cls)
+            entry = None
+            if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
+                value_type = get_type_hints(cls)["value"]
+                entry = (conv.get_structure_hook(value_type), value_type)
+            simple[cls] = entry
+        return simple[cls]
 
     def structure_answer(data: Any, _: Any) -> Answer:
+        if not conv.detailed_validation and type(data) is dict and len(data) == 2:
+            tag = data.get("type")
+            if type(tag) is str and "value" in data:
+                cls = _lookup(tag).answer_type
+                entry = simple_value(cls)
+                if entry is not None:
+                    return cls(entry[0](data["value"], entry[1]))  # type: ignore[call-arg]
         tag, rest = _tagged(data, "answer")
         cls = _lookup(tag).answer_type
-        return conv.structure(rest, cls)
+        return hook_for(cls)(rest, cls)  # type: ignore[no-any-return]
 
     def is_base(base: type) -> Callable[[Any], bool]:
         return lambda t: t is base

@@ -1,0 +1,77 @@
+"""The benchmark code runs (quick mode, N=100), so it never rots; timings are not asserted."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import musframework as mf
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def harness():
+    pytest.importorskip("pydantic")  # the round trip's peer; installed by the bench/test setup
+    sys.path.insert(0, str(BENCH))
+    try:
+        import harness
+        import workloads  # noqa: F401  (registers the workloads)
+
+        yield harness
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_every_workload_runs_at_n_100_and_prints_a_table(harness, capsys):
+    cells = harness.main(["--quick", "--in-process", "--repeats", "1"])
+    names = {c.name for c in cells}
+    assert {"roundtrip", "check_response", "plan+schedule", "carry-over (start_next)"} <= names
+    for cell in cells:
+        assert cell.n == 100
+        assert cell.time > 0
+        assert cell.floor is not None
+        assert cell.floor > 0
+    out = capsys.readouterr().out
+    assert "| roundtrip | 100 |" in out
+    memory = next(c for c in cells if c.name.startswith("memory"))
+    assert memory.figures["objects/dicts"] > 0
+
+
+def test_the_floors_produce_what_the_library_produces(harness):
+    import floors
+
+    import data
+
+    r = data.make_round(60)
+    for c in r.conversations[:20]:
+        assert floors.floor_to_dict(c) == mf.to_dict(c)
+        assert floors.floor_from_dict(mf.to_dict(c)) == c
+        assert mf.dumps(floors.floor_from_dict(mf.to_dict(c))) == mf.dumps(c)
+    form = r.questionnaire
+    for c in r.conversations:
+        for resp in c.responses:
+            assert floors.floor_check_response(form, resp) == []
+            assert form.check_response(resp) == []
+    bad = r.conversations[0].responses[0].with_answer("s01", mf.ScaleAnswer(9))
+    assert [f.code for f in floors.floor_check_response(form, bad)] == [
+        f.code for f in form.check_response(bad)
+    ]
+
+
+def test_the_generated_round_has_the_promised_shape(harness):
+    import data
+
+    r = data.make_round(2000)
+    assert len(r.conversations) == 2000
+    assert len(r.organisation.units) == 400
+    sizes = sorted(len(u.members) for u in r.organisation.units)
+    assert sizes[-1] >= 5 * max(sizes[len(sizes) // 2], 1)  # uneven: a few large units
+    c = r.conversations[0]
+    assert len(c.responses[0].answers) == 30
+    assert len(c.agreements) == 5
+    every = [a for c in r.conversations for a in c.agreements]
+    assert sum(a.is_open for a in every) > len(every) / 2
+    assert any(a.is_overdue(data.TODAY) for a in every)
+    assert any(not a.is_overdue(data.TODAY) and a.is_open for a in every)
+    assert data.make_round(50).conversations == data.make_round(50).conversations  # seeded
