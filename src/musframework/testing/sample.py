@@ -625,9 +625,11 @@ def _sample_round(seed: int, people: int, units: int, today: pendulum.Date | Non
     eval_responses: list[Response] = []
     eval_ref = evaluation.ref
     evaluated_leaders: set[str] = set()
+    on_leave: set[str] = set()
     for n, (employee, leader, unit_id, kind) in enumerate(pairs):
         if rng.random() < 0.03:
-            continue  # on leave: no conversation this round (shows in coverage)
+            on_leave.add(employee)  # no conversation this round (shows in coverage)
+            continue
         start = b.start(period)
         cid = f"{cycle.id}-{n:05d}"
         lead = rng.choices((rng.randint(3, 6), rng.randint(7, 14), rng.randint(15, 21)), (1, 8, 1))[
@@ -714,6 +716,14 @@ def _sample_round(seed: int, people: int, units: int, today: pendulum.Date | Non
                 eval_responses.append(_evaluation(rng, eval_ref, Role.LEADER, leader, start))
 
     conversations.sort(key=lambda c: (c.scheduled_start, c.id))
+    if on_leave:
+        # People on leave take part in no conversation of the round, their unit's GRUS included.
+        conversations = [
+            attrs.evolve(c, participants=[p for p in c.participants if p.person not in on_leave])
+            if c.kind is ConversationKind.GRUS
+            else c
+            for c in conversations
+        ]
     return SampleRound(
         organisation=org,
         cycle=cycle,
