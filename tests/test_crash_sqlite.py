@@ -79,8 +79,7 @@ def verify(db: str, reported: set[int]) -> int:
         conn = store.connection
         people = dict(
             conn.execute(
-                "SELECT substr(id, 2, 5), count(*) FROM documents WHERE kind = 'person' "
-                "GROUP BY 1"
+                "SELECT substr(id, 2, 5), count(*) FROM documents WHERE kind = 'person' GROUP BY 1"
             ).fetchall()
         )
         agreements = dict(
@@ -101,8 +100,9 @@ def verify(db: str, reported: set[int]) -> int:
             last = max(units)
             stored = store.load(mf.Conversation, f"u{last:05}-c").document
             assert stored == unit_documents(last)[-1]
-            assert store.load(mf.Person, f"u{last:05}-p{PEOPLE - 1:03}").document == (
-                unit_documents(last)[PEOPLE - 1]
+            assert (
+                store.load(mf.Person, f"u{last:05}-p{PEOPLE - 1:03}").document
+                == (unit_documents(last)[PEOPLE - 1])
             )
         return len(units)
     finally:

@@ -30,7 +30,7 @@ SQL_BITS = [
     "$1",
     "'; DROP TABLE documents; --",
     "' OR '1'='1",
-    "\"); DELETE FROM conversations; --",
+    '"); DELETE FROM conversations; --',
     "Robert'); DROP TABLE audit_log;--",
     "E'\\x00'",
     "$$",
@@ -62,7 +62,9 @@ def check_round_trip(store, person_id, name, conv_id, description, owner):
         scheduled_start=pendulum.datetime(2026, 3, 3, 10, tz="Europe/Copenhagen"),
         agreements=[
             mf.Agreement(
-                id=description or "a", description=description, owner=owner,
+                id=description or "a",
+                description=description,
+                owner=owner,
                 deadline=pendulum.date(2026, 6, 1),
             )
         ],
@@ -72,9 +74,7 @@ def check_round_trip(store, person_id, name, conv_id, description, owner):
     assert store.load(mf.Person, person_id).document == person
     assert store.load(mf.Conversation, conv_id).document == conversation
     assert [s.document.id for s in store.conversations(person=person_id)] == [conv_id]
-    assert [s.document.id for s in store.conversations(cycle=name, unit=description)] == [
-        conv_id
-    ]
+    assert [s.document.id for s in store.conversations(cycle=name, unit=description)] == [conv_id]
     assert [(r.conversation, r.agreement.owner) for r in store.agreements(owner=owner)] == [
         (conv_id, owner)
     ]

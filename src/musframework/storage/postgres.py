@@ -233,9 +233,7 @@ class PostgresStore(BaseStore):
         old_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.expected]
         gone_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.body is None]
         gone_docs = [
-            (w.kind, w.id, w.version)
-            for w in writes
-            if w.kind != "conversation" and w.body is None
+            (w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.body is None
         ]
         if old_convs:
             cur.executemany("DELETE FROM conversation_people WHERE conversation = %s", old_convs)
