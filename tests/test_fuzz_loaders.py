@@ -179,19 +179,6 @@ def test_surveyjs_survey_json_mutated(name, data, skip):
 # ---------------------------------------------------------------------- stored documents
 
 
-@functools.cache
-def _corrupt_store() -> tuple[Path, dict[str, Any]]:
-    directory = Path(tempfile.mkdtemp(prefix="mf-fuzz-store-"))
-    from .test_workflow_transitions import signed
-
-    conversation = signed()
-    with mf.storage.SQLiteStore(directory / "mus.db") as store:
-        store.save(conversation)
-        store.save(template("mus-standard"))
-        store.save(mf.Person(id="ane", name="Ane", email="ane@example.dk"))
-    return directory / "mus.db", json.loads(mf.dumps(conversation))
-
-
 _STORED = {
     "conversation": ("conversations", mf.Conversation, "c1"),
     "questionnaire": ("documents", mf.Questionnaire, "mus-standard"),
@@ -199,31 +186,47 @@ _STORED = {
 }
 
 
+@functools.cache
+def _corrupt_store() -> tuple[mf.storage.SQLiteStore, sqlite3.Connection, dict[str, str]]:
+    """A store with one document of each kind, a second connection to corrupt them with,
+    and the documents' original JSON text (each example starts from it)."""
+    from .test_workflow_transitions import signed
+
+    db = Path(tempfile.mkdtemp(prefix="mf-fuzz-store-")) / "mus.db"
+    store = mf.storage.SQLiteStore(db)
+    store.save(signed())
+    store.save(template("mus-standard"))
+    store.save(mf.Person(id="ane", name="Ane", email="ane@example.dk"))
+    raw = sqlite3.connect(db, isolation_level=None)
+    bodies = {
+        kind: raw.execute(f"SELECT body FROM {table} WHERE id = ?", (doc_id,)).fetchone()[0]
+        for kind, (table, _, doc_id) in _STORED.items()
+    }
+    return store, raw, bodies
+
+
 @FUZZ_SETTINGS
 @given(kind=st.sampled_from(sorted(_STORED)), data=st.data())
 def test_stored_documents_corrupted_in_sqlite(kind, data):
-    db, _ = _corrupt_store()
+    store, raw, bodies = _corrupt_store()
     table, cls, doc_id = _STORED[kind]
-    with sqlite3.connect(db) as conn:
-        (body,) = conn.execute(f"SELECT body FROM {table} WHERE id = ?", (doc_id,)).fetchone()
+    body = bodies[kind]
     how = data.draw(st.sampled_from(["mutate", "text"]))
     if how == "mutate":
         corrupt = to_json(data.draw(mutated(json.loads(body))))
     else:
         corrupt = data.draw(broken_text(body))
+    value: str | bytes = corrupt
     try:
-        with sqlite3.connect(db) as conn:
-            conn.execute(f"UPDATE {table} SET body = ? WHERE id = ?", (corrupt, doc_id))
-        store = mf.storage.SQLiteStore(db)
-        try:
-            store.load(cls, doc_id)
-        except MusframeworkError as exc:
-            assert_own_error(exc)
-            assert isinstance(exc, mf.errors.LoadError)
-        store.close()
-    finally:
-        with sqlite3.connect(db) as conn:
-            conn.execute(f"UPDATE {table} SET body = ? WHERE id = ?", (body, doc_id))
+        corrupt.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: what another tool would write is bad UTF-8
+        value = corrupt.encode("utf-8", "surrogatepass")
+    raw.execute(f"UPDATE {table} SET body = ? WHERE id = ?", (value, doc_id))
+    try:  # the store's own connection reads the row another process changed
+        store.load(cls, doc_id)
+    except MusframeworkError as exc:
+        assert_own_error(exc)
+        assert isinstance(exc, mf.errors.LoadError)
 
 
 # ------------------------------------------------------- cases the fuzzing found, kept
