@@ -407,6 +407,11 @@ def response_from_surveyjs(
         DataError: listing every value that does not fit and every error ``check_response``
             finds, with the question id in each path.
     """
+    if not isinstance(data, Mapping):
+        raise DataError(
+            "SurveyJS data must be an object",
+            [_not_an_object("answers", "SurveyJS-data", "SurveyJS data", data)],
+        )
     index = questionnaire._index()
     answers: dict[str, Answer] = {}
     problems: list[Finding] = []
@@ -769,6 +774,11 @@ def questionnaire_from_surveyjs(
         DataError: naming every element that cannot be represented (its path, name and type),
             and every error ``Questionnaire.check()`` finds in the result.
     """
+    if not isinstance(survey, Mapping):
+        raise DataError(
+            "the SurveyJS survey must be an object",
+            [_not_an_object("", "SurveyJS-skemaet", "the SurveyJS survey", survey)],
+        )
     problems: list[Finding] = []
     pages = survey.get("pages")
     if not isinstance(pages, list):
@@ -841,4 +851,14 @@ def _unsupported(path: str, name: str, kind: str, reason: str) -> Finding:
         path,
         da=f"elementet {name!r} ({kind}) kan ikke gengives: {reason}",
         en=f"element {name!r} ({kind}) cannot be represented: {reason}",
+    )
+
+
+def _not_an_object(path: str, da: str, en: str, value: Any) -> Finding:
+    kind = type(value).__name__
+    return Finding.error(
+        "surveyjs.not-an-object",
+        path,
+        da=f"{da} skal være et objekt, ikke {kind}",
+        en=f"{en} must be an object, not {kind}",
     )

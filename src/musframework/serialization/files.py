@@ -100,7 +100,11 @@ def load_questionnaire(
         raw = path.read_bytes()
         label = name or str(path)
     else:
-        raw = source.encode("utf-8") if isinstance(source, str) else source
+        try:
+            raw = source.encode("utf-8") if isinstance(source, str) else source
+        except UnicodeEncodeError as exc:  # lone surrogates, e.g. from json.loads("\\ud800")
+            label = name or (f"<{format} text>" if format else "<text>")
+            raise _encoding_error(exc, label) from None
         stripped = raw.lstrip()
         fmt = format or ("json" if stripped.startswith(b"{") else "toml")
         _format_of("", fmt)
@@ -130,9 +134,8 @@ def questionnaire_from_data(
     try:
         questionnaire = from_dict(data, Questionnaire, source=source)
     except LoadError as exc:
-        raise LoadError(
-            exc.summary, [locate(data, f) for f in exc.findings], source=source
-        ) from None
+        summary = exc.summary.removeprefix(f"{source}: ") if source else exc.summary
+        raise LoadError(summary, [locate(data, f) for f in exc.findings], source=source) from None
     if check:
         errors = [f for f in questionnaire.check() if f.severity is Severity.ERROR]
         if errors:
@@ -144,17 +147,34 @@ def questionnaire_from_data(
     return questionnaire
 
 
+def _encoding_error(exc: UnicodeError, label: str) -> LoadError:
+    return LoadError(
+        "not UTF-8 text",
+        [Finding.error("load.encoding", "", da=f"ikke UTF-8: {exc}", en=f"not UTF-8: {exc}")],
+        source=label,
+    )
+
+
 def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LoadError(
-            "not UTF-8 text",
-            [Finding.error("load.encoding", "", da=f"ikke UTF-8: {exc}", en=f"not UTF-8: {exc}")],
-            source=label,
-        ) from None
+        raise _encoding_error(exc, label) from None
     try:
         return tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except RecursionError:  # the parsers recurse once per level of nesting
+        raise LoadError(
+            "nested too deeply",
+            [
+                Finding.error(
+                    "load.too-deep",
+                    "",
+                    da="for mange niveauer af indlejrede lister eller tabeller",
+                    en="too many levels of nested lists or tables",
+                )
+            ],
+            source=label,
+        ) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         what = "TOML" if fmt == "toml" else "JSON"
         detail = str(exc)

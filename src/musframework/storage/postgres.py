@@ -228,40 +228,57 @@ class PostgresStore(BaseStore):
             raise StorageError(f"PostgreSQL store: {exc}") from exc
 
     def _apply(self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry]) -> None:
+        # Existing rows are updated in place, not deleted and inserted again: a writer waiting
+        # in SELECT ... FOR UPDATE then sees the new row version (and its revision).
         old_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.expected]
-        old_docs = [
-            (w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.expected
+        gone_convs = [(w.id,) for w in writes if w.kind == "conversation" and w.body is None]
+        gone_docs = [
+            (w.kind, w.id, w.version) for w in writes if w.kind != "conversation" and w.body is None
         ]
         if old_convs:
             cur.executemany("DELETE FROM conversation_people WHERE conversation = %s", old_convs)
             cur.executemany("DELETE FROM agreements WHERE conversation = %s", old_convs)
-            cur.executemany("DELETE FROM conversations WHERE id = %s", old_convs)
-        if old_docs:
+        if gone_convs:
+            cur.executemany("DELETE FROM conversations WHERE id = %s", gone_convs)
+        if gone_docs:
             cur.executemany(
-                "DELETE FROM documents WHERE kind = %s AND id = %s AND version = %s", old_docs
+                "DELETE FROM documents WHERE kind = %s AND id = %s AND version = %s", gone_docs
             )
         live = [w for w in writes if w.body is not None]
         convs = [w for w in live if w.index is not None]
         if convs:
-            cur.executemany(
-                "INSERT INTO conversations (id, revision, schema_version, cycle, unit, kind, "
-                "status, start, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
-                [
-                    (
-                        w.id,
-                        w.revision,
-                        w.schema_version,
-                        w.index.cycle,
-                        w.index.unit,
-                        w.index.kind,
-                        w.index.status,
-                        w.index.start,
-                        w.body,
-                    )
-                    for w in convs
-                    if w.index is not None
-                ],
-            )
+            rows = [
+                (
+                    w.revision,
+                    w.schema_version,
+                    w.index.cycle,
+                    w.index.unit,
+                    w.index.kind,
+                    w.index.status,
+                    w.index.start,
+                    w.body,
+                    w.id,
+                    w.expected,
+                )
+                for w in convs
+                if w.index is not None
+            ]
+            new = [r for r in rows if not r[-1]]
+            changed = [r for r in rows if r[-1]]
+            if new:
+                cur.executemany(
+                    "INSERT INTO conversations (revision, schema_version, cycle, unit, kind, "
+                    "status, start, body, id) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)",
+                    [r[:-1] for r in new],
+                )
+            if changed:
+                cur.executemany(
+                    "UPDATE conversations SET revision = %s, schema_version = %s, cycle = %s, "
+                    "unit = %s, kind = %s, status = %s, start = %s, body = %s::jsonb "
+                    "WHERE id = %s",
+                    [r[:-1] for r in changed],
+                )
             people = [(w.id, p, r) for w in convs if w.index for p, r in w.index.people]
             if people:
                 cur.executemany(
@@ -283,11 +300,27 @@ class PostgresStore(BaseStore):
                     agreements,
                 )
         docs = [w for w in live if w.index is None]
-        if docs:
+        new_docs = [
+            (w.revision, w.schema_version, w.body, w.kind, w.id, w.version)
+            for w in docs
+            if not w.expected
+        ]
+        changed_docs = [
+            (w.revision, w.schema_version, w.body, w.kind, w.id, w.version)
+            for w in docs
+            if w.expected
+        ]
+        if new_docs:
             cur.executemany(
-                "INSERT INTO documents (kind, id, version, revision, schema_version, body) "
-                "VALUES (%s, %s, %s, %s, %s, %s::jsonb)",
-                [(w.kind, w.id, w.version, w.revision, w.schema_version, w.body) for w in docs],
+                "INSERT INTO documents (revision, schema_version, body, kind, id, version) "
+                "VALUES (%s, %s, %s::jsonb, %s, %s, %s)",
+                new_docs,
+            )
+        if changed_docs:
+            cur.executemany(
+                "UPDATE documents SET revision = %s, schema_version = %s, body = %s::jsonb "
+                "WHERE kind = %s AND id = %s AND version = %s",
+                changed_docs,
             )
         cur.executemany(
             "INSERT INTO audit_log (kind, id, revision, actor, action, at) "

@@ -1,0 +1,97 @@
+"""A signed conversation changed outside the library is detected when it is loaded again.
+
+The stored JSON is edited directly (sqlite3 on the SQLite file, SQL on PostgreSQL): the
+signatures of the loaded conversation show as void and ``mf.validate`` reports
+``signature.void``. Changes outside the signed content (the place) leave them valid.
+"""
+
+import json
+import sqlite3
+import uuid
+
+import pytest
+
+import musframework as mf
+from musframework.storage.postgres import PostgresStore
+
+from .test_workflow_transitions import signed
+
+# (SQLite json_set path, PostgreSQL jsonb_set path, new JSON value)
+TAMPERINGS = [
+    ("$.conclusions[0]", "{conclusions,0}", "Dårligt år"),
+    ("$.goals", "{goals}", ["Noget helt andet"]),
+    ("$.agreements[0].description", "{agreements,0,description}", "Ingen mentor"),
+    ("$.agreements[0].deadline", "{agreements,0,deadline}", "2030-01-01"),
+    ("$.follow_up_date", "{follow_up_date}", "2026-12-24"),
+]
+
+
+def _void_codes(conversation):
+    report = mf.validate(conversation)
+    return {f.path for f in report if f.code == "signature.void"}
+
+
+def _assert_untouched(stored):
+    c = stored.document
+    assert c.status is mf.ConversationStatus.SIGNED
+    assert c.void_signatures == ()
+    assert {s.person for s in c.valid_signatures} == {"emp", "boss"}
+    assert not _void_codes(c)
+
+
+def _assert_tampered(stored):
+    c = stored.document
+    assert {s.person for s in c.void_signatures} == {"emp", "boss"}
+    assert c.valid_signatures == ()
+    assert not c.is_signed_by("emp") and not c.is_signed_by("boss")
+    assert len(_void_codes(c)) == 2
+
+
+@pytest.mark.parametrize(("sqlite_path", "_pg", "value"), TAMPERINGS)
+def test_sqlite_edit_outside_the_library_voids_the_signatures(tmp_path, sqlite_path, _pg, value):
+    db = tmp_path / "mus.db"
+    with mf.storage.SQLiteStore(db) as store:
+        store.save(signed())
+        _assert_untouched(store.load(mf.Conversation, "c1"))
+    with sqlite3.connect(db) as conn:
+        changed = conn.execute(
+            "UPDATE conversations SET body = json_set(body, ?, json(?)) WHERE id = 'c1'",
+            (sqlite_path, json.dumps(value)),
+        ).rowcount
+    assert changed == 1
+    with mf.storage.SQLiteStore(db) as store:
+        _assert_tampered(store.load(mf.Conversation, "c1"))
+
+
+def test_sqlite_edit_outside_the_signed_content_keeps_the_signatures(tmp_path):
+    db = tmp_path / "mus.db"
+    with mf.storage.SQLiteStore(db) as store:
+        store.save(signed())
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE conversations SET body = json_set(body, '$.place', 'Kantinen')")
+    with mf.storage.SQLiteStore(db) as store:
+        stored = store.load(mf.Conversation, "c1")
+    assert stored.document.place == "Kantinen"
+    _assert_untouched(stored)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("_sqlite", "pg_path", "value"), TAMPERINGS)
+def test_postgres_edit_outside_the_library_voids_the_signatures(
+    postgres_dsn, _sqlite, pg_path, value
+):
+    schema = f"integrity_{uuid.uuid4().hex[:10]}"
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        store.save(signed())
+        _assert_untouched(store.load(mf.Conversation, "c1"))
+        import psycopg
+
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            cur = conn.execute(
+                f'UPDATE "{schema}".conversations '
+                "SET body = jsonb_set(body, %s::text[], %s::jsonb) WHERE id = 'c1'",
+                (pg_path, json.dumps(value)),
+            )
+            assert cur.rowcount == 1
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        _assert_tampered(store.load(mf.Conversation, "c1"))
