@@ -334,12 +334,12 @@ def floor_validate_round(
     for c in conversations:
         prefix = f"conversations[{c.id}]."
         da_name, en_name = _KIND_LABELS[c.kind]
-        da_name, en_name = f"{da_name} {c.id!r}", f"{en_name} {c.id!r}"
+        names = (f"{da_name} {c.id!r}", f"{en_name} {c.id!r}")
 
-        def add(code: str, path: str, da: str, en: str) -> None:
-            out.append(  # noqa: B023  (called in this iteration only)
-                (code, prefix + path, f"{da_name}, {path}: {da}", f"{en_name}, {path}: {en}")
-            )
+        def add(
+            code: str, path: str, da: str, en: str, p: str = prefix, n: tuple[str, str] = names
+        ) -> None:
+            out.append((code, p + path, f"{n[0]}, {path}: {da}", f"{n[1]}, {path}: {en}"))
 
         people = set(c.participant_ids)
         moment = c.held_at or c.scheduled_start
@@ -459,8 +459,8 @@ def jinja_floor_environment() -> Any:
 
     import jinja2
 
-    from musframework.rendering.html import _finalize
     from musframework.rendering._jinja import TEMPLATES
+    from musframework.rendering.html import _finalize
 
     class DictFirst(jinja2.Environment):
         def getattr(self, obj: Any, attribute: str) -> Any:

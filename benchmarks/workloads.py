@@ -421,7 +421,7 @@ UNIT_SIZE = 25
 
 def _percentile(times: list[float], p: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
 def _query_setup(n: int) -> dict[str, Any]:
@@ -471,7 +471,7 @@ def _open_by_owner(store: Any, owner: str) -> list[Any]:
 def _query_latencies(s: dict[str, Any]) -> dict[str, list[float]]:
     store = s["store"]
     out: dict[str, list[float]] = {"overdue": [], "completion": [], "owner": []}
-    for unit, owner in zip(s["units"], s["owners"]):
+    for unit, owner in zip(s["units"], s["owners"], strict=False):
         for name, fn, arg in (
             ("overdue", _overdue_in_unit, unit),
             ("completion", _completion_of_unit, unit),

@@ -93,9 +93,6 @@ def test_the_generated_round_has_the_promised_shape(harness):
 
 def test_the_validate_floor_finds_what_the_library_finds(harness):
     import floors
-
-    import data
-
     import workloads
 
     r = workloads._validate_setup(300)
@@ -123,7 +120,6 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
 
 
 def test_the_render_floor_makes_the_same_html(harness):
-    import floors
     import workloads
 
     s = workloads._render_setup(20)
