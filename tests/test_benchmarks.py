@@ -124,3 +124,23 @@ def test_the_render_floor_makes_the_same_html(harness):
 
     s = workloads._render_setup(20)
     assert workloads._render_floor(s) == workloads._render(s)
+
+
+def test_rendering_many_plans_reuses_names_but_never_stale_ones(harness):
+    import data
+
+    r = data.make_round(30)
+    c = r.conversations[0]
+    first = mf.render(c, "html", document="plan", people=r.organisation)
+    assert "Employee 0000000" in first
+    renamed = mf.Organisation(
+        people=[
+            attrs.evolve(p, name="Renamed Person") if p.id == "e0000000" else p
+            for p in r.organisation.people
+        ],
+        units=r.organisation.units,
+    )
+    second = mf.render(c, "html", document="plan", people=renamed)
+    assert "Renamed Person" in second
+    assert "Employee 0000000" not in second
+    assert mf.render(c, "html", document="plan", people=r.organisation) == first
