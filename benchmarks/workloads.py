@@ -424,10 +424,10 @@ def _percentile(times: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def _query_setup(n: int) -> dict[str, Any]:
+def _query_setup(n: int, r: data.Round | None = None) -> dict[str, Any]:
     import tempfile
 
-    r = _round(n)
+    r = r or _round(n)
     directory = tempfile.mkdtemp(prefix="mf-bench-q-")
     store = mf.storage.open(f"sqlite:///{directory}/round.db", clock=CLOCK)
     for i in range(0, n, 5_000):
@@ -510,5 +510,22 @@ workload(
         _queries,
         target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
         extra=_query_figures,
+    )
+)
+
+
+def _query_setup_small_units(n: int) -> dict[str, Any]:
+    # About n / 25 units, so units of about UNIT_SIZE exist at every N.
+    return _query_setup(n, data.make_round(n, units=max(3, n // UNIT_SIZE)))
+
+
+workload(
+    Workload(
+        "sqlite queries (n/25 units)",
+        _query_setup_small_units,
+        _queries,
+        target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
+        extra=_query_figures,
+        sizes=[10_000, 200_000],
     )
 )
