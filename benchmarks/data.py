@@ -220,9 +220,9 @@ def conversations(
     return out
 
 
-def make_round(n: int, seed: int = 1, cycle_id: str = "mus-2025") -> Round:
+def make_round(n: int, seed: int = 1, cycle_id: str = "mus-2025", units: int = UNITS) -> Round:
     """A round of ``n`` conversations (``mus-2025``: the previous round for carry-over)."""
     form = scored_questionnaire()
-    org = organisation(n, seed)
+    org = organisation(n, seed, units)
     cyc = cycle(form, cycle_id)
     return Round(form, org, cyc, conversations(form, org, cyc, seed))

@@ -292,3 +292,197 @@ def strip_zone_names(data: Any) -> Any:
     if isinstance(data, str) and data.endswith("]") and "[" in data:
         return data.partition("[")[0]
     return data
+
+
+# --------------------------------------------------------------------------- validate floor
+
+_HELD_OR_LATER = frozenset(
+    {
+        mf.ConversationStatus.HELD,
+        mf.ConversationStatus.CONCLUDED,
+        mf.ConversationStatus.SIGNED,
+        mf.ConversationStatus.FOLLOWED_UP,
+    }
+)
+
+
+_KIND_LABELS = {
+    mf.ConversationKind.MUS: ("MUS", "MUS"),
+    mf.ConversationKind.GRUS: ("GRUS", "GRUS"),
+    mf.ConversationKind.LUS: ("LUS", "LUS"),
+    mf.ConversationKind.FOLLOW_UP: ("opfølgningssamtalen", "follow-up"),
+}
+
+
+def floor_validate_round(
+    cycle: mf.Cycle, conversations: list[mf.Conversation], org: mf.Organisation
+) -> list[tuple[str, str, str, str]]:
+    """A plain loop over the rules that matter on the benchmark round.
+
+    Returns ``(code, path, da, en)`` for each finding (messages worded as the library words
+    them), sorted by path and code like the library's report. The rules:
+    ``agreement.no-owner``, ``agreement.owner-not-participant``, ``agreement.no-deadline``,
+    ``agreement.deadline-before-conversation``, ``carry-over.not-reviewed`` (held
+    conversations), ``carry-over.missing`` (when the previous conversation is in the round)
+    and ``coverage.missing-conversation``. The library also runs invitation, agenda,
+    plan-window, signature and course rules, which find nothing on this data; the floor
+    leaves them out, so it is a generous floor.
+    """
+    out: list[tuple[str, str, str, str]] = []
+    by_id = {c.id: c for c in conversations}
+    covered: set[str] = set()
+    for c in conversations:
+        prefix = f"conversations[{c.id}]."
+        da_name, en_name = _KIND_LABELS[c.kind]
+        names = (f"{da_name} {c.id!r}", f"{en_name} {c.id!r}")
+
+        def add(
+            code: str, path: str, da: str, en: str, p: str = prefix, n: tuple[str, str] = names
+        ) -> None:
+            out.append((code, p + path, f"{n[0]}, {path}: {da}", f"{n[1]}, {path}: {en}"))
+
+        people = set(c.participant_ids)
+        moment = c.held_at or c.scheduled_start
+        day = None if moment is None else moment.date()
+        unreviewed: set[str] = set()
+        if c.status in _HELD_OR_LATER:
+            unreviewed = {a.id for a in c.unreviewed_carry_over()}
+        if c.status is not mf.ConversationStatus.CANCELLED:
+            covered.update(c.developed)
+        for i, a in enumerate(c.agreements):
+            if not (a.owner or "").strip():
+                add(
+                    "agreement.no-owner",
+                    f"agreements[{i}].owner",
+                    f"aftalen {a.id!r} har ingen ejer",
+                    f"agreement {a.id!r} has no owner",
+                )
+            elif a.owner not in people:
+                add(
+                    "agreement.owner-not-participant",
+                    f"agreements[{i}].owner",
+                    f"aftalen {a.id!r} ejes af {a.owner!r}, som ikke deltager i samtalen",
+                    f"agreement {a.id!r} is owned by {a.owner!r}, who does not take part",
+                )
+            is_open = a.is_open
+            if is_open and a.deadline is None:
+                add(
+                    "agreement.no-deadline",
+                    f"agreements[{i}].deadline",
+                    f"aftalen {a.id!r} har ingen frist",
+                    f"agreement {a.id!r} has no deadline",
+                )
+            if a.id in unreviewed:
+                add(
+                    "carry-over.not-reviewed",
+                    f"agreements[{i}].history",
+                    f"aftalen {a.id!r} fra sidste samtale er ikke gennemgået (ingen ny status)",
+                    f"agreement {a.id!r} from the last conversation was not reviewed "
+                    "(no new status)",
+                )
+            elif is_open and day is not None and a.deadline is not None and a.deadline < day:
+                d, due = day.isoformat(), a.deadline.isoformat()
+                add(
+                    "agreement.deadline-before-conversation",
+                    f"agreements[{i}].deadline",
+                    f"aftalen {a.id!r} har frist {due}, før samtalen {d}",
+                    f"agreement {a.id!r} is due {due}, before the conversation on {d}",
+                )
+        previous = by_id.get(c.previous) if c.previous else None
+        if previous is not None:
+            carried = {a.continues for a in c.agreements}
+            for a in previous.agreements:
+                if a.is_open and a.id not in carried:
+                    add(
+                        "carry-over.missing",
+                        "agreements",
+                        f"den åbne aftale {a.id!r} fra {previous.id!r} er ikke ført over",
+                        f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
+                    )
+    for person in dict.fromkeys(org.members_in(cycle.scope)):
+        if person not in covered:
+            out.append(
+                (
+                    "coverage.missing-conversation",
+                    "scope",
+                    f"runden {cycle.id!r}, scope: {person!r} har ingen samtale i runden",
+                    f"round {cycle.id!r}, scope: {person!r} has no conversation in the round",
+                )
+            )
+    out.sort(key=lambda f: (f[1], f[0]))
+    return out
+
+
+# --------------------------------------------------------------------------- rendering floor
+
+
+def plan_documents_as_dicts(
+    conversations: list[mf.Conversation],
+    org: mf.Organisation,
+    form: mf.Questionnaire,
+    clock: mf.FixedClock,
+) -> list[dict[str, Any]]:
+    """The library's plan documents as plain dicts (built once, outside the timed part)."""
+    import attr
+
+    from musframework.rendering import _context, get_renderer
+    from musframework.rendering.documents import build_document
+
+    renderer = get_renderer("html")
+    out = []
+    for c in conversations:
+        ctx = _context(
+            c,
+            renderer,
+            locale="da",
+            document="plan",
+            people=org,
+            questionnaire=form,
+            role=None,
+            conversations=(),
+            clock=clock,
+            today=None,
+            timezone="Europe/Copenhagen",
+            gap_threshold=None,
+        )
+        out.append(attr.asdict(build_document(c, ctx), retain_collection_types=True))
+    return out
+
+
+def jinja_floor_environment() -> Any:
+    """Plain Jinja2 over the package's own HTML templates, with the library's settings.
+
+    Keys are looked up before attributes, so a block's ``items`` is its key, not
+    ``dict.items`` (the only change plain dicts need).
+    """
+    import os
+
+    import jinja2
+
+    from musframework.rendering._jinja import TEMPLATES
+    from musframework.rendering.html import _finalize
+
+    class DictFirst(jinja2.Environment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if isinstance(obj, dict) and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return DictFirst(
+        loader=jinja2.FileSystemLoader(os.fspath(TEMPLATES)),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def floor_render_plans(env: Any, documents: list[dict[str, Any]]) -> list[str]:
+    """Render each prepared plan document with the package's template and plain dicts."""
+    template = env.get_template("html/document.html.j2")
+    return [
+        template.render(document=d, context=None, fragment=False, extra_css="", lang="da")
+        for d in documents
+    ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import shutil
+import time
 import tracemalloc
 from typing import Any
 
 import attrs
 import floors
+import pendulum
 from harness import Workload, workload
 
 import data
@@ -280,5 +283,249 @@ workload(
         floor_name="json.loads to plain dicts",
         target="objects held <= dicts held at 100,000",
         extra=_memory_figures,
+    )
+)
+
+# --------------------------------------------------------------------------- validate
+
+
+def _validate_setup(n: int) -> data.Round:
+    # The round's scope is the whole organisation, so coverage checks every employee.
+    r = _round(n)
+    return data.Round(
+        r.questionnaire,
+        r.organisation,
+        attrs.evolve(r.cycle, scope=(r.organisation.units[0].id,)),
+        r.conversations,
+    )
+
+
+def _validate(r: data.Round) -> mf.ValidationReport:
+    return mf.validate(r.cycle, conversations=r.conversations, organisation=r.organisation)
+
+
+def _validate_floor(r: data.Round) -> list[tuple[str, str, str, str]]:
+    return floors.floor_validate_round(r.cycle, r.conversations, r.organisation)
+
+
+def _validate_figures(r: data.Round) -> dict[str, Any]:
+    return {"findings": len(list(_validate(r)))}
+
+
+workload(
+    Workload(
+        "validate (round)",
+        _validate_setup,
+        _validate,
+        floor=_validate_floor,
+        floor_name="plain loop over the rules that find something on this data",
+        target="<= 1.5x floor",
+        extra=_validate_figures,
+    )
+)
+
+# --------------------------------------------------------------------------- rendering
+
+CLOCK = mf.FixedClock(pendulum.datetime(2026, 3, 2, 12, tz=data.TZ))
+RENDER_SIZES = [100, 1_000, 10_000]
+"""Rendering costs about 4 ms a plan: 10,000 plans x 2 x 5 runs is already minutes."""
+
+
+def _render_setup(n: int) -> dict[str, Any]:
+    r = _round(n)
+    return {
+        "round": r,
+        "env": floors.jinja_floor_environment(),
+        "documents": floors.plan_documents_as_dicts(
+            r.conversations, r.organisation, r.questionnaire, CLOCK
+        ),
+    }
+
+
+def _render(s: dict[str, Any]) -> list[str | bytes]:
+    r: data.Round = s["round"]
+    return [
+        mf.render(
+            c,
+            "html",
+            document="plan",
+            people=r.organisation,
+            questionnaire=r.questionnaire,
+            clock=CLOCK,
+        )
+        for c in r.conversations
+    ]
+
+
+def _render_floor(s: dict[str, Any]) -> list[str]:
+    return floors.floor_render_plans(s["env"], s["documents"])
+
+
+workload(
+    Workload(
+        "render plans (HTML)",
+        _render_setup,
+        _render,
+        floor=_render_floor,
+        floor_name="Jinja2, same template, plain dicts prepared outside the timed part",
+        target="<= 1.5x floor",
+        sizes=RENDER_SIZES,
+    )
+)
+
+# --------------------------------------------------------------------------- analytics
+
+
+def _analyse(r: data.Round) -> Any:
+    return mf.analyse_round(r.cycle, r.conversations, organisation=r.organisation, today=data.TODAY)
+
+
+def _analyse_floor(r: data.Round) -> dict[str, Any]:
+    # One simple pass: counts by unit and status, rating sums, agreements by status.
+    by_unit: dict[str | None, dict[str, int]] = {}
+    ratings: dict[str, list[int]] = {}
+    agreements: dict[str, int] = {}
+    overdue = 0
+    for c in r.conversations:
+        counts = by_unit.setdefault(c.unit, {})
+        counts[c.status.value] = counts.get(c.status.value, 0) + 1
+        for resp in c.responses:
+            for q, a in resp.answers.items():
+                if isinstance(a, mf.ScaleAnswer):
+                    acc = ratings.setdefault(q, [0, 0])
+                    acc[0] += a.value
+                    acc[1] += 1
+        for a in c.agreements:
+            agreements[a.status.value] = agreements.get(a.status.value, 0) + 1
+            overdue += a.is_overdue(data.TODAY)
+    return {"units": by_unit, "ratings": ratings, "agreements": agreements, "overdue": overdue}
+
+
+workload(
+    Workload(
+        "analyse_round",
+        _validate_setup,
+        _analyse,
+        floor=_analyse_floor,
+        floor_name="one plain pass: counts by unit/status, rating sums, agreement counts",
+        target="no target (report time and memory)",
+    )
+)
+
+# --------------------------------------------------------------------------- SQLite queries
+
+QUERY_SAMPLES = 20
+UNIT_SIZE = 25
+"""The queries look at units of about this size at every N (the same unit size)."""
+
+
+def _percentile(times: list[float], p: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def _query_setup(n: int, r: data.Round | None = None) -> dict[str, Any]:
+    import tempfile
+
+    r = r or _round(n)
+    directory = tempfile.mkdtemp(prefix="mf-bench-q-")
+    store = mf.storage.open(f"sqlite:///{directory}/round.db", clock=CLOCK)
+    for i in range(0, n, 5_000):
+        store.save_many(r.conversations[i : i + 5_000])
+    sizes = {u.id: len(u.members) for u in r.organisation.units}
+    # The units closest to UNIT_SIZE members, and the owners in them.
+    units = sorted(sizes, key=lambda u: (abs(sizes[u] - UNIT_SIZE), u))[:QUERY_SAMPLES]
+    by_id = {u.id: u for u in r.organisation.units}
+    owners = [by_id[u].members[0] for u in units if by_id[u].members]
+    return {
+        "store": store,
+        "dir": directory,
+        "units": units,
+        "owners": owners,
+        "unit_sizes": [sizes[u] for u in units],
+    }
+
+
+def _overdue_in_unit(store: Any, unit: str) -> list[tuple[str, mf.Agreement]]:
+    return [
+        (s.document.id, a)
+        for s in store.conversations(unit=unit)
+        for a in s.document.agreements
+        if a.is_overdue(data.TODAY)
+    ]
+
+
+_DONE = ["held", "concluded", "signed", "followed_up"]
+
+
+def _completion_of_unit(store: Any, unit: str) -> float:
+    total = len(store.conversations(unit=unit, status=[*_DONE, "planned", "invited", "prepared"]))
+    done = len(store.conversations(unit=unit, status=_DONE))
+    return done / total if total else 1.0
+
+
+def _open_by_owner(store: Any, owner: str) -> list[Any]:
+    return store.agreements(owner=owner, status=["open", "in_progress"])
+
+
+def _query_latencies(s: dict[str, Any]) -> dict[str, list[float]]:
+    store = s["store"]
+    out: dict[str, list[float]] = {"overdue": [], "completion": [], "owner": []}
+    for unit, owner in zip(s["units"], s["owners"], strict=False):
+        for name, fn, arg in (
+            ("overdue", _overdue_in_unit, unit),
+            ("completion", _completion_of_unit, unit),
+            ("owner", _open_by_owner, owner),
+        ):
+            start = time.perf_counter()
+            fn(store, arg)
+            out[name].append(time.perf_counter() - start)
+    return out
+
+
+def _queries(s: dict[str, Any]) -> dict[str, list[float]]:
+    lat = _query_latencies(s)
+    s.setdefault("latencies", {k: [] for k in lat})
+    for k, v in lat.items():
+        s["latencies"][k].extend(v)
+    return lat
+
+
+def _query_figures(s: dict[str, Any]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for k, v in s["latencies"].items():
+        figures[f"{k} p50 ms"] = round(_percentile(v, 0.5) * 1000, 2)
+        figures[f"{k} p95 ms"] = round(_percentile(v, 0.95) * 1000, 2)
+    sizes = s["unit_sizes"]
+    figures["unit size"] = f"{min(sizes)}-{max(sizes)}"
+    s["store"].close()
+    shutil.rmtree(s["dir"], ignore_errors=True)
+    return figures
+
+
+workload(
+    Workload(
+        "sqlite queries",
+        _query_setup,
+        _queries,
+        target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
+        extra=_query_figures,
+    )
+)
+
+
+def _query_setup_small_units(n: int) -> dict[str, Any]:
+    # About n / 25 units, so units of about UNIT_SIZE exist at every N.
+    return _query_setup(n, data.make_round(n, units=max(3, n // UNIT_SIZE)))
+
+
+workload(
+    Workload(
+        "sqlite queries (n/25 units)",
+        _query_setup_small_units,
+        _queries,
+        target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
+        extra=_query_figures,
+        sizes=[10_000, 200_000],
     )
 )

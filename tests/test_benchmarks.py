@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import musframework as mf
@@ -26,16 +27,29 @@ def harness():
 def test_every_workload_runs_at_n_100_and_prints_a_table(harness, capsys):
     cells = harness.main(["--quick", "--in-process", "--repeats", "1"])
     names = {c.name for c in cells}
-    assert {"roundtrip", "check_response", "plan+schedule", "carry-over (start_next)"} <= names
+    assert {
+        "roundtrip",
+        "check_response",
+        "plan+schedule",
+        "carry-over (start_next)",
+        "validate (round)",
+        "render plans (HTML)",
+        "analyse_round",
+        "sqlite queries",
+    } <= names
     for cell in cells:
         assert cell.n == 100
         assert cell.time > 0
-        assert cell.floor is not None
-        assert cell.floor > 0
+        if not cell.name.startswith("sqlite queries"):  # latencies instead of a floor
+            assert cell.floor is not None
+            assert cell.floor > 0
     out = capsys.readouterr().out
     assert "| roundtrip | 100 |" in out
     memory = next(c for c in cells if c.name.startswith("memory"))
     assert memory.figures["objects/dicts"] > 0
+    queries = next(c for c in cells if c.name == "sqlite queries")
+    for name in ("overdue", "completion", "owner"):
+        assert 0 < queries.figures[f"{name} p50 ms"] <= queries.figures[f"{name} p95 ms"]
 
 
 def test_the_floors_produce_what_the_library_produces(harness):
@@ -75,3 +89,58 @@ def test_the_generated_round_has_the_promised_shape(harness):
     assert any(a.is_overdue(data.TODAY) for a in every)
     assert any(not a.is_overdue(data.TODAY) and a.is_open for a in every)
     assert data.make_round(50).conversations == data.make_round(50).conversations  # seeded
+
+
+def test_the_validate_floor_finds_what_the_library_finds(harness):
+    import floors
+    import workloads
+
+    r = workloads._validate_setup(300)
+    assert r.cycle.scope
+    report = mf.validate(r.cycle, conversations=r.conversations, organisation=r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en")) for f in report]
+    floor = floors.floor_validate_round(r.cycle, r.conversations, r.organisation)
+    assert floor == ours
+    assert {f[0] for f in floor} == {"agreement.deadline-before-conversation"}
+    # The other rules of the floor fire too, when the data gives them something to find.
+    first = r.conversations[0]
+    stranger = attrs.evolve(
+        first.agreements[0], owner="stranger", deadline=None, status=mf.AgreementStatus.OPEN
+    )
+    broken = [attrs.evolve(first, agreements=[stranger]), *r.conversations[2:]]
+    report = mf.validate(r.cycle, conversations=broken, organisation=r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en")) for f in report]
+    floor = floors.floor_validate_round(r.cycle, broken, r.organisation)
+    assert floor == ours
+    assert {
+        "agreement.owner-not-participant",
+        "agreement.no-deadline",
+        "coverage.missing-conversation",
+    } <= {f[0] for f in floor}
+
+
+def test_the_render_floor_makes_the_same_html(harness):
+    import workloads
+
+    s = workloads._render_setup(20)
+    assert workloads._render_floor(s) == workloads._render(s)
+
+
+def test_rendering_many_plans_reuses_names_but_never_stale_ones(harness):
+    import data
+
+    r = data.make_round(30)
+    c = r.conversations[0]
+    first = mf.render(c, "html", document="plan", people=r.organisation)
+    assert "Employee 0000000" in first
+    renamed = mf.Organisation(
+        people=[
+            attrs.evolve(p, name="Renamed Person") if p.id == "e0000000" else p
+            for p in r.organisation.people
+        ],
+        units=r.organisation.units,
+    )
+    second = mf.render(c, "html", document="plan", people=renamed)
+    assert "Renamed Person" in second
+    assert "Employee 0000000" not in second
+    assert mf.render(c, "html", document="plan", people=r.organisation) == first

@@ -524,6 +524,8 @@ def plan_not_signed(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> It
 )
 def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Void signatures (content changed after signing) of people who have not signed again."""
+    if not obj.signatures:  # nothing to void (and no content digest to compute)
+        return
     valid = {s.person for s in obj.valid_signatures}
     for i, s in enumerate(obj.signatures):
         if s in obj.void_signatures and s.person not in valid:
