@@ -18,6 +18,7 @@ from harness import Workload, workload
 import data
 import musframework as mf
 from musframework import serialization
+from musframework.rendering import Names
 from musframework.workflow import plan_round, start_next
 
 try:
@@ -344,12 +345,13 @@ def _render_setup(n: int) -> dict[str, Any]:
 
 def _render(s: dict[str, Any]) -> list[str | bytes]:
     r: data.Round = s["round"]
+    names = Names(r.organisation)  # built once per round, as the rendering docs advise
     return [
         mf.render(
             c,
             "html",
             document="plan",
-            people=r.organisation,
+            people=names,
             questionnaire=r.questionnaire,
             clock=CLOCK,
         )

@@ -9,7 +9,6 @@ else the renderer needs in a :class:`RenderContext`.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeAlias, runtime_checkable
 
@@ -155,23 +154,10 @@ class Names:
         return ", ".join(self.name(p) for p in person_ids)
 
 
-_last_organisation: tuple[weakref.ref[Organisation], Names] | None = None
-
-
 def _names(value: Names | PeopleLike) -> Names:
-    # Rendering every plan of a round passes the same (immutable) Organisation each time:
-    # reuse the names built for it last time instead of copying every person per document.
-    global _last_organisation
-    if isinstance(value, Names):
-        return value
-    if isinstance(value, Organisation):
-        last = _last_organisation
-        if last is not None and last[0]() is value:
-            return last[1]
-        names = Names(value)
-        _last_organisation = (weakref.ref(value), names)
-        return names
-    return Names(value)
+    # A prebuilt Names is used as it is: pass Names(organisation) when rendering many
+    # documents, so the name index is built once rather than per document.
+    return value if isinstance(value, Names) else Names(value)
 
 
 def _conversations(values: Iterable[Conversation]) -> tuple[Conversation, ...]:
