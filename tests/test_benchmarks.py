@@ -126,7 +126,7 @@ def test_the_render_floor_makes_the_same_html(harness):
     assert workloads._render_floor(s) == workloads._render(s)
 
 
-def test_rendering_many_plans_reuses_names_but_never_stale_ones(harness):
+def test_prebuilt_names_render_the_same_and_never_stale_ones(harness):
     import data
 
     r = data.make_round(30)
@@ -144,3 +144,6 @@ def test_rendering_many_plans_reuses_names_but_never_stale_ones(harness):
     assert "Renamed Person" in second
     assert "Employee 0000000" not in second
     assert mf.render(c, "html", document="plan", people=r.organisation) == first
+    from musframework.rendering import Names
+
+    assert mf.render(c, "html", document="plan", people=Names(r.organisation)) == first
