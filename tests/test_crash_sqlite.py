@@ -13,6 +13,7 @@ reported unit is complete, no partial unit exists anywhere, and the units presen
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -72,7 +73,7 @@ def writer(db: str, report: str, first: int) -> None:
 
 def verify(db: str, reported: set[int]) -> int:
     """Check the store after a kill; returns the number of units present."""
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     store = mf.storage.SQLiteStore(db)  # opens as an app would: no repair step exists
     try:

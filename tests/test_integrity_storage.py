@@ -5,6 +5,7 @@ signatures of the loaded conversation show as void and ``mf.validate`` reports
 ``signature.void``. Changes outside the signed content (the place) leave them valid.
 """
 
+import contextlib
 import json
 import sqlite3
 import uuid
@@ -53,7 +54,7 @@ def test_sqlite_edit_outside_the_library_voids_the_signatures(tmp_path, sqlite_p
     with mf.storage.SQLiteStore(db) as store:
         store.save(signed())
         _assert_untouched(store.load(mf.Conversation, "c1"))
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         changed = conn.execute(
             "UPDATE conversations SET body = json_set(body, ?, json(?)) WHERE id = 'c1'",
             (sqlite_path, json.dumps(value)),
@@ -67,7 +68,7 @@ def test_sqlite_edit_outside_the_signed_content_keeps_the_signatures(tmp_path):
     db = tmp_path / "mus.db"
     with mf.storage.SQLiteStore(db) as store:
         store.save(signed())
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("UPDATE conversations SET body = json_set(body, '$.place', 'Kantinen')")
     with mf.storage.SQLiteStore(db) as store:
         stored = store.load(mf.Conversation, "c1")

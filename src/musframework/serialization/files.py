@@ -155,26 +155,48 @@ def _encoding_error(exc: UnicodeError, label: str) -> LoadError:
     )
 
 
+MAX_DEPTH = 64
+"""The deepest nesting of lists and tables a questionnaire file may have (real ones use ~10)."""
+
+
+def _depth(data: Any) -> int:
+    # Iterative, so a hostile file cannot exhaust the stack while we measure it.
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep(label: str) -> LoadError:
+    return LoadError(
+        "nested too deeply",
+        [
+            Finding.error(
+                "load.too-deep",
+                "",
+                da=f"mere end {MAX_DEPTH} niveauer af indlejrede lister eller tabeller",
+                en=f"more than {MAX_DEPTH} levels of nested lists or tables",
+            )
+        ],
+        source=label,
+    )
+
+
 def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _encoding_error(exc, label) from None
     try:
-        return tomllib.loads(text) if fmt == "toml" else json.loads(text)
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except RecursionError:  # the parsers recurse once per level of nesting
-        raise LoadError(
-            "nested too deeply",
-            [
-                Finding.error(
-                    "load.too-deep",
-                    "",
-                    da="for mange niveauer af indlejrede lister eller tabeller",
-                    en="too many levels of nested lists or tables",
-                )
-            ],
-            source=label,
-        ) from None
+        raise _too_deep(label) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         what = "TOML" if fmt == "toml" else "JSON"
         detail = str(exc)
@@ -192,6 +214,9 @@ def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
             ],
             source=label,
         ) from None
+    if _depth(data) > MAX_DEPTH:
+        raise _too_deep(label)
+    return data
 
 
 # --------------------------------------------------------------------------- positions
