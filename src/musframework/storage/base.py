@@ -268,6 +268,21 @@ class BaseStore:
     def _compact(self) -> None:
         """Overwrite and reclaim deleted data (nothing to do by default)."""
 
+    def _agreement_records(self, rows: Iterable[Sequence[Any]]) -> list[AgreementRecord]:
+        """Agreement rows ``(conversation, position, body, schema_version)`` as records.
+
+        Shared by the SQL backends' agreement queries.
+        """
+        current = Conversation.SCHEMA_VERSION
+        records = []
+        for conversation, position, body, version in rows:
+            if version == current:
+                agreement = agreement_from_json(body)
+            else:  # stored before a schema change: take it from the migrated conversation
+                agreement = self.load(Conversation, conversation).document.agreements[position]
+            records.append(AgreementRecord(conversation, agreement))
+        return records
+
     def close(self) -> None:
         """Release the backend's resources."""
 

@@ -31,7 +31,8 @@ from musframework.model import (
     ConversationStatus,
 )
 from musframework.serialization.time import format_datetime, parse_datetime
-from musframework.storage.base import BaseStore, Write, agreement_from_json
+from musframework.storage._sql import Where, agreement_filters, conversation_filters
+from musframework.storage.base import BaseStore, Write
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["PostgresStore", "SCHEMA", "open_url"]
@@ -372,25 +373,11 @@ class PostgresStore(BaseStore):
         statuses: frozenset[ConversationStatus] | None,
         kinds: frozenset[ConversationKind] | None,
     ) -> list[Stored[Conversation]]:
-        where: list[str] = []
-        params: list[Any] = []
-        if cycle is not None:
-            where.append("cycle = %s")
-            params.append(cycle)
-        if unit is not None:
-            where.append("unit = %s")
-            params.append(unit)
-        if person is not None:
-            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = %s)")
-            params.append(person)
-        for column, values in (("status", statuses), ("kind", kinds)):
-            if values is not None:
-                where.append(f"{column} = ANY(%s)")
-                params.append(sorted(v.value for v in values))
-        sql = "SELECT revision, body::text FROM conversations"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return self._conversation_list(sql + ' ORDER BY id COLLATE "C"', params)
+        where = conversation_filters(
+            Where("%s", array_any=True), cycle, person, unit, statuses, kinds
+        )
+        sql = "SELECT revision, body::text FROM conversations" + where.sql()
+        return self._conversation_list(sql + ' ORDER BY id COLLATE "C"', where.params)
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -414,35 +401,16 @@ class PostgresStore(BaseStore):
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
     ) -> list[AgreementRecord]:
-        where: list[str] = []
-        params: list[Any] = []
-        if owner is not None:
-            where.append("a.owner = %s")
-            params.append(owner)
-        if statuses is not None:
-            where.append("a.status = ANY(%s)")
-            params.append(sorted(s.value for s in statuses))
-        if due_before is not None:
-            where.append("a.deadline < %s")
-            params.append(due_before)
+        where = agreement_filters(Where("%s", array_any=True), owner, statuses, due_before)
         sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql += where.sql()
         sql += (
             ' ORDER BY a.deadline IS NULL, a.deadline COLLATE "C", '
             'a.conversation COLLATE "C", a.position'
         )
         with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        current = Conversation.SCHEMA_VERSION
-        records = []
-        for conversation, position, body, version in rows:
-            if version == current:
-                agreement = agreement_from_json(body)
-            else:  # stored before a schema change: take it from the migrated conversation
-                agreement = self.load(Conversation, conversation).document.agreements[position]
-            records.append(AgreementRecord(conversation, agreement))
-        return records
+            rows = conn.execute(sql, where.params).fetchall()
+        return self._agreement_records(rows)
 
     def _query_versions(self, id: str) -> list[str]:
         with self._read() as conn:

@@ -29,7 +29,8 @@ from musframework.model import (
     ConversationStatus,
 )
 from musframework.serialization.time import format_datetime, parse_datetime
-from musframework.storage.base import BaseStore, Write, agreement_from_json
+from musframework.storage._sql import Where, agreement_filters, conversation_filters
+from musframework.storage.base import BaseStore, Write
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
@@ -412,25 +413,9 @@ class SQLiteStore(BaseStore):
         statuses: frozenset[ConversationStatus] | None,
         kinds: frozenset[ConversationKind] | None,
     ) -> list[Stored[Conversation]]:
-        where: list[str] = []
-        params: list[Any] = []
-        if cycle is not None:
-            where.append("cycle = ?")
-            params.append(cycle)
-        if unit is not None:
-            where.append("unit = ?")
-            params.append(unit)
-        if person is not None:
-            where.append("id IN (SELECT conversation FROM conversation_people WHERE person = ?)")
-            params.append(person)
-        for column, values in (("status", statuses), ("kind", kinds)):
-            if values is not None:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(sorted(v.value for v in values))
-        sql = "SELECT revision, body FROM conversations"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return self._conversation_list(sql + " ORDER BY id", params)
+        where = conversation_filters(Where("?"), cycle, person, unit, statuses, kinds)
+        sql = "SELECT revision, body FROM conversations" + where.sql()
+        return self._conversation_list(sql + " ORDER BY id", where.params)
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -454,32 +439,13 @@ class SQLiteStore(BaseStore):
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
     ) -> list[AgreementRecord]:
-        where: list[str] = []
-        params: list[Any] = []
-        if owner is not None:
-            where.append("a.owner = ?")
-            params.append(owner)
-        if statuses is not None:
-            where.append(f"a.status IN ({','.join('?' * len(statuses))})")
-            params.extend(sorted(s.value for s in statuses))
-        if due_before is not None:
-            where.append("a.deadline < ?")
-            params.append(due_before)
+        where = agreement_filters(Where("?"), owner, statuses, due_before)
         sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql += where.sql()
         sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"
         with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        current = Conversation.SCHEMA_VERSION
-        records = []
-        for conversation, position, body, version in rows:
-            if version == current:
-                agreement = agreement_from_json(body)
-            else:  # stored before a schema change: take it from the migrated conversation
-                agreement = self.load(Conversation, conversation).document.agreements[position]
-            records.append(AgreementRecord(conversation, agreement))
-        return records
+            rows = conn.execute(sql, where.params).fetchall()
+        return self._agreement_records(rows)
 
     def _query_versions(self, id: str) -> list[str]:
         with self._read() as conn:
