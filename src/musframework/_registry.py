@@ -26,6 +26,8 @@ class Registry(Generic[T]):
         self.entry_point_group = entry_point_group
         self._items: dict[str, T] = {}
         self._entry_points_loaded = entry_point_group is None
+        #: Grows on every change, so callers can cache lookups and notice changes cheaply.
+        self.generation = 0
 
     def register(self, name: str, item: T, *, replace: bool = False) -> T:
         """Register ``item`` under ``name``; a taken name needs ``replace=True``."""
@@ -34,14 +36,17 @@ class Registry(Generic[T]):
                 f"{self.what} {name!r} is already registered; pass replace=True to override it"
             )
         self._items[name] = item
+        self.generation += 1
         return item
 
     def unregister(self, name: str) -> T:
         """Remove and return the item registered under ``name``."""
         try:
-            return self._items.pop(name)
+            item = self._items.pop(name)
         except KeyError:
             raise RegistryError(f"no {self.what} named {name!r} is registered") from None
+        self.generation += 1
+        return item
 
     def get(self, name: str) -> T:
         """The item registered under ``name``; loads entry points if it is not yet known."""
@@ -74,6 +79,7 @@ class Registry(Generic[T]):
         if self._entry_points_loaded or self.entry_point_group is None:
             return
         self._entry_points_loaded = True
+        self.generation += 1
         for ep in entry_points(group=self.entry_point_group):
             if ep.name in self._items:
                 continue  # an explicit registration wins over an installed plugin

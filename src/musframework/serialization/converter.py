@@ -14,8 +14,10 @@ Choices, and why:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
-from typing import Any, get_args, get_origin, get_type_hints
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import attrs
 import cattrs
@@ -25,9 +27,10 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 
 from musframework.model.conditions import ConditionValue
 from musframework.model.kinds import ConversationKind, Role, roles
-from musframework.model.questions import Answer, Question, question_type
+from musframework.model.questions import _QUESTION_TYPES, Answer, Question, question_type
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
+from musframework.serialization._fast import make_structure_fn
 
 __all__ = ["InvalidValueError", "make_converter"]
 
@@ -143,6 +146,41 @@ def _strict_tuple_factory(t: Any, converter: cattrs.Converter) -> Callable[[Any,
     return hook
 
 
+def _is_optional(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) in (Union, UnionType) and len(args) == 2 and type(None) in args
+
+
+def _optional_factory(t: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    # cattrs' own Optional hook dispatches on the inner type at every call; fetch it once.
+    inner = next(a for a in get_args(t) if a is not type(None))
+    hook = converter.get_structure_hook(inner)
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure_optional
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
+
+
+def _enum_factory(t: Any, _: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    members = {m.value: m for m in t}
+    names = ", ".join(sorted(str(v) for v in members))
+
+    def structure_enum(value: Any, _: Any) -> Any:
+        # type() check first: True == 1 would otherwise find the member of value 1.
+        if type(value) in _PLAIN:
+            member = members.get(value)
+            if member is not None and type(member.value) is type(value):
+                return member
+        raise InvalidValueError(f"expected one of {names}, got {_short(value)}")
+
+    return structure_enum
+
+
 def _tagged(data: Any, kind: str) -> tuple[str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise InvalidValueError(f"expected a {kind} object, got {_short(data)}")
@@ -177,6 +215,9 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
         unstruct_collection_overrides={tuple: list, frozenset: list},
     )
     _register_primitives(conv)
+    if not detailed_validation:
+        # Registered before the model's own hooks, which take precedence over it.
+        conv.register_structure_hook_factory(attrs.has, make_structure_fn)
     _register_time(conv)
     _register_model(conv)
     return conv
@@ -191,6 +232,8 @@ def _register_primitives(conv: cattrs.Converter) -> None:
         lambda t: t == (int | float), _expect((int, float), "a number")
     )
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
+    conv.register_structure_hook_factory(_is_optional, _optional_factory)
+    conv.register_structure_hook_factory(_is_enum, _enum_factory)
 
 
 def _register_time(conv: cattrs.Converter) -> None:
@@ -300,12 +343,57 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
             raise InvalidValueError(
                 f"expected a mapping of question id to answer, got {_short(data)}"
             )
+        if not conv.detailed_validation:
+            return _structure_answers_fast(data, structure_answer)
         return _structure_mapping(conv, data, structure_answer)
 
     conv.register_structure_hook_func(_is(dict[str, Answer]), structure_answers)
     conv.register_unstructure_hook_func(
         _is(dict[str, Answer]), lambda m: {k: unstructure_tagged(v) for k, v in m.items()}
     )
+
+
+# Plain answer classes by tag: (class, the one JSON type its value must have). Rebuilt when
+# the question type registry changes, so types registered or replaced later are honoured.
+_plain_answers: dict[str, tuple[type[Answer], type]] = {}
+_plain_answers_generation = -1
+
+
+def _plain_answer_table() -> dict[str, tuple[type[Answer], type]]:
+    global _plain_answers, _plain_answers_generation
+    if _plain_answers_generation != _QUESTION_TYPES.generation:
+        table: dict[str, tuple[type[Answer], type]] = {}
+        for tag, question in _QUESTION_TYPES.items():
+            cls = question.answer_type
+            fields = attrs.fields(cls)
+            if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
+                value_type = get_type_hints(cls)["value"]
+                if value_type in (str, int, bool):  # checked by type() alone, no conversion
+                    table[tag] = (cls, value_type)
+        _plain_answers = table
+        _plain_answers_generation = _QUESTION_TYPES.generation
+    return _plain_answers
+
+
+def _structure_answers_fast(
+    data: dict[Any, Any], structure_answer: Callable[[Any, Any], Answer]
+) -> dict[str, Answer]:
+    # The fast converter's path for a response's answers (most of a round's objects): plain
+    # answers are built inline, with the same strict checks as the general path, which
+    # handles everything else (and a failure is reported again by the detailed converter).
+    table = _plain_answer_table()
+    out: dict[str, Answer] = {}
+    for key, item in data.items():
+        if type(key) is not str:
+            raise InvalidValueError(f"expected a text key, got {_short(key)}")
+        if type(item) is dict and len(item) == 2 and "value" in item:
+            tag = item.get("type")
+            entry = table.get(tag) if type(tag) is str else None
+            if entry is not None and type(item["value"]) is entry[1]:
+                out[key] = entry[0](item["value"])  # type: ignore[call-arg]
+                continue
+        out[key] = structure_answer(item, None)
+    return out
 
 
 def _structure_mapping(
