@@ -22,7 +22,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import attrs
 import cattrs
 
-__all__ = ["make_structure_fn"]
+__all__ = ["make_structure_fn", "make_unstructure_fn"]
 
 _MISSING = object()
 
@@ -128,8 +128,77 @@ def make_structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, 
         args.append(f"{a.alias}={value}")
     emit("    if len(o) != n: raise _R")  # a key no field used: unknown
     emit(f"    return _cls({', '.join(args)})")
-    source = "\n".join(b.lines)
-    namespace = dict(b.names)
-    exec(compile(source, f"<musframework fast structure {cls.__qualname__}>", "exec"), namespace)
-    fn: Callable[[Any, Any], Any] = namespace["structure"]
+    fn: Callable[[Any, Any], Any] = _compile(
+        b.lines, b.names, f"<musframework fast structure {cls.__qualname__}>", "structure"
+    )
     return fn
+
+
+_IDENTITY = (str, int, bool, float)
+
+
+def _unstructure_expr(t: Any, var: str, b: _Builder) -> str:
+    """The expression that unstructures ``var`` of type ``t`` (inline where it is simple)."""
+    if t in _IDENTITY:
+        return var
+    if isinstance(t, type) and issubclass(t, enum.Enum):
+        return f"{var}._value_"  # the enum's ``value`` property costs a call per read
+    inner = _optional_inner(t)
+    if inner is not None:
+        value = _unstructure_expr(inner, var, b)
+        return var if value == var else f"(None if {var} is None else {value})"
+    args = get_args(t)
+    if get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if args[0] in _IDENTITY:
+            return f"list({var})"
+        return f"[{_unstructure_expr(args[0], '_item', b)} for _item in {var}]"
+    return f"{b.name('u', b.conv.get_unstructure_hook(t))}({var})"
+
+
+def make_unstructure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], Any]:
+    """Generate the unstructure function of the attrs class ``cls``, omitting defaults.
+
+    Its output equals cattrs' own (``omit_if_default=True``), key order included: fields
+    without a default first, then the others that differ from their default, in field order.
+    """
+    fields = attrs.fields(cls)
+    if any(not a.init for a in fields) or any(
+        isinstance(a.default, attrs.Factory) and a.default.takes_self  # type: ignore[arg-type]
+        for a in fields
+    ):
+        return conv.gen_unstructure_attrs_fromdict(cls)  # pragma: no cover - no model today
+    hints = get_type_hints(cls)
+    b = _Builder(conv)
+    always = [
+        f"{a.name!r}: {_unstructure_expr(hints[a.name], f'o.{a.name}', b)}"
+        for a in fields
+        if a.default is attrs.NOTHING
+    ]
+    lines = ["def unstructure(o):", f"    res = {{{', '.join(always)}}}"]
+    for a in fields:
+        if a.default is attrs.NOTHING:
+            continue
+        default = _default_value(a)
+        lines.append(f"    v = o.{a.name}")
+        lines.append(f"    if v != {b.name('d', default)}:")
+        lines.append(f"        res[{a.name!r}] = {_unstructure_expr(hints[a.name], 'v', b)}")
+    lines.append("    return res")
+    return _compile(
+        lines, b.names, f"<musframework fast unstructure {cls.__qualname__}>", "unstructure"
+    )
+
+
+def _default_value(a: attrs.Attribute[Any]) -> Any:
+    # What cattrs compares with: the default (or a fresh factory value) after the field's
+    # converter. Computed once; it is only ever compared with, never handed out.
+    default: Any = a.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory()
+    return default if a.converter is None else a.converter(default)  # type: ignore[operator]
+
+
+def _compile(lines: list[str], names: dict[str, Any], filename: str, fn: str) -> Callable[..., Any]:
+    namespace = dict(names)
+    exec(compile("\n".join(lines), filename, "exec"), namespace)
+    made: Callable[..., Any] = namespace[fn]
+    return made

@@ -30,7 +30,7 @@ from musframework.model.kinds import ConversationKind, Role, roles
 from musframework.model.questions import _QUESTION_TYPES, Answer, Question, question_type
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
-from musframework.serialization._fast import make_structure_fn
+from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
 
 __all__ = ["InvalidValueError", "make_converter"]
 
@@ -215,8 +215,10 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
         unstruct_collection_overrides={tuple: list, frozenset: list},
     )
     _register_primitives(conv)
+    # Generated functions for attrs classes (see _fast.py), registered before the model's
+    # own hooks, which take precedence over them.
+    conv.register_unstructure_hook_factory(attrs.has, make_unstructure_fn)
     if not detailed_validation:
-        # Registered before the model's own hooks, which take precedence over it.
         conv.register_structure_hook_factory(attrs.has, make_structure_fn)
     _register_time(conv)
     _register_model(conv)
@@ -348,9 +350,28 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
         return _structure_mapping(conv, data, structure_answer)
 
     conv.register_structure_hook_func(_is(dict[str, Answer]), structure_answers)
-    conv.register_unstructure_hook_func(
-        _is(dict[str, Answer]), lambda m: {k: unstructure_tagged(v) for k, v in m.items()}
-    )
+    # Plain answers by class (their tag), or None: decided once per class.
+    plain_tags: dict[type[Answer], str | None] = {}
+
+    def plain_tag(cls: type[Answer]) -> str | None:
+        if cls not in plain_tags:
+            fields = attrs.fields(cls)
+            plain = len(fields) == 1 and fields[0].name == "value"
+            value_type = get_type_hints(cls)["value"] if plain else None
+            plain_tags[cls] = cls.type_name if value_type in _PLAIN else None
+        return plain_tags[cls]
+
+    def unstructure_answers(answers: Mapping[str, Answer]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, answer in answers.items():
+            tag = plain_tags.get(type(answer)) or plain_tag(type(answer))
+            if tag is None:
+                out[key] = unstructure_tagged(answer)
+            else:
+                out[key] = {"type": tag, "value": answer.value}  # type: ignore[attr-defined]
+        return out
+
+    conv.register_unstructure_hook_func(_is(dict[str, Answer]), unstructure_answers)
 
 
 # Plain answer classes by tag: (class, the one JSON type its value must have). Rebuilt when

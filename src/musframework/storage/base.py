@@ -37,7 +37,7 @@ from musframework.model import (
     Role,
 )
 from musframework.serialization import _dump_json as dump_json
-from musframework.serialization import from_dict, loads, to_dict
+from musframework.serialization import from_dict, gc_paused, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -122,8 +122,9 @@ class ConversationIndex:
         return cls(
             cycle=c.cycle,
             unit=c.unit,
-            kind=c.kind.value,
-            status=c.status.value,
+            # ``_value_`` rather than ``.value``: the enum property costs a call per read.
+            kind=c.kind._value_,
+            status=c.status._value_,
             start=None if c.scheduled_start is None else utc_key(c.scheduled_start),
             people=tuple(dict.fromkeys((p.person, p.role.value) for p in c.participants)),
             agreements=tuple(
@@ -131,7 +132,7 @@ class ConversationIndex:
                     i,
                     a.id,
                     a.owner,
-                    a.status.value,
+                    a.status._value_,
                     None if a.deadline is None else a.deadline.isoformat(),
                     dump_json(body),
                 )
@@ -348,7 +349,8 @@ class BaseStore:
             )
             for w in writes
         ]
-        self._commit(writes, audit)
+        with gc_paused():  # rows for a large unit of work are many small objects
+            self._commit(writes, audit)
 
     def save(self, document: Document, *, revision: int = 0, actor: str = "system") -> int:
         """Save ``document`` over ``revision`` (0 when new); returns the new revision."""
@@ -362,17 +364,20 @@ class BaseStore:
         """Save many new documents (revision 0) in chunks of one transaction each.
 
         Faster than one unit of work per document for imports; each chunk is atomic, the
-        whole import is not. Returns the number saved.
+        whole import is not. Returns the number saved. Python's cyclic garbage collector is
+        paused meanwhile (see :func:`musframework.serialization.gc_paused`): in a process
+        holding many objects its runs cost more than the writes themselves.
         """
         batch: list[Write] = []
         count = 0
-        for document in documents:
-            batch.append(self._prepare(document, 0))
-            if len(batch) >= chunk:
-                self._write(batch, actor)
-                count += len(batch)
-                batch = []
-        self._write(batch, actor)
+        with gc_paused():
+            for document in documents:
+                batch.append(self._prepare(document, 0))
+                if len(batch) >= chunk:
+                    self._write(batch, actor)
+                    count += len(batch)
+                    batch = []
+            self._write(batch, actor)
         return count + len(batch)
 
     def _resolve_version(self, kind: str, id: str, version: str | None) -> str | None:
@@ -421,7 +426,9 @@ class BaseStore:
     def documents(self, cls: type[D]) -> list[Stored[D]]:
         """Every stored document of a type, ordered by id (and version)."""
         kind = kind_of(cls)
-        return [Stored(self._structure(d, cls, kind), r) for r, d in self._fetch_all(kind)]
+        rows = self._fetch_all(kind)
+        with gc_paused():
+            return [Stored(self._structure(d, cls, kind), r) for r, d in rows]
 
     def unit_of_work(self, *, actor: str = "system") -> _Unit:
         """A unit of work: saves and deletes written atomically when its block ends."""

@@ -28,6 +28,7 @@ from musframework.model import (
     ConversationKind,
     ConversationStatus,
 )
+from musframework.serialization import gc_paused
 from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage._sql import Where, agreement_filters, conversation_filters
 from musframework.storage.base import BaseStore, Write
@@ -403,7 +404,10 @@ class SQLiteStore(BaseStore):
         with self._read() as conn:
             rows = conn.execute(sql, params).fetchall()
         structure = self._structure
-        return [Stored(structure(body, Conversation, "conversation"), rev) for rev, body in rows]
+        with gc_paused():  # see BaseStore.save_many
+            return [
+                Stored(structure(body, Conversation, "conversation"), rev) for rev, body in rows
+            ]
 
     def _query_conversations(
         self,
