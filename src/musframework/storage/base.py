@@ -13,7 +13,6 @@ documents are migrated when they are loaded.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 import secrets
@@ -86,9 +85,14 @@ def natural_key(version: str) -> tuple[Any, ...]:
     )
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
 def utc_key(moment: datetime.datetime) -> int:
     """Microseconds since 1970 (UTC) of an aware ``moment``: sorts like the instants."""
-    return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
+    # datetime's own subtraction (pendulum's returns an Interval): exact and about 2x faster.
+    return datetime.datetime.__sub__(moment, _EPOCH) // _MICROSECOND
 
 
 @attrs.frozen
@@ -133,7 +137,7 @@ class ConversationIndex:
                     a.id,
                     a.owner,
                     a.status._value_,
-                    None if a.deadline is None else a.deadline.isoformat(),
+                    body.get("deadline"),  # the date as the body writes it (ISO)
                     dump_json(body),
                 )
                 for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
