@@ -407,12 +407,16 @@ def _structure_answers_fast(
     for key, item in data.items():
         if type(key) is not str:
             raise InvalidValueError(f"expected a text key, got {_short(key)}")
-        if type(item) is dict and len(item) == 2 and "value" in item:
-            tag = item.get("type")
-            entry = table.get(tag) if type(tag) is str else None
-            if entry is not None and type(item["value"]) is entry[1]:
-                out[key] = entry[0](item["value"])  # type: ignore[call-arg]
-                continue
+        if type(item) is dict and len(item) == 2:
+            try:
+                cls, value_type = table[item["type"]]  # table keys are texts
+                value = item["value"]
+            except (KeyError, TypeError):  # no such key, or an unhashable "type"
+                pass
+            else:
+                if type(value) is value_type:
+                    out[key] = cls(value)  # type: ignore[call-arg]
+                    continue
         out[key] = structure_answer(item, None)
     return out
 

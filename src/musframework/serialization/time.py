@@ -34,7 +34,7 @@ def format_datetime(value: _dt.datetime) -> str:
     tz = value.tzinfo
     if isinstance(tz, pendulum.FixedTimezone):
         return value.isoformat()
-    return f"{value.isoformat()}[{value.timezone_name}]"
+    return f"{value.isoformat()}[{tz.name}]"  # type: ignore[union-attr]
 
 
 def parse_datetime(text: str) -> pendulum.DateTime:
