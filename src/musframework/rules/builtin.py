@@ -291,11 +291,11 @@ def agreement_deadline_before_conversation(
                 awaiting = _awaiting_review(obj)
             if a.id in awaiting:
                 continue
+        due, held = _fmt(deadline), _fmt(day)
         yield ctx.finding(
             f"{field}[{i}].deadline",
-            da=f"aftalen {a.id!r} har frist {_fmt(deadline)}, før samtalen {_fmt(day)}",
-            en=f"agreement {a.id!r} is due {_fmt(deadline)}, before the conversation "
-            f"on {_fmt(day)}",
+            da=f"aftalen {a.id!r} har frist {due}, før samtalen {held}",
+            en=f"agreement {a.id!r} is due {due}, before the conversation on {held}",
         )
 
 
@@ -314,7 +314,10 @@ def agreement_deadline_before_conversation(
 )
 def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """``Conversation.unreviewed_carry_over()`` after the conversation is held."""
-    if all(a.continues is None for a in conversation.agreements):
+    for a in conversation.agreements:
+        if a.continues is not None:
+            break
+    else:
         return  # nothing carried over
     unreviewed = {a.id for a in conversation.unreviewed_carry_over()}
     for i, a in enumerate(conversation.agreements):

@@ -326,17 +326,12 @@ class RuleContext:
 
         The message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
         """
-        return Finding(
-            severity or self.severity,
-            self.code,
-            path,
-            LocalizedText(
-                {
-                    "da": _label(self.subject, "da", path, da),
-                    "en": _label(self.subject, "en", path, en),
-                }
-            ),
-        )
+        name_da, name_en = _object_names(self.subject)
+        if path:
+            da, en = f"{name_da}, {path}: {da}", f"{name_en}, {path}: {en}"
+        else:
+            da, en = f"{name_da}: {da}", f"{name_en}: {en}"
+        return Finding(severity or self.severity, self.code, path, LocalizedText({"da": da, "en": en}))
 
 
 _KIND_NAMES = {
@@ -363,9 +358,12 @@ def _object_name(obj: object, locale: str) -> str:
     return type(obj).__name__
 
 
-def _label(subject: object, locale: str, path: str, text: str) -> str:
-    name = _object_name(subject, locale)
-    return f"{name}, {path}: {text}" if path else f"{name}: {text}"
+def _object_names(obj: object) -> tuple[str, str]:
+    """``_object_name`` in Danish and English."""
+    if type(obj) is Conversation:
+        da, en = _KIND_NAMES[obj.kind]
+        return f"{da} {obj.id!r}", f"{en} {obj.id!r}"
+    return _object_name(obj, "da"), _object_name(obj, "en")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -617,6 +615,7 @@ class RuleSet:
         last_kind: object = None
         last_status: object = None
         steps: list[_Step] = []
+        by_kind_status: dict[tuple[ConversationKind, ConversationStatus], list[_Step]] = {}
         obj: Any = None
         r: Any = None
         try:
@@ -624,7 +623,12 @@ class RuleSet:
                 if type(obj) is Conversation:
                     if obj.kind is not last_kind or obj.status is not last_status:
                         last_kind, last_status = obj.kind, obj.status
-                        steps = self._steps(obj, scope, contexts)
+                        found = by_kind_status.get((obj.kind, obj.status))
+                        if found is None:
+                            found = by_kind_status[obj.kind, obj.status] = self._steps(
+                                obj, scope, contexts
+                            )
+                        steps = found
                 else:
                     last_kind = last_status = None
                     steps = self._steps(obj, scope, contexts)
