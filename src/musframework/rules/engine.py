@@ -280,6 +280,9 @@ class _Scope:
 class RuleContext:
     """What a rule gets besides the object: its settings and the surrounding data.
 
+    The engine gives each rule one context for a whole validation run and sets its
+    ``subject`` before each call, so use the context during the call and do not keep it.
+
     Attributes:
         code: The running rule's code.
         severity: The severity configured for it.
@@ -331,7 +334,9 @@ class RuleContext:
             da, en = f"{name_da}, {path}: {da}", f"{name_en}, {path}: {en}"
         else:
             da, en = f"{name_da}: {da}", f"{name_en}: {en}"
-        return Finding(severity or self.severity, self.code, path, LocalizedText({"da": da, "en": en}))
+        return Finding(
+            severity or self.severity, self.code, path, LocalizedText({"da": da, "en": en})
+        )
 
 
 _KIND_NAMES = {
@@ -620,6 +625,7 @@ class RuleSet:
         r: Any = None
         try:
             for obj in objects:
+                r = None  # no rule running yet: errors here are the engine's, not a rule's
                 if type(obj) is Conversation:
                     if obj.kind is not last_kind or obj.status is not last_status:
                         last_kind, last_status = obj.kind, obj.status
@@ -639,9 +645,8 @@ class RuleSet:
                         # The rule's own findings take the configured severity; findings it
                         # passes on from elsewhere (questionnaire.check) only an explicitly
                         # changed one.
-                        if (
-                            finding.severity is not severity
-                            and (finding.code == r.code or severity is not r.severity)
+                        if finding.severity is not severity and (
+                            finding.code == r.code or severity is not r.severity
                         ):
                             finding = finding.with_severity(severity)
                         if prefix is None:
@@ -650,8 +655,8 @@ class RuleSet:
                             finding = _prefixed(finding, prefix)
                         out.append(finding)
         except Exception as exc:
-            code = r.code if r is not None else "?"
-            exc.add_note(f"while running rule {code!r} on {_object_name(obj, 'en')}")
+            if r is not None:
+                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
             raise
 
     def _steps(self, obj: object, scope: _Scope, contexts: dict[str, RuleContext]) -> list[_Step]:
