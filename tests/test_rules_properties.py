@@ -73,3 +73,35 @@ def test_generated_questionnaires_pass_the_definition_checks(questionnaire, cycl
     report = mf.validate(questionnaire, cycle=cycle)
     # Strategies make valid forms: only the rules about content may speak.
     assert set(report.codes) <= {"agenda.minutes", "questionnaire.salary-topic"}
+
+
+@FEWER
+@given(st.data())
+def test_a_rounds_report_is_its_members_reports_with_nested_paths(data):
+    # A round's conversations differ in kind and status, so different rules run on each;
+    # validating the round must give what validating each member alone gives.
+    cycle = data.draw(mst.cycles())
+    conversations = data.draw(st.lists(mst.conversations(), max_size=6, unique_by=lambda c: c.id))
+    members = [
+        attrs.evolve(
+            c,
+            cycle=cycle.id,
+            previous=data.draw(st.sampled_from([None, *(o.id for o in conversations)])),
+        )
+        for c in conversations
+    ]
+    plans = [
+        mf.DevelopmentPlan.from_conversation(c, person)
+        for c in members
+        if c.status in CONCLUDED
+        for person in c.developed[:1]
+    ]
+    expected = list(mf.validate(cycle))
+    for c in members:
+        alone = mf.validate(c, cycle=cycle, conversations=members)
+        expected.extend(f.with_path_prefix(f"conversations[{c.id}]") for f in alone)
+    for p in plans:
+        alone = mf.validate(p, cycle=cycle, conversations=members)
+        expected.extend(f.with_path_prefix(f"plans[{p.conversation}:{p.person}]") for f in alone)
+    report = mf.validate(cycle, conversations=members, plans=plans)
+    assert report == mf.sorted_findings(expected)

@@ -62,6 +62,10 @@ CONCLUDED = (
 )
 SIGNED = (ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
 HELD = (ConversationStatus.HELD, *CONCLUDED)
+_CLOSED = (AgreementStatus.DONE, AgreementStatus.CANCELLED)
+"""``Agreement.is_open`` is ``a.status not in _CLOSED``, without two property calls."""
+_COURSE, _CANCELLED = LearningMethod.COURSE, AgreementStatus.CANCELLED
+_DEVELOPED_ROLES = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
 def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
@@ -85,7 +89,7 @@ def _agreements(obj: Conversation | DevelopmentPlan) -> tuple[str, tuple[Agreeme
 
 def _participants(obj: Conversation | DevelopmentPlan) -> set[str]:
     if isinstance(obj, Conversation):
-        return set(obj.participant_ids)
+        return {p.person for p in obj.participants}
     return {obj.person} | ({obj.leader} if obj.leader else set())
 
 
@@ -241,7 +245,7 @@ def agreement_no_deadline(
     """Open agreements (not done or cancelled) without a ``deadline``."""
     field, agreements = _agreements(obj)
     for i, a in enumerate(agreements):
-        if a.is_open and a.deadline is None:
+        if a.deadline is None and a.status not in _CLOSED:
             yield ctx.finding(
                 f"{field}[{i}].deadline",
                 da=f"aftalen {a.id!r} har ingen frist",
@@ -277,17 +281,22 @@ def agreement_deadline_before_conversation(
     if day is None:
         return
     field, agreements = _agreements(obj)
-    awaiting = _awaiting_review(obj)
+    awaiting: set[str] | None = None  # only carried-over agreements can await review
     for i, a in enumerate(agreements):
-        if a.id in awaiting:
+        deadline = a.deadline
+        if deadline is None or not deadline < day or a.status in _CLOSED:
             continue
-        if a.is_open and a.deadline is not None and a.deadline < day:
-            yield ctx.finding(
-                f"{field}[{i}].deadline",
-                da=f"aftalen {a.id!r} har frist {_fmt(a.deadline)}, før samtalen {_fmt(day)}",
-                en=f"agreement {a.id!r} is due {_fmt(a.deadline)}, before the conversation "
-                f"on {_fmt(day)}",
-            )
+        if a.continues is not None:
+            if awaiting is None:
+                awaiting = _awaiting_review(obj)
+            if a.id in awaiting:
+                continue
+        due, held = _fmt(deadline), _fmt(day)
+        yield ctx.finding(
+            f"{field}[{i}].deadline",
+            da=f"aftalen {a.id!r} har frist {due}, før samtalen {held}",
+            en=f"agreement {a.id!r} is due {due}, before the conversation on {held}",
+        )
 
 
 # --------------------------------------------------------------------------- carry-over
@@ -305,6 +314,11 @@ def agreement_deadline_before_conversation(
 )
 def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """``Conversation.unreviewed_carry_over()`` after the conversation is held."""
+    for a in conversation.agreements:
+        if a.continues is not None:
+            break
+    else:
+        return  # nothing carried over
     unreviewed = {a.id for a in conversation.unreviewed_carry_over()}
     for i, a in enumerate(conversation.agreements):
         if a.id in unreviewed:
@@ -430,8 +444,10 @@ def plan_follow_up_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
     """``follow_up_date`` between ``min_months`` and ``max_months`` after the conversation."""
+    if obj.follow_up_date is None:
+        return
     day = _day_of(obj, ctx)
-    if day is None or obj.follow_up_date is None:
+    if day is None:
         return
     low, high = ctx.params["min_months"], ctx.params["max_months"]
     earliest, latest = day.add(months=low), day.add(months=high)
@@ -460,9 +476,11 @@ def plan_next_conversation_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
     """``next_conversation_date`` after the conversation and within ``max_months``."""
-    day = _day_of(obj, ctx)
     upcoming = obj.next_conversation_date
-    if day is None or upcoming is None:
+    if upcoming is None:
+        return
+    day = _day_of(obj, ctx)
+    if day is None:
         return
     months = ctx.params["max_months"]
     latest = day.add(months=months)
@@ -551,8 +569,15 @@ def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Ite
 )
 def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """A hint when every activity with a learning method is a course."""
-    methods = {a.learning_method for a in _activities(obj) if a.learning_method is not None}
-    if methods == {LearningMethod.COURSE}:
+    courses = False
+    for a in _agreements(obj)[1]:
+        method = a.learning_method
+        if method is None or a.status is _CANCELLED or (a.continues and a.status in _CLOSED):
+            continue  # no method, or not an activity of this plan (see _activities)
+        if method is not _COURSE:
+            return
+        courses = True
+    if courses:
         field, _ = _agreements(obj)
         yield ctx.finding(
             field,
@@ -659,11 +684,13 @@ def _in_scope(cycle: Cycle, ctx: RuleContext) -> list[str]:
 )
 def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
     """People in scope (needs ``organisation=``) developed in no conversation of the round."""
+    cancelled = ConversationStatus.CANCELLED
     covered = {
-        person
+        p.person  # Conversation.developed: the employee or the group members
         for c in ctx.conversations
-        if c.status is not ConversationStatus.CANCELLED
-        for person in c.developed
+        if c.status is not cancelled
+        for p in c.participants
+        if p.role in _DEVELOPED_ROLES
     }
     for person in _in_scope(cycle, ctx):
         if person not in covered:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -280,6 +280,9 @@ class _Scope:
 class RuleContext:
     """What a rule gets besides the object: its settings and the surrounding data.
 
+    The engine gives each rule one context for a whole validation run and sets its
+    ``subject`` before each call, so use the context during the call and do not keep it.
+
     Attributes:
         code: The running rule's code.
         severity: The severity configured for it.
@@ -326,16 +329,13 @@ class RuleContext:
 
         The message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
         """
+        name_da, name_en = _object_names(self.subject)
+        if path:
+            da, en = f"{name_da}, {path}: {da}", f"{name_en}, {path}: {en}"
+        else:
+            da, en = f"{name_da}: {da}", f"{name_en}: {en}"
         return Finding(
-            severity or self.severity,
-            self.code,
-            path,
-            LocalizedText(
-                {
-                    "da": _label(self.subject, "da", path, da),
-                    "en": _label(self.subject, "en", path, en),
-                }
-            ),
+            severity or self.severity, self.code, path, LocalizedText({"da": da, "en": en})
         )
 
 
@@ -363,9 +363,12 @@ def _object_name(obj: object, locale: str) -> str:
     return type(obj).__name__
 
 
-def _label(subject: object, locale: str, path: str, text: str) -> str:
-    name = _object_name(subject, locale)
-    return f"{name}, {path}: {text}" if path else f"{name}: {text}"
+def _object_names(obj: object) -> tuple[str, str]:
+    """``_object_name`` in Danish and English."""
+    if type(obj) is Conversation:
+        da, en = _KIND_NAMES[obj.kind]
+        return f"{da} {obj.id!r}", f"{en} {obj.id!r}"
+    return _object_name(obj, "da"), _object_name(obj, "en")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -600,23 +603,74 @@ class RuleSet:
             self._by_type[key] = found
         return found
 
-    def _run(self, obj: object, scope: _Scope, prefix: str) -> Iterator[Finding]:
+    def _run(
+        self,
+        objects: Iterable[_T],
+        scope: _Scope,
+        prefix_of: Callable[[_T], str] | None,
+        contexts: dict[str, RuleContext],
+        out: list[Finding],
+    ) -> None:
+        """Run the applicable rules on each of ``objects``, appending their findings to ``out``.
+
+        One context per rule serves the whole run (its subject is set before each call), and
+        the applicable rules are looked up once per conversation kind and status: a round's
+        conversations mostly share both, so the loop does little besides calling the rules.
+        """
+        last_kind: object = None
+        last_status: object = None
+        steps: list[_Step] = []
+        by_kind_status: dict[tuple[ConversationKind, ConversationStatus], list[_Step]] = {}
+        obj: Any = None
+        r: Any = None
+        try:
+            for obj in objects:
+                r = None  # no rule running yet: errors here are the engine's, not a rule's
+                if type(obj) is Conversation:
+                    if obj.kind is not last_kind or obj.status is not last_status:
+                        last_kind, last_status = obj.kind, obj.status
+                        found = by_kind_status.get((obj.kind, obj.status))
+                        if found is None:
+                            found = by_kind_status[obj.kind, obj.status] = self._steps(
+                                obj, scope, contexts
+                            )
+                        steps = found
+                else:
+                    last_kind = last_status = None
+                    steps = self._steps(obj, scope, contexts)
+                prefix = None
+                for call, ctx, r, severity in steps:
+                    _set_subject(ctx, obj)
+                    for finding in call(obj, ctx):
+                        # The rule's own findings take the configured severity; findings it
+                        # passes on from elsewhere (questionnaire.check) only an explicitly
+                        # changed one.
+                        if finding.severity is not severity and (
+                            finding.code == r.code or severity is not r.severity
+                        ):
+                            finding = finding.with_severity(severity)
+                        if prefix is None:
+                            prefix = "" if prefix_of is None else prefix_of(obj)
+                        if prefix:
+                            finding = _prefixed(finding, prefix)
+                        out.append(finding)
+        except Exception as exc:
+            if r is not None:
+                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
+            raise
+
+    def _steps(self, obj: object, scope: _Scope, contexts: dict[str, RuleContext]) -> list[_Step]:
+        """What ``_run`` calls for ``obj``: each applicable rule with its run's context."""
+        steps = []
         for configured in self._rules_for(obj):
             r = configured.rule
-            ctx = RuleContext(r.code, configured.severity, configured.params, obj, scope)
-            try:
-                for finding in r(obj, ctx):
-                    # The rule's own findings take the configured severity; findings it passes
-                    # on from elsewhere (questionnaire.check) only an explicitly changed one.
-                    own = finding.code == r.code
-                    if (own or configured.severity is not r.severity) and (
-                        finding.severity is not configured.severity
-                    ):
-                        finding = finding.with_severity(configured.severity)
-                    yield finding.with_path_prefix(prefix)
-            except Exception as exc:
-                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
-                raise
+            ctx = contexts.get(r.code)
+            if ctx is None:
+                ctx = RuleContext(r.code, configured.severity, configured.params, obj, scope)
+                contexts[r.code] = ctx
+            call = r.check if type(r) is FunctionRule else r
+            steps.append((call, ctx, r, configured.severity))
+        return steps
 
     def __call__(
         self,
@@ -644,18 +698,48 @@ class RuleSet:
         if isinstance(obj, Conversation) and obj.id not in {c.id for c in conversations}:
             conversations = (*conversations, obj)
         scope = _Scope(cycle, organisation, conversations, questionnaires, plans)
-        findings = list(self._run(obj, scope, ""))
+        contexts: dict[str, RuleContext] = {}
+        findings: list[Finding] = []
+        self._run((obj,), scope, None, contexts, findings)
         if isinstance(obj, Cycle):
-            for conversation in conversations:
-                findings.extend(self._run(conversation, scope, f"conversations[{conversation.id}]"))
-            for plan in plans:
-                prefix = f"plans[{plan.conversation}:{plan.person}]"
-                findings.extend(self._run(plan, scope, prefix))
-            for questionnaire in questionnaires:
-                findings.extend(
-                    self._run(questionnaire, scope, f"questionnaires[{questionnaire.ref}]")
-                )
+            self._run(conversations, scope, _conversation_prefix, contexts, findings)
+            self._run(plans, scope, _plan_prefix, contexts, findings)
+            self._run(questionnaires, scope, _questionnaire_prefix, contexts, findings)
         return ValidationReport(sorted_findings(findings), locale=locale)
+
+
+_T = TypeVar("_T")
+_Step = tuple[Callable[[Any, RuleContext], Iterable[Finding]], RuleContext, Rule, Severity]
+"""A rule as one run calls it: the callable, its context, the rule, the configured severity."""
+
+_set_subject = RuleContext.__dict__["subject"].__set__
+"""Sets a context's subject; the engine reuses one frozen context per rule during a run."""
+
+
+def _prefixed(finding: Finding, prefix: str) -> Finding:
+    """``finding.with_path_prefix(prefix)``, without ``attrs.evolve`` for plain findings."""
+    if type(finding) is not Finding:
+        return finding.with_path_prefix(prefix)
+    path = finding.path
+    if not path:
+        path = prefix
+    elif path[0] == "[":
+        path = prefix + path
+    else:
+        path = f"{prefix}.{path}"
+    return Finding(finding.severity, finding.code, path, finding.message)
+
+
+def _conversation_prefix(conversation: Conversation) -> str:
+    return f"conversations[{conversation.id}]"
+
+
+def _plan_prefix(plan: DevelopmentPlan) -> str:
+    return f"plans[{plan.conversation}:{plan.person}]"
+
+
+def _questionnaire_prefix(questionnaire: Questionnaire) -> str:
+    return f"questionnaires[{questionnaire.ref}]"
 
 
 def _unknown(code: str, where: str) -> Finding:
