@@ -168,7 +168,7 @@ def _is_enum(t: Any) -> bool:
 
 def _enum_factory(t: Any, _: cattrs.Converter) -> Callable[[Any, Any], Any]:
     members = {m.value: m for m in t}
-    names = ", ".join(sorted(str(v) for v in members))
+    names = ", ".join(str(v) for v in members)  # declaration order
 
     def structure_enum(value: Any, _: Any) -> Any:
         # type() check first: True == 1 would otherwise find the member of value 1.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterator
 
@@ -77,9 +76,6 @@ def _finding(exc: BaseException, path: str, type_: object) -> Finding:
 def _detail(exc: BaseException, type_: object) -> str:
     if isinstance(exc, InvalidValueError):
         return str(exc)
-    if isinstance(type_, type) and issubclass(type_, enum.Enum) and isinstance(exc, ValueError):
-        allowed = ", ".join(str(m.value) for m in type_)
-        return f"expected one of {allowed}; {exc}"
     if isinstance(exc, AttributeError) and "items" in str(exc):
         return "expected a mapping"
     text = str(exc) or type(exc).__name__
