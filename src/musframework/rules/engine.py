@@ -276,12 +276,17 @@ class _Scope:
         object.__setattr__(self, "by_ref", {q.ref: q for q in self.questionnaires})
 
 
-@attrs.frozen(eq=False)
+_READ_ONLY = attrs.setters.frozen
+
+
+@attrs.define(eq=False)
 class RuleContext:
     """What a rule gets besides the object: its settings and the surrounding data.
 
     The engine gives each rule one context for a whole validation run and sets its
-    ``subject`` before each call, so use the context during the call and do not keep it.
+    ``subject`` before each call (the one attribute that changes; the others are read-only),
+    so use the context during the call and do not keep it. One context per call cost about
+    a third of validating a round.
 
     Attributes:
         code: The running rule's code.
@@ -290,11 +295,11 @@ class RuleContext:
         subject: The object being checked.
     """
 
-    code: str
-    severity: Severity
-    params: Mapping[str, Any]
+    code: str = attrs.field(on_setattr=_READ_ONLY)
+    severity: Severity = attrs.field(on_setattr=_READ_ONLY)
+    params: Mapping[str, Any] = attrs.field(on_setattr=_READ_ONLY)
     subject: object
-    _scope: _Scope
+    _scope: _Scope = attrs.field(on_setattr=_READ_ONLY)
 
     @property
     def cycle(self) -> Cycle | None:
@@ -713,7 +718,7 @@ _Step = tuple[Callable[[Any, RuleContext], Iterable[Finding]], RuleContext, Rule
 """A rule as one run calls it: the callable, its context, the rule, the configured severity."""
 
 _set_subject = RuleContext.__dict__["subject"].__set__
-"""Sets a context's subject; the engine reuses one frozen context per rule during a run."""
+"""Sets a context's subject through its slot (no ``__setattr__`` hook: the hot path)."""
 
 
 def _prefixed(finding: Finding, prefix: str) -> Finding:
