@@ -363,7 +363,7 @@ class BaseStore:
         return write.revision
 
     def save_many(
-        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 1000
+        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 5000
     ) -> int:
         """Save many new documents (revision 0) in chunks of one transaction each.
 
