@@ -16,7 +16,6 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 def test_quick_mode_runs_every_workload_against_a_real_server(postgres_dsn, capsys):
-    pytest.importorskip("pydantic")  # the harness's round-trip peer, imported by workloads
     spec = importlib.util.spec_from_file_location("bench_postgres", BENCH / "bench_postgres.py")
     bench = importlib.util.module_from_spec(spec)
     saved_path = list(sys.path)
