@@ -22,7 +22,8 @@ workload interleaved, ``--repeats`` times (5 by default), medians reported, GC o
   Floor: a raw select of the same rows, JSON parsing and the converter's structuring.
 * **postgres queries**: the "sqlite queries" workload of ``benchmarks/workloads.py`` on
   PostgreSQL (overdue agreements in a unit, completion of a unit, open agreements of an
-  owner), p50 and p95 latency.
+  owner), p50 and p95 latency; **postgres queries (n/25 units)** the same on a round of
+  about N/25 units, so that the sampled units have about 25 members at every N.
 
 The save workload's figures also give the client's and the server's CPU seconds for one run of
 the store and one of the floor (the server's from ``/proc``, when it runs on this host): on a
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import os
 import pathlib
 import sys
@@ -56,6 +58,7 @@ import psycopg  # noqa: E402
 import workloads  # noqa: E402
 from harness import Cell, Workload  # noqa: E402
 
+import data  # noqa: E402
 import musframework as mf  # noqa: E402
 from musframework.serialization import _load_json, converter  # noqa: E402
 from musframework.storage import PostgresStore  # noqa: E402
@@ -68,6 +71,7 @@ from musframework.storage.postgres import (  # noqa: E402
 from musframework.storage.protocol import AuditEntry  # noqa: E402
 
 CLOCK = workloads.CLOCK
+QUICK = 100
 TRACE_SAVE = 2_000
 """The round trips of a save are counted on its first conversations (the trace is large)."""
 
@@ -81,13 +85,20 @@ def _drop(dsn: str, schema: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def _round_store(dsn: str, n: int) -> PostgresStore:
+@functools.cache
+def _small_units_round(n: int) -> data.Round:
+    # About n / 25 units, so units of about UNIT_SIZE exist at every N.
+    return data.make_round(n, units=max(3, n // workloads.UNIT_SIZE))
+
+
+def _round_store(dsn: str, n: int, small_units: bool = False) -> PostgresStore:
     """A store holding the round of ``n`` (saved by the first workload that asks for it)."""
-    store = _store(dsn, f"bench_round_{n}")
+    store = _store(dsn, f"bench_round_{n}" + ("_small_units" if small_units else ""))
     (count,) = store._conn.execute("SELECT count(*) FROM conversations").fetchone()
     if count != n:
         store._conn.execute("TRUNCATE conversations, conversation_people, agreements, audit_log")
-        store.save_many(workloads._round(n).conversations)
+        r = _small_units_round(n) if small_units else workloads._round(n)
+        store.save_many(r.conversations)
     return store
 
 
@@ -368,6 +379,14 @@ def _workloads(dsn: str) -> list[Workload]:
             extra=workloads._query_figures,
         ),
         Workload(
+            "postgres queries (n/25 units)",
+            lambda n: workloads.query_state(_round_store(dsn, n, True), _small_units_round(n)),
+            workloads._queries,
+            target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
+            extra=workloads._query_figures,
+            sizes=[10_000, 100_000, 200_000],
+        ),
+        Workload(
             "postgres re-save 1%",
             setup(_resave_setup),
             workloads.resave,
@@ -394,6 +413,8 @@ def run(dsn: str, sizes: list[int], repeats: int, only: list[str] | None = None)
         if only and w.name not in only:
             continue
         for n in sizes:
+            if w.sizes is not None and n not in w.sizes and n != QUICK:
+                continue
             cell = harness.measure(w, n, repeats)
             cells.append(cell)
             print(
@@ -403,6 +424,7 @@ def run(dsn: str, sizes: list[int], repeats: int, only: list[str] | None = None)
             )
     for n in sizes:
         _drop(dsn, f"bench_round_{n}")
+        _drop(dsn, f"bench_round_{n}_small_units")
     print()
     print(harness.table(cells))
     return cells
@@ -416,7 +438,7 @@ def main(argv: list[str] | None = None) -> list[Cell]:
     parser.add_argument("--only", nargs="+", help="workload names to run")
     parser.add_argument("--dsn", help="use this server instead of starting one")
     args = parser.parse_args(argv)
-    sizes = [100] if args.quick else args.n
+    sizes = [QUICK] if args.quick else args.n
     if args.dsn:
         return run(args.dsn, sizes, args.repeats, args.only)
     from tests.postgres_server import running_server
