@@ -96,13 +96,18 @@ COPY_CONVERSATIONS = (
     "COPY conversations (id, revision, schema_version, cycle, unit, kind, status, start, body) "
     "FROM STDIN"
 )
+"""Copies new conversations in (rows from :func:`rows_for`)."""
 COPY_DOCUMENTS = "COPY documents (kind, id, version, revision, schema_version, body) FROM STDIN"
+"""Copies new documents other than conversations in."""
 COPY_PEOPLE = "COPY conversation_people (conversation, person, role) FROM STDIN"
+"""Copies the participants of the conversations written in."""
 COPY_AGREEMENTS = (
     "COPY agreements (conversation, position, id, owner, status, deadline, schema_version, "
     "body) FROM STDIN"
 )
+"""Copies the agreements of the conversations written in."""
 COPY_AUDIT = "COPY audit_log (kind, id, revision, actor, action, at) FROM STDIN"
+"""Copies the audit entries of a batch in."""
 
 
 def rows_for(
