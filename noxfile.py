@@ -142,9 +142,12 @@ def bench(session: nox.Session) -> None:
     Workloads live in ``benchmarks/workloads.py`` (see ``benchmarks/harness.py``); pass
     ``-- --sizes 1000 10000`` or ``-- --only roundtrip check_response`` to narrow them. The
     storage benchmark (``benchmarks/bench_storage.py``: 100,000 conversations in SQLite) runs
-    after them, in its quick mode when ``--quick`` is given.
+    after them, then the PostgreSQL benchmark (``benchmarks/bench_postgres.py``: save, re-save,
+    load and queries at 10,000 and 100,000 against a throw-away server, as the tests start
+    one), both in their quick mode when ``--quick`` is given.
     """
-    session.install(".[fast,holidays]", "pydantic>=2")
+    session.install(".[fast,holidays,postgres]", "pydantic>=2")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)
+    session.run("python", "benchmarks/bench_postgres.py", *quick)

@@ -54,6 +54,7 @@ class Workload:
     target: str = ""
     sizes: list[int] | None = None  # the sizes it runs at (None: every size asked)
     extra: Callable[[Any], dict[str, Any]] | None = None  # more figures after timing
+    reset: Callable[[Any], Any] | None = None  # untimed, before every timed call (fresh tables)
 
 
 WORKLOADS: dict[str, Workload] = {}
@@ -82,7 +83,9 @@ class Cell:
     target: str = ""
 
 
-def _timed(fn: Callable[[Any], Any], state: Any) -> float:
+def _timed(fn: Callable[[Any], Any], state: Any, reset: Callable[[Any], Any] | None) -> float:
+    if reset is not None:
+        reset(state)
     start = time.perf_counter()
     fn(state)
     return time.perf_counter() - start
@@ -97,12 +100,14 @@ def measure(w: Workload, n: int, repeats: int = 5) -> Cell:
     peers: list[float] = []
     for _ in range(repeats):
         if w.floor is not None:
-            floors.append(_timed(w.floor, state))
-        times.append(_timed(w.run, state))
+            floors.append(_timed(w.floor, state, w.reset))
+        times.append(_timed(w.run, state, w.reset))
         if w.peer is not None:
-            peers.append(_timed(w.peer, state))
+            peers.append(_timed(w.peer, state, w.reset))
     peak_traced = None
     if n <= TRACE_LIMIT:
+        if w.reset is not None:
+            w.reset(state)
         tracemalloc.start()
         w.run(state)
         peak_traced = tracemalloc.get_traced_memory()[1]

@@ -426,14 +426,19 @@ def _percentile(times: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def _query_setup(n: int, r: data.Round | None = None) -> dict[str, Any]:
+def _sqlite_round(n: int, r: data.Round) -> tuple[Any, str]:
+    """A SQLite store in a new temporary directory holding the round's conversations."""
     import tempfile
 
-    r = r or _round(n)
     directory = tempfile.mkdtemp(prefix="mf-bench-q-")
     store = mf.storage.open(f"sqlite:///{directory}/round.db", clock=CLOCK)
     for i in range(0, n, 5_000):
         store.save_many(r.conversations[i : i + 5_000])
+    return store, directory
+
+
+def query_state(store: Any, r: data.Round, directory: str | None = None) -> dict[str, Any]:
+    """The query workloads' state: ``store`` holds ``r``; the sample units and owners."""
     sizes = {u.id: len(u.members) for u in r.organisation.units}
     # The units closest to UNIT_SIZE members, and the owners in them.
     units = sorted(sizes, key=lambda u: (abs(sizes[u] - UNIT_SIZE), u))[:QUERY_SAMPLES]
@@ -446,6 +451,12 @@ def _query_setup(n: int, r: data.Round | None = None) -> dict[str, Any]:
         "owners": owners,
         "unit_sizes": [sizes[u] for u in units],
     }
+
+
+def _query_setup(n: int, r: data.Round | None = None) -> dict[str, Any]:
+    r = r or _round(n)
+    store, directory = _sqlite_round(n, r)
+    return query_state(store, r, directory)
 
 
 def _overdue_in_unit(store: Any, unit: str) -> list[tuple[str, mf.Agreement]]:
@@ -501,7 +512,8 @@ def _query_figures(s: dict[str, Any]) -> dict[str, Any]:
     sizes = s["unit_sizes"]
     figures["unit size"] = f"{min(sizes)}-{max(sizes)}"
     s["store"].close()
-    shutil.rmtree(s["dir"], ignore_errors=True)
+    if s["dir"] is not None:
+        shutil.rmtree(s["dir"], ignore_errors=True)
     return figures
 
 
@@ -529,5 +541,142 @@ workload(
         target="query p50/p95 at 200,000 <= 1.5x at 10,000 (same unit size)",
         extra=_query_figures,
         sizes=[10_000, 200_000],
+    )
+)
+
+# --------------------------------------------------------------------------- re-save 1 %
+
+RESAVE_EVERY = 100
+"""Re-save one conversation in this many (1 %)."""
+
+
+def changed_conversation(c: mf.Conversation) -> mf.Conversation:
+    """``c`` with its first agreement's status changed (done, or open again), in the history."""
+    first = c.agreements[0]
+    status = mf.AgreementStatus.OPEN if first.status.is_closed else mf.AgreementStatus.DONE
+    changed = first.with_status(status, by=first.owner or "system", at=CLOCK.now())
+    return attrs.evolve(c, agreements=[changed, *c.agreements[1:]])
+
+
+def resave_state(store: Any, r: data.Round) -> dict[str, Any]:
+    """Load 1 % of the stored conversations and change each: the re-save workloads' state.
+
+    ``variants`` holds two changed versions of every loaded conversation (its first
+    agreement's status changed, then changed back), so that each run really changes what is
+    stored; ``turn`` the variant the next re-save writes (store and floor take turns, each
+    writing the other variant than the one stored); ``base`` their loaded revisions;
+    ``bump`` how many re-saves (store or floor, each adds 1 to every revision) have run since.
+    """
+    ids = [c.id for c in r.conversations[::RESAVE_EVERY]]
+    loaded = [store.load(mf.Conversation, i) for i in ids]
+    changed = [changed_conversation(s.document) for s in loaded]
+    return {
+        "store": store,
+        "variants": [changed, [changed_conversation(c) for c in changed]],
+        "base": {s.document.id: s.revision for s in loaded},
+        "bump": 0,
+        "turn": 0,
+    }
+
+
+def resave(s: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """Save the next variant of the 1 % in one unit of work, with their revisions."""
+    base, bump = s["base"], s["bump"]
+    with s["store"].unit_of_work() as unit:
+        for c in s["variants"][s["turn"]]:
+            unit.save(c, revision=base[c.id] + bump)
+    s["bump"] += 1
+    s["turn"] ^= 1
+    return unit.revisions
+
+
+def resave_writes(s: dict[str, Any]) -> list[list[Any]]:
+    """The store's writes for each variant (for the floors; the revisions are not used)."""
+    store = s["store"]
+    return [[store._prepare(c, 1) for c in variant] for variant in s["variants"]]
+
+
+def _sqlite_resave_setup(n: int) -> dict[str, Any]:
+    from musframework.storage.protocol import AuditEntry
+    from musframework.storage.sqlite import (
+        INSERT_AGREEMENT,
+        INSERT_AUDIT,
+        INSERT_PERSON,
+        rows_for,
+    )
+
+    r = _round(n)
+    store, directory = _sqlite_round(n, r)
+    s = resave_state(store, r)
+    s["dir"] = directory
+    s["raw"] = store.connection  # its page cache is as warm as the store's
+    floor_rows = []
+    for writes in resave_writes(s):
+        audit = [
+            AuditEntry(
+                kind=w.kind, id=w.id, revision=2, actor="system", action="update", at=CLOCK.now()
+            )
+            for w in writes
+        ]
+        rows = rows_for(writes, audit)
+        floor_rows.append(
+            [
+                (
+                    "UPDATE conversations SET revision = revision + 1, schema_version = ?, "
+                    "cycle = ?, unit = ?, kind = ?, status = ?, start = ?, body = ? WHERE id = ?",
+                    [
+                        (
+                            w.schema_version,
+                            w.index.cycle,
+                            w.index.unit,
+                            w.index.kind,
+                            w.index.status,
+                            w.index.start,
+                            w.body,
+                            w.id,
+                        )
+                        for w in writes
+                    ],
+                ),
+                (
+                    "DELETE FROM conversation_people WHERE conversation = ?",
+                    [(w.id,) for w in writes],
+                ),
+                ("DELETE FROM agreements WHERE conversation = ?", [(w.id,) for w in writes]),
+                (INSERT_PERSON, rows[INSERT_PERSON]),
+                (INSERT_AGREEMENT, rows[INSERT_AGREEMENT]),
+                (INSERT_AUDIT, rows[INSERT_AUDIT]),
+            ]
+        )
+    s["floor_rows"] = floor_rows
+    return s
+
+
+def _sqlite_resave_floor(s: dict[str, Any]) -> None:
+    conn = s["raw"]
+    conn.execute("BEGIN IMMEDIATE")
+    for sql, rows in s["floor_rows"][s["turn"]]:
+        conn.executemany(sql, rows)
+    conn.execute("COMMIT")
+    s["bump"] += 1
+    s["turn"] ^= 1
+
+
+def _sqlite_resave_figures(s: dict[str, Any]) -> dict[str, Any]:
+    figures = {"conversations re-saved": len(s["base"])}
+    s["store"].close()
+    shutil.rmtree(s["dir"], ignore_errors=True)
+    return figures
+
+
+workload(
+    Workload(
+        "sqlite re-save 1%",
+        _sqlite_resave_setup,
+        resave,
+        floor=_sqlite_resave_floor,
+        floor_name="raw executemany UPDATE/DELETE/INSERT of the same rows, one transaction",
+        target="time(100,000) <= 12x time(10,000)",
+        extra=_sqlite_resave_figures,
     )
 )

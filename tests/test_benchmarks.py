@@ -36,6 +36,7 @@ def test_every_workload_runs_at_n_100_and_prints_a_table(harness, capsys):
         "render plans (HTML)",
         "analyse_round",
         "sqlite queries",
+        "sqlite re-save 1%",
     } <= names
     for cell in cells:
         assert cell.n == 100
