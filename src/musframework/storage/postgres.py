@@ -32,6 +32,7 @@ from musframework.model import (
     ConversationStatus,
     Questionnaire,
 )
+from musframework.serialization import gc_paused
 from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage._sql import Where, agreement_filters, conversation_filters
 from musframework.storage.base import BaseStore, ConversationIndex, Write, kind_of
@@ -331,24 +332,26 @@ class PostgresStore(BaseStore):
                 )
 
     def save_many(
-        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 1000
+        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 5000
     ) -> int:
         """Save many new documents (revision 0) in chunks of one transaction each.
 
         Faster than one unit of work per document for imports; each chunk is atomic, the
         whole import is not. Returns the number saved. Each conversation is serialized while
-        the server is still storing the ones before it: they stream into one ``COPY``.
+        the server is still storing the ones before it: they stream into one ``COPY``. The
+        garbage collector is paused meanwhile, as in :meth:`BaseStore.save_many`.
         """
         batch: list[Document] = []
         count = 0
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= chunk:
+        with gc_paused():
+            for document in documents:
+                batch.append(document)
+                if len(batch) >= chunk:
+                    self._save_new(batch, actor)
+                    count += len(batch)
+                    batch = []
+            if batch:
                 self._save_new(batch, actor)
-                count += len(batch)
-                batch = []
-        if batch:
-            self._save_new(batch, actor)
         return count + len(batch)
 
     def _save_new(self, documents: Sequence[Document], actor: str) -> None:
@@ -482,7 +485,8 @@ class PostgresStore(BaseStore):
     def _conversation_list(self, sql: str, params: Sequence[Any]) -> list[Stored[Conversation]]:
         with self._read() as conn:
             rows = conn.execute(sql, params).fetchall()
-        return [Stored(self._structure(b, Conversation, "conversation"), r) for r, b in rows]
+        with gc_paused():  # see BaseStore.save_many
+            return [Stored(self._structure(b, Conversation, "conversation"), r) for r, b in rows]
 
     def _query_conversations(
         self,
