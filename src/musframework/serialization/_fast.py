@@ -14,8 +14,10 @@ checks both converters against each other on generated and mutated documents.
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -45,6 +47,27 @@ def _enum_table(t: type[enum.Enum]) -> tuple[dict[Any, Any], type] | None:
     return {m.value: m for m in t}, value_types.pop()
 
 
+_guard = threading.local()
+
+
+def _generating() -> set[tuple[int, str, Any]]:
+    """The (converter, direction, class) triples whose functions this thread is generating."""
+    if not hasattr(_guard, "classes"):
+        _guard.classes = set()
+    classes: set[tuple[int, str, Any]] = _guard.classes
+    return classes
+
+
+@contextlib.contextmanager
+def _generating_for(conv: cattrs.Converter, direction: str, cls: type[Any]) -> Iterator[None]:
+    key = (id(conv), direction, cls)
+    _generating().add(key)
+    try:
+        yield
+    finally:
+        _generating().discard(key)
+
+
 class _Builder:
     """Collects the lines and the names (hooks, tables, defaults) of one generated function."""
 
@@ -52,6 +75,22 @@ class _Builder:
         self.conv = conv
         self.names: dict[str, Any] = {"_R": _RejectedError, "_MISSING": _MISSING}
         self.lines: list[str] = []
+
+    def hook(self, direction: str, t: Any) -> Callable[..., Any]:
+        """The converter's hook for ``t``; fetched on first use if ``t`` is being generated."""
+        get = getattr(self.conv, f"get_{direction}_hook")
+        if (id(self.conv), direction, t) not in _generating():  # the usual case
+            hook: Callable[..., Any] = get(t)
+            return hook
+        fn: Callable[..., Any] | None = None
+
+        def lazy(*args: Any) -> Any:  # a class that contains itself, directly or not
+            nonlocal fn
+            if fn is None:
+                fn = get(t)
+            return fn(*args)
+
+        return lazy
 
     def name(self, prefix: str, value: Any) -> str:
         key = f"_{prefix}{len(self.names)}"
@@ -86,15 +125,20 @@ class _Builder:
                 emit(f"{indent}for _item in {var}:")
                 emit(f"{indent}    if type(_item) is not str: raise _R")
                 return f"tuple({var})"
-            hook = self.name("h", self.conv.get_structure_hook(args[0]))
+            hook = self.name("h", self.hook("structure", args[0]))
             item_type = self.name("t", args[0])
             return f"tuple([{hook}(_item, {item_type}) for _item in {var}])"
-        hook = self.name("h", self.conv.get_structure_hook(t))
+        hook = self.name("h", self.hook("structure", t))
         return f"{hook}({var}, {self.name('t', t)})"
 
 
 def make_structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """Generate the fast structure function of the attrs class ``cls`` (see module docs)."""
+    with _generating_for(conv, "structure", cls):
+        return _make_structure_fn(cls, conv)
+
+
+def _make_structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     hints = get_type_hints(cls)
     fields = [a for a in attrs.fields(cls) if a.init]
     b = _Builder(conv)
@@ -152,7 +196,7 @@ def _unstructure_expr(t: Any, var: str, b: _Builder) -> str:
         if args[0] in _IDENTITY:
             return f"list({var})"
         return f"[{_unstructure_expr(args[0], '_item', b)} for _item in {var}]"
-    return f"{b.name('u', b.conv.get_unstructure_hook(t))}({var})"
+    return f"{b.name('u', b.hook('unstructure', t))}({var})"
 
 
 def make_unstructure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], Any]:
@@ -161,6 +205,11 @@ def make_unstructure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any
     Its output equals cattrs' own (``omit_if_default=True``), key order included: fields
     without a default first, then the others that differ from their default, in field order.
     """
+    with _generating_for(conv, "unstructure", cls):
+        return _make_unstructure_fn(cls, conv)
+
+
+def _make_unstructure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], Any]:
     fields = attrs.fields(cls)
     if any(not a.init for a in fields) or any(
         isinstance(a.default, attrs.Factory) and a.default.takes_self  # type: ignore[arg-type]
