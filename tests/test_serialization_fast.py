@@ -8,6 +8,7 @@ valid load pays twice. Both converters get the same valid and mutated documents.
 
 import importlib
 import json
+from typing import ClassVar
 
 import attrs
 import pytest
@@ -141,3 +142,47 @@ def test_classes_that_contain_themselves_round_trip(detailed):
     assert conv.unstructure(node) == data
     with pytest.raises(Exception):  # noqa: B017 - the fast converter rejects; loading explains
         conv.structure({"name": "a", "children": [{"name": 5}]}, _Node)
+
+
+@attrs.frozen
+class _MoodAnswer(mf.Answer):
+    type_name: ClassVar[str] = "mood"
+    value: str
+
+
+@attrs.frozen(kw_only=True)
+class _MoodQuestion(mf.Question):
+    type_name: ClassVar[str] = "mood"
+    answer_type: ClassVar[type[mf.Answer]] = _MoodAnswer
+
+
+@attrs.frozen
+class _MoodScore(mf.Answer):
+    type_name: ClassVar[str] = "mood"
+    value: int
+
+
+@attrs.frozen(kw_only=True)
+class _MoodScoreQuestion(mf.Question):
+    type_name: ClassVar[str] = "mood"
+    answer_type: ClassVar[type[mf.Answer]] = _MoodScore
+
+
+def test_plain_answer_types_registered_after_first_use_are_honoured():
+    data = {"questionnaire": {"id": "f", "version": "1"}, "role": "employee", "person": "p"}
+    ser.from_dict({**data, "answers": {"q": {"type": "text", "value": "x"}}}, mf.Response)
+    mf.register_question_type(_MoodQuestion)
+    try:
+        loaded = ser.from_dict(
+            {**data, "answers": {"q": {"type": "mood", "value": "glad"}}}, mf.Response
+        )
+        assert loaded.answers["q"] == _MoodAnswer("glad")
+        mf.register_question_type(_MoodScoreQuestion, replace=True)  # same tag, new class
+        loaded = ser.from_dict(
+            {**data, "answers": {"q": {"type": "mood", "value": 3}}}, mf.Response
+        )
+        assert loaded.answers["q"] == _MoodScore(3)
+    finally:
+        mf.unregister_question_type("mood")
+    with pytest.raises(mf.errors.LoadError):
+        ser.from_dict({**data, "answers": {"q": {"type": "mood", "value": 3}}}, mf.Response)

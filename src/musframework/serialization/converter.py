@@ -340,13 +340,15 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
     conv.register_structure_hook_func(is_base(Question), structure_question)
     conv.register_structure_hook_func(is_base(Answer), structure_answer)
 
+    plain_answers = _plain_answer_table()
+
     def structure_answers(data: Any, _: Any) -> dict[str, Answer]:
         if not isinstance(data, dict):
             raise InvalidValueError(
                 f"expected a mapping of question id to answer, got {_short(data)}"
             )
         if not conv.detailed_validation:
-            return _structure_answers_fast(data, structure_answer)
+            return _structure_answers_fast(data, structure_answer, plain_answers())
         return _structure_mapping(conv, data, structure_answer)
 
     conv.register_structure_hook_func(_is(dict[str, Answer]), structure_answers)
@@ -374,35 +376,39 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook_func(_is(dict[str, Answer]), unstructure_answers)
 
 
-# Plain answer classes by tag: (class, the one JSON type its value must have). Rebuilt when
-# the question type registry changes, so types registered or replaced later are honoured.
-_plain_answers: dict[str, tuple[type[Answer], type]] = {}
-_plain_answers_generation = -1
+def _plain_answer_table() -> Callable[[], dict[str, tuple[type[Answer], type]]]:
+    """A per-converter table of plain answer classes by tag: (class, its value's JSON type).
 
+    Rebuilt when the question type registry changes (``Registry.generation``), so types
+    registered or replaced later are honoured.
+    """
+    table: dict[str, tuple[type[Answer], type]] = {}
+    seen = [-1]
 
-def _plain_answer_table() -> dict[str, tuple[type[Answer], type]]:
-    global _plain_answers, _plain_answers_generation
-    if _plain_answers_generation != _QUESTION_TYPES.generation:
-        table: dict[str, tuple[type[Answer], type]] = {}
-        for tag, question in _QUESTION_TYPES.items():
-            cls = question.answer_type
-            fields = attrs.fields(cls)
-            if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
-                value_type = get_type_hints(cls)["value"]
-                if value_type in (str, int, bool):  # checked by type() alone, no conversion
-                    table[tag] = (cls, value_type)
-        _plain_answers = table
-        _plain_answers_generation = _QUESTION_TYPES.generation
-    return _plain_answers
+    def current() -> dict[str, tuple[type[Answer], type]]:
+        if seen[0] != _QUESTION_TYPES.generation:
+            table.clear()
+            for tag, question in _QUESTION_TYPES.items():
+                cls = question.answer_type
+                fields = attrs.fields(cls)
+                if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
+                    value_type = get_type_hints(cls)["value"]
+                    if value_type in (str, int, bool):  # checked by type() alone
+                        table[tag] = (cls, value_type)
+            seen[0] = _QUESTION_TYPES.generation
+        return table
+
+    return current
 
 
 def _structure_answers_fast(
-    data: dict[Any, Any], structure_answer: Callable[[Any, Any], Answer]
+    data: dict[Any, Any],
+    structure_answer: Callable[[Any, Any], Answer],
+    table: dict[str, tuple[type[Answer], type]],
 ) -> dict[str, Answer]:
     # The fast converter's path for a response's answers (most of a round's objects): plain
     # answers are built inline, with the same strict checks as the general path, which
     # handles everything else (and a failure is reported again by the detailed converter).
-    table = _plain_answer_table()
     out: dict[str, Answer] = {}
     for key, item in data.items():
         if type(key) is not str:
