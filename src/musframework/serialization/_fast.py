@@ -1,4 +1,4 @@
-"""Generated structure functions for the fast converter: strict, with no per-field dispatch.
+"""Generated (un)structure functions for attrs classes: strict, with no per-field dispatch.
 
 cattrs' generated functions call one hook per field, collect optional fields in a dict and
 compare key sets to find unknown keys; for a conversation with its agreements and answers
@@ -8,8 +8,10 @@ to detect unknown ones, and call the converter's own hook for anything else.
 
 They accept exactly what the strict hooks in :mod:`converter` accept and build the same
 objects; anything they reject (an exception of any kind) is loaded again by the detailed
-converter, which reports every problem with its path. ``tests/test_serialization_fast.py``
-checks both converters against each other on generated and mutated documents.
+converter, which reports every problem with its path. The generated unstructure functions
+(used by both converters) write what cattrs' own would, key order included, with enum
+values and plain fields inline. ``tests/test_serialization_fast.py`` checks both against
+cattrs and the detailed converter on generated and mutated documents.
 """
 
 from __future__ import annotations
