@@ -1,13 +1,25 @@
-"""A WHERE-clause builder shared by the SQL backends; only the dialect differs."""
+"""What the SQL backends share (a WHERE builder, the rows of a batch); only the dialect differs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from musframework.model import AgreementStatus, ConversationKind, ConversationStatus
+from musframework.serialization.time import format_datetime
 
-__all__ = ["Where", "agreement_filters", "conversation_filters"]
+if TYPE_CHECKING:
+    from musframework.storage.base import ConversationIndex, Write
+    from musframework.storage.protocol import AuditEntry
+
+__all__ = [
+    "TableRows",
+    "Where",
+    "agreement_filters",
+    "conversation_filters",
+    "conversation_row",
+    "table_rows",
+]
 
 
 class Where:
@@ -75,3 +87,62 @@ def agreement_filters(
     where.one_of("a.status", None if statuses is None else (s.value for s in statuses))
     where.add("a.deadline < {}", due_before)
     return where
+
+
+Row = tuple[Any, ...]
+
+
+class TableRows(NamedTuple):
+    """The rows a batch inserts, by table, in each table's column order (see the schemas)."""
+
+    conversations: list[Row]
+    documents: list[Row]
+    conversation_people: list[Row]
+    agreements: list[Row]
+    audit_log: list[Row]
+
+
+def conversation_row(w: Write, ix: ConversationIndex) -> Row:
+    """A ``conversations`` row, in the table's column order (id, revision, … body)."""
+    return (
+        w.id,
+        w.revision,
+        w.schema_version,
+        ix.cycle,
+        ix.unit,
+        ix.kind,
+        ix.status,
+        ix.start,
+        w.body,
+    )
+
+
+def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRows:
+    """The rows to insert for ``writes`` and ``audit``, by table.
+
+    New conversations and documents (revision 0 before); the people and agreements of every
+    conversation written (a backend deletes a changed conversation's old ones first; changed
+    documents themselves are updated in place); the audit entries. Deletions have none.
+    """
+    rows = TableRows([], [], [], [], [])
+    for w in writes:
+        if w.body is None:
+            continue
+        ix = w.index
+        if ix is None:
+            if not w.expected:
+                rows.documents.append(
+                    (w.kind, w.id, w.version, w.revision, w.schema_version, w.body)
+                )
+            continue
+        if not w.expected:
+            rows.conversations.append(conversation_row(w, ix))
+        rows.conversation_people.extend((w.id, person, role) for person, role in ix.people)
+        rows.agreements.extend(
+            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+            for a in ix.agreements
+        )
+    rows.audit_log.extend(
+        (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
+    )
+    return rows

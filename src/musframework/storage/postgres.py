@@ -33,9 +33,15 @@ from musframework.model import (
     Questionnaire,
 )
 from musframework.serialization import gc_paused
-from musframework.serialization.time import format_datetime, parse_datetime
-from musframework.storage._sql import Where, agreement_filters, conversation_filters
-from musframework.storage.base import BaseStore, ConversationIndex, Write, kind_of
+from musframework.serialization.time import parse_datetime
+from musframework.storage._sql import (
+    Where,
+    agreement_filters,
+    conversation_filters,
+    conversation_row,
+    table_rows,
+)
+from musframework.storage.base import BaseStore, Write, kind_of
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Document, Stored
 
 __all__ = [
@@ -117,59 +123,26 @@ def rows_for(
     """The rows :class:`PostgresStore` copies in for a batch, by ``COPY`` statement.
 
     New conversations and documents; the people and agreements of every conversation written
-    (those of a changed conversation are deleted first); the audit entries. Changed documents
-    are updated in place and are not among these rows. Public so that the benchmark can time
-    a raw ``COPY`` of the very same rows.
+    (those of a changed conversation are deleted first); the audit entries (see
+    :func:`musframework.storage._sql.table_rows`). Changed documents are updated in place and
+    are not among these rows. Public so that the benchmark can time a raw ``COPY`` of the
+    very same rows.
     """
-    conversations: list[tuple[Any, ...]] = []
-    documents: list[tuple[Any, ...]] = []
-    people: list[tuple[Any, ...]] = []
-    agreements: list[tuple[Any, ...]] = []
-    for w in writes:
-        if w.body is None:
-            continue
-        ix = w.index
-        if ix is None:
-            if not w.expected:
-                documents.append((w.kind, w.id, w.version, w.revision, w.schema_version, w.body))
-            continue
-        if not w.expected:
-            conversations.append(_conversation_row(w, ix))
-        people.extend((w.id, person, role) for person, role in ix.people)
-        agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
-            for a in ix.agreements
-        )
+    rows = table_rows(writes, audit)
     return {
-        COPY_CONVERSATIONS: conversations,
-        COPY_DOCUMENTS: documents,
-        COPY_PEOPLE: people,
-        COPY_AGREEMENTS: agreements,
-        COPY_AUDIT: [
-            (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
-        ],
+        COPY_CONVERSATIONS: rows.conversations,
+        COPY_DOCUMENTS: rows.documents,
+        COPY_PEOPLE: rows.conversation_people,
+        COPY_AGREEMENTS: rows.agreements,
+        COPY_AUDIT: rows.audit_log,
     }
 
 
-def _conversation_row(w: Write, ix: ConversationIndex) -> tuple[Any, ...]:
-    return (
-        w.id,
-        w.revision,
-        w.schema_version,
-        ix.cycle,
-        ix.unit,
-        ix.kind,
-        ix.status,
-        ix.start,
-        w.body,
-    )
-
-
 def _copy_in(cur: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-    for statement, table_rows in rows.items():
-        if table_rows:
+    for statement, statement_rows in rows.items():
+        if statement_rows:
             with cur.copy(statement) as copy:
-                for row in table_rows:
+                for row in statement_rows:
                     copy.write_row(row)
 
 
@@ -385,7 +358,7 @@ class PostgresStore(BaseStore):
                         w = self._prepare(document, 0)
                         writes.append(w)
                         if w.index is not None:
-                            copy.write_row(_conversation_row(w, w.index))
+                            copy.write_row(conversation_row(w, w.index))
             else:
                 writes = [self._prepare(d, 0) for d in documents]
             audit = [

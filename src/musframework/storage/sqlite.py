@@ -29,8 +29,8 @@ from musframework.model import (
     ConversationStatus,
 )
 from musframework.serialization import gc_paused
-from musframework.serialization.time import format_datetime, parse_datetime
-from musframework.storage._sql import Where, agreement_filters, conversation_filters
+from musframework.serialization.time import parse_datetime
+from musframework.storage._sql import Where, agreement_filters, conversation_filters, table_rows
 from musframework.storage.base import BaseStore, Write
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
@@ -90,47 +90,19 @@ INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VA
 def rows_for(
     writes: Sequence[Write], audit: Sequence[AuditEntry]
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows :class:`SQLiteStore` inserts for new documents, by ``INSERT`` statement.
+    """The rows :class:`SQLiteStore` inserts for a batch, by ``INSERT`` statement.
 
+    New conversations and documents, the people and agreements of every conversation
+    written, and the audit entries (see :func:`musframework.storage._sql.table_rows`).
     Public so that the benchmark can time the raw ``executemany`` of the very same rows.
     """
-    conversations: list[tuple[Any, ...]] = []
-    documents: list[tuple[Any, ...]] = []
-    people: list[tuple[Any, ...]] = []
-    agreements: list[tuple[Any, ...]] = []
-    for w in writes:
-        if w.body is None:
-            continue
-        ix = w.index
-        if ix is None:
-            documents.append((w.kind, w.id, w.version, w.revision, w.schema_version, w.body))
-            continue
-        conversations.append(
-            (
-                w.id,
-                w.revision,
-                w.schema_version,
-                ix.cycle,
-                ix.unit,
-                ix.kind,
-                ix.status,
-                ix.start,
-                w.body,
-            )
-        )
-        people.extend((w.id, person, role) for person, role in ix.people)
-        agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
-            for a in ix.agreements
-        )
+    rows = table_rows(writes, audit)
     return {
-        INSERT_CONVERSATION: conversations,
-        INSERT_DOCUMENT: documents,
-        INSERT_PERSON: people,
-        INSERT_AGREEMENT: agreements,
-        INSERT_AUDIT: [
-            (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
-        ],
+        INSERT_CONVERSATION: rows.conversations,
+        INSERT_DOCUMENT: rows.documents,
+        INSERT_PERSON: rows.conversation_people,
+        INSERT_AGREEMENT: rows.agreements,
+        INSERT_AUDIT: rows.audit_log,
     }
 
 
@@ -303,16 +275,14 @@ class SQLiteStore(BaseStore):
                         "DELETE FROM conversation_people WHERE conversation = ?", conv_old
                     )
                     conn.executemany("DELETE FROM agreements WHERE conversation = ?", conv_old)
-                rows = rows_for(new, audit)
+                rows = rows_for(writes, audit)
                 try:
                     conn.executemany(INSERT_CONVERSATION, rows[INSERT_CONVERSATION])
                     conn.executemany(INSERT_DOCUMENT, rows[INSERT_DOCUMENT])
                 except sqlite3.IntegrityError:
                     self._find_conflict(conn, new)
-                changed_rows = rows_for(changed, ())
-                for sql in (INSERT_PERSON, INSERT_AGREEMENT):
-                    conn.executemany(sql, rows[sql] + changed_rows[sql])
-                conn.executemany(INSERT_AUDIT, rows[INSERT_AUDIT])
+                for sql in (INSERT_PERSON, INSERT_AGREEMENT, INSERT_AUDIT):
+                    conn.executemany(sql, rows[sql])
                 if rename is not None:
                     old, pseudonym = rename
                     conn.execute("UPDATE audit_log SET actor = ? WHERE actor = ?", (pseudonym, old))
