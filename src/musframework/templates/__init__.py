@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from musframework.catalogue import Message
 from musframework.errors import NotFoundError
 from musframework.model import Questionnaire
 from musframework.serialization.files import load_questionnaire
@@ -64,7 +65,9 @@ def text(name: str) -> str:
     """
     entry = _data().joinpath(name + _SUFFIX)
     if name not in names():
-        raise NotFoundError(f"no built-in questionnaire {name!r} (built-ins: {', '.join(names())})")
+        raise NotFoundError(
+            Message("error.not-found.builtin-form", {"name": name, "names": ", ".join(names())})
+        )
     return entry.read_text(encoding="utf-8")
 
 
