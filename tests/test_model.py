@@ -26,7 +26,7 @@ def test_models_are_frozen_and_changes_return_new_objects():
 def test_localized_text():
     text = mf.LocalizedText.of("Hej", "Hello")
     assert text.get("en") == "Hello"
-    assert text.get("de") == "Hej"
+    assert text.get("de") == "Hello"  # the fallback languages: English, then Danish
     assert str(text) == "Hej"
     assert mf.LocalizedText({"en": "Only"}).get("da") == "Only"
     assert mf.LocalizedText({"fr": "Oui"}).get("da") == "Oui"
