@@ -25,6 +25,7 @@ import pendulum
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
+from musframework.errors import InvalidValueError
 from musframework.model.conditions import ConditionValue
 from musframework.model.kinds import ConversationKind, Role, roles
 from musframework.model.questions import _QUESTION_TYPES, Answer, Question, question_type
@@ -33,10 +34,6 @@ from musframework.serialization import time as _time
 from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
 
 __all__ = ["InvalidValueError", "make_converter"]
-
-
-class InvalidValueError(ValueError):
-    """A value failed a strict structure hook; its message is shown to the user as is."""
 
 
 def _short(value: object) -> str:
