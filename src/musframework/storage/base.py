@@ -35,8 +35,9 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
+from musframework.progress import gc_paused
 from musframework.serialization import _dump_json as dump_json
-from musframework.serialization import from_dict, gc_paused, loads, to_dict
+from musframework.serialization import from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -369,7 +370,7 @@ class BaseStore:
 
         Faster than one unit of work per document for imports; each chunk is atomic, the
         whole import is not. Returns the number saved. Python's cyclic garbage collector is
-        paused meanwhile (see :func:`musframework.serialization.gc_paused`): in a process
+        paused meanwhile (see :func:`musframework.progress.gc_paused`): in a process
         holding many objects its runs cost more than the writes themselves.
         """
         batch: list[Write] = []

@@ -32,7 +32,7 @@ from musframework.model import (
     ConversationStatus,
     Questionnaire,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
 from musframework.storage._sql import (
     Where,

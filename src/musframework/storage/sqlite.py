@@ -28,7 +28,7 @@ from musframework.model import (
     ConversationKind,
     ConversationStatus,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
 from musframework.storage._sql import Where, agreement_filters, conversation_filters, table_rows
 from musframework.storage.base import BaseStore, Write
