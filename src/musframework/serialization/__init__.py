@@ -59,6 +59,7 @@ __all__ = [
     "Migration",
     "converter",
     "document_name",
+    "dump_json",
     "dump_questionnaire",
     "dumps",
     "from_dict",
@@ -216,6 +217,15 @@ def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
 
 
 _dump_json, _load_json = _json_module()
+
+
+def dump_json(data: Any) -> str:
+    """Compact JSON text of plain JSON data (dicts, lists, texts, numbers, booleans, ``None``).
+
+    The encoder :func:`dumps` uses (orjson when installed, else the standard library), for
+    data already made by :func:`to_dict`: stores write documents with it.
+    """
+    return _dump_json(data)
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:

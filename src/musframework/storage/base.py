@@ -36,8 +36,7 @@ from musframework.model import (
     Role,
 )
 from musframework.progress import gc_paused
-from musframework.serialization import _dump_json as dump_json
-from musframework.serialization import from_dict, loads, to_dict
+from musframework.serialization import dump_json, from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
