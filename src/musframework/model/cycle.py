@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from musframework.model._display import DisplayMixin
+from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 

@@ -8,9 +8,9 @@ import attrs
 import pendulum
 
 from musframework.errors import DataError
-from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 
 __all__ = ["DevelopmentPlan"]

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from musframework.errors import DataError, NotFoundError
-from musframework.model._display import DisplayMixin
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.questions import Answer, Question
