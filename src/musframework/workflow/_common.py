@@ -7,8 +7,10 @@ from collections.abc import Iterable
 import pendulum
 
 from musframework.clock import Clock, resolve_clock
-from musframework.errors import TransitionError
+from musframework.errors import DataError, TransitionError
+from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.findings import Finding
 
 S = ConversationStatus
 
@@ -61,6 +63,24 @@ def require_participant(conversation: Conversation, person: str, what: str) -> N
     """Raise :class:`TransitionError` unless ``person`` takes part in the conversation."""
     if not conversation.is_participant(person):
         raise refuse(conversation, f"{what} from {person!r}, who is not a participant")
+
+
+def require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
+    """The agreement ``agreement_id`` of ``conversation``; :class:`DataError` when it has none."""
+    found = conversation.agreement(agreement_id)
+    if found is None:
+        raise DataError(
+            f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
+            [
+                Finding.error(
+                    "workflow.unknown-agreement",
+                    "agreements",
+                    da=f"samtalen {conversation.id!r} har ingen aftale {agreement_id!r}",
+                    en=f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
+                )
+            ],
+        )
+    return found
 
 
 def now(clock: Clock | None) -> pendulum.DateTime:

@@ -27,6 +27,7 @@ from musframework.model.kinds import Role
 from musframework.workflow._common import (
     now,
     refuse,
+    require_agreement,
     require_participant,
     require_step,
     strings,
@@ -146,7 +147,7 @@ def replace_agreement(conversation: Conversation, agreement: Agreement, *, by: s
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement.id)
+    require_agreement(conversation, agreement.id)
     updated = tuple(agreement if a.id == agreement.id else a for a in conversation.agreements)
     return revise(conversation, by=by, agreements=updated)
 
@@ -157,26 +158,9 @@ def remove_agreement(conversation: Conversation, agreement_id: str, *, by: str) 
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement_id)
+    require_agreement(conversation, agreement_id)
     kept = tuple(a for a in conversation.agreements if a.id != agreement_id)
     return revise(conversation, by=by, agreements=kept)
-
-
-def _require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
-    found = conversation.agreement(agreement_id)
-    if found is None:
-        raise DataError(
-            f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-            [
-                Finding.error(
-                    "workflow.unknown-agreement",
-                    "agreements",
-                    da=f"samtalen {conversation.id!r} har ingen aftale {agreement_id!r}",
-                    en=f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-                )
-            ],
-        )
-    return found
 
 
 def check_agreement_ids(
