@@ -189,7 +189,7 @@ def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
     return frozenset(enum(v) for v in value)
 
 
-class _Unit:
+class _UnitOfWork:
     """The unit of work returned by :meth:`BaseStore.unit_of_work`."""
 
     def __init__(self, store: BaseStore, actor: str) -> None:
@@ -212,7 +212,7 @@ class _Unit:
         """After commit: the new revision of each saved document, by ``(kind, id)``."""
         return dict(self._revisions)
 
-    def __enter__(self) -> _Unit:
+    def __enter__(self) -> _UnitOfWork:
         return self
 
     def __exit__(
@@ -434,9 +434,9 @@ class BaseStore:
         with gc_paused():
             return [Stored(self._structure(d, cls, kind), r) for r, d in rows]
 
-    def unit_of_work(self, *, actor: str = "system") -> _Unit:
+    def unit_of_work(self, *, actor: str = "system") -> _UnitOfWork:
         """A unit of work: saves and deletes written atomically when its block ends."""
-        return _Unit(self, actor)
+        return _UnitOfWork(self, actor)
 
     # ------------------------------------------------------------------ queries
 
