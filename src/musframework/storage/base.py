@@ -13,6 +13,7 @@ documents are migrated when they are loaded.
 
 from __future__ import annotations
 
+import abc
 import datetime
 import re
 import secrets
@@ -228,15 +229,16 @@ class _UnitOfWork:
         self._revisions = {(w.kind, w.name): w.revision for w in self._writes if w.body}
 
 
-class BaseStore:
+class BaseStore(abc.ABC):
     """The Store protocol on top of a few primitives; subclass it to write a backend.
 
     Args:
         clock: The clock for audit log times (the system clock by default).
 
     Primitives a subclass implements: ``_fetch()``, ``_fetch_all()``, ``_commit()``,
-    ``_audit()``, and optionally ``_compact()`` and :meth:`close`. The ``_query_*``
-    methods may be overridden to use indexes.
+    ``_audit()``, and optionally ``_compact()`` and :meth:`close`. The four are abstract: a
+    backend that lacks one cannot be created (``TypeError`` naming it), rather than failing
+    at its first call. The ``_query_*`` methods may be overridden to use indexes.
     """
 
     def __init__(self, *, clock: Clock | None = None) -> None:
@@ -244,14 +246,15 @@ class BaseStore:
 
     # ------------------------------------------------------------------ primitives
 
+    @abc.abstractmethod
     def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
         """``(revision, JSON text or data)`` of one document, or ``None``."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
         """``(revision, JSON text or data)`` of every document of a kind, by id and version."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _commit(
         self,
         writes: Sequence[Write],
@@ -264,13 +267,12 @@ class BaseStore:
         differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym)``
         during an erasure: replace that id in the audit log's actors and ids too.
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
         """Audit entries, oldest first, filtered by kind and id when given."""
-        raise NotImplementedError
 
-    def _compact(self) -> None:
+    def _compact(self) -> None:  # noqa: B027 (optional hook: a no-op unless overridden)
         """Overwrite and reclaim deleted data (nothing to do by default)."""
 
     def _agreement_records(self, rows: Iterable[Sequence[Any]]) -> list[AgreementRecord]:
@@ -288,7 +290,7 @@ class BaseStore:
             records.append(AgreementRecord(conversation, agreement))
         return records
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: a no-op unless overridden)
         """Release the backend's resources."""
 
     def __enter__(self) -> BaseStore:
