@@ -583,3 +583,15 @@ def test_notebook_display_is_a_hook_that_can_be_replaced_and_removed():
     finally:
         display.register_display_hook("markdown", removed)
     assert q._repr_markdown_().startswith("# ")
+
+
+def test_the_model_shows_itself_without_importing_rendering_first():
+    code = (
+        "import sys\n"
+        "from musframework.model import Questionnaire\n"
+        "assert 'musframework.rendering' not in sys.modules\n"
+        "q = Questionnaire(id='q', title='T')\n"
+        "print(q._repr_html_().startswith('<div'), 'musframework.rendering' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
