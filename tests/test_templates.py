@@ -28,7 +28,7 @@ def test_builtin_loads_and_checks_clean_in_both_languages(name):
     assert q.id == name
     assert q.check() == []
     assert set(q.languages) == {"da", "en"}
-    for _, text in q._texts():
+    for _, text in q.texts():
         assert text.missing(("da", "en")) == []
         assert text.get("da") != text.get("en") or len(text.get("da")) < 12
     # It is the same file users could load themselves.

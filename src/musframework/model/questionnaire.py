@@ -119,6 +119,10 @@ class Questionnaire(DisplayMixin):
         role = Role(role)
         return [q for q in self.questions() if q.asks(role)]
 
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question by its id, in order (a new dict on each call)."""
+        return self._index()
+
     def _index(self) -> dict[str, Question]:
         # Frozen and slotted, so no cached attribute; building the dict is cheap next to a check.
         return {q.id: q for q in self.questions()}
@@ -369,7 +373,8 @@ class Questionnaire(DisplayMixin):
                     en="the operator 'in' needs a list of values",
                 )
 
-    def _texts(self) -> Iterator[tuple[str, LocalizedText]]:
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:
+        """Every text of the form with its path (titles, intro, guidance, questions, options)."""
         yield "title", self.title
         if self.intro is not None:
             yield "intro", self.intro
@@ -382,7 +387,7 @@ class Questionnaire(DisplayMixin):
                 yield f"{qpath}.{rel}", text
 
     def _check_texts(self) -> Iterator[Finding]:
-        for path, text in self._texts():
+        for path, text in self.texts():
             for language in text.missing(self.languages):
                 yield Finding.error(
                     "text.missing-language",
