@@ -18,8 +18,6 @@ __all__ = [
     "AccessDeniedError",
     "ConflictError",
     "DataError",
-    "DocumentError",
-    "InvalidValueError",
     "LoadError",
     "MigrationError",
     "MissingExtraError",
@@ -28,7 +26,6 @@ __all__ = [
     "RegistryError",
     "StorageError",
     "TransitionError",
-    "UnsupportedObjectError",
 ]
 
 
@@ -75,22 +72,6 @@ class LoadError(DataError):
 
 class MigrationError(LoadError):
     """A stored document has a schema version that no registered migration can upgrade."""
-
-
-class InvalidValueError(MusframeworkError, ValueError):
-    """A value failed a strict structure hook while loading; its message is shown as is.
-
-    Raised inside the converter (:mod:`musframework.serialization`) and reported to the user
-    as a finding of the :class:`LoadError` that loading raises.
-    """
-
-
-class DocumentError(MusframeworkError, ValueError):
-    """The document asked for cannot be made from this object, or by this renderer."""
-
-
-class UnsupportedObjectError(MusframeworkError, TypeError):
-    """:func:`musframework.validate` was given an object it has no rules for."""
 
 
 class TransitionError(MusframeworkError):

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from musframework._registry import Registry
-from musframework.errors import DataError, RegistryError, UnsupportedObjectError
+from musframework.errors import DataError, MusframeworkError, RegistryError
 from musframework.model import (
     Conversation,
     ConversationKind,
@@ -56,6 +56,10 @@ __all__ = [
 ENTRY_POINT_GROUP = "musframework.rules"
 
 _OPEN_STATUSES = frozenset(ConversationStatus) - {ConversationStatus.CANCELLED}
+
+
+class UnsupportedObjectError(MusframeworkError, TypeError):
+    """:func:`validate` was given an object it has no rules for."""
 
 
 @runtime_checkable

@@ -25,7 +25,6 @@ import pendulum
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
-from musframework.errors import InvalidValueError
 from musframework.model.conditions import ConditionValue
 from musframework.model.kinds import ConversationKind, Role, roles
 from musframework.model.questions import (
@@ -40,6 +39,10 @@ from musframework.serialization import time as _time
 from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
 
 __all__ = ["InvalidValueError", "make_converter"]
+
+
+class InvalidValueError(ValueError):
+    """A value failed a strict structure hook; its message is shown to the user as is."""
 
 
 def _short(value: object) -> str:
