@@ -140,7 +140,7 @@ def test_overdue_and_due_soon_are_derived_from_today():
     # The due-soon window includes today and the last day.
     edge = an.due_agreements(r.conversations(), today=pendulum.date(2026, 4, 10), within_days=30)
     assert [x.agreement for x in edge.due_soon] == ["x2"]
-    with pytest.raises(TypeError):
+    with pytest.raises(mf.errors.InvalidValueError):
         an.due_agreements([], today="2026-05-01")  # type: ignore[arg-type]
 
 

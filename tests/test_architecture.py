@@ -30,9 +30,10 @@ SRC = pathlib.Path(mf.__file__).parent
 ROOT = "musframework"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "catalogue"),  # floor 1: the version and the words import nothing of ours
-    ("errors",),  # floor 1: the error hierarchy (its messages may use the words)
-    ("_registry", "clock", "progress"),  # floor 1: registries, time, batch helpers
+    ("_registry", "_version"),  # floor 1: the registries' class and the version
+    ("catalogue",),  # floor 1: the words (keeps its catalogues in a registry)
+    ("errors",),  # floor 1: the error hierarchy (its messages come from the words)
+    ("clock", "progress"),  # floor 1: time, batch helpers
     ("model",),  # floor 2: the models and the facts derived from them
     ("interop", "policy", "rules", "serialization", "workflow"),  # floor 3
     ("analytics", "rendering", "storage", "templates"),  # floor 4
@@ -41,6 +42,18 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("testing",),  # beside the top floors: may import anything public
     (ROOT,),  # the package itself: re-exports names from every floor
 )
+# Imports that go up a floor. Each must sit inside a function (it runs only after both modules
+# are loaded, so it is no import cycle) and give its reason here; the test fails on an entry
+# that no longer occurs, so the list cannot rot.
+UPWARD: dict[tuple[str, str], str] = {
+    ("musframework._registry", "musframework.catalogue"): (
+        "a registry's error message comes from the catalogue, which is itself built on a "
+        "Registry: imported when the error is raised"
+    ),
+    ("musframework._registry", "musframework.errors"): (
+        "RegistryError, for the same reason (the errors are built on the catalogue)"
+    ),
+}
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 
 
@@ -79,6 +92,7 @@ class Reach(NamedTuple):
     name: str | None
     line: int
     typing_only: bool
+    in_function: bool = False
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -89,18 +103,22 @@ def _reaches(importer: str, path: pathlib.Path) -> Iterator[Reach]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
     typing_lines: set[int] = set()
+    function_lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and _is_type_checking(node.test):
             for inner in node.body:
                 typing_lines.update(range(inner.lineno, (inner.end_lineno or inner.lineno) + 1))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function_lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     bound: dict[str, str] = {}  # local name -> the musframework module it is bound to
     for node in ast.walk(tree):
         typing_only = getattr(node, "lineno", 0) in typing_lines
+        inside = getattr(node, "lineno", 0) in function_lines
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] != ROOT:
                     continue
-                yield Reach(importer, alias.name, None, node.lineno, typing_only)
+                yield Reach(importer, alias.name, None, node.lineno, typing_only, inside)
                 if alias.asname:
                     bound[alias.asname] = alias.name
                 else:
@@ -115,10 +133,12 @@ def _reaches(importer: str, path: pathlib.Path) -> Iterator[Reach]:
                 continue
             for alias in node.names:
                 if f"{source}.{alias.name}" in MODULES:  # a submodule
-                    yield Reach(importer, f"{source}.{alias.name}", None, node.lineno, typing_only)
+                    yield Reach(
+                        importer, f"{source}.{alias.name}", None, node.lineno, typing_only, inside
+                    )
                     bound[alias.asname or alias.name] = f"{source}.{alias.name}"
                 else:
-                    yield Reach(importer, source, alias.name, node.lineno, typing_only)
+                    yield Reach(importer, source, alias.name, node.lineno, typing_only, inside)
     for node in ast.walk(tree):  # module.attribute, through a name bound to one of ours
         if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
             continue
@@ -134,7 +154,14 @@ def _reaches(importer: str, path: pathlib.Path) -> Iterator[Reach]:
             if f"{module}.{attr}" in MODULES:
                 module = f"{module}.{attr}"
                 continue
-            yield Reach(importer, module, attr, node.lineno, node.lineno in typing_lines)
+            yield Reach(
+                importer,
+                module,
+                attr,
+                node.lineno,
+                node.lineno in typing_lines,
+                node.lineno in function_lines,
+            )
             break
 
 
@@ -211,13 +238,20 @@ def test_every_unit_has_a_floor():
 
 def test_no_layer_imports_a_higher_or_sideways_one():
     problems = []
+    excused = set()
     for r in _all_reaches():
         if r.typing_only:
             continue
         source, target = _unit(r.importer), _unit(r.module)
-        if source != target and not RANK[target] < RANK[source]:
-            problems.append(f"{r.importer}:{r.line} ({source}) imports {r.module} ({target})")
+        if source == target or RANK[target] < RANK[source]:
+            continue
+        key = (r.importer, f"{ROOT}.{target}")
+        if key in UPWARD and r.in_function:
+            excused.add(key)
+            continue
+        problems.append(f"{r.importer}:{r.line} ({source}) imports {r.module} ({target})")
     assert sorted(problems) == []
+    assert excused == set(UPWARD), "an UPWARD entry no longer occurs: remove it"
 
 
 def test_the_layer_check_sees_an_upward_import(tmp_path):

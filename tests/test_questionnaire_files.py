@@ -134,7 +134,7 @@ def test_definition_problems_are_reported_too_with_question_ids():
     assert any(
         "sections[0].questions[0].max: section 'past', question 'rating'" in x for x in lines
     )
-    assert any("question 'why'" in x and "missing in language 'en'" in x for x in lines)
+    assert any("question 'why'" in x and "missing in English" in x for x in lines)
     assert any("question 'why'" in x and "does not come before" in x for x in lines)
     # Valid shape, so the schema accepts it: cross-field rules are check()'s job.
     validator().validate(tomllib.loads(BROKEN_CHECK))

@@ -211,6 +211,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 _SUBPACKAGES = frozenset(
     {
         "analytics",
+        "catalogue",
         "clock",
         "errors",
         "interop",

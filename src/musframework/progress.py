@@ -33,7 +33,8 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from types import TracebackType
 from typing import Any, TypeAlias, TypeVar
 
-from musframework.errors import MissingExtraError
+from musframework.catalogue import Message
+from musframework.errors import MissingExtraError, UnsupportedObjectError
 
 __all__ = [
     "MAX_UPDATES",
@@ -67,7 +68,7 @@ class _TqdmCallback:
         try:
             from tqdm.auto import tqdm
         except ImportError:
-            raise MissingExtraError("a progress bar (progress=True)", "progress") from None
+            raise MissingExtraError("progress-bar", "progress") from None
         self.bar: Any = tqdm(total=total, desc=label or None, leave=True)
         self.label = label
 
@@ -119,10 +120,7 @@ class ProgressReporter:
             reporter._closer = bar.close
             return reporter
         if not callable(progress):
-            raise TypeError(
-                f"progress must be None, a bool or a callback (done, total, label), "
-                f"not {progress!r}"
-            )
+            raise UnsupportedObjectError(Message("error.progress", {"value": repr(progress)}))
         return cls(progress, total, label)
 
     def start(self) -> ProgressReporter:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.errors import DataError
 from musframework.model.findings import Finding
 
@@ -78,15 +79,15 @@ class LearningMethod(enum.Enum):
             return code
         method = _CODES.get(code) if isinstance(code, str) else None
         if method is None:
-            values = ", ".join(m.value for m in cls)
+            known = ", ".join(m.value for m in cls)
             raise DataError(
-                f"{code!r} is not a learning method",
+                Message("error.unknown-learning-method", {"code": code}),
                 [
                     Finding.error(
                         "agreement.unknown-learning-method",
                         "learning_method",
-                        da=f"{code!r} er ikke en læringsform (kendte: {values})",
-                        en=f"{code!r} is not a learning method (known: {values})",
+                        code=code,
+                        known=known,
                     )
                 ],
             )

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from musframework._registry import Registry
+from musframework.catalogue import Message
 from musframework.errors import LoadError, MigrationError
 from musframework.model import (
     Answer,
@@ -43,7 +44,7 @@ from musframework.model import (
 )
 from musframework.progress import gc_paused
 from musframework.serialization.converter import InvalidValueError, _short, make_converter
-from musframework.serialization.errors_walk import findings_from_exception
+from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
     dump_questionnaire,
@@ -128,7 +129,7 @@ def register_migration(document: str, from_version: int, step: Migration) -> Mig
     Register and unregister explicitly; a step is a plain function from dict to dict.
     """
     if document not in DOCUMENT_TYPES:
-        raise LoadError(f"unknown document type {document!r}")
+        raise LoadError(Message("error.unknown-document-type", {"name": document}))
     return _MIGRATIONS.register(f"{document}:{from_version}", step)
 
 
@@ -162,9 +163,7 @@ def from_dict(data: Any, cls: type[T], *, source: str | None = None) -> T:
     try:
         return _detailed().structure(data, cls)
     except Exception as exc:  # every failure becomes a LoadError, never a bare error
-        raise LoadError(
-            f"cannot load {cls.__name__}", findings_from_exception(exc), source=source
-        ) from exc
+        raise LoadError(_cannot_load(cls), findings_from_exception(exc), source=source) from exc
 
 
 def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
@@ -176,22 +175,36 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     current: int = cls.SCHEMA_VERSION
     if type(version) is not int or version < 1:
         raise LoadError(
-            f"cannot load {cls.__name__}",
-            [_bad_version(f"expected a positive integer, got {_short(version)}")],
+            _cannot_load(cls),
+            [Finding.error("load.schema-version", SCHEMA_KEY, got=_short(version))],
             source=source,
         )
     if version > current:
         raise MigrationError(
-            f"cannot load {cls.__name__}",
-            [_bad_version(f"version {version} is newer than this musframework ({current})")],
+            _cannot_load(cls),
+            [
+                Finding.error(
+                    "load.schema-version",
+                    SCHEMA_KEY,
+                    Message("load.schema-version.newer", {"version": version, "current": current}),
+                )
+            ],
             source=source,
         )
     while version < current:
         key = f"{name}:{version}"
         if key not in _MIGRATIONS:
             raise MigrationError(
-                f"cannot load {cls.__name__}",
-                [_bad_version(f"no migration registered from version {version} of {name}")],
+                _cannot_load(cls),
+                [
+                    Finding.error(
+                        "load.schema-version",
+                        SCHEMA_KEY,
+                        Message(
+                            "load.schema-version.no-migration", {"version": version, "name": name}
+                        ),
+                    )
+                ],
                 source=source,
             )
         data = _MIGRATIONS.get(key)(data)
@@ -199,10 +212,8 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     return data
 
 
-def _bad_version(detail: str) -> Finding:
-    return Finding.error(
-        "load.schema-version", SCHEMA_KEY, da=f"ugyldig skemaversion: {detail}", en=detail
-    )
+def _cannot_load(cls: type[Any]) -> Message:
+    return Message("error.cannot-load", {"type": cls.__name__})
 
 
 def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
@@ -245,15 +256,7 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     try:
         data = _load_json(text)
     except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting
-        raise LoadError(
-            "not valid JSON",
-            [
-                Finding.error(
-                    "load.json", "", da=f"ikke gyldig JSON: {exc}", en=f"not valid JSON: {exc}"
-                )
-            ],
-            source=source,
-        ) from None
+        raise LoadError(Message("error.not-json"), [json_finding(exc)], source=source) from None
     return from_dict(data, cls, source=source)
 
 

@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
 from musframework.errors import ConflictError, NotFoundError, StorageError
 from musframework.model import (
@@ -75,7 +76,13 @@ def kind_of(cls: type[Any]) -> str:
         return _KINDS[cls]
     except KeyError:
         known = ", ".join(c.__name__ for c in _KINDS)
-        raise StorageError(f"a store keeps {known}; not {cls.__name__}") from None
+        raise StorageError(
+            Message("error.store.kind", {"known": known, "type": cls.__name__})
+        ) from None
+
+
+def _twice(kind: str, name: str) -> Message:
+    return Message("error.store.twice", {"kind": Message(f"document.{kind}"), "id": name})
 
 
 def natural_key(version: str) -> tuple[Any, ...]:
@@ -334,9 +341,9 @@ class BaseStore(abc.ABC):
     def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
         kind = kind_of(cls)
         if kind == "questionnaire" and version is None:
-            raise StorageError("deleting a questionnaire needs its version")
+            raise StorageError(Message("error.store.delete-version"))
         if revision < 1:
-            raise StorageError("a delete needs the revision of the stored document (1 or more)")
+            raise StorageError(Message("error.store.delete-revision"))
         return Write(kind, id, version or "", revision, revision, None, 0, None, "delete")
 
     def _write(self, writes: Sequence[Write], actor: str) -> None:
@@ -346,7 +353,7 @@ class BaseStore(abc.ABC):
         for w in writes:
             key = (w.kind, w.id, w.version)
             if key in seen:
-                raise StorageError(f"{w.kind} {w.name!r} appears twice in one unit of work")
+                raise StorageError(_twice(w.kind, w.name))
             seen.add(key)
         at = self.clock.now()
         audit = [
@@ -414,7 +421,12 @@ class BaseStore(abc.ABC):
         found = self.get(cls, id, version)
         if found is None:
             what = f"{id}@{version}" if version else id
-            raise NotFoundError(f"no {kind_of(cls)} {what!r} is stored")
+            raise NotFoundError(
+                Message(
+                    "error.store.not-found",
+                    {"kind": Message(f"document.{kind_of(cls)}"), "id": what},
+                )
+            )
         return found
 
     def delete(

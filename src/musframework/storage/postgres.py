@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import MissingExtraError, StorageError
 from musframework.model import (
@@ -68,7 +69,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise MissingExtraError("PostgresStore", "postgres") from exc
+        raise MissingExtraError("postgres", "postgres") from exc
     return psycopg
 
 
@@ -139,7 +140,7 @@ class PostgresStore(BaseStore):
         try:
             self._conn: Any = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise StorageError(Message("error.store.pg-connect", {"detail": str(exc)})) from exc
         ident = psycopg.sql.Identifier(schema)
         self._conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
         self._conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(ident))
@@ -156,8 +157,7 @@ class PostgresStore(BaseStore):
             current = 0 if row is None else int(row[0])
             if current > len(SCHEMA):
                 raise StorageError(
-                    f"the database has store schema {current}, newer than this "
-                    f"musframework ({len(SCHEMA)}); upgrade musframework"
+                    Message("error.store.schema-newer", {"found": current, "known": len(SCHEMA)})
                 )
             for step in SCHEMA[current:]:
                 for statement in step.split(";"):
@@ -178,7 +178,7 @@ class PostgresStore(BaseStore):
     def _read(self) -> Iterator[Any]:
         with self._lock:
             if self._conn.closed:
-                raise StorageError("the PostgreSQL store is closed")
+                raise StorageError(Message("error.store.closed", {"store": "PostgreSQL"}))
             yield self._conn
 
     # ------------------------------------------------------------------ primitives
@@ -257,7 +257,9 @@ class PostgresStore(BaseStore):
                     raise w.conflict(1) from None
             raise  # pragma: no cover - a unique violation we cannot attribute
         except psycopg.Error as exc:
-            raise StorageError(f"PostgreSQL store: {exc}") from exc
+            raise StorageError(
+                Message("error.store.failed", {"store": "PostgreSQL", "detail": str(exc)})
+            ) from exc
 
     def _commit(
         self,
@@ -316,7 +318,11 @@ class PostgresStore(BaseStore):
         seen: set[tuple[str, str, str]] = set()
         for k in keys:
             if (k.kind, k.id, k.version) in seen:
-                raise StorageError(f"{k.kind} {k.name!r} appears twice in one unit of work")
+                raise StorageError(
+                    Message(
+                        "error.store.twice", {"kind": Message(f"document.{k.kind}"), "id": k.name}
+                    )
+                )
             seen.add((k.kind, k.id, k.version))
         at = self.clock.now()
         with self._transaction(keys) as cur:

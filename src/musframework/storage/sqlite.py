@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import StorageError
 from musframework.model import (
@@ -85,7 +86,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and os.fspath(path) != ":memory:":
         conn.close()
-        raise StorageError(f"cannot switch {os.fspath(path)!r} to WAL mode (got {mode})")
+        raise StorageError(Message("error.store.wal", {"path": os.fspath(path), "mode": mode}))
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = ON")
     # A 64 MiB page cache (the default is 2 MiB): a bulk save touches index pages all over
@@ -99,8 +100,7 @@ def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > len(SCHEMA):
         raise StorageError(
-            f"the database has store schema {current}, newer than this musframework "
-            f"({len(SCHEMA)}); upgrade musframework"
+            Message("error.store.schema-newer", {"found": current, "known": len(SCHEMA)})
         )
     if current >= target:
         return int(current)
@@ -117,6 +117,10 @@ def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
         conn.execute("ROLLBACK")
         raise
     return max(int(current), target)
+
+
+def _cannot_open(path: object, exc: BaseException) -> Message:
+    return Message("error.store.open", {"path": repr(path), "detail": str(exc)})
 
 
 class SQLiteStore(BaseStore):
@@ -140,13 +144,13 @@ class SQLiteStore(BaseStore):
         try:
             self._conn: sqlite3.Connection | None = connect(self.path)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            raise StorageError(_cannot_open(self.path, exc)) from exc
         try:
             upgrade(self._conn)
         except BaseException as exc:
             self._conn.close()
             if isinstance(exc, sqlite3.Error):
-                raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+                raise StorageError(_cannot_open(self.path, exc)) from exc
             raise
 
     def __repr__(self) -> str:
@@ -156,7 +160,7 @@ class SQLiteStore(BaseStore):
     def connection(self) -> sqlite3.Connection:
         """The open connection (raises :class:`StorageError` once closed)."""
         if self._conn is None:
-            raise StorageError(f"the SQLite store {self.path!r} is closed")
+            raise StorageError(Message("error.store.closed", {"store": repr(self.path)}))
         return self._conn
 
     def close(self) -> None:
@@ -226,7 +230,7 @@ class SQLiteStore(BaseStore):
             actual = self._revision(conn, w)
             if actual != w.expected:
                 raise w.conflict(actual)
-        raise StorageError("a write failed without a revision conflict")  # pragma: no cover
+        raise StorageError(Message("error.store.write-failed"))  # pragma: no cover
 
     def _commit(
         self,
@@ -263,7 +267,9 @@ class SQLiteStore(BaseStore):
                         (pseudonym, old),
                     )
         except sqlite3.Error as exc:
-            raise StorageError(f"SQLite store {self.path!r}: {exc}") from exc
+            raise StorageError(
+                Message("error.store.failed", {"store": repr(self.path), "detail": str(exc)})
+            ) from exc
 
     def _update(
         self, conn: sqlite3.Connection, changed: Sequence[Write], deleted: Sequence[Write]
@@ -417,5 +423,7 @@ def open_url(url: str, **options: Any) -> SQLiteStore:
     """
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise StorageError(f"expected sqlite:///path/to/file.db, got {url!r}")
+        raise StorageError(
+            Message("error.store.url-scheme", {"expected": "sqlite:///path/to/file.db", "url": url})
+        )
     return SQLiteStore(url[len(prefix) :], **options)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from musframework.catalogue import Message
 from musframework.errors import NotFoundError
 from musframework.model import Questionnaire
 from musframework.serialization.files import load_questionnaire
@@ -101,7 +102,9 @@ def text(name: str, version: str | None = None) -> str:
             versions when there is no such version.
     """
     if name not in names():
-        raise NotFoundError(f"no built-in questionnaire {name!r} (built-ins: {', '.join(names())})")
+        raise NotFoundError(
+            Message("error.not-found.builtin-form", {"name": name, "names": ", ".join(names())})
+        )
     current = _data().joinpath(name + _SUFFIX).read_text(encoding="utf-8")
     if version is None:
         return current
@@ -112,7 +115,10 @@ def text(name: str, version: str | None = None) -> str:
     if version == known[-1]:
         return current
     raise NotFoundError(
-        f"built-in questionnaire {name!r} has no version {version!r} (versions: {', '.join(known)})"
+        Message(
+            "error.not-found.builtin-form-version",
+            {"name": name, "version": version, "versions": ", ".join(known)},
+        )
     )
 
 

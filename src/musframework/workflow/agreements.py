@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation
@@ -56,7 +57,7 @@ def set_agreement_status(
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "set_agreement_status")
-    require_participant(conversation, by, "a status change")
+    require_participant(conversation, by, "status-change")
     agreement = require_agreement(conversation, agreement_id)
     return _replace(conversation, agreement.with_status(status, by=by, at=now(clock), note=note))
 
@@ -85,18 +86,15 @@ def review_agreement(
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "review_agreement")
-    require_participant(conversation, by, "a review")
+    require_participant(conversation, by, "review")
     agreement = require_agreement(conversation, agreement_id)
     if agreement.continues is None:
-        raise refuse(
-            conversation,
-            f"agreement {agreement_id!r} was not carried over from an earlier conversation",
-        )
+        raise refuse(conversation, Message("error.not-carried-over", {"id": agreement_id}))
     changes: dict[str, Any] = {}
     if deadline is not None:
         changes["deadline"] = deadline
     if owner is not None:
-        require_participant(conversation, owner, "an agreement owner")
+        require_participant(conversation, owner, "owner")
         changes["owner"] = owner
     reviewed = attrs.evolve(agreement, **changes).with_status(
         status, by=by, at=now(clock), note=note

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import DataError
 from musframework.model.agreement import Agreement
@@ -75,10 +76,10 @@ def sign(conversation: Conversation, *, person: str, clock: Clock | None = None)
             participant, or when they already hold a valid signature.
     """
     require_step(conversation, "sign")
-    require_participant(conversation, person, "a signature")
+    require_participant(conversation, person, "signature")
     role = conversation.role_of(person)
     if conversation.is_signed_by(person):
-        raise refuse(conversation, f"{person!r} has already signed the current content")
+        raise refuse(conversation, Message("error.already-signed", {"person": person}))
     assert role is not None
     signature = Signature(
         person=person, role=role, signed_at=now(clock), digest=conversation.content_digest()
@@ -114,7 +115,7 @@ def revise(
         DataError: when two agreements share an id.
     """
     require_step(conversation, "revise")
-    require_participant(conversation, by, "a change")
+    require_participant(conversation, by, "change")
     changes: dict[str, Any] = {}
     if conclusions is not _UNSET:
         changes["conclusions"] = strings(conclusions)
@@ -175,11 +176,12 @@ def check_agreement_ids(
                 Finding.error(
                     "workflow.duplicate-agreement",
                     f"agreements[{i}].id",
-                    da=f"aftale-id'et {agreement.id!r} bruges mere end én gang",
-                    en=f"the agreement id {agreement.id!r} is used more than once",
+                    id=agreement.id,
                 )
             )
         seen.add(agreement.id)
     if problems:
-        raise DataError(f"conversation {conversation.id!r}: agreements are inconsistent", problems)
+        raise DataError(
+            Message("error.agreements-inconsistent", {"conversation": conversation.id}), problems
+        )
     return agreements
