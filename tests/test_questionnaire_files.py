@@ -92,9 +92,10 @@ def test_committed_schema_is_the_generated_one():
 
 @pytest.mark.parametrize("name", mf.templates.names())
 def test_every_builtin_validates_against_the_schema(name):
-    data = tomllib.loads(mf.templates.text(name))
-    validator().validate(data)
-    validator().validate(mf.to_dict(mf.templates.load(name)))
+    for version in mf.templates.versions(name):  # earlier versions too
+        data = tomllib.loads(mf.templates.text(name, version))
+        validator().validate(data)
+        validator().validate(mf.to_dict(mf.templates.load(name, version)))
 
 
 def test_broken_structure_reports_every_problem_with_file_and_position(tmp_path):

@@ -110,3 +110,21 @@ def test_review_refusals():
         wf.review_agreement(c, "sql", "open", by="boss", owner="stranger")
     with pytest.raises(TransitionError, match="cannot review an agreement now"):
         wf.review_agreement(signed(), "a1", "done", by="boss")
+
+
+def test_every_step_refuses_an_unknown_agreement_the_same_way():
+    errors = []
+    for conversation, step in (
+        (signed(), lambda c: wf.set_agreement_status(c, "zz", "done", by="emp")),
+        (held(), lambda c: wf.review_agreement(c, "zz", "done", by="emp")),
+        (signed(), lambda c: wf.remove_agreement(c, "zz", by="boss")),
+        (
+            signed(),
+            lambda c: wf.replace_agreement(c, mf.Agreement(id="zz", description="?"), by="boss"),
+        ),
+    ):
+        with pytest.raises(DataError) as info:
+            step(conversation)
+        errors.append((str(info.value), [(f.code, f.path) for f in info.value.findings]))
+    assert len(set(map(repr, errors))) == 1, errors
+    assert errors[0][1] == [("workflow.unknown-agreement", "agreements")]

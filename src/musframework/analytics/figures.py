@@ -66,7 +66,7 @@ __all__ = [
     "UnitProgress",
     "agreement_breakdown",
     "agreement_deadlines",
-    "carry_over",
+    "carry_over_summary",
     "conversation_progress",
     "coverage",
     "due_agreements",
@@ -1354,7 +1354,7 @@ class CarryOver(Table):
         ]
 
 
-def carry_over(
+def carry_over_summary(
     conversations: Iterable[Conversation],
     previous: Iterable[Conversation],
     *,
@@ -1367,6 +1367,9 @@ def carry_over(
     the conversation's ``previous`` when it is in ``previous``, otherwise any previous-round
     conversation of the same employee (or group member). Counts the carried-over agreements by
     their status now, and the previous round's open agreements that nothing continues.
+
+    A statistic over a round; :func:`musframework.workflow.carry_over` is the workflow step
+    that carries one conversation's open agreements into the next.
     """
     units = _Units(organisation, locale)
     prev_agreements: dict[tuple[str, str], bool] = {}  # key -> open?

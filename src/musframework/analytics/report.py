@@ -22,7 +22,7 @@ from musframework.analytics.figures import (
     RatingGaps,
     agreement_breakdown,
     agreement_deadlines,
-    carry_over,
+    carry_over_summary,
     conversation_progress,
     coverage,
     due_agreements,
@@ -244,9 +244,9 @@ def analyse_round(
             )
         carried = None
         if prev:
-            # carry_over reads the previous round first: reserve its share first.
+            # carry_over_summary reads the previous round first: reserve its share first.
             earlier = track(prev, reporter.part(len(prev), "carry-over"), label="carry-over")
-            carried = carry_over(
+            carried = carry_over_summary(
                 each("carry-over"),
                 earlier,
                 organisation=organisation,

@@ -286,7 +286,7 @@ def _expression(comparison: Comparison, index: Mapping[str, Question]) -> str:
 
 def visible_if(condition: Condition, questionnaire: Questionnaire) -> str:
     """The SurveyJS ``visibleIf`` expression of ``condition``."""
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     parts = [_expression(c, index) for c in condition.comparisons]
     if len(parts) == 1:
         return parts[0]
@@ -372,7 +372,7 @@ def response_to_surveyjs(response: Response, questionnaire: Questionnaire) -> di
 
     Answers to questions the questionnaire does not have are left out.
     """
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     data: dict[str, Any] = {}
     for qid, answer in response.answers.items():
         question = index.get(qid)
@@ -413,7 +413,7 @@ def response_from_surveyjs(
             Message("error.surveyjs.data-object"),
             [_not_an_object("answers", Message("surveyjs.what.data"), data)],
         )
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     answers: dict[str, Answer] = {}
     problems: list[Finding] = []
     for key, value in data.items():
@@ -847,7 +847,7 @@ def questionnaire_from_surveyjs(
 
 def _common_languages(questionnaire: Questionnaire, first: str) -> tuple[str, ...]:
     common: set[str] | None = None
-    for _, text in questionnaire._texts():
+    for _, text in questionnaire.texts():
         langs = set(text.languages)
         common = langs if common is None else common & langs
     found = common or {first}

@@ -9,7 +9,7 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
-from musframework.model._display import DisplayMixin
+from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 

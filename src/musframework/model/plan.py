@@ -9,9 +9,9 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.errors import DataError
-from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 
 __all__ = ["DevelopmentPlan"]

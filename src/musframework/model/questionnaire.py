@@ -14,7 +14,7 @@ import attrs
 
 from musframework.catalogue import Message, language_name
 from musframework.errors import DataError, MusframeworkError, NotFoundError
-from musframework.model._display import DisplayMixin
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.questions import Answer, Question
@@ -121,6 +121,10 @@ class Questionnaire(DisplayMixin):
         """The questions asked of ``role``, in order."""
         role = Role(role)
         return [q for q in self.questions() if q.asks(role)]
+
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question by its id, in order (a new dict on each call)."""
+        return self._index()
 
     def _index(self) -> dict[str, Question]:
         # Frozen and slotted, so no cached attribute; building the dict is cheap next to a check.
@@ -329,7 +333,8 @@ class Questionnaire(DisplayMixin):
             if comparison.operator.value == "in" and not isinstance(comparison.value, tuple):
                 yield Finding.error("questionnaire.condition-value", f"{cpath}.value")
 
-    def _texts(self) -> Iterator[tuple[str, LocalizedText]]:
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:
+        """Every text of the form with its path (titles, intro, guidance, questions, options)."""
         yield "title", self.title
         if self.intro is not None:
             yield "intro", self.intro
@@ -342,7 +347,7 @@ class Questionnaire(DisplayMixin):
                 yield f"{qpath}.{rel}", text
 
     def _check_texts(self) -> Iterator[Finding]:
-        for path, text in self._texts():
+        for path, text in self.texts():
             for language in text.missing(self.languages):
                 yield Finding.error("text.missing-language", path, language=language_name(language))
 

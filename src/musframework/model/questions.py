@@ -47,7 +47,9 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "question_type",
+    "question_type_generation",
     "question_type_names",
+    "question_types",
     "register_question_type",
     "unregister_question_type",
 ]
@@ -535,6 +537,20 @@ def question_type(type_name: str) -> type[Question]:
 def question_type_names() -> list[str]:
     """The names of every registered question type, sorted."""
     return _QUESTION_TYPES.names()
+
+
+def question_types() -> dict[str, type[Question]]:
+    """Every registered question type by its type name, sorted by name (plugins included)."""
+    return dict(_QUESTION_TYPES.items())
+
+
+def question_type_generation() -> int:
+    """A number that changes whenever a question type is registered or unregistered.
+
+    Code that derives a table from :func:`question_types` (the converter does, per answer
+    type) can keep it and rebuild it only when this number has changed.
+    """
+    return _QUESTION_TYPES.generation
 
 
 for _builtin in (

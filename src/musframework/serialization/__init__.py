@@ -19,10 +19,8 @@ time. Bad input raises
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -44,6 +42,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
+from musframework.progress import gc_paused
 from musframework.serialization.converter import InvalidValueError, _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
@@ -61,6 +60,7 @@ __all__ = [
     "Migration",
     "converter",
     "document_name",
+    "dump_json",
     "dump_questionnaire",
     "dumps",
     "from_dict",
@@ -230,6 +230,15 @@ def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
 _dump_json, _load_json = _json_module()
 
 
+def dump_json(data: Any) -> str:
+    """Compact JSON text of plain JSON data (dicts, lists, texts, numbers, booleans, ``None``).
+
+    The encoder :func:`dumps` uses (orjson when installed, else the standard library), for
+    data already made by :func:`to_dict`: stores write documents with it.
+    """
+    return _dump_json(data)
+
+
 def dumps(obj: Any, *, indent: int | None = None) -> str:
     """Serialize ``obj`` to JSON text (orjson is used when installed, else the stdlib)."""
     data = to_dict(obj)
@@ -249,33 +258,6 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting
         raise LoadError(Message("error.not-json"), [json_finding(exc)], source=source) from None
     return from_dict(data, cls, source=source)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk load; restore it afterwards.
-
-    Loading builds many small objects and no reference cycles, so the cyclic collector finds
-    nothing to free; but each of its runs walks the objects the process already holds, and
-    in a process holding millions of objects those runs can make a bulk load several times
-    slower. Reference counting still frees everything as usual while paused. The collector is
-    process-wide: it is paused for every thread until the block ends, and left alone when it
-    was already disabled. Nested use is fine.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def from_dicts(items: Iterable[Any], cls: type[T], *, source: str | None = None) -> list[T]:

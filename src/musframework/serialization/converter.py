@@ -29,7 +29,13 @@ from musframework.catalogue import Message
 from musframework.errors import InvalidValueError, MusframeworkError
 from musframework.model.conditions import ConditionValue
 from musframework.model.kinds import ConversationKind, Role, roles
-from musframework.model.questions import _QUESTION_TYPES, Answer, Question, question_type
+from musframework.model.questions import (
+    Answer,
+    Question,
+    question_type,
+    question_type_generation,
+    question_types,
+)
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
 from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
@@ -380,23 +386,23 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
 def _plain_answer_table() -> Callable[[], dict[str, tuple[type[Answer], type]]]:
     """A per-converter table of plain answer classes by tag: (class, its value's JSON type).
 
-    Rebuilt when the question type registry changes (``Registry.generation``), so types
+    Rebuilt when the question type registry changes (``question_type_generation()``), so types
     registered or replaced later are honoured.
     """
     table: dict[str, tuple[type[Answer], type]] = {}
     seen = [-1]
 
     def current() -> dict[str, tuple[type[Answer], type]]:
-        if seen[0] != _QUESTION_TYPES.generation:
+        if seen[0] != question_type_generation():
             table.clear()
-            for tag, question in _QUESTION_TYPES.items():
+            for tag, question in question_types().items():
                 cls = question.answer_type
                 fields = attrs.fields(cls)
                 if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
                     value_type = get_type_hints(cls)["value"]
                     if value_type in (str, int, bool):  # checked by type() alone
                         table[tag] = (cls, value_type)
-            seen[0] = _QUESTION_TYPES.generation
+            seen[0] = question_type_generation()
         return table
 
     return current

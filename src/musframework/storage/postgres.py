@@ -33,13 +33,15 @@ from musframework.model import (
     ConversationStatus,
     Questionnaire,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
 from musframework.storage._sql import (
+    COLUMNS,
     Where,
     agreement_filters,
     conversation_filters,
     conversation_row,
+    schema_steps,
     table_rows,
 )
 from musframework.storage.base import BaseStore, Write, kind_of
@@ -57,36 +59,7 @@ __all__ = [
     "rows_for",
 ]
 
-SCHEMA: tuple[str, ...] = (
-    """
-    CREATE TABLE documents (
-        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
-        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body JSONB NOT NULL,
-        PRIMARY KEY (kind, id, version));
-    CREATE TABLE conversations (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
-        body JSONB NOT NULL);
-    CREATE INDEX conversations_cycle ON conversations (cycle);
-    CREATE INDEX conversations_unit ON conversations (unit);
-    CREATE TABLE conversation_people (
-        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
-    CREATE INDEX conversation_people_person ON conversation_people (person);
-    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
-    CREATE TABLE agreements (
-        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
-        body JSONB NOT NULL,
-        PRIMARY KEY (conversation, position));
-    CREATE INDEX agreements_owner ON agreements (owner);
-    CREATE INDEX agreements_due ON agreements (status, deadline);
-    CREATE TABLE audit_log (
-        seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
-        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
-    CREATE INDEX audit_log_document ON audit_log (kind, id);
-    CREATE INDEX audit_log_actor ON audit_log (actor);
-    """,
-)
+SCHEMA: tuple[str, ...] = schema_steps(json="JSONB", serial="BIGSERIAL")
 """The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
 
 _LOCK_KEY = 0x6D75_7366  # "musf": the advisory lock taken while the schema is upgraded
@@ -100,21 +73,19 @@ def _psycopg() -> Any:
     return psycopg
 
 
-COPY_CONVERSATIONS = (
-    "COPY conversations (id, revision, schema_version, cycle, unit, kind, status, start, body) "
-    "FROM STDIN"
-)
+def _copy(table: str) -> str:
+    return f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN"
+
+
+COPY_CONVERSATIONS = _copy("conversations")
 """Copies new conversations in (rows from :func:`rows_for`)."""
-COPY_DOCUMENTS = "COPY documents (kind, id, version, revision, schema_version, body) FROM STDIN"
+COPY_DOCUMENTS = _copy("documents")
 """Copies new documents other than conversations in."""
-COPY_PEOPLE = "COPY conversation_people (conversation, person, role) FROM STDIN"
+COPY_PEOPLE = _copy("conversation_people")
 """Copies the participants of the conversations written in."""
-COPY_AGREEMENTS = (
-    "COPY agreements (conversation, position, id, owner, status, deadline, schema_version, "
-    "body) FROM STDIN"
-)
+COPY_AGREEMENTS = _copy("agreements")
 """Copies the agreements of the conversations written in."""
-COPY_AUDIT = "COPY audit_log (kind, id, revision, actor, action, at) FROM STDIN"
+COPY_AUDIT = _copy("audit_log")
 """Copies the audit entries of a batch in."""
 
 

@@ -29,63 +29,35 @@ from musframework.model import (
     ConversationKind,
     ConversationStatus,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
-from musframework.storage._sql import Where, agreement_filters, conversation_filters, table_rows
+from musframework.storage._sql import (
+    COLUMNS,
+    Where,
+    agreement_filters,
+    conversation_filters,
+    schema_steps,
+    table_rows,
+)
 from musframework.storage.base import BaseStore, Write
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
 
-SCHEMA: tuple[str, ...] = (
-    # 1: documents, conversations with their side tables, the audit log
-    """
-    CREATE TABLE documents (
-        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
-        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body TEXT NOT NULL,
-        PRIMARY KEY (kind, id, version));
-    CREATE TABLE conversations (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
-        body TEXT NOT NULL);
-    CREATE INDEX conversations_cycle ON conversations (cycle);
-    CREATE INDEX conversations_unit ON conversations (unit);
-    CREATE TABLE conversation_people (
-        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
-    CREATE INDEX conversation_people_person ON conversation_people (person);
-    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
-    CREATE TABLE agreements (
-        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (conversation, position));
-    CREATE INDEX agreements_owner ON agreements (owner);
-    CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
-        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
-    """,
-    # 2: overdue agreements and audit lookups by index instead of a scan
-    """
-    CREATE INDEX agreements_due ON agreements (status, deadline);
-    CREATE INDEX audit_log_document ON audit_log (kind, id);
-    CREATE INDEX audit_log_actor ON audit_log (actor);
-    """,
-)
+SCHEMA: tuple[str, ...] = schema_steps(json="TEXT", serial="INTEGER")
 """The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
 
-_CONVERSATION_COLUMNS = "id, revision, schema_version, cycle, unit, kind, status, start, body"
-INSERT_CONVERSATION = (
-    f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
-)
-INSERT_DOCUMENT = (
-    "INSERT INTO documents (kind, id, version, revision, schema_version, body) VALUES (?,?,?,?,?,?)"
-)
-INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
-INSERT_AGREEMENT = (
-    "INSERT INTO agreements (conversation, position, id, owner, status, deadline, "
-    "schema_version, body) VALUES (?,?,?,?,?,?,?,?)"
-)
-INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
+
+def _insert(table: str) -> str:
+    columns = COLUMNS[table]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})"
+
+
+INSERT_CONVERSATION = _insert("conversations")
+INSERT_DOCUMENT = _insert("documents")
+INSERT_PERSON = _insert("conversation_people")
+INSERT_AGREEMENT = _insert("agreements")
+INSERT_AUDIT = _insert("audit_log")
 
 
 def rows_for(

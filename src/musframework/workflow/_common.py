@@ -8,8 +8,10 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
-from musframework.errors import TransitionError
+from musframework.errors import DataError, TransitionError
+from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.findings import Finding
 
 S = ConversationStatus
 
@@ -68,6 +70,26 @@ def require_participant(conversation: Conversation, person: str, what: str) -> N
             conversation,
             Message("error.not-participant", {"what": Message(f"act.{what}", {"person": person})}),
         )
+
+
+def require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
+    """The agreement ``agreement_id`` of ``conversation``; :class:`DataError` when it has none."""
+    found = conversation.agreement(agreement_id)
+    if found is None:
+        raise DataError(
+            Message(
+                "error.unknown-agreement", {"conversation": conversation.id, "id": agreement_id}
+            ),
+            [
+                Finding.error(
+                    "workflow.unknown-agreement",
+                    "agreements",
+                    conversation=conversation.id,
+                    id=agreement_id,
+                )
+            ],
+        )
+    return found
 
 
 def now(clock: Clock | None) -> pendulum.DateTime:

@@ -13,11 +13,15 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import Clock
-from musframework.errors import DataError
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation
-from musframework.model.findings import Finding
-from musframework.workflow._common import now, refuse, require_participant, require_step
+from musframework.workflow._common import (
+    now,
+    refuse,
+    require_agreement,
+    require_participant,
+    require_step,
+)
 
 __all__ = [
     "agreements_due_soon",
@@ -25,25 +29,6 @@ __all__ = [
     "review_agreement",
     "set_agreement_status",
 ]
-
-
-def _find(conversation: Conversation, agreement_id: str) -> Agreement:
-    found = conversation.agreement(agreement_id)
-    if found is None:
-        raise DataError(
-            Message(
-                "error.unknown-agreement", {"conversation": conversation.id, "id": agreement_id}
-            ),
-            [
-                Finding.error(
-                    "workflow.unknown-agreement",
-                    "agreements",
-                    conversation=conversation.id,
-                    id=agreement_id,
-                )
-            ],
-        )
-    return found
 
 
 def _replace(conversation: Conversation, agreement: Agreement) -> Conversation:
@@ -73,7 +58,7 @@ def set_agreement_status(
     """
     require_step(conversation, "set_agreement_status")
     require_participant(conversation, by, "status-change")
-    agreement = _find(conversation, agreement_id)
+    agreement = require_agreement(conversation, agreement_id)
     return _replace(conversation, agreement.with_status(status, by=by, at=now(clock), note=note))
 
 
@@ -102,7 +87,7 @@ def review_agreement(
     """
     require_step(conversation, "review_agreement")
     require_participant(conversation, by, "review")
-    agreement = _find(conversation, agreement_id)
+    agreement = require_agreement(conversation, agreement_id)
     if agreement.continues is None:
         raise refuse(conversation, Message("error.not-carried-over", {"id": agreement_id}))
     changes: dict[str, Any] = {}

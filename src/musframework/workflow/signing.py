@@ -28,6 +28,7 @@ from musframework.model.kinds import Role
 from musframework.workflow._common import (
     now,
     refuse,
+    require_agreement,
     require_participant,
     require_step,
     strings,
@@ -147,7 +148,7 @@ def replace_agreement(conversation: Conversation, agreement: Agreement, *, by: s
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement.id)
+    require_agreement(conversation, agreement.id)
     updated = tuple(agreement if a.id == agreement.id else a for a in conversation.agreements)
     return revise(conversation, by=by, agreements=updated)
 
@@ -158,28 +159,9 @@ def remove_agreement(conversation: Conversation, agreement_id: str, *, by: str) 
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement_id)
+    require_agreement(conversation, agreement_id)
     kept = tuple(a for a in conversation.agreements if a.id != agreement_id)
     return revise(conversation, by=by, agreements=kept)
-
-
-def _require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
-    found = conversation.agreement(agreement_id)
-    if found is None:
-        raise DataError(
-            Message(
-                "error.unknown-agreement", {"conversation": conversation.id, "id": agreement_id}
-            ),
-            [
-                Finding.error(
-                    "workflow.unknown-agreement",
-                    "agreements",
-                    conversation=conversation.id,
-                    id=agreement_id,
-                )
-            ],
-        )
-    return found
 
 
 def check_agreement_ids(
