@@ -18,6 +18,12 @@ When the state advances:
   (``concluded``); :func:`~musframework.workflow.sign` makes it ``signed`` once every required
   signer has signed; :func:`follow_up` records the follow-up (``followed_up``).
 * :func:`cancel` ends any open conversation (all but followed up and cancelled).
+
+The steps check that they fit the conversation's state and data (a response in its
+respondent's role, a signature by a participant); they do **not** decide who may take them.
+``by`` is recorded as the actor. Who may act is the policy's question alone
+(:func:`musframework.policy.may_take`), which :mod:`musframework.services` asks before every
+step.
 """
 
 from __future__ import annotations
@@ -76,11 +82,9 @@ def invite(
     """Send the invitation (time, place, purpose, and the preparation form attached).
 
     Raises:
-        TransitionError: unless the conversation is planned, or when ``by`` is not a
-            participant.
+        TransitionError: unless the conversation is planned.
     """
     require_step(conversation, "invite")
-    require_participant(conversation, by, "invitation")
     invitation = Invitation(
         sent_at=now(clock),
         sent_by=by,
@@ -158,10 +162,9 @@ def prepare(conversation: Conversation, *, by: str, clock: Clock | None = None) 
     records who decided and when.
 
     Raises:
-        TransitionError: unless the conversation is invited, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is invited.
     """
     require_step(conversation, "prepare")
-    require_participant(conversation, by, "preparation")
     note = Note(author=by, text="marked as prepared", at=now(clock))
     return attrs.evolve(
         conversation, status=ConversationStatus.PREPARED, notes=(*conversation.notes, note)
@@ -178,11 +181,9 @@ def hold(
     """Record that the conversation took place (``held_at`` from the clock), with notes.
 
     Raises:
-        TransitionError: unless the conversation is prepared, or when ``by`` is not a
-            participant.
+        TransitionError: unless the conversation is prepared.
     """
     require_step(conversation, "hold")
-    require_participant(conversation, by, "hold")
     return attrs.evolve(
         conversation,
         status=ConversationStatus.HELD,
@@ -211,11 +212,10 @@ def conclude(
     ``by`` at the clock's time.
 
     Raises:
-        TransitionError: unless the conversation is held, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is held.
         DataError: when agreement ids repeat.
     """
     require_step(conversation, "conclude")
-    require_participant(conversation, by, "conclusions")
     at = now(clock)
     given = {a.id: a for a in check_agreement_ids(conversation, tuple(agreements))}
     merged = [given.pop(a.id, a) for a in conversation.agreements]
@@ -250,12 +250,11 @@ def follow_up(
     signatures.
 
     Raises:
-        TransitionError: unless the conversation is signed, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is signed.
         DataError: when an entry names an agreement the conversation does not have, or names
             one twice.
     """
     require_step(conversation, "follow_up")
-    require_participant(conversation, by, "follow-up")
     at = now(clock)
     entries = tuple(entries)
     known = {a.id for a in conversation.agreements}
@@ -304,8 +303,6 @@ def cancel(
     conversation: Conversation, *, by: str, reason: str = "", clock: Clock | None = None
 ) -> Conversation:
     """Cancel an open conversation, recording why in ``cancelled_reason`` and a shared note.
-
-    ``by`` need not be a participant (an HR administrator may cancel).
 
     Raises:
         TransitionError: when the conversation is already followed up or cancelled.
