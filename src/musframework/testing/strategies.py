@@ -38,9 +38,11 @@ from musframework.model import (
     CycleSettings,
     DateAnswer,
     DateQuestion,
+    Delivery,
     DevelopmentPlan,
     Group,
     Invitation,
+    LeaderChange,
     LearningMethod,
     LocalizedText,
     Match,
@@ -51,6 +53,7 @@ from musframework.model import (
     NumberQuestion,
     Operator,
     Option,
+    OrganisationVersion,
     Organisation,
     OrgUnit,
     Participant,
@@ -81,12 +84,15 @@ __all__ = [
     "cycles",
     "dates",
     "datetimes",
+    "deliveries",
     "development_plans",
     "durations",
     "groups",
     "identifiers",
+    "leader_changes",
     "localized_texts",
     "org_units",
+    "organisation_versions",
     "organisations",
     "people",
     "questionnaires",
@@ -185,6 +191,42 @@ def org_units() -> st.SearchStrategy[OrgUnit]:
         leader=st.none() | identifiers(),
         members=st.lists(identifiers(), max_size=8, unique=True).map(tuple),
         parent=st.none() | identifiers(),
+    )
+
+
+def organisation_versions() -> st.SearchStrategy[OrganisationVersion]:
+    """Versions of an organisation's structure, each from a moment on."""
+    return st.builds(
+        OrganisationVersion,
+        effective=datetimes(),
+        people=st.lists(identifiers(), max_size=6, unique=True).map(tuple),
+        units=st.lists(org_units(), max_size=3).map(tuple),
+        groups=st.lists(groups(), max_size=2).map(tuple),
+    )
+
+
+def leader_changes() -> st.SearchStrategy[LeaderChange]:
+    """Changes of someone's nearest leader, some with a plan handed over."""
+    return st.builds(
+        LeaderChange,
+        person=identifiers(),
+        former=st.none() | identifiers(),
+        new=st.none() | identifiers(),
+        at=datetimes(),
+        plan=st.none() | identifiers(),
+    )
+
+
+def deliveries() -> st.SearchStrategy[Delivery]:
+    """Records of notifications delivered."""
+    return st.builds(
+        Delivery,
+        notice=texts(),
+        kind=identifiers(),
+        recipient=identifiers(),
+        at=datetimes(),
+        conversation=st.none() | identifiers(),
+        channel=identifiers(),
     )
 
 
