@@ -5,10 +5,13 @@
 * :class:`Policy`: the protocol (configure in ``__init__``, decide in ``allows``);
   :class:`DefaultPolicy`: the built-in rules (``docs/policy.md``).
 * :func:`view`, :func:`authorize`, :func:`may`: what renderers, exports and analytics call.
+* :func:`may_take`, :func:`authorize_step`, :func:`step_questions`: who may take which
+  workflow step (the one authority the services ask; the workflow checks only the state).
 """
 
 from musframework.policy.access import Action, Capacity, LeaderChange, Part, Viewer
 from musframework.policy.default import DefaultPolicy, Grant, Policy, Relation
+from musframework.policy.steps import STEPS, Question, authorize_step, may_take, step_questions
 from musframework.policy.views import CycleView, authorize, may, view
 
 __all__ = [
@@ -20,9 +23,14 @@ __all__ = [
     "LeaderChange",
     "Part",
     "Policy",
+    "Question",
     "Relation",
+    "STEPS",
     "Viewer",
     "authorize",
+    "authorize_step",
     "may",
+    "may_take",
+    "step_questions",
     "view",
 ]

@@ -23,6 +23,7 @@ from musframework.model import (
     FollowUp,
     Note,
     Organisation,
+    Person,
     Response,
     Role,
     Signature,
@@ -38,7 +39,8 @@ class Policy(Protocol):
     """Anything that decides access: configure it in ``__init__``, decide in :meth:`allows`.
 
     ``obj`` is a :class:`~musframework.Conversation`, :class:`~musframework.DevelopmentPlan`,
-    :class:`~musframework.Response` or :class:`~musframework.Cycle`. With ``part`` the
+    :class:`~musframework.Response`, :class:`~musframework.Cycle`,
+    :class:`~musframework.Organisation` or :class:`~musframework.Person`. With ``part`` the
     question is about that part; with ``item`` about one item in it: a
     :class:`~musframework.Response`, :class:`~musframework.Note`,
     :class:`~musframework.Agreement`, :class:`~musframework.StatusChange` (an agreement's
@@ -243,9 +245,12 @@ class DefaultPolicy:
             if viewer.is_hr and obj.shared:
                 out.append(Grant(Relation.HR))
             return tuple(out)
-        if isinstance(obj, Cycle):
+        if isinstance(obj, Cycle | Organisation):
             known = viewer.is_hr or self.organisation.has_person(viewer.person)
             return (Grant(Relation.HR if viewer.is_hr else Relation.EMPLOYEE),) if known else ()
+        if isinstance(obj, Person):
+            out = [Grant(Relation.EMPLOYEE)] if obj.id == viewer.person else []
+            return (*out, Grant(Relation.HR)) if viewer.is_hr else tuple(out)
         return ()
 
     def _conversation_grants(self, viewer: Viewer, c: Conversation) -> tuple[Grant, ...]:
@@ -304,7 +309,9 @@ class DefaultPolicy:
     ) -> bool:
         """Whether ``viewer`` may do ``action`` on ``obj`` (its ``part``, its ``item``)."""
         grants = self.grants(viewer, obj)
-        if isinstance(obj, Cycle):
+        if isinstance(obj, Cycle | Organisation | Person):
+            # A round, the organisation, a person's record: seen by who is known to them,
+            # changed by HR (a person's record: also exported by its person).
             if part is not None or item is not None:
                 return False
             if action in (Action.VIEW, Action.EXPORT):
