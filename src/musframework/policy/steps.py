@@ -109,9 +109,13 @@ def step_questions(
         return (first, (Question(Action.EDIT, organisation),))
     if step in ("submit_response", "comment"):
         part = Part.RESPONSES if step == "submit_response" else Part.NOTES
-        return (tuple(Question(Action.EDIT, obj, part, item) for item in things),)
+        edits = [Question(Action.EDIT, obj, part)]
+        edits += [Question(Action.EDIT, obj, part, item) for item in things]
+        return (tuple(edits),)
     if step == "share":
-        return (tuple(Question(Action.SHARE, obj, _part_of(item), item) for item in things),)
+        shares = [Question(Action.SHARE, obj)]
+        shares += [Question(Action.SHARE, obj, _part_of(item), item) for item in things]
+        return (tuple(shares),)
     if step == "sign":
         return ((Question(Action.SIGN, obj, Part.SIGNATURES),),)
     if step in ("conclude", "revise"):
