@@ -110,6 +110,9 @@ def role_in(c: mf.Conversation, person: str) -> str:
     return role.value if role is not None else "employee"
 
 
+LATER = at(2026, 3, 20, 9)
+
+
 @attrs.frozen
 class Case:
     """A use case: the state it starts from, the call, and the policy question it asks."""
@@ -117,7 +120,7 @@ class Case:
     start: Callable[[], mf.Conversation]
     call: Callable[[Services, Viewer], Any]
     question: Callable[[DefaultPolicy, Viewer, mf.Conversation], bool]
-    when: pendulum.DateTime = at(2026, 3, 20, 9)
+    when: pendulum.DateTime = LATER
 
 
 def schedule_edit(policy, viewer, c):

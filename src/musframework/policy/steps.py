@@ -32,7 +32,7 @@ from musframework.policy.access import Action, Part, Viewer
 from musframework.policy.default import Policy
 from musframework.policy.views import authorize
 
-__all__ = ["STEPS", "Question", "authorize_step", "may_take", "step_questions"]
+__all__ = ["Question", "STEPS", "authorize_step", "may_take", "step_questions"]
 
 #: Every step the policy answers for, by name (the services' use cases use the same names).
 STEPS: tuple[str, ...] = (

@@ -34,9 +34,9 @@ from musframework.services.notifiers import (
 __all__ = [
     "Attachment",
     "DryRunNotifier",
-    "NotificationReport",
     "Notice",
     "NoticeKind",
+    "NotificationReport",
     "Notifier",
     "NotifierError",
     "OutgoingMessage",

@@ -860,6 +860,25 @@ class Services:
 
     # ------------------------------------------------------------------ notifications
 
+    def _notices(
+        self, on: pendulum.Date | None, conversations: Iterable[Conversation] | None
+    ) -> list[Notice]:
+        today = on if on is not None else self.clock.now().date()
+        found = (
+            conversations
+            if conversations is not None
+            else [s.document for s in self.store.conversations()]
+        )
+        return notices_for(
+            found,
+            on=today,
+            reminder_days=self.settings.reminder_days,
+            deadline_days=self.settings.deadline_days,
+        )
+
+    def _delivered(self) -> set[str]:
+        return {s.document.id for s in self.store.documents(Delivery)}
+
     def pending_notices(
         self,
         *,
@@ -867,21 +886,13 @@ class Services:
         conversations: Iterable[Conversation] | None = None,
     ) -> list[Notice]:
         """Every notice due on ``on`` (today) not yet delivered on the notifier's channel."""
-        today = on if on is not None else self.clock.now().date()
-        found = (
-            conversations
-            if conversations is not None
-            else [s.document for s in self.store.conversations()]
-        )
-        notices = notices_for(
-            found,
-            on=today,
-            reminder_days=self.settings.reminder_days,
-            deadline_days=self.settings.deadline_days,
-        )
         channel = self.notifier.channel if self.notifier is not None else "email"
-        delivered = {s.document.id for s in self.store.documents(Delivery)}
-        return [n for n in notices if _delivery(n, channel, self.clock).id not in delivered]
+        delivered = self._delivered()
+        return [
+            n
+            for n in self._notices(on, conversations)
+            if _delivery(n, channel, self.clock).id not in delivered
+        ]
 
     def send_notifications(
         self,
@@ -903,11 +914,12 @@ class Services:
         if self.notifier is None:
             raise NotifierError(Message("error.no-notifier"))
         viewer = _viewer(actor)
-        return self._deliver(
-            viewer.person, self.pending_notices(on=on, conversations=conversations)
-        )
+        notices = self._notices(on, conversations)
+        return self._deliver(viewer.person, notices, self._delivered())
 
-    def _deliver(self, actor: str, notices: Iterable[Notice]) -> NotificationReport:
+    def _deliver(
+        self, actor: str, notices: Iterable[Notice], delivered: set[str] | None = None
+    ) -> NotificationReport:
         notifier = self.notifier
         assert notifier is not None
         sent: list[OutgoingMessage] = []
@@ -917,7 +929,12 @@ class Services:
         organisation: Organisation | None = None
         for notice in notices:
             delivery = _delivery(notice, notifier.channel, self.clock)
-            if self.store.get(Delivery, delivery.id) is not None:
+            known = (
+                delivery.id in delivered
+                if delivered is not None
+                else self.store.get(Delivery, delivery.id) is not None
+            )
+            if known:
                 already += 1
                 continue
             if organisation is None:
