@@ -86,7 +86,7 @@ def demo(session: nox.Session) -> None:
     Writes the database, every development plan (HTML, Markdown, Word), a round report and the
     round's calendar into ``examples/output/``; ``nox -s demo -- --output DIR --people N``.
     """
-    session.install(".[html,docx,ics,toml,holidays]")
+    session.install(".[html,docx,ics,toml,holidays,smtpd]")
     session.run("python", "examples/annual_round.py", *session.posargs)
 
 

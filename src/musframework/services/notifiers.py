@@ -63,7 +63,6 @@ def email_message(message: OutgoingMessage, *, sender: str, sender_name: str = "
     mail["To"] = formataddr((message.to_name, message.to or ""))
     mail["Subject"] = message.subject
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    mail["Content-Language"] = message.locale
     mail["X-Musframework-Notice"] = message.notice.key
     mail.set_content(message.text, subtype="plain", charset="utf-8")
     mail.add_alternative(message.html, subtype="html", charset="utf-8")
@@ -77,13 +76,22 @@ def email_message(message: OutgoingMessage, *, sender: str, sender_name: str = "
             for key, value in attachment.params.items():
                 calendar.set_param(key, value)
             mail.get_payload().append(calendar)  # type: ignore[union-attr]
-        mail.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
+        if maintype == "text":  # text files go as UTF-8 text, so their characters survive
+            mail.add_attachment(
+                attachment.data.decode("utf-8"),
+                subtype=subtype,
+                charset="utf-8",
+                filename=attachment.filename,
+            )
+        else:
+            mail.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
         if attachment.params:
             parts: list[EmailMessage] = mail.get_payload()  # type: ignore[assignment]
             for key, value in attachment.params.items():
                 parts[-1].set_param(key, value)
+    mail["Content-Language"] = message.locale  # after the parts: set_content clears Content-*
     return mail
 
 
