@@ -14,7 +14,7 @@ The services sit above the workflow, the policy and storage: they ask the policy
 workflow step and save through the store. Nothing below imports them.
 """
 
-from musframework.services.application import NotificationReport, Services, Settings
+from musframework.services.application import Counters, NotificationReport, Services, Settings
 from musframework.services.notices import (
     Attachment,
     Notice,
@@ -33,6 +33,7 @@ from musframework.services.notifiers import (
 
 __all__ = [
     "Attachment",
+    "Counters",
     "DryRunNotifier",
     "Notice",
     "NoticeKind",

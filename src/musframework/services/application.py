@@ -59,7 +59,7 @@ from musframework.services.notices import Notice, OutgoingMessage, compose, noti
 from musframework.services.notifiers import Notifier, NotifierError
 from musframework.storage import Store
 
-__all__ = ["NotificationReport", "Services", "Settings"]
+__all__ = ["Counters", "NotificationReport", "Services", "Settings"]
 
 T = TypeVar("T")
 
@@ -152,6 +152,35 @@ class _Cache:
         self.entry: tuple[pendulum.DateTime, Organisation, Policy] | None = None
 
 
+class Counters:
+    """How the changes went, counted across threads (for monitoring and tests).
+
+    Attributes:
+        attempts: Attempts made (a change retried twice counts three).
+        conflicts: Attempts that lost to another writer (each one retried or reported).
+        reported: Changes given up after the last retry (their ``ConflictError`` raised).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.attempts = 0
+        self.conflicts = 0
+        self.reported = 0
+
+    def count(self, attempts: int = 0, conflicts: int = 0, reported: int = 0) -> None:
+        """Add to the counts."""
+        with self._lock:
+            self.attempts += attempts
+            self.conflicts += conflicts
+            self.reported += reported
+
+    def __repr__(self) -> str:
+        return (
+            f"Counters(attempts={self.attempts}, conflicts={self.conflicts}, "
+            f"reported={self.reported})"
+        )
+
+
 def _viewer(actor: Viewer | str) -> Viewer:
     return actor if isinstance(actor, Viewer) else Viewer(actor)
 
@@ -195,6 +224,8 @@ class Services:
         self.settings = settings if settings is not None else Settings()
         self._given_policy = policy
         self._cache = _Cache()
+        self.counters = Counters()
+        """Attempts, conflicts and reported conflicts of this object and its bound copies."""
 
     def __repr__(self) -> str:
         return f"Services({self.store!r}, notifier={self.notifier!r})"
@@ -473,10 +504,13 @@ class Services:
         last: ConflictError | None = None
         for _ in range(self.settings.retries + 1):
             try:
+                self.counters.count(attempts=1)
                 return attempt()
             except ConflictError as error:
+                self.counters.count(conflicts=1)
                 last = error
         assert last is not None
+        self.counters.count(reported=1)
         raise last
 
     def _step(
