@@ -176,6 +176,9 @@ class DefaultPolicy:
         for change in leader_changes:
             changes.setdefault(change.person, []).append(change)
         self._changes = {k: sorted(v, key=lambda c: c.at) for k, v in changes.items()}
+        # The grants last worked out: a view asks about one object item by item, and every
+        # question needs the same grants. One tuple, replaced whole (safe across threads).
+        self._last: tuple[Viewer, object, Organisation, tuple[Grant, ...]] | None = None
 
     def __call__(
         self,
@@ -234,6 +237,19 @@ class DefaultPolicy:
 
     def grants(self, viewer: Viewer, obj: object) -> tuple[Grant, ...]:
         """Every relation ``viewer`` has to ``obj`` (empty: no access at all)."""
+        last = self._last
+        if (
+            last is not None
+            and last[1] is obj
+            and last[2] is self.organisation
+            and last[0] == viewer
+        ):
+            return last[3]  # the same (frozen) object and viewer: the same grants
+        found = self._grants(viewer, obj)
+        self._last = (viewer, obj, self.organisation, found)
+        return found
+
+    def _grants(self, viewer: Viewer, obj: object) -> tuple[Grant, ...]:
         if isinstance(obj, Conversation):
             return self._conversation_grants(viewer, obj)
         if isinstance(obj, DevelopmentPlan):
@@ -354,7 +370,10 @@ class DefaultPolicy:
         return self._may_view(me, grant, obj, part, item)
 
     def _may_view(self, me: str, grant: Grant, obj: object, part: Part, item: object) -> bool:
-        developed = obj.developed if isinstance(obj, Conversation) else ()
+        if part is Part.NOTES and isinstance(item, Note):  # the most numerous items first
+            if item.author == me:
+                return True
+            return not item.private and grant.covers(item.at, own=False)
         if part is Part.RESPONSES and isinstance(item, Response):
             if item.person == me:
                 return True
@@ -362,16 +381,12 @@ class DefaultPolicy:
                 return False
             # The other party of a developed person is the leader, not another member.
             developed_viewer = grant.relation in (Relation.EMPLOYEE, Relation.GROUP_MEMBER)
-            if developed_viewer and item.person in developed:
+            if developed_viewer and item.person in _developed(obj):
                 return False
             return grant.covers(item.submitted_at, own=False)
-        if part is Part.NOTES and isinstance(item, Note):
-            if item.author == me:
-                return True
-            return not item.private and grant.covers(item.at, own=False)
         if part is Part.AGREEMENTS and isinstance(item, Agreement):
             if grant.relation in (Relation.EMPLOYEE, Relation.GROUP_MEMBER):
-                return item.owner == me or item.owner not in developed
+                return item.owner == me or item.owner not in _developed(obj)
             if grant.relation is Relation.NEW_LEADER:
                 return item.is_open
             return True
@@ -398,6 +413,10 @@ class DefaultPolicy:
                 return item.is_open
             return True
         return False
+
+
+def _developed(obj: object) -> tuple[str, ...]:
+    return obj.developed if isinstance(obj, Conversation) else ()
 
 
 def _author(item: object) -> str | None:
