@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -149,7 +150,7 @@ class _Cache:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.entry: tuple[pendulum.DateTime, Organisation, Policy] | None = None
+        self.entry: tuple[float, Organisation, Policy] | None = None
 
 
 class Counters:
@@ -239,19 +240,18 @@ class Services:
     # ------------------------------------------------------------------ the organisation
 
     def _cached(self) -> tuple[Organisation, Policy]:
-        now = self.clock.now()
+        # How long the organisation is reused is counted in real seconds (time.monotonic):
+        # it is about how fresh a copy is, not about the time of the steps (the clock's).
+        entry = self._cache.entry
+        if entry is not None and time.monotonic() - entry[0] < self.settings.organisation_seconds:
+            return entry[1], entry[2]
         with self._cache.lock:
-            entry = self._cache.entry
-            if entry is not None:
-                made, organisation, policy = entry
-                age = (now - made).total_seconds()
-                if 0 <= age < self.settings.organisation_seconds:
-                    return organisation, policy
+            now = self.clock.now()
             organisation = self.store.organisation(at=now)
             policy = self._given_policy or DefaultPolicy(
                 organisation, self.store.leader_changes(until=now)
             )
-            self._cache.entry = (now, organisation, policy)
+            self._cache.entry = (time.monotonic(), organisation, policy)
             return organisation, policy
 
     def organisation(self, at: pendulum.Date | pendulum.DateTime | None = None) -> Organisation:
@@ -524,10 +524,13 @@ class Services:
         viewer = _viewer(actor)
         me = viewer.person
 
+        used: list[Policy] = []
+
         def attempt() -> Conversation:
             stored = self.store.load(Conversation, conversation_id)
             current = stored.document
             organisation, policy = self._cached()
+            used[:] = [policy]
             touched = () if items is None else tuple(items(current, me))
             authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
             changed = apply(current, me)
@@ -547,7 +550,7 @@ class Services:
                 ),
             )
         if self.settings.redact:
-            return view(changed, viewer, self.policy)
+            return view(changed, viewer, used[0])
         return changed
 
     def invite(
