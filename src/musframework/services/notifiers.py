@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.policy
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Protocol, runtime_checkable
@@ -112,7 +113,7 @@ class SmtpNotifier:
 
     One connection is opened per :meth:`send` unless the notifier is used as a context
     manager (``with SmtpNotifier(...) as notifier:``), which keeps one connection for all the
-    messages sent inside the block.
+    messages sent inside the block (threads sharing it send one message at a time).
     """
 
     channel = "email"
@@ -143,6 +144,7 @@ class SmtpNotifier:
         self.timeout = timeout
         self.local_hostname = local_hostname
         self._connection: smtplib.SMTP | None = None
+        self._lock = threading.Lock()  # one message at a time on a kept connection
 
     def __repr__(self) -> str:
         return f"SmtpNotifier({self.host!r}, {self.port}, sender={self.sender!r})"
@@ -196,9 +198,10 @@ class SmtpNotifier:
             raise NotifierError(Message("error.no-address", {"person": message.notice.recipient}))
         mail = email_message(message, sender=self.sender, sender_name=self.sender_name)
         try:
-            if self._connection is not None:
-                self._connection.send_message(mail)
-                return
+            with self._lock:
+                if self._connection is not None:
+                    self._connection.send_message(mail)
+                    return
             with self._connect() as smtp:
                 smtp.send_message(mail)
         except (OSError, smtplib.SMTPException) as exc:
