@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         FollowUpEntry,
         Group,
         Invitation,
+        LeaderChange,
         LearningMethod,
         LocalizedText,
         Match,
@@ -100,7 +101,7 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         sorted_findings,
         unregister_question_type,
     )
-    from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
+    from musframework.policy import DefaultPolicy, Viewer, authorize, view
     from musframework.rendering import render, render_to
     from musframework.rules import validate
     from musframework.serialization import (
@@ -149,6 +150,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "FollowUpEntry",
         "Group",
         "Invitation",
+        "LeaderChange",
         "LearningMethod",
         "LocalizedText",
         "Match",
@@ -190,7 +192,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "musframework.policy": (
         "DefaultPolicy",
-        "LeaderChange",
         "Viewer",
         "authorize",
         "view",

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from musframework.model.history import LeaderChange
+from musframework.model.history import LeaderChange as LeaderChange  # documented in the model
 
-__all__ = ["Action", "Capacity", "LeaderChange", "Part", "Viewer"]
+__all__ = ["Action", "Capacity", "Part", "Viewer"]
 
 
 class Capacity(enum.StrEnum):

@@ -32,7 +32,7 @@ from musframework.policy.access import Action, Part, Viewer
 from musframework.policy.default import Policy
 from musframework.policy.views import authorize
 
-__all__ = ["Question", "STEPS", "authorize_step", "may_take", "step_questions"]
+__all__ = ["PolicyQuestion", "STEPS", "authorize_step", "may_take", "step_questions"]
 
 #: Every step the policy answers for, by name (the services' use cases use the same names).
 STEPS: tuple[str, ...] = (
@@ -62,7 +62,7 @@ _ORGANISATION_STEPS = frozenset({"update_organisation", "hand_over", "erase_pers
 
 
 @attrs.frozen
-class Question:
+class PolicyQuestion:
     """One question to the policy: may the viewer do ``action`` on ``obj`` (``part``, ``item``)."""
 
     action: Action
@@ -81,11 +81,11 @@ def step_questions(
     *,
     items: Iterable[object] = (),
     organisation: Organisation | None = None,
-) -> tuple[tuple[Question, ...], ...]:
+) -> tuple[tuple[PolicyQuestion, ...], ...]:
     """The questions that decide ``step`` on ``obj``: any alternative, every question in it.
 
     Args:
-        step: One of :data:`STEPS`.
+        step: One of ``STEPS``.
         obj: What the step changes: a :class:`~musframework.Conversation` for the
             conversation steps, a :class:`~musframework.Cycle` for ``plan_round``, a
             :class:`~musframework.Person` for ``export_person``, the
@@ -101,37 +101,37 @@ def step_questions(
     """
     things = tuple(items)
     if step in _SCHEDULE_STEPS:
-        return ((Question(Action.EDIT, obj, Part.SCHEDULE),),)
+        return ((PolicyQuestion(Action.EDIT, obj, Part.SCHEDULE),),)
     if step == "cancel":
-        first = (Question(Action.EDIT, obj, Part.SCHEDULE),)
+        first = (PolicyQuestion(Action.EDIT, obj, Part.SCHEDULE),)
         if organisation is None:
             return (first,)
-        return (first, (Question(Action.EDIT, organisation),))
+        return (first, (PolicyQuestion(Action.EDIT, organisation),))
     if step in ("submit_response", "comment"):
         part = Part.RESPONSES if step == "submit_response" else Part.NOTES
-        edits = [Question(Action.EDIT, obj, part)]
-        edits += [Question(Action.EDIT, obj, part, item) for item in things]
+        edits = [PolicyQuestion(Action.EDIT, obj, part)]
+        edits += [PolicyQuestion(Action.EDIT, obj, part, item) for item in things]
         return (tuple(edits),)
     if step == "share":
-        shares = [Question(Action.SHARE, obj)]
-        shares += [Question(Action.SHARE, obj, _part_of(item), item) for item in things]
+        shares = [PolicyQuestion(Action.SHARE, obj)]
+        shares += [PolicyQuestion(Action.SHARE, obj, _part_of(item), item) for item in things]
         return (tuple(shares),)
     if step == "sign":
-        return ((Question(Action.SIGN, obj, Part.SIGNATURES),),)
+        return ((PolicyQuestion(Action.SIGN, obj, Part.SIGNATURES),),)
     if step in ("conclude", "revise"):
-        edits = [Question(Action.EDIT, obj, Part.CONCLUSIONS)]
-        edits += [Question(Action.EDIT, obj, Part.AGREEMENTS, a) for a in things]
+        edits = [PolicyQuestion(Action.EDIT, obj, Part.CONCLUSIONS)]
+        edits += [PolicyQuestion(Action.EDIT, obj, Part.AGREEMENTS, a) for a in things]
         return (tuple(edits),)
     if step in ("review_agreement", "set_agreement_status", "follow_up"):
-        edits = [Question(Action.EDIT, obj, Part.AGREEMENTS)]
-        edits += [Question(Action.EDIT, obj, Part.AGREEMENTS, a) for a in things]
+        edits = [PolicyQuestion(Action.EDIT, obj, Part.AGREEMENTS)]
+        edits += [PolicyQuestion(Action.EDIT, obj, Part.AGREEMENTS, a) for a in things]
         return (tuple(edits),)
     if step == "plan_round":
-        return ((Question(Action.EDIT, obj),),)
+        return ((PolicyQuestion(Action.EDIT, obj),),)
     if step == "export_person":
-        return ((Question(Action.EXPORT, obj),),)
+        return ((PolicyQuestion(Action.EXPORT, obj),),)
     if step in _ORGANISATION_STEPS:
-        return ((Question(Action.EDIT, obj),),)
+        return ((PolicyQuestion(Action.EDIT, obj),),)
     raise NotFoundError(Message("error.not-found.step", {"step": step}))
 
 
@@ -168,7 +168,7 @@ def authorize_step(
     first question of the first alternative that failed), never any content.
     """
     alternatives = step_questions(step, obj, items=items, organisation=organisation)
-    refused: Sequence[Question] = ()
+    refused: Sequence[PolicyQuestion] = ()
     for questions in alternatives:
         failed = [q for q in questions if not q.asked(policy, viewer)]
         if not failed:

@@ -292,7 +292,7 @@ def invitation(
 
     Raises:
         MissingExtraError: without the ``ics`` extra.
-        DocumentError: when the conversation has no scheduled start.
+        musframework.errors.DocumentError: when the conversation has no scheduled start.
     """
     try:
         import icalendar

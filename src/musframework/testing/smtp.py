@@ -6,7 +6,7 @@
 ...     ...
 ...     server.messages[0]["Subject"]
 
-It runs :mod:`aiosmtpd` in a thread of its own, listening on ``127.0.0.1`` only, and parses
+It runs ``aiosmtpd`` in a thread of its own, listening on ``127.0.0.1`` only, and parses
 every message it accepts with the standard library's :mod:`email` (``policy.default``), so
 a test reads headers, parts and attachments as a mail client would. Needs ``aiosmtpd``
 (the ``smtpd`` extra).
@@ -55,9 +55,8 @@ class LocalSmtpServer:
         host: The loopback address to listen on.
         port: The port (a free one by default).
 
-    Attributes:
-        messages: Every message received, parsed (``email.message.EmailMessage``).
-        recipients: The envelope recipients of each message.
+    ``messages`` holds every message received, parsed (``email.message.EmailMessage``), and
+    ``recipients`` the envelope recipients of each.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
