@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     clock = mf.FixedClock(at(pendulum.date(2026, 1, 5), 9))
 
     # 1. The organisation, and last year's round (whose open agreements carry over).
-    sample = sample_round(seed=args.seed, people=args.people, today=pendulum.date(2026, 4, 20))
+    sample = sample_round(seed=args.seed, people=args.people, on=pendulum.date(2026, 4, 20))
     org = sample.organisation
     form = mf.templates.load("mus-scored")
     assert form.check() == []
@@ -288,10 +288,10 @@ def main(argv: list[str] | None = None) -> None:
                 mf.render_to(plans_dir / f"{c.id}-{person}{extension}", plan_doc, people=org)
                 written += 1
     report_html = mf.render_to(
-        out / "round-report.html", cycle, conversations=reloaded, people=org, today=TODAY
+        out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY
     )
     report_md = mf.render_to(
-        out / "round-report.md", cycle, conversations=reloaded, people=org, today=TODAY
+        out / "round-report.md", cycle, conversations=reloaded, people=org, on=TODAY
     )
     calendar = None
     if importlib.util.find_spec("icalendar") is not None:

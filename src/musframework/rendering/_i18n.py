@@ -99,8 +99,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "total": ("I alt", "Total"),
     "coverage": ("Dækning", "Coverage"),
     "coverage.text": (
-        "{covered} af {total} medarbejdere har en samtale i runden ({pct}).",
-        "{covered} of {total} employees have a conversation in the round ({pct}).",
+        "{covered} af {total} i runden har holdt deres samtale ({pct}); {planned} har en "
+        "planlagt samtale, {cancelled} kun aflyste samtaler og {missing} ingen samtale.",
+        "{covered} of {total} people in the round have held their conversation ({pct}); "
+        "{planned} have one planned, {cancelled} only cancelled ones and {missing} none.",
+    ),
+    "coverage.unknown": (
+        "Dækningen kræver organisationen (people=).",
+        "Coverage needs the organisation (people=).",
     ),
     "covered": ("Dækket", "Covered"),
     "employees": ("Medarbejdere", "Employees"),

@@ -21,6 +21,9 @@ __all__ = [
     "table_rows",
 ]
 
+_HELD = ConversationStatus.HELD_OR_LATER
+_CANCELLED = ConversationStatus.CANCELLED.value
+
 
 class Where:
     """Conditions and their parameters, joined with AND.
@@ -46,13 +49,34 @@ class Where:
         """Add ``column`` is one of ``values`` (sorted, for stable plans) when given."""
         if values is None:
             return
+        self.conditions.append(self._one_of(column, values))
+
+    def _one_of(self, column: str, values: Iterable[Any]) -> str:
+        # The condition text; its parameters are appended to ``params``.
         ordered = sorted(values)
         if self.array_any:
-            self.conditions.append(f"{column} = ANY({self.mark})")
             self.params.append(ordered)
-        else:
-            self.conditions.append(f"{column} IN ({','.join(self.mark * len(ordered))})")
-            self.params.extend(ordered)
+            return f"{column} = ANY({self.mark})"
+        self.params.extend(ordered)
+        return f"{column} IN ({','.join(self.mark * len(ordered))})"
+
+    def counted_agreements(self) -> None:
+        """Only the agreements that count (:func:`musframework.model.round.agreement_counts`).
+
+        On the ``agreements`` table as ``a``: its conversation held or later, or a copy
+        (``continues`` set) in a conversation that is not cancelled; and no copy of it in a
+        later conversation that is not cancelled (a row whose ``previous`` is its
+        conversation and whose ``continues`` is its id). The statuses come from the model's
+        named groups, so SQL and Python cannot drift apart.
+        """
+        held = self._one_of("a.conversation_status", (s.value for s in _HELD))
+        mark = self.mark
+        self.conditions.append(
+            f"({held} OR (a.continues IS NOT NULL AND a.conversation_status <> {mark})) "
+            "AND NOT EXISTS (SELECT 1 FROM agreements b WHERE b.previous = a.conversation "
+            f"AND b.continues = a.id AND b.conversation_status <> {mark})"
+        )
+        self.params.extend([_CANCELLED, _CANCELLED])
 
     def sql(self) -> str:
         """`` WHERE ...`` or the empty string."""
@@ -81,11 +105,14 @@ def agreement_filters(
     owner: str | None,
     statuses: frozenset[AgreementStatus] | None,
     due_before: str | None,
+    include_uncounted: bool = False,
 ) -> Where:
-    """The conditions of the agreements query (owner, status, due before a date)."""
+    """The conditions of the agreements query (owner, status, due before a date, counted)."""
     where.add("a.owner = {}", owner)
     where.one_of("a.status", None if statuses is None else (s.value for s in statuses))
     where.add("a.deadline < {}", due_before)
+    if not include_uncounted:
+        where.counted_agreements()
     return where
 
 
@@ -139,7 +166,19 @@ def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRow
             rows.conversations.append(conversation_row(w, ix))
         rows.conversation_people.extend((w.id, person, role) for person, role in ix.people)
         rows.agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+            (
+                w.id,
+                a.position,
+                a.id,
+                a.owner,
+                a.status,
+                a.deadline,
+                w.schema_version,
+                a.body,
+                ix.status,
+                a.continues,
+                ix.previous,
+            )
             for a in ix.agreements
         )
     rows.audit_log.extend(

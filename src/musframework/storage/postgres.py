@@ -85,6 +85,17 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX audit_log_document ON audit_log (kind, id);
     CREATE INDEX audit_log_actor ON audit_log (actor);
     """,
+    # 2: what decides whether an agreement counts (musframework.model.round), filled in from
+    # the stored conversations
+    """
+    ALTER TABLE agreements ADD COLUMN conversation_status TEXT;
+    ALTER TABLE agreements ADD COLUMN continues TEXT;
+    ALTER TABLE agreements ADD COLUMN previous TEXT;
+    UPDATE agreements a SET conversation_status = c.status, previous = c.body->>'previous'
+        FROM conversations c WHERE c.id = a.conversation;
+    UPDATE agreements SET continues = body->>'continues';
+    CREATE INDEX agreements_continued ON agreements (previous, continues);
+    """,
 )
 """The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
 
@@ -110,7 +121,7 @@ COPY_PEOPLE = "COPY conversation_people (conversation, person, role) FROM STDIN"
 """Copies the participants of the conversations written in."""
 COPY_AGREEMENTS = (
     "COPY agreements (conversation, position, id, owner, status, deadline, schema_version, "
-    "body) FROM STDIN"
+    "body, conversation_status, continues, previous) FROM STDIN"
 )
 """Copies the agreements of the conversations written in."""
 COPY_AUDIT = "COPY audit_log (kind, id, revision, actor, action, at) FROM STDIN"
@@ -496,8 +507,11 @@ class PostgresStore(BaseStore):
         owner: str | None,
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        where = agreement_filters(Where("%s", array_any=True), owner, statuses, due_before)
+        where = agreement_filters(
+            Where("%s", array_any=True), owner, statuses, due_before, include_uncounted
+        )
         sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += (

@@ -6,7 +6,9 @@
   written with ``executemany``.
 * Documents are stored as JSON text. Conversations have their own table with indexed columns
   (cycle, unit, kind, status, start), and two side tables answer the person and agreement
-  queries from indexes: ``conversation_people`` and ``agreements`` (owner, status, deadline).
+  queries from indexes: ``conversation_people`` and ``agreements`` (owner, status, deadline,
+  and what decides whether an agreement counts: its conversation's status and ``previous``,
+  and its ``continues``; see :mod:`musframework.model.round`).
 * The schema is created on first use and upgraded in place: ``PRAGMA user_version`` counts
   the steps in ``SCHEMA`` that have been applied.
 """
@@ -69,6 +71,21 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX audit_log_document ON audit_log (kind, id);
     CREATE INDEX audit_log_actor ON audit_log (actor);
     """,
+    # 3: what decides whether an agreement counts (musframework.model.round), filled in from
+    # the stored conversations
+    """
+    ALTER TABLE agreements ADD COLUMN conversation_status TEXT;
+    ALTER TABLE agreements ADD COLUMN continues TEXT;
+    ALTER TABLE agreements ADD COLUMN previous TEXT;
+    UPDATE agreements SET
+        conversation_status = (
+            SELECT c.status FROM conversations c WHERE c.id = agreements.conversation),
+        continues = json_extract(body, '$.continues'),
+        previous = (
+            SELECT json_extract(c.body, '$.previous') FROM conversations c
+            WHERE c.id = agreements.conversation);
+    CREATE INDEX agreements_continued ON agreements (previous, continues);
+    """,
 )
 """The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
 
@@ -82,7 +99,8 @@ INSERT_DOCUMENT = (
 INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
 INSERT_AGREEMENT = (
     "INSERT INTO agreements (conversation, position, id, owner, status, deadline, "
-    "schema_version, body) VALUES (?,?,?,?,?,?,?,?)"
+    "schema_version, body, conversation_status, continues, previous) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
 INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
 
@@ -415,8 +433,9 @@ class SQLiteStore(BaseStore):
         owner: str | None,
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        where = agreement_filters(Where("?"), owner, statuses, due_before)
+        where = agreement_filters(Where("?"), owner, statuses, due_before, include_uncounted)
         sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"
