@@ -331,6 +331,7 @@ def floor_validate_round(
     out: list[tuple[str, str, str, str]] = []
     by_id = {c.id: c for c in conversations}
     covered: set[str] = set()
+    cancelled: set[str] = set()
     for c in conversations:
         prefix = f"conversations[{c.id}]."
         da_name, en_name = _KIND_LABELS[c.kind]
@@ -347,8 +348,11 @@ def floor_validate_round(
         unreviewed: set[str] = set()
         if c.status in _HELD_OR_LATER:
             unreviewed = {a.id for a in c.unreviewed_carry_over()}
-        if c.status is not mf.ConversationStatus.CANCELLED:
-            covered.update(c.developed)
+        if c.cycle == cycle.id and c.kind is cycle.kind:  # a MUS round without LUS
+            if c.status is not mf.ConversationStatus.CANCELLED:
+                covered.update(c.developed)
+            else:
+                cancelled.update(c.developed)
         for i, a in enumerate(c.agreements):
             if not (a.owner or "").strip():
                 add(
@@ -400,15 +404,21 @@ def floor_validate_round(
                         f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
                     )
     for person in dict.fromkeys(org.members_in(cycle.scope)):
-        if person not in covered:
-            out.append(
-                (
-                    "coverage.missing-conversation",
-                    "scope",
-                    f"runden {cycle.id!r}, scope: {person!r} har ingen samtale i runden",
-                    f"round {cycle.id!r}, scope: {person!r} has no conversation in the round",
-                )
+        if person in covered:
+            continue
+        if person in cancelled:
+            da = "har kun aflyste samtaler i runden, uden erstatning"
+            en = "has only cancelled conversations in the round, with no replacement"
+        else:
+            da, en = "har ingen samtale i runden", "has no conversation in the round"
+        out.append(
+            (
+                "coverage.missing-conversation",
+                "scope",
+                f"runden {cycle.id!r}, scope: {person!r} {da}",
+                f"round {cycle.id!r}, scope: {person!r} {en}",
             )
+        )
     out.sort(key=lambda f: (f[1], f[0]))
     return out
 

@@ -268,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     assert store.load(mf.Questionnaire, form.id, form.version).document == form
     overdue = store.overdue_agreements(TODAY)
     store.close()
+    # The same round facts as the round report and the rule coverage.missing-conversation.
+    coverage = mf.analytics.coverage(cycle, reloaded, org)
 
     # 5. Documents: every development plan, the round report and the calendar.
     formats = [".html", ".md"]
@@ -309,6 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"Validation: {len(report.errors)} errors, {len(report.warnings)} warnings, "
         f"{len(report.infos)} hints; {len(overdue)} agreements overdue"
+    )
+    print(
+        f"Coverage: {coverage.covered} of {coverage.in_scope} held their conversation, "
+        f"{coverage.planned} planned, {coverage.cancelled} only cancelled, "
+        f"{coverage.missing} none"
     )
     print(f"  database:       {database}")
     print(f"  plans:          {plans_dir} ({written} files: {', '.join(formats)})")

@@ -471,3 +471,73 @@ def test_the_drawn_rounds_reach_every_case():
 
     for condition in (restored, superseded, overdue):
         find(mst.rounds(), condition, settings=search)
+
+
+# ------------------------------------------------------------------ the issue's rounds
+
+
+def _coverage_everywhere(cycle, conversations, organisation, on):
+    """(analytics, report, rule) answers: in scope, and who is missing or only cancelled."""
+    cov = an.coverage(cycle, conversations, organisation)
+    figures = round_figures(cycle, conversations, Names(organisation), on)
+    report = mf.validate(cycle, conversations=conversations, organisation=organisation)
+    found = [f.text("en") for f in report if f.code == "coverage.missing-conversation"]
+    flagged = {re.search(r"scope: '([^']+)'", f).group(1) for f in found}
+    return (
+        (cov.in_scope, {p.person for p in cov.uncovered if p.state.value != "planned"}),
+        (figures.in_scope, {p.person for p in figures.people if p.state.value in _FLAGGED}),
+        flagged,
+        len(found),
+    )
+
+
+_FLAGGED = ("missing", "cancelled")
+
+
+@pytest.mark.parametrize("empty_scope", [False, True])
+def test_sample_round_with_four_lus_and_three_mus_removed(empty_scope):
+    from musframework.testing.sample import sample_round
+
+    sample = sample_round(seed=1)
+    lus = [c.id for c in sample.conversations if c.kind is mf.ConversationKind.LUS][:4]
+    mus = [c.id for c in sample.conversations if c.kind is mf.ConversationKind.MUS][:3]
+    assert len(lus) == 4
+    kept = [c for c in sample.conversations if c.id not in {*lus, *mus}]
+    cycle = attrs.evolve(sample.cycle, scope=()) if empty_scope else sample.cycle
+    (in_scope, uncovered), (report_scope, report_flagged), flagged, findings = (
+        _coverage_everywhere(cycle, kept, sample.organisation, sample.on)
+    )
+    # 55 members and 4 leaders with a leader above them, whichever way the scope is written.
+    assert in_scope == report_scope == 59
+    assert uncovered == report_flagged == flagged
+    assert findings == len(flagged)
+    removed = {next(p for p in c.developed) for c in sample.conversations if c.id in {*lus, *mus}}
+    assert removed <= flagged  # everyone whose conversation was removed is reported
+
+
+def test_the_demo_report_and_validate_agree_about_the_cancelled_mus(tmp_path):
+    from tests.test_examples import run_example
+
+    printed = run_example("annual_round.py", "--output", str(tmp_path))
+    with mf.storage.open(f"sqlite:///{tmp_path / 'mus-2026.db'}") as store:
+        cycle = store.load(mf.Cycle, "mus-2026").document
+        conversations = [s.document for s in store.conversations(cycle=cycle.id)]
+        units = {s.document.id: s.document for s in store.documents(mf.OrgUnit)}
+        people = [s.document for s in store.documents(mf.Person)]
+    order = sorted(units, key=lambda u: (units[u].parent is not None, int(u[1:])))
+    org = mf.Organisation(people=people, units=[units[u] for u in order])
+    cancelled = [c for c in conversations if c.status is mf.ConversationStatus.CANCELLED]
+    assert len(cancelled) == 6 and {c.kind for c in cancelled} == {mf.ConversationKind.MUS}
+    report = mf.validate(cycle, conversations=conversations, organisation=org)
+    only_cancelled = [f for f in report if "only cancelled" in f.text("en")]
+    assert len(only_cancelled) == 6
+    text = " ".join((tmp_path / "round-report.md").read_text(encoding="utf-8").split())
+    covered = len(
+        {p for c in conversations if c.status.is_held and c.kind is not mf.ConversationKind.GRUS
+         for p in c.developed}
+    )
+    assert f"{covered} af 59 i runden har holdt deres samtale" in text
+    assert "6 kun aflyste samtaler" in text
+    assert "Coverage: 53 of 59 held their conversation, 0 planned, 6 only cancelled, 0 none" in (
+        printed
+    )
