@@ -306,41 +306,49 @@ _HELD_OR_LATER = frozenset(
 )
 
 
-_KIND_LABELS = {
-    mf.ConversationKind.MUS: ("MUS", "MUS"),
-    mf.ConversationKind.GRUS: ("GRUS", "GRUS"),
-    mf.ConversationKind.LUS: ("LUS", "LUS"),
-    mf.ConversationKind.FOLLOW_UP: ("opfølgningssamtalen", "follow-up"),
-}
+def _named(agreement: mf.Agreement) -> str:
+    text = " ".join(agreement.description.split())
+    if not text:
+        return agreement.id
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def floor_validate_round(
     cycle: mf.Cycle, conversations: list[mf.Conversation], org: mf.Organisation
-) -> list[tuple[str, str, str, str]]:
+) -> list[mf.Finding]:
     """A plain loop over the rules that matter on the benchmark round.
 
-    Returns ``(code, path, da, en)`` for each finding (messages worded as the library words
-    them), sorted by path and code like the library's report. The rules:
-    ``agreement.no-owner``, ``agreement.owner-not-participant``, ``agreement.no-deadline``,
-    ``agreement.deadline-before-conversation``, ``carry-over.not-reviewed`` (held
-    conversations), ``carry-over.missing`` (when the previous conversation is in the round)
-    and ``coverage.missing-conversation``. The library also runs invitation, agenda,
-    plan-window, signature and course rules, which find nothing on this data; the floor
-    leaves them out, so it is a generous floor.
+    Returns the findings the library would give (the same codes, paths and catalogue
+    messages, read lazily like the library's), sorted by path and code like the library's
+    report. The rules: ``agreement.no-owner``, ``agreement.owner-not-participant``,
+    ``agreement.no-deadline``, ``agreement.deadline-before-conversation``,
+    ``carry-over.not-reviewed`` (held conversations), ``carry-over.missing`` (when the
+    previous conversation is in the round) and ``coverage.missing-conversation``. The library
+    also runs invitation, agenda, plan-window, signature and course rules, which find nothing
+    on this data; the floor leaves them out, so it is a generous floor.
     """
-    out: list[tuple[str, str, str, str]] = []
+    from musframework.catalogue import Message
+
+    error, warning = mf.Severity.ERROR, mf.Severity.WARNING
+    out: list[mf.Finding] = []
     by_id = {c.id: c for c in conversations}
     covered: set[str] = set()
     cancelled: set[str] = set()
     for c in conversations:
         prefix = f"conversations[{c.id}]."
-        da_name, en_name = _KIND_LABELS[c.kind]
-        names = (f"{da_name} {c.id!r}", f"{en_name} {c.id!r}")
+        name = Message(f"object.conversation.{c.kind.value}", {"id": c.id})
 
         def add(
-            code: str, path: str, da: str, en: str, p: str = prefix, n: tuple[str, str] = names
+            severity: mf.Severity,
+            code: str,
+            path: str,
+            p: str = prefix,
+            n: Message = name,
+            **params,
         ) -> None:
-            out.append((code, p + path, f"{n[0]}, {path}: {da}", f"{n[1]}, {path}: {en}"))
+            text = Message(code, params)
+            message = Message("rule.finding-at", {"object": n, "text": text, "path": path})
+            out.append(mf.Finding(severity, code, p + path, message))
 
         people = set(c.participant_ids)
         moment = c.held_at or c.scheduled_start
@@ -355,42 +363,35 @@ def floor_validate_round(
                 cancelled.update(c.developed)
         for i, a in enumerate(c.agreements):
             if not (a.owner or "").strip():
-                add(
-                    "agreement.no-owner",
-                    f"agreements[{i}].owner",
-                    f"aftalen {a.id!r} har ingen ejer",
-                    f"agreement {a.id!r} has no owner",
-                )
+                add(error, "agreement.no-owner", f"agreements[{i}].owner", agreement=_named(a))
             elif a.owner not in people:
                 add(
+                    error,
                     "agreement.owner-not-participant",
                     f"agreements[{i}].owner",
-                    f"aftalen {a.id!r} ejes af {a.owner!r}, som ikke deltager i samtalen",
-                    f"agreement {a.id!r} is owned by {a.owner!r}, who does not take part",
+                    agreement=_named(a),
+                    owner=a.owner,
                 )
             is_open = a.is_open
             if is_open and a.deadline is None:
                 add(
-                    "agreement.no-deadline",
-                    f"agreements[{i}].deadline",
-                    f"aftalen {a.id!r} har ingen frist",
-                    f"agreement {a.id!r} has no deadline",
+                    error, "agreement.no-deadline", f"agreements[{i}].deadline", agreement=_named(a)
                 )
             if a.id in unreviewed:
                 add(
+                    error,
                     "carry-over.not-reviewed",
                     f"agreements[{i}].history",
-                    f"aftalen {a.id!r} fra sidste samtale er ikke gennemgået (ingen ny status)",
-                    f"agreement {a.id!r} from the last conversation was not reviewed "
-                    "(no new status)",
+                    agreement=_named(a),
                 )
             elif is_open and day is not None and a.deadline is not None and a.deadline < day:
-                d, due = day.isoformat(), a.deadline.isoformat()
                 add(
+                    error,
                     "agreement.deadline-before-conversation",
                     f"agreements[{i}].deadline",
-                    f"aftalen {a.id!r} har frist {due}, før samtalen {d}",
-                    f"agreement {a.id!r} is due {due}, before the conversation on {d}",
+                    agreement=_named(a),
+                    deadline=a.deadline,
+                    day=day,
                 )
         previous = by_id.get(c.previous) if c.previous else None
         if previous is not None:
@@ -398,28 +399,23 @@ def floor_validate_round(
             for a in previous.agreements:
                 if a.is_open and a.id not in carried:
                     add(
+                        error,
                         "carry-over.missing",
                         "agreements",
-                        f"den åbne aftale {a.id!r} fra {previous.id!r} er ikke ført over",
-                        f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
+                        agreement=_named(a),
+                        previous=previous.id,
                     )
+    cycle_name = Message("object.cycle", {"id": cycle.id})
     for person in dict.fromkeys(org.members_in(cycle.scope)):
         if person in covered:
             continue
+        msgid = "coverage.missing-conversation"
         if person in cancelled:
-            da = "har kun aflyste samtaler i runden, uden erstatning"
-            en = "has only cancelled conversations in the round, with no replacement"
-        else:
-            da, en = "har ingen samtale i runden", "has no conversation in the round"
-        out.append(
-            (
-                "coverage.missing-conversation",
-                "scope",
-                f"runden {cycle.id!r}, scope: {person!r} {da}",
-                f"round {cycle.id!r}, scope: {person!r} {en}",
-            )
-        )
-    out.sort(key=lambda f: (f[1], f[0]))
+            msgid = "coverage.missing-conversation.cancelled"
+        text = Message(msgid, {"person": person})
+        message = Message("rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"})
+        out.append(mf.Finding(warning, "coverage.missing-conversation", "scope", message))
+    out.sort(key=lambda f: (f.path, f.code))
     return out
 
 

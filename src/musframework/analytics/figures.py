@@ -13,9 +13,10 @@ out again.
 
 from __future__ import annotations
 
+import enum
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -23,6 +24,8 @@ import pendulum
 
 from musframework.analytics._labels import label
 from musframework.analytics._table import Table, html_table
+from musframework.catalogue import Message, translate
+from musframework.errors import InvalidValueError
 from musframework.model import (
     AgreementStatus,
     ChoiceAnswer,
@@ -73,7 +76,7 @@ __all__ = [
     "UnitProgress",
     "agreement_breakdown",
     "agreement_deadlines",
-    "carry_over",
+    "carry_over_summary",
     "conversation_progress",
     "coverage",
     "due_agreements",
@@ -85,6 +88,7 @@ __all__ = [
 STATUSES: tuple[ConversationStatus, ...] = tuple(ConversationStatus)
 HELD_OR_LATER = ConversationStatus.HELD_OR_LATER
 _AGREEMENT_STATUSES: tuple[AgreementStatus, ...] = tuple(AgreementStatus)
+_STATUS_VALUES = frozenset(s.value for s in ConversationStatus)
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
@@ -123,7 +127,9 @@ class _Units:
 
 def _day(on: pendulum.Date) -> pendulum.Date:
     if not isinstance(on, pendulum.Date):
-        raise TypeError(f"on must be a pendulum.Date, not {on!r}")
+        raise InvalidValueError(
+            Message("value.expected", {"expected": Message("value.date"), "got": repr(on)})
+        )
     return on
 
 
@@ -172,13 +178,16 @@ class ConversationProgress(Table):
         *(s.value for s in STATUSES),
         "total",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Samtaler efter status og enhed",
-        "Conversations by status and unit",
-    )
+    TITLE: ClassVar[str] = "table.title.conversation-progress"
 
     units: tuple[UnitProgress, ...]
     locale: str = "da"
+
+    def header(self, column: str, locale: str) -> str:
+        """Status columns are headed by the status's label."""
+        if column in _STATUS_VALUES:
+            return label(ConversationStatus(column), locale)
+        return label(column, locale)
 
     def count(self, status: ConversationStatus | str) -> int:
         """Conversations in ``status``, in all units."""
@@ -322,14 +331,17 @@ class Coverage(Table):
         "missing",
         "share",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Dækning: hvem har holdt sin samtale",
-        "Coverage: who has held their conversation",
-    )
+    TITLE: ClassVar[str] = "table.title.coverage"
 
     units: tuple[UnitCoverage, ...]
     uncovered: tuple[UncoveredPerson, ...]
     locale: str = "da"
+
+    def header(self, column: str, locale: str) -> str:
+        """The state columns are headed by the coverage state's label."""
+        if column in _COVERAGE_STATES:
+            return label(CoverageState(column), locale)
+        return label(column, locale)
 
     @property
     def in_scope(self) -> int:
@@ -401,11 +413,12 @@ class Coverage(Table):
             ("person", "name", "unit", "unit_name", "state"),
             self.uncovered_records(),
             locale,
-            translate=("state",),
+            translated={"state": (CoverageState,)},
         )
         return super().to_html(locale) + missing
 
 
+_COVERAGE_STATES = frozenset(s.value for s in CoverageState)
 _COVERAGE_COLUMN = {
     CoverageState.COVERED: 1,
     CoverageState.PLANNED: 2,
@@ -468,8 +481,8 @@ class InvitationLeadTimes(Table):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("lead_days", "band", "conversations")
-    TITLE: ClassVar[tuple[str, str]] = ("Indkaldelsernes varsel", "Invitation lead times")
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("band",)
+    TITLE: ClassVar[str] = "table.title.invitation-lead-times"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {"band": ()}
 
     histogram: tuple[tuple[int, int], ...]
     not_invited: int
@@ -594,8 +607,12 @@ class AgreementBreakdown(Table):
         "learning_method",
         "count",
     )
-    TITLE: ClassVar[tuple[str, str]] = ("Aftaler", "Agreements")
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("status", "owner_role", "learning_method")
+    TITLE: ClassVar[str] = "table.title.agreement-breakdown"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {
+        "status": (AgreementStatus,),
+        "owner_role": (Role,),
+        "learning_method": (LearningMethod,),
+    }
 
     cells: tuple[AgreementCell, ...]
     unit_names: tuple[tuple[str | None, str], ...] = ()
@@ -653,6 +670,7 @@ class AgreementBreakdown(Table):
                 (key, "count"),
                 records,
                 locale,
+                translated={key: self.TRANSLATED.get(key, ())},
             )
 
         return (
@@ -745,11 +763,11 @@ class DueAgreements(Table):
         "owner_name",
         "status",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Overskredne og snart forfaldne aftaler",
-        "Overdue and due-soon agreements",
-    )
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("state", "status")
+    TITLE: ClassVar[str] = "table.title.due-agreements"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {
+        "state": (),
+        "status": (AgreementStatus,),
+    }
 
     on: pendulum.Date
     within_days: int
@@ -843,11 +861,8 @@ class DeadlineTimeline(Table):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("period", "state", "count")
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Aftalernes frister over tid",
-        "Agreement deadlines over time",
-    )
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("state",)
+    TITLE: ClassVar[str] = "table.title.deadline-timeline"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {"state": (AgreementStatus,)}
     STATES: ClassVar[tuple[str, ...]] = _DEADLINE_STATES
 
     on: pendulum.Date
@@ -890,7 +905,7 @@ def agreement_deadlines(
     """
     on = _day(on)
     if bucket not in ("month", "week"):
-        raise ValueError(f"bucket must be 'month' or 'week', not {bucket!r}")
+        raise InvalidValueError(Message("error.bucket", {"bucket": repr(bucket)}))
     counts: Counter[tuple[pendulum.Date, str]] = Counter()
     starts: dict[pendulum.Date, pendulum.Date] = {}
     without = 0
@@ -975,10 +990,7 @@ class RatingGaps(Table):
         "mean_abs_gap",
         "agree",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Selvvurdering og ledervurdering",
-        "Self and leader ratings",
-    )
+    TITLE: ClassVar[str] = "table.title.rating-gaps"
 
     questions: tuple[GapRow, ...]
     units: tuple[GapRow, ...]
@@ -1165,7 +1177,7 @@ class EvaluationResults(Table):
         "respondents",
         "mean",
     )
-    TITLE: ClassVar[tuple[str, str]] = ("Evaluering af runden", "Evaluation of the round")
+    TITLE: ClassVar[str] = "table.title.evaluation-results"
 
     questionnaire: str
     responses: int
@@ -1213,7 +1225,7 @@ def _possible_answers(question: Question, locale: str) -> list[tuple[str, str]]:
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         return [(o.code, o.label.get(locale)) for o in question.options]
     if isinstance(question, YesNoQuestion):
-        return [("yes", label("yes", locale)), ("no", label("no", locale))]
+        return [("yes", translate("answer.yes", locale)), ("no", translate("answer.no", locale))]
     return []
 
 
@@ -1324,10 +1336,7 @@ class CarryOver(Table):
         *(s.value for s in _AGREEMENT_STATUSES),
         "not_carried_over",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Videreførte aftaler fra sidste runde",
-        "Agreements carried over from the previous round",
-    )
+    TITLE: ClassVar[str] = "table.title.carry-over"
 
     units: tuple[UnitCarryOver, ...]
     unresolved: int = 0
@@ -1370,7 +1379,7 @@ class CarryOver(Table):
         ]
 
 
-def carry_over(
+def carry_over_summary(
     conversations: Iterable[Conversation],
     previous: Iterable[Conversation],
     *,
@@ -1383,6 +1392,9 @@ def carry_over(
     the conversation's ``previous`` when it is in ``previous``, otherwise any previous-round
     conversation of the same employee (or group member). Counts the carried-over agreements by
     their status now, and the previous round's open agreements that nothing continues.
+
+    A statistic over a round; :func:`musframework.workflow.carry_over` is the workflow step
+    that carries one conversation's open agreements into the next.
     """
     units = _Units(organisation, locale)
     prev_agreements: dict[tuple[str, str], bool] = {}  # key -> open?

@@ -55,6 +55,8 @@ from collections.abc import Iterable, Iterator
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
@@ -369,7 +371,9 @@ def due_agreements(
     In the order given; ``within_days=0`` still lists those due on ``on`` itself.
     """
     if not isinstance(on, pendulum.Date):
-        raise TypeError(f"on must be a pendulum.Date, not {on!r}")
+        raise InvalidValueError(
+            Message("value.expected", {"expected": Message("value.date"), "got": repr(on)})
+        )
     horizon = on.add(days=within_days)
     for counted in counted_agreements(conversations):
         a = counted.agreement

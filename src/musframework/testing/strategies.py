@@ -21,6 +21,8 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 
+from musframework.catalogue import Message
+from musframework.errors import UnsupportedObjectError
 from musframework.model import (
     AgendaItem,
     Agreement,
@@ -368,7 +370,9 @@ def _valid_answer(draw: st.DrawFn, question: Question) -> Answer:
         return NumberAnswer(draw(st.integers(low, high)))
     if isinstance(question, DateQuestion):
         return DateAnswer(draw(dates()))
-    raise TypeError(f"no answer strategy for {type(question).__name__}")
+    raise UnsupportedObjectError(
+        Message("error.no-answer-strategy", {"type": type(question).__name__})
+    )
 
 
 @st.composite
@@ -700,14 +704,24 @@ def rounds(
     conversations hold agreements in every status and deadline, and this round's carry some
     of them over (``previous`` and ``continues``), also into cancelled conversations.
     """
-    org = draw(organisations(max_units=max_units, max_members=max_members))
+    org = draw(
+        organisations(max_units=max_units, max_members=max_members).filter(
+            lambda o: any(u.members for u in o.units)  # someone to cover
+        )
+    )
     unit_ids = [u.id for u in org.units]
     people = [p.id for p in org.people] or ["nobody"]
-    scope = draw(st.lists(st.sampled_from([*unit_ids, "unknown-unit"]), max_size=2, unique=True))
+    # The whole organisation (an empty scope or its top unit), or some units.
+    shape = draw(st.sampled_from(["whole", "top", "some"]))
+    scope = [] if shape == "whole" else [unit_ids[0]] if shape == "top" else []
+    if shape == "some":
+        scope = draw(st.lists(st.sampled_from(unit_ids), min_size=1, max_size=2, unique=True))
+    if shape == "some" and draw(st.integers(0, 4)) == 0:
+        scope.append("unknown-unit")  # a scope naming a unit the organisation does not have
     replaced = draw(st.lists(st.sampled_from(unit_ids), max_size=2, unique=True))
     kind = draw(
         st.sampled_from(
-            [ConversationKind.MUS] * 4
+            [ConversationKind.MUS] * 8
             + [ConversationKind.GRUS, ConversationKind.LUS, ConversationKind.FOLLOW_UP]
         )
     )
@@ -721,7 +735,7 @@ def rounds(
     )
 
     def conversation(cid: str, cycle_id: str, status: ConversationStatus) -> Conversation:
-        first = draw(st.sampled_from([*people, "stranger"]))
+        first = draw(st.sampled_from([*people, *people, "stranger"]))
         # Mostly the kind that counts for the person, sometimes one that does not.
         kinds = _LEADER_KINDS if org.is_leader(first) else _MEMBER_KINDS
         kind = draw(st.sampled_from(kinds))
@@ -755,10 +769,10 @@ def rounds(
         for i in range(draw(st.integers(0, max_conversations // 2)))
     ]
     current: list[Conversation] = []
-    for i in range(draw(st.integers(0, max_conversations))):
+    for i in range(draw(st.integers(1, max_conversations))):
         cycle_id = draw(st.sampled_from(["round", "round", "round", "other-round"]))
         c = conversation(f"c{i}", cycle_id, draw(_CURRENT_STATUSES))
-        if len(earlier) > 0 and draw(st.booleans()):
+        if len(earlier) > 0 and draw(st.sampled_from([True, True, True, False])):
             before = draw(st.sampled_from(earlier))
             taken = {a.id for a in c.agreements}
             copies = []
