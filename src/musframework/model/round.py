@@ -4,9 +4,11 @@ Every layer that reports on a round asks these functions instead of working the 
 itself: analytics, the round report, the rules, :func:`~musframework.workflow.what_is_due`
 and every store's queries (the SQL backends build their queries from the same status groups,
 and the storage conformance suite checks them against :func:`counted_agreements`). They are
-plain functions over model objects and import nothing but the model.
+plain functions over model objects and import nothing above the model (the model itself,
+the errors and the catalogue). The decisions are explained in the user guide's "How a round
+is counted" (``docs/round-facts.md``).
 
-**Scope** (:func:`round_scope`): who a round is for.
+**Scope** (:func:`round_scope`, over :func:`scope_units`): who a round is for.
 
 * An empty ``Cycle.scope`` means the whole organisation.
 * The members of the scope's units and of every unit below them are in scope.
@@ -62,6 +64,7 @@ from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
+from musframework.model.people import OrgUnit
 
 __all__ = [
     "AgreementState",
@@ -78,6 +81,7 @@ __all__ = [
     "in_round",
     "round_coverage",
     "round_scope",
+    "scope_units",
     "superseded_agreements",
     "unit_of",
 ]
@@ -137,6 +141,14 @@ class ScopeEntry:
     kinds: frozenset[ConversationKind]
 
 
+def scope_units(cycle: Cycle, organisation: Organisation) -> tuple[OrgUnit, ...]:
+    """The units of the round, in organisation order.
+
+    The scope's units and every unit below them; every unit when the scope is empty.
+    """
+    return organisation.subtree(cycle.scope) if cycle.scope else organisation.units
+
+
 def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[ConversationKind]:
     """The kinds of conversation that count for someone in ``cycle``'s scope.
 
@@ -161,7 +173,7 @@ def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, .
     """
     if cycle.kind is _K.FOLLOW_UP:
         return ()
-    units = organisation.subtree(cycle.scope) if cycle.scope else organisation.units
+    units = scope_units(cycle, organisation)
     leaders: dict[str, str] = {}
     if cycle.settings.include_lus or cycle.kind is _K.LUS:
         for unit in units:

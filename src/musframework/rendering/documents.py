@@ -39,6 +39,7 @@ from musframework.model.round import (
     agreement_counts,
     due_agreements,
     round_coverage,
+    scope_units,
     unit_of,
 )
 from musframework.rendering._i18n import (
@@ -695,7 +696,7 @@ def round_figures(
             row = scoped.setdefault(p.unit, [0, 0])
             row[0] += 1
             row[1] += p.state is CoverageState.COVERED
-        for unit in org.subtree(cycle.scope) if cycle.scope else org.units:
+        for unit in scope_units(cycle, org):
             in_scope, covered = scoped.get(unit.id, (0, 0))
             units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered))
     units.extend(UnitFigures(unit_id, per, None, None) for unit_id, per in counts.items())

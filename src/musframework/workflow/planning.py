@@ -38,6 +38,7 @@ from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
+from musframework.model.round import scope_units
 from musframework.workflow.carry_over import carry_over
 from musframework.workflow.due import invitation_date
 from musframework.workflow.scheduling import Scheduler, Unplaced, schedule
@@ -155,7 +156,7 @@ def plan_round(
     settings = cycle.settings
     want_grus = settings.grus_before_mus if grus is None else grus
     replaced = frozenset(settings.grus_replaces_mus)
-    units = organisation.subtree(cycle.scope) if cycle.scope else organisation.units
+    units = scope_units(cycle, organisation)
     kept = [c for c in existing if c.cycle == cycle.id]
     by_id = {c.id: c for c in kept}
     by_key: dict[tuple[ConversationKind, str | None], Conversation] = {}
@@ -243,7 +244,7 @@ def plan_round(
                 continue
             seen.add(member)
             if unit.id in replaced:
-                skip(K.MUS, member, f"a GRUS replaces the individual MUS in unit {unit.id!r}")
+                skip(K.MUS, member, "grus-replaces-mus")
                 continue
             boss = organisation.nearest_leader(member)
             if boss is None:
