@@ -43,7 +43,11 @@ from musframework.model import (
     Response,
 )
 from musframework.progress import gc_paused
-from musframework.serialization.converter import InvalidValueError, _short, make_converter
+from musframework.serialization.converter import (  # InvalidValueError: kept importable here
+    InvalidValueError,  # noqa: F401
+    _short,
+    make_converter,
+)
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
@@ -56,7 +60,6 @@ from musframework.serialization.files import (
 __all__ = [
     "DOCUMENT_TYPES",
     "FileFormat",
-    "InvalidValueError",
     "Migration",
     "converter",
     "document_name",

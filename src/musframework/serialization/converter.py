@@ -40,7 +40,7 @@ from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
 from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
 
-__all__ = ["InvalidValueError", "make_converter"]  # the error re-exported from errors
+__all__ = ["make_converter"]
 
 
 def _short(value: object) -> str:
