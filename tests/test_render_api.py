@@ -230,7 +230,7 @@ def test_round_report_figures_and_document():
         status="planned",
     )
     on = pendulum.date(2026, 5, 15)
-    figures = round_figures(cycle, [c1, c2, c3], Names(org), on)
+    figures = round_figures(cycle, [c1, c2, c3], Names(org), on=on)
     by_unit = {u.unit: u for u in figures.units}
     # c2 has no unit of its own: it is e2's unit (the round facts' unit of a conversation).
     assert by_unit["it"].by_status == {

@@ -25,6 +25,7 @@ from musframework.model.round import (
     AgreementState,
     CoverageState,
     agreement_counts,
+    agreement_state,
     counted_agreements,
     counted_kinds,
     due_agreements,
@@ -229,6 +230,8 @@ def test_open_due_soon_and_overdue_on_a_day():
     c = conv("c", "MUS", ["a1"], "signed", agreements=agreements)
     found = [(s.value, x.agreement.id) for s, x in due_agreements([c], on=ON, within_days=14)]
     assert found == [("overdue", "late"), ("due_soon", "today"), ("due_soon", "soon")]
+    states = [agreement_state(a, on=ON, within_days=14).value for a in agreements]
+    assert states == ["overdue", "due_soon", "due_soon", "open", "closed", "open"]
     with pytest.raises(mf.errors.InvalidValueError):
         list(due_agreements([c], on="2026-06-01"))  # type: ignore[arg-type]
 
@@ -260,7 +263,7 @@ def _analytics(drawn):
 
 def _report(drawn):
     figures = round_figures(
-        drawn.cycle, drawn.everything, Names(drawn.organisation), drawn.on, SOON
+        drawn.cycle, drawn.everything, Names(drawn.organisation), on=drawn.on, upcoming_days=SOON
     )
     people = {p.person: p.state.value for p in figures.people}
     rows = {(c.id, a.id, "overdue") for c, a in figures.overdue}
@@ -479,7 +482,7 @@ def test_the_drawn_rounds_reach_every_case():
 def _coverage_everywhere(cycle, conversations, organisation, on):
     """(analytics, report, rule) answers: in scope, and who is missing or only cancelled."""
     cov = an.coverage(cycle, conversations, organisation)
-    figures = round_figures(cycle, conversations, Names(organisation), on)
+    figures = round_figures(cycle, conversations, Names(organisation), on=on)
     report = mf.validate(cycle, conversations=conversations, organisation=organisation)
     found = [f.text("en") for f in report if f.code == "coverage.missing-conversation"]
     flagged = {re.search(r"scope: '([^']+)'", f).group(1) for f in found}

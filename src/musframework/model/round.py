@@ -356,7 +356,9 @@ class AgreementState(enum.Enum):
     CLOSED = "closed"
 
 
-def agreement_state(agreement: Agreement, on: pendulum.Date, within_days: int) -> AgreementState:
+def agreement_state(
+    agreement: Agreement, *, on: pendulum.Date, within_days: int = 0
+) -> AgreementState:
     """Where ``agreement`` stands on the day ``on``, looking ``within_days`` days ahead.
 
     ``OVERDUE`` (open, deadline before ``on``), ``DUE_SOON`` (open, deadline from ``on`` to
@@ -386,11 +388,7 @@ def due_agreements(
         raise InvalidValueError(
             Message("value.expected", {"expected": Message("value.date"), "got": repr(on)})
         )
-    horizon = on.add(days=within_days)
     for counted in counted_agreements(conversations):
-        a = counted.agreement
-        deadline = a.deadline
-        if deadline is None or deadline > horizon or a.status not in _OPEN:
-            continue
-        state = AgreementState.OVERDUE if deadline < on else AgreementState.DUE_SOON
-        yield state, counted
+        state = agreement_state(counted.agreement, on=on, within_days=within_days)
+        if state is AgreementState.OVERDUE or state is AgreementState.DUE_SOON:
+            yield state, counted

@@ -671,6 +671,7 @@ def round_figures(
     cycle: Cycle,
     conversations: Iterable[Conversation],
     names: Names,
+    *,
     on: pendulum.Date,
     upcoming_days: int = 30,
 ) -> RoundFigures:
@@ -723,7 +724,9 @@ def _pct(value: float | None) -> str:
 
 def _report(cycle: Cycle, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    figures = round_figures(cycle, ctx.conversations, names, ctx.on, ctx.upcoming_days)
+    figures = round_figures(
+        cycle, ctx.conversations, names, on=ctx.on, upcoming_days=ctx.upcoming_days
+    )
     statuses = list(ConversationStatus)
     rows = []
     for u in figures.units:
