@@ -246,9 +246,8 @@ def round_coverage(
     kinds = {e.person: e.kinds for e in scope}
     # person -> [conversation ids that count, held?, to come?]
     found: dict[str, tuple[list[str], list[bool]]] = {}
-    cycle_id = cycle.id
     for c in conversations:
-        if c.cycle != cycle_id:
+        if not in_round(cycle, c):
             continue
         kind, status = c.kind, c.status
         for p in c.participants:
