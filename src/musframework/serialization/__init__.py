@@ -28,7 +28,11 @@ import cattrs
 
 from musframework._registry import Registry
 from musframework.catalogue import Message
-from musframework.errors import LoadError, MigrationError
+from musframework.errors import (
+    InvalidValueError,  # noqa: F401 - kept importable here
+    LoadError,
+    MigrationError,
+)
 from musframework.model import (
     Answer,
     Conversation,
@@ -43,11 +47,7 @@ from musframework.model import (
     Response,
 )
 from musframework.progress import gc_paused
-from musframework.serialization.converter import (  # InvalidValueError: kept importable here
-    InvalidValueError,  # noqa: F401
-    _short,
-    make_converter,
-)
+from musframework.serialization.converter import _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
