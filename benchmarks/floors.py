@@ -333,6 +333,7 @@ def floor_validate_round(
     out: list[mf.Finding] = []
     by_id = {c.id: c for c in conversations}
     covered: set[str] = set()
+    cancelled: set[str] = set()
     for c in conversations:
         prefix = f"conversations[{c.id}]."
         name = Message(f"object.conversation.{c.kind.value}", {"id": c.id})
@@ -355,8 +356,11 @@ def floor_validate_round(
         unreviewed: set[str] = set()
         if c.status in _HELD_OR_LATER:
             unreviewed = {a.id for a in c.unreviewed_carry_over()}
-        if c.status is not mf.ConversationStatus.CANCELLED:
-            covered.update(c.developed)
+        if c.cycle == cycle.id and c.kind is cycle.kind:  # a MUS round without LUS
+            if c.status is not mf.ConversationStatus.CANCELLED:
+                covered.update(c.developed)
+            else:
+                cancelled.update(c.developed)
         for i, a in enumerate(c.agreements):
             if not (a.owner or "").strip():
                 add(error, "agreement.no-owner", f"agreements[{i}].owner", agreement=_named(a))
@@ -403,12 +407,14 @@ def floor_validate_round(
                     )
     cycle_name = Message("object.cycle", {"id": cycle.id})
     for person in dict.fromkeys(org.members_in(cycle.scope)):
-        if person not in covered:
-            text = Message("coverage.missing-conversation", {"person": person})
-            message = Message(
-                "rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"}
-            )
-            out.append(mf.Finding(warning, "coverage.missing-conversation", "scope", message))
+        if person in covered:
+            continue
+        msgid = "coverage.missing-conversation"
+        if person in cancelled:
+            msgid = "coverage.missing-conversation.cancelled"
+        text = Message(msgid, {"person": person})
+        message = Message("rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"})
+        out.append(mf.Finding(warning, "coverage.missing-conversation", "scope", message))
     out.sort(key=lambda f: (f.path, f.code))
     return out
 
@@ -441,7 +447,7 @@ def plan_documents_as_dicts(
             role=None,
             conversations=(),
             clock=clock,
-            today=None,
+            on=None,
             timezone="Europe/Copenhagen",
             gap_threshold=None,
         )

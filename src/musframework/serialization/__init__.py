@@ -28,20 +28,18 @@ import cattrs
 
 from musframework._registry import Registry
 from musframework.catalogue import Message
-from musframework.errors import (  # InvalidValueError: kept importable here
-    InvalidValueError as InvalidValueError,
+from musframework.errors import (
+    InvalidValueError,  # noqa: F401 - kept importable here
+    LoadError,
+    MigrationError,
 )
-from musframework.errors import LoadError, MigrationError
 from musframework.model import (
     Answer,
     Conversation,
     Cycle,
-    Delivery,
     DevelopmentPlan,
     Finding,
     Group,
-    LeaderChange,
-    OrganisationVersion,
     OrgUnit,
     Person,
     Question,
@@ -88,10 +86,7 @@ T = TypeVar("T")
 DOCUMENT_TYPES: dict[str, type[Any]] = {
     "conversation": Conversation,
     "cycle": Cycle,
-    "delivery": Delivery,
     "group": Group,
-    "leader_change": LeaderChange,
-    "organisation": OrganisationVersion,
     "person": Person,
     "plan": DevelopmentPlan,
     "questionnaire": Questionnaire,
