@@ -316,12 +316,13 @@ def invitation(
         document="calendar",
         locale=locale,
         names=people,
-        today=now.date(),
+        on=now.date(),
         now=now,
         timezone=timezone or DEFAULT_TIMEZONE,
     )
     renderer = IcsRenderer(prodid, deadlines=False)
-    events = [e for e in renderer._conversation(conversation, context) if "DTSTART" in e]
+    found = renderer._conversation(conversation, context, _counted([conversation]))
+    events = [e for e in found if "DTSTART" in e]
     main = next((e for e in events if str(e.get("uid")) == uid(conversation.id)), None)
     if main is None:
         raise DocumentError(Message("error.render.not-scheduled", {"id": conversation.id}))
