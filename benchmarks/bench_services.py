@@ -115,12 +115,6 @@ def run(n: int, folder: pathlib.Path, out=sys.stdout) -> dict[str, dict[str, flo
     leader, employee = c.leader, c.employee
     assert leader is not None
     assert employee is not None
-    times = {"start": START}
-
-    def flip() -> pendulum.DateTime:
-        times["start"] = OTHER if times["start"] == START else START
-        return times["start"]
-
     def floor_step(step: Callable[[mf.Conversation], mf.Conversation]) -> Callable[[], object]:
         def call() -> object:
             stored = store.load(mf.Conversation, "c1")
@@ -132,9 +126,11 @@ def run(n: int, folder: pathlib.Path, out=sys.stdout) -> dict[str, dict[str, flo
 
     cells: dict[str, dict[str, Callable[[], object]]] = {
         "reschedule": {
-            "floor": floor_step(lambda d: wf.reschedule(d, by=leader, start=flip())),
-            "services": lambda: services.reschedule(leader, "c1", start=flip()),
-            "services, no view": lambda: whole.reschedule(leader, "c1", start=flip()),
+            # Every call moves the conversation from START (as reset() left it) to OTHER: a
+            # real change each time, so both sides save.
+            "floor": floor_step(lambda d: wf.reschedule(d, by=leader, start=OTHER)),
+            "services": lambda: services.reschedule(leader, "c1", start=OTHER),
+            "services, no view": lambda: whole.reschedule(leader, "c1", start=OTHER),
         },
         "comment": {
             "floor": floor_step(lambda d: wf.comment(d, by=leader, text="x", clock=clock)),
