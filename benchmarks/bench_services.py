@@ -115,6 +115,7 @@ def run(n: int, folder: pathlib.Path, out=sys.stdout) -> dict[str, dict[str, flo
     leader, employee = c.leader, c.employee
     assert leader is not None
     assert employee is not None
+
     def floor_step(step: Callable[[mf.Conversation], mf.Conversation]) -> Callable[[], object]:
         def call() -> object:
             stored = store.load(mf.Conversation, "c1")
