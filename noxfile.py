@@ -86,7 +86,7 @@ def demo(session: nox.Session) -> None:
     Writes the database, every development plan (HTML, Markdown, Word), a round report and the
     round's calendar into ``examples/output/``; ``nox -s demo -- --output DIR --people N``.
     """
-    session.install(".[html,docx,ics,toml,holidays]")
+    session.install(".[html,docx,ics,toml,holidays,smtpd]")
     session.run("python", "examples/annual_round.py", *session.posargs)
 
 
@@ -157,10 +157,12 @@ def bench(session: nox.Session) -> None:
     storage benchmark (``benchmarks/bench_storage.py``: 100,000 conversations in SQLite) runs
     after them, then the PostgreSQL benchmark (``benchmarks/bench_postgres.py``: save, re-save,
     load and queries at 10,000 and 100,000 against a throw-away server, as the tests start
-    one), both in their quick mode when ``--quick`` is given.
+    one), then the services benchmark (``benchmarks/bench_services.py``: a use case against the
+    bare workflow step plus save on SQLite), each in its quick mode when ``--quick`` is given.
     """
     session.install(".[fast,holidays,postgres]", "pydantic>=2")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)
     session.run("python", "benchmarks/bench_postgres.py", *quick)
+    session.run("python", "benchmarks/bench_services.py", *quick)

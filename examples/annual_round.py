@@ -1,23 +1,30 @@
-"""The musframework demo: a whole MUS round, from planning to follow-up, on SQLite.
+"""The musframework demo: a whole MUS round, from planning to follow-up, through the services.
 
 Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
 
 1. builds a sample organisation (60 people with fictitious names in 5 units) and last year's
-   round with :mod:`musframework.testing.sample`;
-2. plans this year's round with :func:`musframework.workflow.plan_round`: a GRUS per unit
-   before its MUS conversations, a LUS for every leader with a leader of their own, last
-   year's open agreements carried over, every conversation scheduled on working days;
-3. walks every conversation through the workflow with a fixed clock and seed: invitation,
-   both parties' preparation on the built-in ``mus-scored`` form, the conversation, the review
-   of carried-over agreements, new agreements, signatures, progress on the agreements and the
-   follow-up six months later;
-4. validates the round (``mf.validate``), saves it to a SQLite file, opens the file again and
-   checks that everything came back;
-5. renders every development plan (HTML, Markdown and, with python-docx, Word), a round
-   report and the round's calendar into ``examples/output/`` and prints where they are.
+   round with :mod:`musframework.testing.sample`, and imports the organisation into a SQLite
+   store through the services (``Services.replace_organisation``);
+2. plans this year's round (``Services.plan_round``): a GRUS per unit before its MUS
+   conversations, a LUS for every leader with a leader of their own, last year's open
+   agreements carried over, every conversation scheduled on working days;
+3. walks every conversation through the use cases with a fixed clock and seed, each step
+   taken by the person who takes it in real life and checked by the access policy:
+   invitation, both parties' preparation on the built-in ``mus-scored`` form (the leader
+   shares theirs), the conversation, the review of carried-over agreements, new agreements,
+   signatures, progress on the agreements and the follow-up six months later;
+4. sends the notifications to a local SMTP server it starts on 127.0.0.1 (invitations with
+   their calendar event, reminders, "your leader has shared / signed", cancellations, and on
+   the last day the agreement deadlines and follow-ups that are due) and prints how many went
+   out; every delivery is recorded in the store, so a second run sends none again;
+5. validates the round (``mf.validate``), opens the file again and checks that everything came
+   back, and renders every development plan (HTML, Markdown and, with python-docx, Word), a
+   round report and the round's calendar into ``examples/output/``.
 
-Options: ``--output DIR`` (or the environment variable ``MUSFRAMEWORK_DEMO_OUTPUT``) writes
-somewhere else; ``--people N`` and ``--seed N`` change the organisation.
+A second run finds the round in the database: nothing is walked again and no message is sent
+twice. ``--fresh`` starts over with a new database. Options: ``--output DIR`` (or the
+environment variable ``MUSFRAMEWORK_DEMO_OUTPUT``) writes somewhere else; ``--people N`` and
+``--seed N`` change the organisation (use ``--fresh`` with them).
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ import pendulum
 
 import musframework as mf
 from musframework import workflow as wf
+from musframework.policy import Capacity, Viewer
+from musframework.services import Services, Settings, SmtpNotifier
 from musframework.testing.sample import sample_round
+from musframework.testing.smtp import LocalSmtpServer
 
 HERE = pathlib.Path(__file__).parent
 CPH = "Europe/Copenhagen"
@@ -74,6 +84,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--people", type=int, default=60, help="people in the organisation")
     parser.add_argument("--seed", type=int, default=2026, help="random seed")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start over with a new database (and new messages)"
+    )
     return parser.parse_args(argv)
 
 
@@ -118,88 +131,98 @@ def new_agreements(
 
 
 def simulate(
+    services: Services,
     conversation: mf.Conversation,
     form: mf.Questionnaire,
     rng: random.Random,
     clock: mf.FixedClock,
-) -> mf.Conversation:
-    """Walk one planned conversation through the round, as far as ``TODAY`` allows."""
+    hr: Viewer,
+) -> None:
+    """Walk one planned conversation through the use cases, as far as ``TODAY`` allows.
+
+    Every step is a call to the services by the person who takes it: the policy decides
+    whether they may, the workflow whether the step fits, the store keeps the result.
+    """
     c = conversation
+    cid = c.id
     start = c.scheduled_start
     assert start is not None
     assert c.leader is not None
     leader = c.leader
     if rng.random() < 0.03:  # illness: cancelled before the invitation
         clock.set(start.subtract(days=20))
-        return wf.cancel(c, by=leader, reason="Sygdom", clock=clock)
+        services.cancel(leader, cid, reason="Sygdom")
+        return
 
     clock.set(at(start.date().subtract(days=rng.randint(8, 13)), 9))
-    c = wf.invite(
-        c,
-        by=leader,
+    services.invite(
+        leader,
+        cid,
         message="Velkommen til årets udviklingssamtale. Forberedelsesskemaet er vedlagt.",
         respond_by=start.date().subtract(days=1),
-        clock=clock,
     )
 
     if c.kind is mf.ConversationKind.GRUS:
         clock.set(at(start.date().subtract(days=1), 15))
-        c = wf.prepare(c, by=leader, clock=clock)
+        services.prepare(leader, cid)
     else:
         level = rng.gauss(3.6, 0.5)
+        employee = c.employee
+        assert employee is not None
         clock.set(at(start.date().subtract(days=rng.randint(2, 5)), 14))
-        mine = form.new_response("employee", c.employee, answers(form, "employee", rng, level))
-        c = wf.submit_response(c, mine, questionnaire=form, clock=clock)
+        # The morning's reminders go out first (the daily job an app would run).
+        services.send_notifications(
+            hr, conversations=[services.store.load(mf.Conversation, cid).document]
+        )
+        mine = form.new_response("employee", employee, answers(form, "employee", rng, level))
+        services.submit_response(employee, cid, mine)
         clock.set(at(start.date().subtract(days=1), 16))
         theirs = form.new_response("leader", leader, answers(form, "leader", rng, level - 0.1))
-        c = wf.submit_response(c, theirs, questionnaire=form, clock=clock)
+        services.submit_response(leader, cid, theirs.shared_with_other_party())
 
     clock.set(start)
-    c = wf.hold(c, by=leader, clock=clock)
+    services.hold(leader, cid)
     # Looking back: each agreement carried over from last year gets a status.
     clock.set(start.add(minutes=10))
     for old in list(c.agreements):
         roll = rng.random()
         if roll < 0.5:
-            c = wf.review_agreement(c, old.id, "done", by=leader, note="Gennemført", clock=clock)
+            services.review_agreement(leader, cid, old.id, "done", note="Gennemført")
         elif roll < 0.85:
-            c = wf.review_agreement(
-                c,
+            services.review_agreement(
+                leader,
+                cid,
                 old.id,
                 "in_progress",
-                by=leader,
                 note="Fortsætter i år",
                 deadline=wf.add_months(start.date(), 4),
-                clock=clock,
             )
         else:
-            c = wf.review_agreement(
-                c, old.id, "cancelled", by=leader, note="Ikke relevant mere", clock=clock
-            )
+            services.review_agreement(leader, cid, old.id, "cancelled", note="Ikke relevant mere")
     clock.set(start.add(minutes=55))
-    c = wf.conclude(
-        c,
-        by=leader,
+    concluded = services.conclude(
+        leader,
+        cid,
         conclusions=["Et godt år med nye opgaver"],
         goals=[rng.choice(GOALS)],
         agreements=new_agreements(rng, c, start),
-        follow_up_date=c.follow_up_date,
-        next_conversation_date=c.next_conversation_date,
-        clock=clock,
     )
     if rng.random() < 0.05:
-        return c  # the plan is written but not signed yet
+        return  # the plan is written but not signed yet
     clock.set(start.add(days=rng.randint(1, 4)))
-    for person in wf.required_signers(c):
-        c = wf.sign(c, person=person, clock=clock)
+    for person in wf.required_signers(concluded):  # the leader first: the others are told
+        services.sign(person, cid)
 
     # Through the year: work on the agreements (status changes never void the plan).
-    for agreement in c.open_agreements:
+    signed = services.store.load(mf.Conversation, cid).document
+    for agreement in signed.open_agreements:
         middle = start.date().add(days=rng.randint(20, 120))
         if middle < TODAY and rng.random() < 0.6:
             clock.set(at(middle, 12))
             status = "done" if rng.random() < 0.5 else "in_progress"
-            c = wf.set_agreement_status(c, agreement.id, status, by=agreement.owner, clock=clock)
+            assert agreement.owner is not None
+            services.set_agreement_status(agreement.owner, cid, agreement.id, status)
+    c = services.store.load(mf.Conversation, cid).document
     if c.follow_up_date is not None and c.follow_up_date <= TODAY and rng.random() < 0.9:
         clock.set(at(c.follow_up_date, 10))
         # Most agreements whose deadline has passed are done by now; the rest go on.
@@ -214,10 +237,7 @@ def simulate(
             for a in c.open_agreements
             if a.deadline is not None
         ]
-        c = wf.follow_up(
-            c, by=leader, entries=entries, note="Opfølgning efter et halvt år", clock=clock
-        )
-    return c
+        services.follow_up(leader, cid, entries=entries, note="Opfølgning efter et halvt år")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -234,6 +254,25 @@ def main(argv: list[str] | None = None) -> None:
     org = sample.organisation
     form = mf.templates.load("mus-scored")
     assert form.check() == []
+    # Someone in the top unit works in HR: they import the organisation and plan the round.
+    hr = Viewer(org.units[0].members[0], {Capacity.HR})
+
+    database = out / "mus-2026.db"
+    if args.fresh:
+        for suffix in ("", "-wal", "-shm"):
+            pathlib.Path(f"{database}{suffix}").unlink(missing_ok=True)
+    store = mf.storage.open(f"sqlite:///{database}", clock=clock)
+    server = LocalSmtpServer().start()  # a real SMTP server on 127.0.0.1, for the demo only
+    notifier = SmtpNotifier(
+        server.host, server.port, sender="mus@eksempel.dk", sender_name="Eksempel Kommune"
+    )
+    settings = Settings(name="Eksempel Kommune", link="https://mus.eksempel.dk/samtaler/{id}")
+    services = Services(store, clock=clock, notifier=notifier, settings=settings)
+    delivered_before = len(store.documents(mf.Delivery))
+    if store.organisation() != org:
+        services.replace_organisation(hr, org)
+    if store.get(mf.Questionnaire, form.id, form.version) is None:
+        store.save(form, actor=hr.person)
 
     # 2. Plan this year's round: GRUS before MUS, LUS for leaders, scheduled on working days.
     cycle = mf.Cycle(
@@ -244,29 +283,34 @@ def main(argv: list[str] | None = None) -> None:
         questionnaire=form.ref,
         settings=mf.CycleSettings(grus_before_mus=True, include_lus=True, follow_up_months=6),
     )
-    plan = wf.plan_round(org, cycle, previous=sample.previous_conversations)
+    plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
     kinds = Counter(c.kind.value for c in plan.conversations)
-    carried = sum(len(c.agreements) for c in plan.conversations)
+    carried = sum(a.continues is not None for c in plan.conversations for a in c.agreements)
 
-    # 3. Simulate the round with a fixed clock.
-    conversations = [simulate(c, form, rng, clock) for c in plan.conversations]
-    clock.set(at(TODAY, 8))
-
-    # 4. Validate, save to SQLite, open again.
+    # 3. Walk the round through the services with a fixed clock, sending as it goes; then, on
+    #    the last day, what is due (agreement deadlines, follow-ups).
+    with notifier:  # one SMTP connection for the whole round
+        for c in plan.conversations:
+            if c.status is mf.ConversationStatus.PLANNED:
+                simulate(services, c, form, rng, clock, hr)
+        clock.set(at(TODAY, 8))
+        services.send_notifications(
+            hr, conversations=[s.document for s in store.conversations(cycle=cycle.id)]
+        )
+    sent = len(server.messages)
+    server.stop()
+    conversations = [s.document for s in store.conversations(cycle=cycle.id)]
     report = mf.validate(cycle, conversations=conversations, organisation=org, locale="en")
-    database = out / "mus-2026.db"
-    for suffix in ("", "-wal", "-shm"):
-        pathlib.Path(f"{database}{suffix}").unlink(missing_ok=True)
-    store = mf.storage.open(f"sqlite:///{database}", clock=clock)
-    with store.unit_of_work(actor="hr") as uow:
-        for document in [*org.people, *org.units, form, cycle, *conversations]:
-            uow.save(document)
     store.close()
+
+    # 4. Open the file again: everything came back.
     store = mf.storage.open(f"sqlite:///{database}", clock=clock)
     reloaded = [s.document for s in store.conversations(cycle=cycle.id)]
-    assert reloaded == sorted(conversations, key=lambda c: c.id), "the round came back changed"
+    assert reloaded == conversations, "the round came back changed"
     assert store.load(mf.Questionnaire, form.id, form.version).document == form
     overdue = store.overdue_agreements(TODAY)
+    delivered = len(store.documents(mf.Delivery))
+    assert delivered == delivered_before + sent, "every message sent is recorded once"
     store.close()
     # The same round facts as the round report and the rule coverage.missing-conversation.
     coverage = mf.analytics.coverage(cycle, reloaded, org)
@@ -316,6 +360,10 @@ def main(argv: list[str] | None = None) -> None:
         f"Coverage: {coverage.covered} of {coverage.in_scope} held their conversation, "
         f"{coverage.planned} planned, {coverage.cancelled} only cancelled, "
         f"{coverage.missing} none"
+    )
+    print(
+        f"Notifications: {sent} messages sent to the local SMTP server; "
+        f"{delivered_before} sent by earlier runs"
     )
     print(f"  database:       {database}")
     print(f"  plans:          {plans_dir} ({written} files: {', '.join(formats)})")

@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("model",),  # floor 2: the models and the facts derived from them
     ("interop", "policy", "rules", "serialization", "workflow"),  # floor 3
     ("analytics", "rendering", "storage", "templates"),  # floor 4
-    ("services",),  # floor 5 (planned): the use cases
+    ("services",),  # floor 5: the use cases and notifications
     ("web",),  # floor 6 (planned): HTTP over the services
     ("testing",),  # beside the top floors: may import anything public
     (ROOT,),  # the package itself: re-exports names from every floor

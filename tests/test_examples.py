@@ -55,6 +55,25 @@ def test_demo_writes_the_files_it_names(demo):
     assert "MUS 2026" in report
 
 
+def test_demo_sends_its_notifications_once(demo):
+    out, printed = demo
+    sent = int(re.search(r"^Notifications: (\d+) messages sent", printed, re.M).group(1))
+    assert sent > 0
+    with mf.storage.open(f"sqlite:///{out / 'mus-2026.db'}") as store:
+        deliveries = [d.document for d in store.documents(mf.Delivery)]
+        assert len(deliveries) == sent
+        kinds = {d.kind for d in deliveries}
+        actors = {e.actor for e in store.audit_log(kind="conversation")}
+        people = {p.document.id for p in store.documents(mf.Person)}
+    assert {"invitation", "preparation_reminder", "shared", "signed", "deadline_reminder"} <= kinds
+    assert actors <= people  # every step was taken by a person of the organisation
+    again = run_example("annual_round.py", "--output", str(out), "--people", "24")
+    assert re.search(
+        rf"^Notifications: 0 messages sent .*; {sent} sent by earlier runs$", again, re.M
+    )
+    assert again.splitlines()[:4] == printed.splitlines()[:4]  # the same round, not walked again
+
+
 def test_demo_database_reloads_the_whole_round(demo):
     out, printed = demo
     planned = int(re.search(r"Planned (\d+) conversations", printed).group(1))

@@ -40,7 +40,10 @@ def _conversations(draw):
 VALID = {
     "conversation": _conversations(),
     "cycle": mst.cycles(),
+    "delivery": mst.deliveries(),
     "group": mst.groups(),
+    "leader_change": mst.leader_changes(),
+    "organisation": mst.organisation_versions(),
     "person": mst.people(),
     "plan": mst.development_plans(),
     "questionnaire": mst.questionnaires(max_sections=2, max_questions=3),

@@ -322,4 +322,21 @@ def test_signatures_stay_valid_in_a_view_that_keeps_the_signed_content():
 def test_unknown_objects_have_no_view_and_no_access():
     with pytest.raises(TypeError):
         view(object(), VIEWERS["hr"], POLICY)
-    assert not may(VIEWERS["hr"], Action.VIEW, mf.Person(id="x", name="X"), POLICY)
+    assert not may(VIEWERS["hr"], Action.VIEW, mf.Group(id="g", name="G", leader="x"), POLICY)
+
+
+def test_a_person_record_is_seen_by_its_person_and_hr_and_changed_by_hr_only():
+    person = mf.Person(id="emp", name="Emp")
+    hr, emp, boss = VIEWERS["hr"], VIEWERS["employee"], VIEWERS["leader"]
+    assert may(emp, Action.EXPORT, person, POLICY) and may(hr, Action.EXPORT, person, POLICY)
+    assert not may(boss, Action.EXPORT, person, POLICY)
+    assert may(hr, Action.EDIT, person, POLICY) and not may(emp, Action.EDIT, person, POLICY)
+    assert not may(emp, Action.VIEW, person, POLICY, Part.SCHEDULE)
+
+
+def test_the_organisation_is_seen_by_its_people_and_changed_by_hr_only():
+    org = POLICY.organisation
+    assert may(VIEWERS["employee"], Action.VIEW, org, POLICY)
+    assert not may(VIEWERS["employee"], Action.EDIT, org, POLICY)
+    assert may(VIEWERS["hr"], Action.EDIT, org, POLICY)
+    assert not may(mf.policy.Viewer("outsider"), Action.VIEW, org, POLICY)

@@ -17,6 +17,7 @@ The public names are re-exported here; the subpackages hold the rest:
 * :mod:`musframework.progress`: the ``progress`` argument of long batch operations
 * :mod:`musframework.storage`: the Store protocol and its backends (``mf.storage.open(url)``)
 * :mod:`musframework.policy`: who may see and do what; redacted views
+* :mod:`musframework.services`: the use cases an app calls, and notifications
 * :mod:`musframework.testing`: hypothesis strategies for downstream tests
 
 >>> import musframework as mf
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from musframework._version import __version__
 
 if TYPE_CHECKING:  # the names as type checkers see them; at run time they load on first use
-    from musframework import errors, interop, policy, storage, templates, workflow
+    from musframework import errors, interop, policy, services, storage, templates, workflow
     from musframework.analytics import RoundAnalysis, analyse_round
     from musframework.clock import Clock, FixedClock, SystemClock
     from musframework.model import (
@@ -53,12 +54,14 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         CycleSettings,
         DateAnswer,
         DateQuestion,
+        Delivery,
         DevelopmentPlan,
         Finding,
         FollowUp,
         FollowUpEntry,
         Group,
         Invitation,
+        LeaderChange,
         LearningMethod,
         LocalizedText,
         Match,
@@ -70,6 +73,7 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         Operator,
         Option,
         Organisation,
+        OrganisationVersion,
         OrgUnit,
         Participant,
         Period,
@@ -97,7 +101,7 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         sorted_findings,
         unregister_question_type,
     )
-    from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
+    from musframework.policy import DefaultPolicy, Viewer, authorize, view
     from musframework.rendering import render, render_to
     from musframework.rules import validate
     from musframework.serialization import (
@@ -111,6 +115,7 @@ if TYPE_CHECKING:  # the names as type checkers see them; at run time they load 
         save_questionnaire,
         to_dict,
     )
+    from musframework.services import Services
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "musframework.analytics": (
@@ -138,12 +143,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CycleSettings",
         "DateAnswer",
         "DateQuestion",
+        "Delivery",
         "DevelopmentPlan",
         "Finding",
         "FollowUp",
         "FollowUpEntry",
         "Group",
         "Invitation",
+        "LeaderChange",
         "LearningMethod",
         "LocalizedText",
         "Match",
@@ -155,6 +162,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Operator",
         "Option",
         "Organisation",
+        "OrganisationVersion",
         "OrgUnit",
         "Participant",
         "Period",
@@ -184,7 +192,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "musframework.policy": (
         "DefaultPolicy",
-        "LeaderChange",
         "Viewer",
         "authorize",
         "view",
@@ -194,6 +201,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render_to",
     ),
     "musframework.rules": ("validate",),
+    "musframework.services": ("Services",),
     "musframework.serialization": (
         "dump_questionnaire",
         "dumps",
@@ -221,6 +229,7 @@ _SUBPACKAGES = frozenset(
         "rendering",
         "rules",
         "serialization",
+        "services",
         "storage",
         "templates",
         "workflow",
@@ -248,6 +257,7 @@ __all__ = [
     "DateAnswer",
     "DateQuestion",
     "DefaultPolicy",
+    "Delivery",
     "DevelopmentPlan",
     "Finding",
     "FixedClock",
@@ -268,6 +278,7 @@ __all__ = [
     "Option",
     "OrgUnit",
     "Organisation",
+    "OrganisationVersion",
     "Participant",
     "Period",
     "Person",
@@ -281,6 +292,7 @@ __all__ = [
     "ScalePoint",
     "ScaleQuestion",
     "Section",
+    "Services",
     "Severity",
     "Signature",
     "SingleChoiceQuestion",
@@ -310,6 +322,7 @@ __all__ = [
     "render",
     "render_to",
     "save_questionnaire",
+    "services",
     "sorted_findings",
     "storage",
     "templates",

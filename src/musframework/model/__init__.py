@@ -25,6 +25,7 @@ from musframework.model.conversation import (
 )
 from musframework.model.cycle import Cycle, CycleSettings, Period
 from musframework.model.findings import Finding, Severity, sorted_findings
+from musframework.model.history import Delivery, LeaderChange, OrganisationVersion, moment_key
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import Group, OrgUnit, Person
@@ -75,12 +76,14 @@ __all__ = [
     "CycleSettings",
     "DateAnswer",
     "DateQuestion",
+    "Delivery",
     "DevelopmentPlan",
     "Finding",
     "FollowUp",
     "FollowUpEntry",
     "Group",
     "Invitation",
+    "LeaderChange",
     "LearningMethod",
     "LocalizedText",
     "Match",
@@ -93,6 +96,7 @@ __all__ = [
     "Option",
     "OrgUnit",
     "Organisation",
+    "OrganisationVersion",
     "Participant",
     "Period",
     "Person",
@@ -113,6 +117,7 @@ __all__ = [
     "TextQuestion",
     "YesNoAnswer",
     "YesNoQuestion",
+    "moment_key",
     "question_type",
     "question_type_generation",
     "question_type_names",

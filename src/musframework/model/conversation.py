@@ -133,13 +133,18 @@ class Signature:
 
 @attrs.frozen(kw_only=True)
 class Invitation:
-    """The invitation sent before the conversation (1-2 weeks before, with the form)."""
+    """The invitation sent before the conversation (1-2 weeks before, with the form).
+
+    ``sequence`` counts the updates sent since (a new time or place): calendar clients take
+    an invitation with the same UID and a higher sequence as a change of the same event.
+    """
 
     sent_at: pendulum.DateTime
     sent_by: str
     message: str = ""
     form_attached: bool = True
     respond_by: pendulum.Date | None = None
+    sequence: int = 0
 
 
 @attrs.frozen(kw_only=True)

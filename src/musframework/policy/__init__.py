@@ -1,14 +1,24 @@
 """Who may see and do what, and redacted views.
 
-* :class:`Viewer`, :class:`Capacity`, :class:`Action`, :class:`Part`, :class:`LeaderChange`:
-  the vocabulary of a decision.
+* :class:`Viewer`, :class:`Capacity`, :class:`Action`, :class:`Part`: the vocabulary of a
+  decision, with :class:`~musframework.LeaderChange` (a model document, importable here too).
 * :class:`Policy`: the protocol (configure in ``__init__``, decide in ``allows``);
   :class:`DefaultPolicy`: the built-in rules (``docs/policy.md``).
 * :func:`view`, :func:`authorize`, :func:`may`: what renderers, exports and analytics call.
+* :func:`may_take`, :func:`authorize_step`, :func:`step_questions`: who may take which
+  workflow step (the one authority the services ask; the workflow checks only the state).
 """
 
-from musframework.policy.access import Action, Capacity, LeaderChange, Part, Viewer
+from musframework.model.history import LeaderChange as LeaderChange  # documented in the model
+from musframework.policy.access import Action, Capacity, Part, Viewer
 from musframework.policy.default import DefaultPolicy, Grant, Policy, Relation
+from musframework.policy.steps import (
+    STEPS,
+    PolicyQuestion,
+    authorize_step,
+    may_take,
+    step_questions,
+)
 from musframework.policy.views import CycleView, authorize, may, view
 
 __all__ = [
@@ -17,12 +27,16 @@ __all__ = [
     "CycleView",
     "DefaultPolicy",
     "Grant",
-    "LeaderChange",
     "Part",
     "Policy",
+    "PolicyQuestion",
     "Relation",
+    "STEPS",
     "Viewer",
     "authorize",
+    "authorize_step",
     "may",
+    "may_take",
+    "step_questions",
     "view",
 ]

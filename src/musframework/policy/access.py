@@ -12,9 +12,10 @@ import enum
 from collections.abc import Iterable
 
 import attrs
-import pendulum
 
-__all__ = ["Action", "Capacity", "LeaderChange", "Part", "Viewer"]
+from musframework.model.history import LeaderChange as LeaderChange  # documented in the model
+
+__all__ = ["Action", "Capacity", "Part", "Viewer"]
 
 
 class Capacity(enum.StrEnum):
@@ -88,23 +89,3 @@ class Part(enum.Enum):
     CONCLUSIONS = "conclusions"
     AGREEMENTS = "agreements"
     SIGNATURES = "signatures"
-
-
-@attrs.frozen(kw_only=True)
-class LeaderChange:
-    """A change of someone's nearest leader, and the plan handed over.
-
-    Attributes:
-        person: Whose leader changed.
-        former: The leader before the change (``None`` if they had none).
-        new: The leader after the change (``None`` if they have none).
-        at: When the change took effect.
-        plan: The id of the conversation whose development plan is handed over to the new
-            leader (the person's current plan), if any.
-    """
-
-    person: str
-    former: str | None
-    new: str | None
-    at: pendulum.DateTime
-    plan: str | None = None

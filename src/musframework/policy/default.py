@@ -23,6 +23,7 @@ from musframework.model import (
     FollowUp,
     Note,
     Organisation,
+    Person,
     Response,
     Role,
     Signature,
@@ -38,7 +39,8 @@ class Policy(Protocol):
     """Anything that decides access: configure it in ``__init__``, decide in :meth:`allows`.
 
     ``obj`` is a :class:`~musframework.Conversation`, :class:`~musframework.DevelopmentPlan`,
-    :class:`~musframework.Response` or :class:`~musframework.Cycle`. With ``part`` the
+    :class:`~musframework.Response`, :class:`~musframework.Cycle`,
+    :class:`~musframework.Organisation` or :class:`~musframework.Person`. With ``part`` the
     question is about that part; with ``item`` about one item in it: a
     :class:`~musframework.Response`, :class:`~musframework.Note`,
     :class:`~musframework.Agreement`, :class:`~musframework.StatusChange` (an agreement's
@@ -174,6 +176,9 @@ class DefaultPolicy:
         for change in leader_changes:
             changes.setdefault(change.person, []).append(change)
         self._changes = {k: sorted(v, key=lambda c: c.at) for k, v in changes.items()}
+        # The grants last worked out: a view asks about one object item by item, and every
+        # question needs the same grants. One tuple, replaced whole (safe across threads).
+        self._last: tuple[Viewer, object, Organisation, tuple[Grant, ...]] | None = None
 
     def __call__(
         self,
@@ -232,6 +237,19 @@ class DefaultPolicy:
 
     def grants(self, viewer: Viewer, obj: object) -> tuple[Grant, ...]:
         """Every relation ``viewer`` has to ``obj`` (empty: no access at all)."""
+        last = self._last
+        if (
+            last is not None
+            and last[1] is obj
+            and last[2] is self.organisation
+            and last[0] == viewer
+        ):
+            return last[3]  # the same (frozen) object and viewer: the same grants
+        found = self._grants(viewer, obj)
+        self._last = (viewer, obj, self.organisation, found)
+        return found
+
+    def _grants(self, viewer: Viewer, obj: object) -> tuple[Grant, ...]:
         if isinstance(obj, Conversation):
             return self._conversation_grants(viewer, obj)
         if isinstance(obj, DevelopmentPlan):
@@ -243,9 +261,12 @@ class DefaultPolicy:
             if viewer.is_hr and obj.shared:
                 out.append(Grant(Relation.HR))
             return tuple(out)
-        if isinstance(obj, Cycle):
+        if isinstance(obj, Cycle | Organisation):
             known = viewer.is_hr or self.organisation.has_person(viewer.person)
             return (Grant(Relation.HR if viewer.is_hr else Relation.EMPLOYEE),) if known else ()
+        if isinstance(obj, Person):
+            out = [Grant(Relation.EMPLOYEE)] if obj.id == viewer.person else []
+            return (*out, Grant(Relation.HR)) if viewer.is_hr else tuple(out)
         return ()
 
     def _conversation_grants(self, viewer: Viewer, c: Conversation) -> tuple[Grant, ...]:
@@ -304,7 +325,9 @@ class DefaultPolicy:
     ) -> bool:
         """Whether ``viewer`` may do ``action`` on ``obj`` (its ``part``, its ``item``)."""
         grants = self.grants(viewer, obj)
-        if isinstance(obj, Cycle):
+        if isinstance(obj, Cycle | Organisation | Person):
+            # A round, the organisation, a person's record: seen by who is known to them,
+            # changed by HR (a person's record: also exported by its person).
             if part is not None or item is not None:
                 return False
             if action in (Action.VIEW, Action.EXPORT):
@@ -347,7 +370,10 @@ class DefaultPolicy:
         return self._may_view(me, grant, obj, part, item)
 
     def _may_view(self, me: str, grant: Grant, obj: object, part: Part, item: object) -> bool:
-        developed = obj.developed if isinstance(obj, Conversation) else ()
+        if part is Part.NOTES and isinstance(item, Note):  # the most numerous items first
+            if item.author == me:
+                return True
+            return not item.private and grant.covers(item.at, own=False)
         if part is Part.RESPONSES and isinstance(item, Response):
             if item.person == me:
                 return True
@@ -355,16 +381,12 @@ class DefaultPolicy:
                 return False
             # The other party of a developed person is the leader, not another member.
             developed_viewer = grant.relation in (Relation.EMPLOYEE, Relation.GROUP_MEMBER)
-            if developed_viewer and item.person in developed:
+            if developed_viewer and item.person in _developed(obj):
                 return False
             return grant.covers(item.submitted_at, own=False)
-        if part is Part.NOTES and isinstance(item, Note):
-            if item.author == me:
-                return True
-            return not item.private and grant.covers(item.at, own=False)
         if part is Part.AGREEMENTS and isinstance(item, Agreement):
             if grant.relation in (Relation.EMPLOYEE, Relation.GROUP_MEMBER):
-                return item.owner == me or item.owner not in developed
+                return item.owner == me or item.owner not in _developed(obj)
             if grant.relation is Relation.NEW_LEADER:
                 return item.is_open
             return True
@@ -391,6 +413,10 @@ class DefaultPolicy:
                 return item.is_open
             return True
         return False
+
+
+def _developed(obj: object) -> tuple[str, ...]:
+    return obj.developed if isinstance(obj, Conversation) else ()
 
 
 def _author(item: object) -> str | None:

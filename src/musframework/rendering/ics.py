@@ -32,7 +32,7 @@ from musframework.model.round import counted_agreements
 from musframework.rendering._i18n import enum_label, label, purpose
 from musframework.rendering.base import DocumentError, Names, RenderContext, clean_text
 
-__all__ = ["IcsRenderer", "uid"]
+__all__ = ["IcsRenderer", "invitation", "uid"]
 
 _DOMAIN = "musframework"
 
@@ -272,3 +272,72 @@ def _sequence(c: Conversation) -> int:
     order = list(ConversationStatus)
     steps = order.index(c.status) if c.status is not ConversationStatus.CANCELLED else len(order)
     return steps + len(c.signatures)
+
+
+def invitation(
+    conversation: Conversation,
+    *,
+    people: Any = None,
+    locale: str = "da",
+    now: pendulum.DateTime,
+    sequence: int | None = None,
+    prodid: str = "-//musframework//musframework//DA",
+    timezone: str | None = None,
+) -> bytes:
+    """One conversation as a calendar invitation: ``METHOD:REQUEST``, or ``CANCEL`` once cancelled.
+
+    The event is the one :class:`IcsRenderer` writes for the conversation (organiser the
+    leader, every other participant an attendee asked to reply, the agenda in the
+    description, a reminder), with the same stable UID (``<conversation>@musframework``), so
+    a calendar client that received the invitation updates or removes that same event.
+
+    Args:
+        conversation: A scheduled conversation.
+        people: Names and e-mail addresses (an :class:`~musframework.Organisation`, people
+            or a mapping, as for rendering).
+        locale: The language of the summary and description.
+        now: The moment written as ``DTSTAMP``.
+        sequence: The ``SEQUENCE``; by default the invitation's update count, one more for a
+            cancellation, so each message supersedes the one before.
+        prodid: The calendar's ``PRODID``.
+        timezone: The zone times are written in (the round's; Europe/Copenhagen by default).
+
+    Raises:
+        MissingExtraError: without the ``ics`` extra.
+        musframework.errors.DocumentError: when the conversation has no scheduled start.
+    """
+    try:
+        import icalendar
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        raise MissingExtraError("ics", "ics") from None
+    from musframework.clock import DEFAULT_TIMEZONE
+
+    context = RenderContext(
+        document="calendar",
+        locale=locale,
+        names=people,
+        on=now.date(),
+        now=now,
+        timezone=timezone or DEFAULT_TIMEZONE,
+    )
+    renderer = IcsRenderer(prodid, deadlines=False)
+    found = renderer._conversation(conversation, context, _counted([conversation]))
+    events = [e for e in found if "DTSTART" in e]
+    main = next((e for e in events if str(e.get("uid")) == uid(conversation.id)), None)
+    if main is None:
+        raise DocumentError(Message("error.render.not-scheduled", {"id": conversation.id}))
+    cancelled = conversation.status is ConversationStatus.CANCELLED
+    if sequence is None:
+        sent = conversation.invitation
+        sequence = (0 if sent is None else sent.sequence) + (1 if cancelled else 0)
+    main.pop("SEQUENCE", None)
+    main.add("sequence", sequence)
+    cal = icalendar.Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    cal.add_component(main)
+    _add_timezones(cal, [main])
+    data: bytes = cal.to_ical()
+    return data

@@ -23,7 +23,7 @@ from musframework.catalogue import Message
 from musframework.errors import RegistryError, StorageError
 from musframework.storage.base import BaseStore
 from musframework.storage.memory import MemoryStore
-from musframework.storage.postgres import PostgresStore
+from musframework.storage.postgres import PooledPostgresStore, PostgresStore
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
     AgreementRecord,
@@ -42,6 +42,7 @@ __all__ = [
     "DOCUMENT_KINDS",
     "Document",
     "MemoryStore",
+    "PooledPostgresStore",
     "PostgresStore",
     "SQLiteStore",
     "Store",

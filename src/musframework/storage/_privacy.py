@@ -12,8 +12,11 @@ from musframework.model import (
     Agreement,
     Conversation,
     Cycle,
+    Delivery,
     Group,
+    LeaderChange,
     Note,
+    OrganisationVersion,
     OrgUnit,
     Person,
     Questionnaire,
@@ -38,6 +41,14 @@ def refers_to(document: Any, person: str) -> bool:
         return document.leader == person or person in document.members
     if isinstance(document, Conversation):
         return _conversation_refers(document, person)
+    if isinstance(document, OrganisationVersion):
+        return person in document.people or any(
+            refers_to(x, person) for x in (*document.units, *document.groups)
+        )
+    if isinstance(document, LeaderChange):
+        return person in (document.person, document.former, document.new)
+    if isinstance(document, Delivery):
+        return document.recipient == person
     return False
 
 
@@ -104,6 +115,9 @@ class Eraser:
             Group: self._group,
             Cycle: self._cycle,
             Questionnaire: lambda q: q,
+            OrganisationVersion: self._version,
+            LeaderChange: self._leader_change,
+            Delivery: lambda d: attrs.evolve(d, recipient=self._id(d.recipient)),
         }
         handler = handlers.get(type(document))
         if handler is None:
@@ -122,6 +136,19 @@ class Eraser:
     def _group(self, g: Group) -> Group:
         return attrs.evolve(
             g, name=self.scrub(g.name), leader=self._id(g.leader), members=self._ids(g.members)
+        )
+
+    def _version(self, v: OrganisationVersion) -> OrganisationVersion:
+        return attrs.evolve(
+            v,
+            people=self._ids(v.people),
+            units=tuple(self._unit(u) for u in v.units),
+            groups=tuple(self._group(g) for g in v.groups),
+        )
+
+    def _leader_change(self, c: LeaderChange) -> LeaderChange:
+        return attrs.evolve(
+            c, person=self._id(c.person), former=self._opt_id(c.former), new=self._opt_id(c.new)
         )
 
     def _cycle(self, c: Cycle) -> Cycle:

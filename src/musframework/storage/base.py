@@ -25,7 +25,7 @@ import attrs
 import pendulum
 
 from musframework.catalogue import Message
-from musframework.clock import Clock, resolve_clock
+from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
 from musframework.errors import ConflictError, NotFoundError, StorageError
 from musframework.model import (
     Agreement,
@@ -33,6 +33,11 @@ from musframework.model import (
     Conversation,
     ConversationKind,
     ConversationStatus,
+    Group,
+    LeaderChange,
+    Organisation,
+    OrganisationVersion,
+    OrgUnit,
     Person,
     Questionnaire,
     Role,
@@ -587,6 +592,53 @@ class BaseStore(abc.ABC):
         """The stored versions of a questionnaire, oldest first (``"2"`` before ``"10"``)."""
         return sorted(self._query_versions(id), key=natural_key)
 
+    # ------------------------------------------------------------------ the organisation
+
+    def organisation(self, *, at: pendulum.Date | pendulum.DateTime | None = None) -> Organisation:
+        """The organisation as it stood at ``at`` (now by the store's clock when ``None``).
+
+        The latest :class:`~musframework.OrganisationVersion` in effect then, with the
+        people's current details; a store without versions builds it from its person, unit
+        and group documents. A date means the end of that day (changes that day count).
+        """
+        people = [s.document for s in self.documents(Person)]
+        version = self._version_at(at)
+        if version is None:
+            return Organisation(
+                people=people,
+                units=[s.document for s in self.documents(OrgUnit)],
+                groups=[s.document for s in self.documents(Group)],
+            )
+        return version.organisation(people)
+
+    def _version_at(
+        self, at: pendulum.Date | pendulum.DateTime | None
+    ) -> OrganisationVersion | None:
+        versions = [s.document for s in self.documents(OrganisationVersion)]  # by id: in time
+        if not versions:
+            return None
+        if at is None:
+            at = self.clock.now()
+        if isinstance(at, pendulum.DateTime):
+            key = utc_key(at)
+            current = [v for v in versions if utc_key(v.effective) <= key]
+        else:
+            day: pendulum.Date = at
+            current = [v for v in versions if v.effective.in_tz(DEFAULT_TIMEZONE).date() <= day]
+        return current[-1] if current else None
+
+    def leader_changes(
+        self, *, person: str | None = None, until: pendulum.DateTime | None = None
+    ) -> list[LeaderChange]:
+        """The recorded leader changes (of ``person``; up to ``until``), oldest first."""
+        changes = [s.document for s in self.documents(LeaderChange)]
+        limit = None if until is None else utc_key(until)
+        return [
+            c
+            for c in changes
+            if (person is None or c.person == person) and (limit is None or utc_key(c.at) <= limit)
+        ]
+
     # ------------------------------------------------------------------ audit and privacy
 
     def audit_log(self, *, kind: str | None = None, id: str | None = None) -> list[AuditEntry]:
@@ -605,8 +657,15 @@ class BaseStore(abc.ABC):
         concern their person document.
         """
         person = self.get(Person, person_id)
-        related: dict[str, list[Any]] = {"conversations": [], "units": [], "groups": []}
-        names = {"conversation": "conversations", "unit": "units", "group": "groups"}
+        names = {
+            "conversation": "conversations",
+            "unit": "units",
+            "group": "groups",
+            "organisation": "organisation_versions",
+            "leader_change": "leader_changes",
+            "delivery": "deliveries",
+        }
+        related: dict[str, list[Any]] = {key: [] for key in names.values()}
         for kind, key in names.items():
             for stored in self.documents(DOCUMENT_KINDS[kind]):
                 doc = stored.document

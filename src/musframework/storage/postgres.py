@@ -53,6 +53,7 @@ __all__ = [
     "COPY_CONVERSATIONS",
     "COPY_DOCUMENTS",
     "COPY_PEOPLE",
+    "PooledPostgresStore",
     "PostgresStore",
     "SCHEMA",
     "open_url",
@@ -137,23 +138,33 @@ class PostgresStore(BaseStore):
         self._psycopg = psycopg
         self.schema = schema
         self._lock = threading.RLock()
+        self._conn: Any = self._setup(dsn)
+
+    def _setup(self, dsn: str) -> Any:
+        # One connection with the schema created, upgraded and on the search path.
+        psycopg = self._psycopg
         try:
-            self._conn: Any = psycopg.connect(dsn, autocommit=True)
+            conn = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as exc:
             raise StorageError(Message("error.store.pg-connect", {"detail": str(exc)})) from exc
-        ident = psycopg.sql.Identifier(schema)
-        self._conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
-        self._conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(ident))
-        self._upgrade()
+        ident = psycopg.sql.Identifier(self.schema)
+        conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+        self._search_path(conn)
+        self._upgrade(conn)
+        return conn
+
+    def _search_path(self, conn: Any) -> None:
+        sql = self._psycopg.sql
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
 
     def __repr__(self) -> str:
         return f"PostgresStore(schema={self.schema!r})"
 
-    def _upgrade(self) -> None:
-        with self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            self._conn.execute("CREATE TABLE IF NOT EXISTS store_meta (version INTEGER)")
-            row = self._conn.execute("SELECT version FROM store_meta").fetchone()
+    def _upgrade(self, conn: Any) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            conn.execute("CREATE TABLE IF NOT EXISTS store_meta (version INTEGER)")
+            row = conn.execute("SELECT version FROM store_meta").fetchone()
             current = 0 if row is None else int(row[0])
             if current > len(SCHEMA):
                 raise StorageError(
@@ -162,11 +173,11 @@ class PostgresStore(BaseStore):
             for step in SCHEMA[current:]:
                 for statement in step.split(";"):
                     if statement.strip():
-                        self._conn.execute(statement)
+                        conn.execute(statement)
             if row is None:
-                self._conn.execute("INSERT INTO store_meta VALUES (%s)", (len(SCHEMA),))
+                conn.execute("INSERT INTO store_meta VALUES (%s)", (len(SCHEMA),))
             else:
-                self._conn.execute("UPDATE store_meta SET version = %s", (len(SCHEMA),))
+                conn.execute("UPDATE store_meta SET version = %s", (len(SCHEMA),))
 
     def close(self) -> None:
         """Close the connection."""
@@ -496,6 +507,86 @@ class PostgresStore(BaseStore):
         return [r[0] for r in rows]
 
 
+class PooledPostgresStore(PostgresStore):
+    """A PostgreSQL store for many threads: each call borrows a connection from a pool.
+
+    One instance is shared by every thread of a process (a web app's workers): calls run
+    in parallel on up to ``max_size`` connections, instead of one after the other on the
+    single connection of :class:`PostgresStore`. Transactions and revision checks are the
+    same. Needs ``psycopg_pool`` (part of the ``postgres`` extra).
+
+    Args:
+        dsn: A libpq connection string or ``postgresql://`` URL.
+        schema: The database schema holding the tables (created when missing).
+        clock: The clock for audit log times.
+        min_size: Connections kept open.
+        max_size: Connections at most; a call waits for a free one up to ``timeout``.
+        timeout: Seconds to wait for a connection.
+
+    Raises:
+        MissingExtraError: when psycopg or psycopg_pool is not installed.
+        StorageError: when the database cannot be reached.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str = "public",
+        clock: Clock | None = None,
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 30.0,
+    ) -> None:
+        BaseStore.__init__(self, clock=clock)
+        self._psycopg = _psycopg()
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:  # pragma: no cover - exercised only without the extra
+            raise MissingExtraError("postgres", "postgres") from None
+        self.schema = schema
+        self._lock = threading.RLock()
+        self._setup(dsn).close()  # schema created and upgraded once, before the pool opens
+        self._pool: Any = ConnectionPool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True},
+            configure=self._search_path,
+            open=True,
+        )
+
+    def __repr__(self) -> str:
+        return f"PooledPostgresStore(schema={self.schema!r}, max_size={self._pool.max_size})"
+
+    def close(self) -> None:
+        """Close the pool and its connections."""
+        self._pool.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        if self._pool.closed:
+            raise StorageError(Message("error.store.closed", {"store": "PostgreSQL"}))
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except self._pool_timeout() as exc:
+            raise StorageError(Message("error.store.pg-connect", {"detail": str(exc)})) from exc
+
+    @staticmethod
+    def _pool_timeout() -> type[Exception]:
+        from psycopg_pool import PoolTimeout
+
+        return PoolTimeout
+
+
 def open_url(url: str, **options: Any) -> PostgresStore:
-    """Open a ``postgresql://`` (or ``postgres://``) URL; ``options`` go to the store."""
+    """Open a ``postgresql://`` (or ``postgres://``) URL; ``options`` go to the store.
+
+    ``pool=True`` opens a :class:`PooledPostgresStore` (``min_size``, ``max_size`` and
+    ``timeout`` go to its pool).
+    """
+    if options.pop("pool", False):
+        return PooledPostgresStore(url, **options)
     return PostgresStore(url, **options)

@@ -24,7 +24,11 @@ from musframework.model import (
     ConversationKind,
     ConversationStatus,
     Cycle,
+    Delivery,
     Group,
+    LeaderChange,
+    Organisation,
+    OrganisationVersion,
     OrgUnit,
     Person,
     Questionnaire,
@@ -40,13 +44,26 @@ __all__ = [
     "UnitOfWork",
 ]
 
-Document = Questionnaire | Cycle | Conversation | Person | OrgUnit | Group
+Document = (
+    Questionnaire
+    | Cycle
+    | Conversation
+    | Person
+    | OrgUnit
+    | Group
+    | OrganisationVersion
+    | LeaderChange
+    | Delivery
+)
 """The document types a store keeps."""
 
 DOCUMENT_KINDS: dict[str, type[Any]] = {
     "conversation": Conversation,
     "cycle": Cycle,
+    "delivery": Delivery,
     "group": Group,
+    "leader_change": LeaderChange,
+    "organisation": OrganisationVersion,
     "person": Person,
     "questionnaire": Questionnaire,
     "unit": OrgUnit,
@@ -243,6 +260,23 @@ class Store(Protocol):
 
     def questionnaire_versions(self, id: str) -> list[str]:
         """The stored versions of a questionnaire, oldest first (``"2"`` before ``"10"``)."""
+        ...
+
+    # ------------------------------------------------------------------ the organisation
+
+    def organisation(self, *, at: pendulum.Date | pendulum.DateTime | None = None) -> Organisation:
+        """The organisation as it stood at ``at`` (now by the store's clock when ``None``).
+
+        The latest :class:`~musframework.OrganisationVersion` in effect then, with the
+        people's current details; a store without versions builds it from its person, unit
+        and group documents. A date means the end of that day (changes that day count).
+        """
+        ...
+
+    def leader_changes(
+        self, *, person: str | None = None, until: pendulum.DateTime | None = None
+    ) -> list[LeaderChange]:
+        """The recorded leader changes (of ``person``; up to ``until``), oldest first."""
         ...
 
     # ------------------------------------------------------------------ audit and privacy

@@ -39,9 +39,11 @@ from musframework.model import (
     CycleSettings,
     DateAnswer,
     DateQuestion,
+    Delivery,
     DevelopmentPlan,
     Group,
     Invitation,
+    LeaderChange,
     LearningMethod,
     LocalizedText,
     Match,
@@ -53,6 +55,7 @@ from musframework.model import (
     Operator,
     Option,
     Organisation,
+    OrganisationVersion,
     OrgUnit,
     Participant,
     Period,
@@ -83,12 +86,15 @@ __all__ = [
     "cycles",
     "dates",
     "datetimes",
+    "deliveries",
     "development_plans",
     "durations",
     "groups",
     "identifiers",
+    "leader_changes",
     "localized_texts",
     "org_units",
+    "organisation_versions",
     "organisations",
     "people",
     "questionnaires",
@@ -188,6 +194,42 @@ def org_units() -> st.SearchStrategy[OrgUnit]:
         leader=st.none() | identifiers(),
         members=st.lists(identifiers(), max_size=8, unique=True).map(tuple),
         parent=st.none() | identifiers(),
+    )
+
+
+def organisation_versions() -> st.SearchStrategy[OrganisationVersion]:
+    """Versions of an organisation's structure, each from a moment on."""
+    return st.builds(
+        OrganisationVersion,
+        effective=datetimes(),
+        people=st.lists(identifiers(), max_size=6, unique=True).map(tuple),
+        units=st.lists(org_units(), max_size=3).map(tuple),
+        groups=st.lists(groups(), max_size=2).map(tuple),
+    )
+
+
+def leader_changes() -> st.SearchStrategy[LeaderChange]:
+    """Changes of someone's nearest leader, some with a plan handed over."""
+    return st.builds(
+        LeaderChange,
+        person=identifiers(),
+        former=st.none() | identifiers(),
+        new=st.none() | identifiers(),
+        at=datetimes(),
+        plan=st.none() | identifiers(),
+    )
+
+
+def deliveries() -> st.SearchStrategy[Delivery]:
+    """Records of notifications delivered."""
+    return st.builds(
+        Delivery,
+        notice=texts(),
+        kind=identifiers(),
+        recipient=identifiers(),
+        at=datetimes(),
+        conversation=st.none() | identifiers(),
+        channel=identifiers(),
     )
 
 

@@ -1,7 +1,7 @@
 """The workflow: moving conversations from planning to follow-up, and planning a round.
 
-* ``transitions``: the steps (invite, submit a response, prepare,
-  hold, conclude, follow up, cancel) and :func:`allowed_steps`;
+* ``transitions``: the steps (invite, reschedule, submit a response, share, prepare,
+  hold, comment, conclude, follow up, cancel) and :func:`allowed_steps`;
 * ``signing``: signatures that bind to content, changes that void
   them;
 * ``agreements``: agreement status changes, review of carried-over
@@ -46,11 +46,14 @@ from musframework.workflow.signing import (
 )
 from musframework.workflow.transitions import (
     cancel,
+    comment,
     conclude,
     follow_up,
     hold,
     invite,
     prepare,
+    reschedule,
+    share,
     submit_response,
 )
 
@@ -71,6 +74,7 @@ __all__ = [
     "cancel",
     "carry_over",
     "closed_day_test",
+    "comment",
     "conclude",
     "conversation_id",
     "follow_up",
@@ -86,10 +90,12 @@ __all__ = [
     "remove_agreement",
     "replace_agreement",
     "required_signers",
+    "reschedule",
     "review_agreement",
     "revise",
     "schedule",
     "set_agreement_status",
+    "share",
     "sign",
     "start_next",
     "submit_response",

@@ -16,8 +16,11 @@ from musframework.model.findings import Finding
 S = ConversationStatus
 
 #: Which step may be taken in which state, in the order errors list them.
+_ANY_BUT_CANCELLED = frozenset(s for s in S if s is not S.CANCELLED)
+
 STEP_STATES: dict[str, frozenset[ConversationStatus]] = {
     "invite": frozenset({S.PLANNED}),
+    "reschedule": frozenset({S.PLANNED, S.INVITED, S.PREPARED}),
     "submit_response": frozenset({S.INVITED, S.PREPARED}),
     "prepare": frozenset({S.INVITED}),
     "hold": frozenset({S.PREPARED}),
@@ -26,9 +29,9 @@ STEP_STATES: dict[str, frozenset[ConversationStatus]] = {
     "revise": frozenset({S.CONCLUDED, S.SIGNED}),
     "follow_up": frozenset({S.SIGNED}),
     "review_agreement": frozenset({S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED}),
-    "set_agreement_status": frozenset(
-        {S.PLANNED, S.INVITED, S.PREPARED, S.HELD, S.CONCLUDED, S.SIGNED, S.FOLLOWED_UP}
-    ),
+    "set_agreement_status": _ANY_BUT_CANCELLED,
+    "share": _ANY_BUT_CANCELLED - {S.PLANNED},
+    "comment": _ANY_BUT_CANCELLED,
     "cancel": frozenset(s for s in S if s.is_open),
 }
 
@@ -38,9 +41,10 @@ def allowed_steps(conversation: Conversation) -> tuple[str, ...]:
 
     >>> from musframework.model import Conversation
     >>> allowed_steps(Conversation(id="c", kind="MUS"))
-    ('invite', 'review_agreement', 'set_agreement_status', 'cancel')
+    ('invite', 'reschedule', 'review_agreement', 'set_agreement_status', 'comment', 'cancel')
 
-    The workflow's own steps come first, then the agreement steps, then ``cancel``.
+    The workflow's own steps come first, then the agreement steps, sharing and notes, then
+    ``cancel``.
     """
     return tuple(step for step, states in STEP_STATES.items() if conversation.status in states)
 

@@ -55,11 +55,10 @@ def set_agreement_status(
     not void the signed plan (status is not part of the signed content).
 
     Raises:
-        TransitionError: when the conversation is cancelled or ``by`` is not a participant.
+        TransitionError: when the conversation is cancelled.
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "set_agreement_status")
-    require_participant(conversation, by, "status-change")
     agreement = require_agreement(conversation, agreement_id)
     return _replace(conversation, agreement.with_status(status, by=by, at=now(clock), note=note))
 
@@ -84,11 +83,10 @@ def review_agreement(
 
     Raises:
         TransitionError: unless the conversation is between planned and concluded, when the
-            agreement was not carried over, or when ``by`` or ``owner`` is not a participant.
+            agreement was not carried over, or when ``owner`` is not a participant.
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "review_agreement")
-    require_participant(conversation, by, "review")
     agreement = require_agreement(conversation, agreement_id)
     if agreement.continues is None:
         raise refuse(conversation, Message("error.not-carried-over", {"id": agreement_id}))

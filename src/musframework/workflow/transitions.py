@@ -18,11 +18,22 @@ When the state advances:
   (``concluded``); :func:`~musframework.workflow.sign` makes it ``signed`` once every required
   signer has signed; :func:`follow_up` records the follow-up (``followed_up``).
 * :func:`cancel` ends any open conversation (all but followed up and cancelled).
+* :func:`reschedule` moves a conversation that has not been held yet (an invitation already
+  sent becomes an update: its ``sequence`` goes up); :func:`share` shares a participant's
+  response or note with the other party; :func:`comment` adds a note. None of them changes
+  the state.
+
+The steps check that they fit the conversation's state and data (a response in its
+respondent's role, a signature by a participant); they do **not** decide who may take them.
+``by`` is recorded as the actor. Who may act is the policy's question alone
+(:func:`musframework.policy.may_take`), which :mod:`musframework.services` asks before every
+step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import pendulum
@@ -55,11 +66,14 @@ from musframework.workflow.signing import check_agreement_ids
 __all__ = [
     "allowed_steps",
     "cancel",
+    "comment",
     "conclude",
     "follow_up",
     "hold",
     "invite",
     "prepare",
+    "reschedule",
+    "share",
     "submit_response",
 ]
 
@@ -76,11 +90,9 @@ def invite(
     """Send the invitation (time, place, purpose, and the preparation form attached).
 
     Raises:
-        TransitionError: unless the conversation is planned, or when ``by`` is not a
-            participant.
+        TransitionError: unless the conversation is planned.
     """
     require_step(conversation, "invite")
-    require_participant(conversation, by, "invitation")
     invitation = Invitation(
         sent_at=now(clock),
         sent_by=by,
@@ -89,6 +101,116 @@ def invite(
         respond_by=respond_by,
     )
     return attrs.evolve(conversation, invitation=invitation, status=ConversationStatus.INVITED)
+
+
+def reschedule(
+    conversation: Conversation,
+    *,
+    by: str,
+    start: pendulum.DateTime | None = None,
+    duration: pendulum.Duration | None = None,
+    place: str | None = None,
+) -> Conversation:
+    """Move the conversation to a new time, length or place before it is held.
+
+    Only what is given changes. Once the invitation has gone out, a real change raises its
+    ``sequence``, so the update reaches the participants' calendars as the same event; a
+    call that changes nothing returns the conversation as it was.
+
+    Raises:
+        TransitionError: unless the conversation is planned, invited or prepared.
+        DataError: when ``start`` is a naive time.
+    """
+    require_step(conversation, "reschedule")
+    changes: dict[str, Any] = {}
+    if start is not None:
+        if start.tzinfo is None:
+            raise DataError(
+                Message("error.reschedule-refused", {"conversation": conversation.id}),
+                [Finding.error("workflow.naive-start", "start")],
+            )
+        changes["scheduled_start"] = start
+    if duration is not None:
+        changes["duration"] = duration
+    if place is not None:
+        changes["place"] = place
+    moved = attrs.evolve(conversation, **changes)
+    if _when_and_where(moved) == _when_and_where(conversation):
+        return conversation
+    invitation = moved.invitation
+    if invitation is not None:
+        invitation = attrs.evolve(invitation, sequence=invitation.sequence + 1)
+        moved = attrs.evolve(moved, invitation=invitation)
+    return moved
+
+
+def _when_and_where(c: Conversation) -> tuple[object, ...]:
+    start = c.scheduled_start
+    zone = None if start is None else start.timezone_name
+    return (start, zone, c.duration, c.place)
+
+
+def share(
+    conversation: Conversation,
+    *,
+    person: str,
+    response: bool = True,
+    notes: Iterable[Note] = (),
+    shared: bool = True,
+) -> Conversation:
+    """``person`` shares (or withdraws) their response and chosen notes with the other party.
+
+    Args:
+        conversation: The conversation.
+        person: The author sharing.
+        response: Share their preparation response.
+        notes: Their own notes to share (a private note becomes a shared one).
+        shared: ``False`` withdraws the response's sharing instead.
+
+    Raises:
+        TransitionError: when the conversation is planned or cancelled, or when ``person`` has
+            no response to share, or a note is not theirs or not in the conversation.
+    """
+    require_step(conversation, "share")
+    responses = conversation.responses
+    if response:
+        if conversation.response_of(person) is None:
+            raise refuse(conversation, Message("error.nothing-to-share", {"person": person}))
+        responses = tuple(
+            r.shared_with_other_party(shared) if r.person == person else r for r in responses
+        )
+    wanted = tuple(notes)
+    for note in wanted:
+        if note.author != person or note not in conversation.notes:
+            raise refuse(conversation, Message("error.not-own-note", {"person": person}))
+    shown = tuple(
+        attrs.evolve(n, private=not shared) if n in wanted else n for n in conversation.notes
+    )
+    return attrs.evolve(conversation, responses=responses, notes=shown)
+
+
+def comment(
+    conversation: Conversation,
+    *,
+    by: str,
+    text: str,
+    private: bool = False,
+    clock: Clock | None = None,
+) -> Conversation:
+    """Add a note by ``by`` (private: theirs only), dated by the clock.
+
+    Raises:
+        TransitionError: when the conversation is cancelled.
+        DataError: when the text is blank.
+    """
+    require_step(conversation, "comment")
+    if not text.strip():
+        raise DataError(
+            Message("error.comment-refused", {"conversation": conversation.id}),
+            [Finding.error("workflow.blank-note", "text")],
+        )
+    note = Note(author=by, text=text, private=private, at=now(clock))
+    return attrs.evolve(conversation, notes=(*conversation.notes, note))
 
 
 def submit_response(
@@ -158,10 +280,9 @@ def prepare(conversation: Conversation, *, by: str, clock: Clock | None = None) 
     records who decided and when.
 
     Raises:
-        TransitionError: unless the conversation is invited, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is invited.
     """
     require_step(conversation, "prepare")
-    require_participant(conversation, by, "preparation")
     note = Note(author=by, text="marked as prepared", at=now(clock))
     return attrs.evolve(
         conversation, status=ConversationStatus.PREPARED, notes=(*conversation.notes, note)
@@ -178,11 +299,9 @@ def hold(
     """Record that the conversation took place (``held_at`` from the clock), with notes.
 
     Raises:
-        TransitionError: unless the conversation is prepared, or when ``by`` is not a
-            participant.
+        TransitionError: unless the conversation is prepared.
     """
     require_step(conversation, "hold")
-    require_participant(conversation, by, "hold")
     return attrs.evolve(
         conversation,
         status=ConversationStatus.HELD,
@@ -211,11 +330,10 @@ def conclude(
     ``by`` at the clock's time.
 
     Raises:
-        TransitionError: unless the conversation is held, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is held.
         DataError: when agreement ids repeat.
     """
     require_step(conversation, "conclude")
-    require_participant(conversation, by, "conclusions")
     at = now(clock)
     given = {a.id: a for a in check_agreement_ids(conversation, tuple(agreements))}
     merged = [given.pop(a.id, a) for a in conversation.agreements]
@@ -250,12 +368,11 @@ def follow_up(
     signatures.
 
     Raises:
-        TransitionError: unless the conversation is signed, or when ``by`` is not a participant.
+        TransitionError: unless the conversation is signed.
         DataError: when an entry names an agreement the conversation does not have, or names
             one twice.
     """
     require_step(conversation, "follow_up")
-    require_participant(conversation, by, "follow-up")
     at = now(clock)
     entries = tuple(entries)
     known = {a.id for a in conversation.agreements}
@@ -304,8 +421,6 @@ def cancel(
     conversation: Conversation, *, by: str, reason: str = "", clock: Clock | None = None
 ) -> Conversation:
     """Cancel an open conversation, recording why in ``cancelled_reason`` and a shared note.
-
-    ``by`` need not be a participant (an HR administrator may cancel).
 
     Raises:
         TransitionError: when the conversation is already followed up or cancelled.

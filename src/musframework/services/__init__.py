@@ -1,0 +1,50 @@
+"""The application layer: the use cases an app calls, and the notifications that reach people.
+
+* :class:`Services`: one object bound to a store, a policy, a clock, a notifier and the
+  organisation's :class:`Settings`; its methods are the use cases (plan a round, invite,
+  submit a response, share, hold, reschedule, conclude, comment, sign, revise, set an
+  agreement's status, follow up, hand over on a leader change, cancel, replace or update the
+  organisation, export and erase a person, send what is due).
+* Notifications: :func:`notices_for` (what people should be told, fed by
+  ``workflow.what_is_due`` and by what happened), :func:`compose` (the message, in Danish or
+  English, with the invitation as an iCalendar attachment), the :class:`Notifier` protocol,
+  :class:`SmtpNotifier` and :class:`DryRunNotifier`.
+
+The services sit above the workflow, the policy and storage: they ask the policy, apply a
+workflow step and save through the store. Nothing below imports them.
+"""
+
+from musframework.services.application import Counters, NotificationReport, Services, Settings
+from musframework.services.notices import (
+    Attachment,
+    Notice,
+    NoticeKind,
+    OutgoingMessage,
+    compose,
+    notices_for,
+)
+from musframework.services.notifiers import (
+    DryRunNotifier,
+    Notifier,
+    NotifierError,
+    SmtpNotifier,
+    email_message,
+)
+
+__all__ = [
+    "Attachment",
+    "Counters",
+    "DryRunNotifier",
+    "Notice",
+    "NoticeKind",
+    "NotificationReport",
+    "Notifier",
+    "NotifierError",
+    "OutgoingMessage",
+    "Services",
+    "Settings",
+    "SmtpNotifier",
+    "compose",
+    "email_message",
+    "notices_for",
+]

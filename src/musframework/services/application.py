@@ -1,0 +1,1040 @@
+"""The :class:`Services` object: the use cases an app calls, one method each.
+
+Modelled on the ``Application`` class of the eventsourcing library: one object binds the
+repository (here a :class:`~musframework.storage.Store`), the clock, the policy and the
+notifier, and its methods are the use cases. Every change goes the same way:
+
+1. **authorise**: the policy answers the step's questions for the acting person
+   (:func:`musframework.policy.authorize_step`); a refusal is an
+   :class:`~musframework.errors.AccessDeniedError`;
+2. **load** the document with its revision;
+3. **apply** the workflow step (which checks only that it fits the state);
+4. **save** with the loaded revision, the actor's person id going to the audit log;
+5. **retry** when another writer saved first (:class:`~musframework.errors.ConflictError`):
+   load again, ask the policy again and apply the step again, up to
+   ``settings.retries`` times; if the step no longer fits (someone else already held the
+   conversation) its :class:`~musframework.errors.TransitionError` is raised, and when the
+   retries run out the last ``ConflictError`` is;
+6. **notify** the people concerned (when a notifier is bound), and **return** the new
+   object as the actor may see it.
+
+Errors are the library's own, each with ``error.text(locale)`` for the person who caused it.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
+
+import attrs
+import pendulum
+
+from musframework import workflow as wf
+from musframework.catalogue import Message
+from musframework.clock import Clock, resolve_clock
+from musframework.errors import ConflictError, MusframeworkError, NotFoundError
+from musframework.model import (
+    Agreement,
+    AgreementStatus,
+    Conversation,
+    ConversationStatus,
+    Cycle,
+    Delivery,
+    FollowUpEntry,
+    Group,
+    LeaderChange,
+    Note,
+    Organisation,
+    OrganisationVersion,
+    OrgUnit,
+    Person,
+    Questionnaire,
+    Response,
+    Role,
+)
+from musframework.policy import DefaultPolicy, Policy, Viewer, authorize_step, view
+from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
+from musframework.services.notifiers import Notifier, NotifierError
+from musframework.storage import Store
+
+__all__ = ["Counters", "NotificationReport", "Services", "Settings"]
+
+T = TypeVar("T")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+H = TypeVar("H", bound=_HasId)
+_UNSET: Any = object()
+_PLANS = frozenset({ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP})
+
+
+def _languages(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """The organisation's settings for the services.
+
+    Attributes:
+        name: The organisation's name: it signs the messages.
+        locale: The language of messages (``"da"`` or ``"en"``).
+        languages: A person's own language, by person id, where it differs.
+        link: A link to a conversation in the app, with ``{id}`` for its id
+            (``"https://mus.example.dk/samtaler/{id}"``); none by default.
+        retries: How many times a step is tried again when another writer saved first.
+        reminder_days: Remind of a preparation form or a follow-up this many days before.
+        deadline_days: Remind of an agreement's deadline this many days before.
+        organisation_seconds: How long the organisation (and the policy built on it) read
+            from the store is reused before it is read again.
+        calendar: Attach invitations as iCalendar events (needs the ``ics`` extra).
+        redact: Return each object as the actor may see it (the policy's view); ``False``
+            returns it whole, for trusted batch jobs.
+    """
+
+    name: str = ""
+    locale: str = "da"
+    languages: dict[str, str] = attrs.field(factory=dict, converter=_languages)
+    link: str | None = None
+    retries: int = 5
+    reminder_days: int = 3
+    deadline_days: int = 14
+    organisation_seconds: float = 60.0
+    calendar: bool = True
+    redact: bool = True
+
+    def language(self, person: str) -> str:
+        """The language ``person`` reads their messages in."""
+        return self.languages.get(person, self.locale)
+
+    def link_to(self, conversation: str) -> str | None:
+        """The app's link to ``conversation``, if the settings have one."""
+        return None if self.link is None else self.link.replace("{id}", conversation)
+
+
+@attrs.frozen(kw_only=True)
+class NotificationReport:
+    """What one run of :meth:`Services.send_notifications` did.
+
+    Attributes:
+        sent: The messages sent, in order.
+        already: Notices skipped because they had been delivered before.
+        unreachable: Notices for people without an address (sent once an address is known).
+        failed: Notices whose message the notifier could not send, with its error; they are
+            tried again by the next run.
+    """
+
+    sent: tuple[OutgoingMessage, ...] = ()
+    already: int = 0
+    unreachable: tuple[Notice, ...] = ()
+    failed: tuple[tuple[Notice, MusframeworkError], ...] = ()
+
+    def __add__(self, other: NotificationReport) -> NotificationReport:
+        return NotificationReport(
+            sent=self.sent + other.sent,
+            already=self.already + other.already,
+            unreachable=self.unreachable + other.unreachable,
+            failed=self.failed + other.failed,
+        )
+
+
+class _Cache:
+    """The organisation and policy read from the store, shared by bound copies."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entry: tuple[float, Organisation, Policy] | None = None
+
+
+class Counters:
+    """How the changes went, counted across threads (for monitoring and tests).
+
+    Attributes:
+        attempts: Attempts made (a change retried twice counts three).
+        conflicts: Attempts that lost to another writer (each one retried or reported).
+        reported: Changes given up after the last retry (their ``ConflictError`` raised).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.attempts = 0
+        self.conflicts = 0
+        self.reported = 0
+
+    def count(self, attempts: int = 0, conflicts: int = 0, reported: int = 0) -> None:
+        """Add to the counts."""
+        with self._lock:
+            self.attempts += attempts
+            self.conflicts += conflicts
+            self.reported += reported
+
+    def __repr__(self) -> str:
+        return (
+            f"Counters(attempts={self.attempts}, conflicts={self.conflicts}, "
+            f"reported={self.reported})"
+        )
+
+
+def _viewer(actor: Viewer | str) -> Viewer:
+    return actor if isinstance(actor, Viewer) else Viewer(actor)
+
+
+class Services:
+    """The use cases, bound to a store, a policy, a clock, a notifier and settings.
+
+    Args:
+        store: Where documents live (see the threading rules below).
+        policy: Who may do what; by default a :class:`~musframework.policy.DefaultPolicy`
+            on the organisation and leader changes in the store (read once and reused for
+            ``settings.organisation_seconds``).
+        clock: The time of every step (the system clock by default).
+        notifier: Where messages go (none: nothing is sent).
+        settings: The organisation's :class:`Settings`.
+
+    Each use case takes the acting person first: a :class:`~musframework.policy.Viewer`
+    (a person id with capacities such as HR) or a plain person id.
+
+    **Threads and processes.** A ``Services`` object holds no connection of its own: it is
+    as thread-safe as its store. SQLite: one store per thread, and one ``Services`` per
+    thread made with :meth:`bind` (cheap: it shares the settings, the notifier and the cached
+    organisation). PostgreSQL: one :class:`~musframework.storage.PooledPostgresStore` shared
+    by every thread (each call borrows a connection from the pool), and one ``Services``
+    shared too. Processes each open their own store. Conflicting writes from any of them are
+    caught by the revision check and retried.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        policy: Policy | None = None,
+        clock: Clock | None = None,
+        notifier: Notifier | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = resolve_clock(clock)
+        self.notifier = notifier
+        self.settings = settings if settings is not None else Settings()
+        self._given_policy = policy
+        self._cache = _Cache()
+        self.counters = Counters()
+        """Attempts, conflicts and reported conflicts of this object and its bound copies."""
+
+    def __repr__(self) -> str:
+        return f"Services({self.store!r}, notifier={self.notifier!r})"
+
+    def bind(self, store: Store) -> Services:
+        """The same services on another store (one per thread or request); cheap."""
+        bound = copy.copy(self)
+        bound.store = store
+        return bound
+
+    # ------------------------------------------------------------------ the organisation
+
+    def _cached(self) -> tuple[Organisation, Policy]:
+        # How long the organisation is reused is counted in real seconds (time.monotonic):
+        # it is about how fresh a copy is, not about the time of the steps (the clock's).
+        entry = self._cache.entry
+        if entry is not None and time.monotonic() - entry[0] < self.settings.organisation_seconds:
+            return entry[1], entry[2]
+        with self._cache.lock:
+            now = self.clock.now()
+            organisation = self.store.organisation(at=now)
+            policy = self._given_policy or DefaultPolicy(
+                organisation, self.store.leader_changes(until=now)
+            )
+            self._cache.entry = (time.monotonic(), organisation, policy)
+            return organisation, policy
+
+    def organisation(self, at: pendulum.Date | pendulum.DateTime | None = None) -> Organisation:
+        """The organisation now (cached), or as it stood at ``at`` (read from the store)."""
+        if at is None:
+            return self._cached()[0]
+        return self.store.organisation(at=at)
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force (the one given, or the default one on the stored organisation)."""
+        return self._cached()[1]
+
+    def refresh(self) -> None:
+        """Forget the cached organisation and policy: the next call reads them again."""
+        with self._cache.lock:
+            self._cache.entry = None
+
+    def replace_organisation(
+        self,
+        actor: Viewer | str,
+        organisation: Organisation,
+        *,
+        effective: pendulum.DateTime | None = None,
+    ) -> OrganisationVersion:
+        """Record ``organisation`` as the organisation from ``effective`` (now) on.
+
+        The call an import makes (a CSV or Excel file of people and units): people are saved
+        (new ones added, changed names and addresses updated; nobody is deleted, so history
+        keeps its names), units and groups are made to match, a new
+        :class:`~musframework.OrganisationVersion` is stored, and a
+        :class:`~musframework.LeaderChange` is recorded for everyone whose nearest leader
+        changed, handing their current plan (latest signed or followed-up conversation) over
+        to the new leader. One transaction; retried when another writer won.
+
+        Raises:
+            AccessDeniedError: unless the policy lets ``actor`` change the organisation.
+            DataError: when the organisation is inconsistent (every problem listed).
+        """
+        viewer = _viewer(actor)
+        organisation.require_valid()
+        when = effective if effective is not None else self.clock.now()
+        version = OrganisationVersion.of(organisation, when)
+
+        def attempt() -> OrganisationVersion:
+            authorize_step(self.policy, viewer, "update_organisation", self.organisation())
+            before = self.store.organisation(at=when)
+            people = {s.document.id: s for s in self.store.documents(Person)}
+            units = {s.document.id: s for s in self.store.documents(OrgUnit)}
+            groups = {s.document.id: s for s in self.store.documents(Group)}
+            old = self.store.get(OrganisationVersion, version.id)
+            changes = self._leader_changes(before, organisation, when)
+            with self.store.unit_of_work(actor=viewer.person) as uow:
+                for person in organisation.people:
+                    stored = people.get(person.id)
+                    if stored is None or stored.document != person:
+                        uow.save(person, revision=0 if stored is None else stored.revision)
+                _sync(uow, units, organisation.units)
+                _sync(uow, groups, organisation.groups)
+                uow.save(version, revision=0 if old is None else old.revision)
+                for change in changes:
+                    uow.save(change)
+            return version
+
+        try:
+            return self._retry(attempt)
+        finally:
+            self.refresh()
+
+    def update_organisation(
+        self,
+        actor: Viewer | str,
+        *,
+        people: Iterable[Person] = (),
+        units: Iterable[OrgUnit] = (),
+        groups: Iterable[Group] = (),
+        remove_people: Iterable[str] = (),
+        remove_units: Iterable[str] = (),
+        remove_groups: Iterable[str] = (),
+        effective: pendulum.DateTime | None = None,
+    ) -> OrganisationVersion:
+        """Change part of the organisation: add or replace people, units and groups by id.
+
+        Removing a person takes them out of the organisation, their units and groups (their
+        person document stays, for the conversations that name them). Everything else as
+        :meth:`replace_organisation`.
+        """
+        current = self.store.organisation(at=effective)
+        gone = set(remove_people)
+        added_people = {p.id: p for p in people}
+        added_units = {u.id: u for u in units}
+        added_groups = {g.id: g for g in groups}
+        dropped_units, dropped_groups = set(remove_units), set(remove_groups)
+
+        def merged(old: Iterable[H], new: dict[str, H], dropped: set[str]) -> list[H]:
+            old = tuple(old)
+            ids = [x.id for x in old]
+            out = [new.pop(i, x) for i, x in zip(ids, old, strict=True) if i not in dropped]
+            return out + list(new.values())
+
+        new_units = [
+            attrs.evolve(u, members=[m for m in u.members if m not in gone], leader=None)
+            if u.leader in gone
+            else attrs.evolve(u, members=[m for m in u.members if m not in gone])
+            for u in merged(current.units, added_units, dropped_units)
+        ]
+        new_groups = [
+            attrs.evolve(g, members=[m for m in g.members if m not in gone])
+            for g in merged(current.groups, added_groups, dropped_groups)
+            if g.leader not in gone
+        ]
+        new_people = [p for p in merged(current.people, added_people, set()) if p.id not in gone]
+        return self.replace_organisation(
+            actor,
+            Organisation(people=new_people, units=new_units, groups=new_groups),
+            effective=effective,
+        )
+
+    def _leader_changes(
+        self, before: Organisation, after: Organisation, at: pendulum.DateTime
+    ) -> list[LeaderChange]:
+        if not before.people:
+            return []
+        out = []
+        for person in after.people:
+            if not before.has_person(person.id):
+                continue
+            former, new = before.nearest_leader(person.id), after.nearest_leader(person.id)
+            if former != new:
+                plan = self._current_plan(person.id)
+                out.append(LeaderChange(person=person.id, former=former, new=new, at=at, plan=plan))
+        return out
+
+    def _current_plan(self, person: str) -> str | None:
+        plans = [
+            s.document
+            for s in self.store.conversations(person=person, status=_PLANS)
+            if person in s.document.developed
+        ]
+        plans.sort(key=lambda c: (c.scheduled_start or c.held_at or pendulum.DateTime.min, c.id))
+        return plans[-1].id if plans else None
+
+    def hand_over(
+        self, actor: Viewer | str, person: str, *, plan: str | None = None
+    ) -> LeaderChange:
+        """Hand ``person``'s plan over to their new leader, on their latest leader change.
+
+        ``plan`` is the conversation whose development plan the new leader takes over (by
+        default the person's current plan). The new leader may then see it and work on its
+        open agreements (set their status, follow them up).
+
+        Raises:
+            AccessDeniedError: unless the policy lets ``actor`` change the organisation.
+            NotFoundError: when no leader change of ``person`` is recorded, or ``plan`` is
+                not one of their conversations.
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> LeaderChange:
+            authorize_step(self.policy, viewer, "hand_over", self.organisation())
+            changes = self.store.leader_changes(person=person)
+            if not changes:
+                raise NotFoundError(Message("error.not-found.leader-change", {"person": person}))
+            latest = changes[-1]
+            chosen = plan if plan is not None else self._current_plan(person)
+            if chosen is not None:
+                found = self.store.get(Conversation, chosen)
+                if found is None or person not in found.document.developed:
+                    raise NotFoundError(
+                        Message("error.not-found.plan", {"person": person, "id": chosen})
+                    )
+            stored = self.store.load(LeaderChange, latest.id)
+            changed = attrs.evolve(latest, plan=chosen)
+            if changed.plan != stored.document.plan:
+                self.store.save(changed, revision=stored.revision, actor=viewer.person)
+            return changed
+
+        try:
+            return self._retry(attempt)
+        finally:
+            self.refresh()
+
+    # ------------------------------------------------------------------ a round
+
+    def plan_round(
+        self,
+        actor: Viewer | str,
+        cycle: Cycle,
+        *,
+        previous: Iterable[Conversation] | None = None,
+        scheduler: wf.Scheduler | None = None,
+        grus: bool | None = None,
+    ) -> wf.RoundPlan:
+        """Plan or re-plan a round: save the round and the conversations it adds.
+
+        Conversations already in the round are kept as they are (re-planning adds only what
+        is missing). ``previous`` defaults to the stored conversations of other rounds (their
+        open agreements carry over).
+
+        Raises:
+            AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> wf.RoundPlan:
+            authorize_step(self.policy, viewer, "plan_round", cycle)
+            stored_cycle = self.store.get(Cycle, cycle.id)
+            existing = [s.document for s in self.store.conversations(cycle=cycle.id)]
+            earlier = (
+                previous
+                if previous is not None
+                else [
+                    s.document for s in self.store.conversations() if s.document.cycle != cycle.id
+                ]
+            )
+            plan = wf.plan_round(
+                self.organisation(),
+                cycle,
+                existing=existing,
+                previous=earlier,
+                scheduler=scheduler,
+                grus=grus,
+            )
+            added = set(plan.added)
+            with self.store.unit_of_work(actor=viewer.person) as uow:
+                if stored_cycle is None or stored_cycle.document != cycle:
+                    uow.save(cycle, revision=0 if stored_cycle is None else stored_cycle.revision)
+                for conversation in plan.conversations:
+                    if conversation.id in added:
+                        uow.save(conversation)
+            return plan
+
+        return self._retry(attempt)
+
+    # ------------------------------------------------------------------ reading
+
+    def conversation(self, actor: Viewer | str, conversation_id: str) -> Conversation:
+        """The conversation as ``actor`` may see it.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when ``actor`` may not see it at all.
+        """
+        found = self.store.load(Conversation, conversation_id).document
+        return view(found, _viewer(actor), self.policy)
+
+    # ------------------------------------------------------------------ conversation steps
+
+    def _retry(self, attempt: Callable[[], T]) -> T:
+        last: ConflictError | None = None
+        for _ in range(self.settings.retries + 1):
+            try:
+                self.counters.count(attempts=1)
+                return attempt()
+            except ConflictError as error:
+                self.counters.count(conflicts=1)
+                last = error
+        assert last is not None
+        self.counters.count(reported=1)
+        raise last
+
+    def _step(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        step: str,
+        apply: Callable[[Conversation, str], Conversation],
+        items: Callable[[Conversation, str], Iterable[object]] | None = None,
+    ) -> Conversation:
+        viewer = _viewer(actor)
+        me = viewer.person
+
+        used: list[Policy] = []
+
+        def attempt() -> Conversation:
+            stored = self.store.load(Conversation, conversation_id)
+            current = stored.document
+            organisation, policy = self._cached()
+            used[:] = [policy]
+            touched = () if items is None else tuple(items(current, me))
+            authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
+            changed = apply(current, me)
+            if changed is not current:
+                self.store.save(changed, revision=stored.revision, actor=me)
+            return changed
+
+        changed = self._retry(attempt)
+        if self.notifier is not None:
+            self._deliver(
+                me,
+                notices_for(
+                    [changed],
+                    on=self.clock.now().date(),
+                    reminder_days=self.settings.reminder_days,
+                    deadline_days=self.settings.deadline_days,
+                ),
+            )
+        if self.settings.redact:
+            return view(changed, viewer, used[0])
+        return changed
+
+    def invite(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        *,
+        message: str = "",
+        form_attached: bool = True,
+        respond_by: pendulum.Date | None = None,
+    ) -> Conversation:
+        """Send the invitation (:func:`musframework.workflow.invite`); notifies the invitees."""
+        return self._step(
+            actor,
+            conversation_id,
+            "invite",
+            lambda c, me: wf.invite(
+                c,
+                by=me,
+                message=message,
+                form_attached=form_attached,
+                respond_by=respond_by,
+                clock=self.clock,
+            ),
+        )
+
+    def reschedule(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        *,
+        start: pendulum.DateTime | None = None,
+        duration: pendulum.Duration | None = None,
+        place: str | None = None,
+    ) -> Conversation:
+        """Move the conversation (:func:`musframework.workflow.reschedule`); sends the update."""
+        return self._step(
+            actor,
+            conversation_id,
+            "reschedule",
+            lambda c, me: wf.reschedule(c, by=me, start=start, duration=duration, place=place),
+        )
+
+    def submit_response(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        response: Response | Mapping[str, Any],
+        *,
+        check: bool = True,
+    ) -> Conversation:
+        """Store the actor's preparation response: a ``Response``, or SurveyJS result data.
+
+        SurveyJS data (the survey's ``data`` object) is imported against the conversation's
+        form, in the actor's role. With ``check`` the response is checked against the stored
+        form and every error is raised at once.
+
+        Raises:
+            AccessDeniedError: when the response is not the actor's own.
+            DataError: when it has errors (every one listed).
+            TransitionError: when the conversation is not invited or prepared.
+        """
+        forms: dict[str, Questionnaire | None] = {}
+
+        def form(c: Conversation) -> Questionnaire | None:
+            ref = c.questionnaire
+            if ref is None:
+                return None
+            key = str(ref)
+            if key not in forms:
+                found = self.store.get(Questionnaire, ref.id, ref.version)
+                forms[key] = None if found is None else found.document
+            return forms[key]
+
+        built: dict[str, Response] = {}
+
+        def the_response(c: Conversation, me: str) -> Response:
+            if isinstance(response, Response):
+                return response
+            if "r" not in built:
+                questionnaire = form(c)
+                if questionnaire is None:
+                    raise NotFoundError(Message("error.not-found.form", {"conversation": c.id}))
+                from musframework.interop.surveyjs import response_from_surveyjs
+
+                built["r"] = response_from_surveyjs(
+                    response, questionnaire, role=c.role_of(me) or Role.EMPLOYEE, person=me
+                )
+            return built["r"]
+
+        return self._step(
+            actor,
+            conversation_id,
+            "submit_response",
+            lambda c, me: wf.submit_response(
+                c, the_response(c, me), questionnaire=form(c) if check else None, clock=self.clock
+            ),
+            items=lambda c, me: (the_response(c, me),),
+        )
+
+    def share(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        *,
+        response: bool = True,
+        notes: Iterable[Note] = (),
+        shared: bool = True,
+    ) -> Conversation:
+        """Share the actor's response (and chosen notes) with the other party.
+
+        When the leader shares, the people developed are told.
+        """
+        chosen = tuple(notes)
+
+        def touched(c: Conversation, me: str) -> list[object]:
+            mine = c.response_of(me)
+            return [*([mine] if response and mine is not None else []), *chosen]
+
+        return self._step(
+            actor,
+            conversation_id,
+            "share",
+            lambda c, me: wf.share(c, person=me, response=response, notes=chosen, shared=shared),
+            items=touched,
+        )
+
+    def prepare(self, actor: Viewer | str, conversation_id: str) -> Conversation:
+        """Go ahead without every form (:func:`musframework.workflow.prepare`)."""
+        return self._step(
+            actor, conversation_id, "prepare", lambda c, me: wf.prepare(c, by=me, clock=self.clock)
+        )
+
+    def hold(
+        self, actor: Viewer | str, conversation_id: str, *, notes: Iterable[Note] = ()
+    ) -> Conversation:
+        """Record that the conversation took place (:func:`musframework.workflow.hold`)."""
+        kept = tuple(notes)
+        return self._step(
+            actor,
+            conversation_id,
+            "hold",
+            lambda c, me: wf.hold(c, by=me, notes=kept, clock=self.clock),
+        )
+
+    def comment(
+        self, actor: Viewer | str, conversation_id: str, text: str, *, private: bool = False
+    ) -> Conversation:
+        """Add a note by the actor (private: theirs only)."""
+
+        def note(c: Conversation, me: str) -> Note:
+            return Note(author=me, text=text, private=private, at=self.clock.now())
+
+        return self._step(
+            actor,
+            conversation_id,
+            "comment",
+            lambda c, me: wf.comment(c, by=me, text=text, private=private, clock=self.clock),
+            items=lambda c, me: (note(c, me),),
+        )
+
+    def conclude(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        *,
+        conclusions: Iterable[str],
+        goals: Iterable[str],
+        practice_changes: Iterable[str] = (),
+        agreements: Iterable[Agreement] = (),
+        follow_up_date: pendulum.Date | None = _UNSET,
+        next_conversation_date: pendulum.Date | None = _UNSET,
+    ) -> Conversation:
+        """Write up the conversation (:func:`musframework.workflow.conclude`).
+
+        The follow-up and next conversation dates default to the ones planned.
+        """
+        given = (tuple(conclusions), tuple(goals), tuple(practice_changes), tuple(agreements))
+
+        def apply(c: Conversation, me: str) -> Conversation:
+            return wf.conclude(
+                c,
+                by=me,
+                conclusions=given[0],
+                goals=given[1],
+                practice_changes=given[2],
+                agreements=given[3],
+                follow_up_date=c.follow_up_date if follow_up_date is _UNSET else follow_up_date,
+                next_conversation_date=(
+                    c.next_conversation_date
+                    if next_conversation_date is _UNSET
+                    else next_conversation_date
+                ),
+                clock=self.clock,
+            )
+
+        return self._step(actor, conversation_id, "conclude", apply, items=lambda c, me: given[3])
+
+    def sign(self, actor: Viewer | str, conversation_id: str) -> Conversation:
+        """The actor signs the concluded content; the people developed are told the leader has."""
+        return self._step(
+            actor, conversation_id, "sign", lambda c, me: wf.sign(c, person=me, clock=self.clock)
+        )
+
+    def revise(self, actor: Viewer | str, conversation_id: str, **changes: Any) -> Conversation:
+        """Change the concluded content (:func:`musframework.workflow.revise`'s arguments).
+
+        Signatures made before become void. The policy is asked about every agreement added,
+        changed or removed.
+        """
+
+        def touched(c: Conversation, me: str) -> list[object]:
+            given = changes.get("agreements", _UNSET)
+            if given is _UNSET:
+                return []
+            given = tuple(given)
+            old = {a.id: a for a in c.agreements}
+            new_ids = {a.id for a in given}
+            return [a for a in given if old.get(a.id) != a] + [
+                a for a in c.agreements if a.id not in new_ids
+            ]
+
+        return self._step(
+            actor,
+            conversation_id,
+            "revise",
+            lambda c, me: wf.revise(c, by=me, **changes),
+            items=touched,
+        )
+
+    def review_agreement(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        agreement_id: str,
+        status: AgreementStatus | str,
+        *,
+        note: str = "",
+        deadline: pendulum.Date | None = None,
+        owner: str | None = None,
+    ) -> Conversation:
+        """Review a carried-over agreement (:func:`musframework.workflow.review_agreement`)."""
+        return self._step(
+            actor,
+            conversation_id,
+            "review_agreement",
+            lambda c, me: wf.review_agreement(
+                c,
+                agreement_id,
+                status,
+                by=me,
+                note=note,
+                deadline=deadline,
+                owner=owner,
+                clock=self.clock,
+            ),
+            items=lambda c, me: _agreements(c, [agreement_id]),
+        )
+
+    def set_agreement_status(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        agreement_id: str,
+        status: AgreementStatus | str,
+        *,
+        note: str = "",
+    ) -> Conversation:
+        """Record an agreement's progress (:func:`musframework.workflow.set_agreement_status`).
+
+        A new leader the plan was handed over to may do it for open agreements.
+        """
+        return self._step(
+            actor,
+            conversation_id,
+            "set_agreement_status",
+            lambda c, me: wf.set_agreement_status(
+                c, agreement_id, status, by=me, note=note, clock=self.clock
+            ),
+            items=lambda c, me: _agreements(c, [agreement_id]),
+        )
+
+    def follow_up(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        *,
+        entries: Iterable[FollowUpEntry],
+        note: str = "",
+    ) -> Conversation:
+        """Record the follow-up (:func:`musframework.workflow.follow_up`).
+
+        A new leader the plan was handed over to may follow up its open agreements.
+        """
+        given = tuple(entries)
+        return self._step(
+            actor,
+            conversation_id,
+            "follow_up",
+            lambda c, me: wf.follow_up(c, by=me, entries=given, note=note, clock=self.clock),
+            items=lambda c, me: _agreements(c, [e.agreement for e in given]),
+        )
+
+    def cancel(
+        self, actor: Viewer | str, conversation_id: str, *, reason: str = ""
+    ) -> Conversation:
+        """Cancel an open conversation; the invitees get a cancellation (``METHOD:CANCEL``).
+
+        Its leader may cancel it, and whoever may change the organisation (HR).
+        """
+        return self._step(
+            actor,
+            conversation_id,
+            "cancel",
+            lambda c, me: wf.cancel(c, by=me, reason=reason, clock=self.clock),
+        )
+
+    # ------------------------------------------------------------------ people's data
+
+    def export_person(self, actor: Viewer | str, person_id: str) -> dict[str, Any]:
+        """Everything stored about a person (GDPR access): for the person themself and HR.
+
+        Raises:
+            AccessDeniedError: for anyone else.
+        """
+        viewer = _viewer(actor)
+        found = self.store.get(Person, person_id)
+        record = found.document if found is not None else Person(id=person_id, name=person_id)
+        authorize_step(self.policy, viewer, "export_person", record)
+        return self.store.export_person(person_id)
+
+    def erase_person(self, actor: Viewer | str, person_id: str) -> str:
+        """Erase a person's data everywhere (GDPR erasure); returns the pseudonym.
+
+        Raises:
+            AccessDeniedError: unless the policy lets ``actor`` change the organisation (HR).
+        """
+        viewer = _viewer(actor)
+        authorize_step(self.policy, viewer, "erase_person", self.organisation())
+        try:
+            return self.store.erase_person(person_id, actor=viewer.person)
+        finally:
+            self.refresh()
+
+    # ------------------------------------------------------------------ notifications
+
+    def _notices(
+        self, on: pendulum.Date | None, conversations: Iterable[Conversation] | None
+    ) -> list[Notice]:
+        today = on if on is not None else self.clock.now().date()
+        found = (
+            conversations
+            if conversations is not None
+            else [s.document for s in self.store.conversations()]
+        )
+        return notices_for(
+            found,
+            on=today,
+            reminder_days=self.settings.reminder_days,
+            deadline_days=self.settings.deadline_days,
+        )
+
+    def _delivered(self) -> set[str]:
+        return {s.document.id for s in self.store.documents(Delivery)}
+
+    def pending_notices(
+        self,
+        *,
+        on: pendulum.Date | None = None,
+        conversations: Iterable[Conversation] | None = None,
+    ) -> list[Notice]:
+        """Every notice due on ``on`` (today) not yet delivered on the notifier's channel."""
+        channel = self.notifier.channel if self.notifier is not None else "email"
+        delivered = self._delivered()
+        return [
+            n
+            for n in self._notices(on, conversations)
+            if _delivery(n, channel, self.clock).id not in delivered
+        ]
+
+    def send_notifications(
+        self,
+        actor: Viewer | str,
+        *,
+        on: pendulum.Date | None = None,
+        conversations: Iterable[Conversation] | None = None,
+    ) -> NotificationReport:
+        """Send every notice due (``on`` today) that was not delivered before.
+
+        Each delivery is recorded in the store before its message goes out (and removed
+        again when sending fails), so a second run, or a run in another process at the same
+        time, sends nothing twice. Run it from a scheduled job, say every morning; the steps
+        themselves notify at once about what they did.
+
+        Raises:
+            NotifierError: when no notifier is bound.
+        """
+        if self.notifier is None:
+            raise NotifierError(Message("error.no-notifier"))
+        viewer = _viewer(actor)
+        notices = self._notices(on, conversations)
+        return self._deliver(viewer.person, notices, self._delivered())
+
+    def _deliver(
+        self, actor: str, notices: Iterable[Notice], delivered: set[str] | None = None
+    ) -> NotificationReport:
+        notifier = self.notifier
+        assert notifier is not None
+        sent: list[OutgoingMessage] = []
+        unreachable: list[Notice] = []
+        failed: list[tuple[Notice, MusframeworkError]] = []
+        already = 0
+        organisation: Organisation | None = None
+        for notice in notices:
+            delivery = _delivery(notice, notifier.channel, self.clock)
+            known = (
+                delivery.id in delivered
+                if delivered is not None
+                else self.store.get(Delivery, delivery.id) is not None
+            )
+            if known:
+                already += 1
+                continue
+            if organisation is None:
+                organisation = self.organisation()
+            message = compose(
+                notice,
+                organisation,
+                locale=self.settings.language(notice.recipient),
+                now=delivery.at,
+                sender=self.settings.name,
+                link=self.settings.link_to(notice.conversation.id),
+                calendar=self.settings.calendar,
+            )
+            if message.to is None:
+                unreachable.append(notice)
+                continue
+            if notifier.records:
+                try:
+                    self.store.save(delivery, actor=actor)  # the claim: one sender wins
+                except ConflictError:
+                    already += 1
+                    continue
+            try:
+                notifier.send(message)
+            except MusframeworkError as error:
+                if notifier.records:
+                    self.store.delete(Delivery, delivery.id, revision=1, actor=actor)
+                failed.append((notice, error))
+                continue
+            sent.append(message)
+        return NotificationReport(
+            sent=tuple(sent),
+            already=already,
+            unreachable=tuple(unreachable),
+            failed=tuple(failed),
+        )
+
+
+def _delivery(notice: Notice, channel: str, clock: Clock) -> Delivery:
+    return Delivery(
+        notice=notice.key,
+        kind=notice.kind.value,
+        recipient=notice.recipient,
+        at=clock.now(),
+        conversation=notice.conversation.id,
+        channel=channel,
+    )
+
+
+def _agreements(c: Conversation, ids: Iterable[str]) -> list[Agreement]:
+    # The agreements a step names that exist; an unknown id is the workflow's to report.
+    found = (c.agreement(i) for i in ids)
+    return [a for a in found if a is not None]
+
+
+def _sync(uow: Any, stored: Mapping[str, Any], wanted: Iterable[Any]) -> None:
+    # Make the stored units (or groups) match ``wanted``: save new and changed, delete gone.
+    keep = set()
+    for document in wanted:
+        keep.add(document.id)
+        old = stored.get(document.id)
+        if old is None or old.document != document:
+            uow.save(document, revision=0 if old is None else old.revision)
+    for id, old in stored.items():
+        if id not in keep:
+            uow.delete(type(old.document), id, revision=old.revision)
