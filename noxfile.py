@@ -144,9 +144,11 @@ def bench(session: nox.Session) -> None:
     storage benchmark (``benchmarks/bench_storage.py``: 100,000 conversations in SQLite) runs
     after them, then the PostgreSQL benchmark (``benchmarks/bench_postgres.py``: save, re-save,
     load and queries at 10,000 and 100,000 against a throw-away server, as the tests start
-    one), both in their quick mode when ``--quick`` is given.
+    one), both in their quick mode when ``--quick`` is given. Every cell runs ours, the floor
+    and the peers (pydantic v2, msgspec) interleaved in the same garbage-collector state and
+    reports CPU time beside wall time (``benchmarks/harness.py``).
     """
-    session.install(".[fast,holidays,postgres]", "pydantic>=2")
+    session.install(".[fast,holidays,postgres,bench]")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)
