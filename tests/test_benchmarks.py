@@ -189,3 +189,13 @@ def test_prebuilt_names_render_the_same_and_never_stale_ones(harness):
     from musframework.rendering import Names
 
     assert mf.render(c, "html", document="plan", people=Names(r.organisation)) == first
+
+
+def test_the_fast_paths_benchmark_runs(harness, capsys):
+    pytest.importorskip("msgspec")
+    import fast_paths
+
+    result = fast_paths.main(["--people", "30", "--repeats", "1"])
+    assert set(result) == {"questionnaire", "conversation", "response", "person", "unit", "cycle"}
+    assert all(r["load"] > 0 and r["write"] > 0 for r in result.values())
+    assert "| conversation |" in capsys.readouterr().out
