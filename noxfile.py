@@ -1,5 +1,5 @@
 """Project automation: ``nox -s tests``, ``nox -s demo``, ``nox -s lint``, ``nox -s typecheck``,
-``nox -s docs``, ``nox -s bench``.
+``nox -s docs``, ``nox -s bench``, ``nox -s catalogue``.
 
 Sessions install everything they need from the package registries; nothing is installed by
 hand. pyenv's shims only answer for the global Python, so the interpreters nox asks for
@@ -110,6 +110,19 @@ def docs(session: nox.Session) -> None:
         "docs",
         "docs/_build/html",
         *session.posargs,
+    )
+
+
+@nox.session(python="3.11")
+def catalogue(session: nox.Session) -> None:
+    """Compile the catalogues of words (``.po`` -> ``.mo``) after editing a ``.po`` file.
+
+    ``tests/test_catalogue.py`` fails while a compiled catalogue differs from its source, and
+    while Danish and English do not hold the same messages.
+    """
+    session.install("babel>=2.14")
+    session.run(
+        "pybabel", "compile", "-d", "src/musframework/catalogue/locale", "-D", "musframework"
     )
 
 

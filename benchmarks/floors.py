@@ -308,51 +308,50 @@ _CANCELLED = mf.ConversationStatus.CANCELLED
 _OPEN = mf.AgreementStatus.OPEN
 _IN_PROGRESS = mf.AgreementStatus.IN_PROGRESS
 _DEVELOPED = (mf.Role.EMPLOYEE, mf.Role.GROUP_MEMBER)
-
-_KIND_LABELS = {
-    mf.ConversationKind.MUS: ("MUS", "MUS"),
-    mf.ConversationKind.GRUS: ("GRUS", "GRUS"),
-    mf.ConversationKind.LUS: ("LUS", "LUS"),
-    mf.ConversationKind.FOLLOW_UP: ("opfølgningssamtalen", "follow-up"),
-}
-
-Found = tuple[str, str, str, str]
+_ERROR = mf.Severity.ERROR
 
 
-def _found(out: list[Found], c: mf.Conversation, code: str, rel: str, da: str, en: str) -> None:
-    # Names and paths are formatted only here, for a finding that is really made.
-    da_kind, en_kind = _KIND_LABELS[c.kind]
-    out.append(
-        (
-            code,
-            f"conversations[{c.id}].{rel}",
-            f"{da_kind} {c.id!r}, {rel}: {da}",
-            f"{en_kind} {c.id!r}, {rel}: {en}",
-        )
-    )
+def _named(agreement: mf.Agreement) -> str:
+    text = " ".join(agreement.description.split())
+    if not text:
+        return agreement.id
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _found(out: list[mf.Finding], c: mf.Conversation, code: str, rel: str, **params: Any) -> None:
+    # The messages, the conversation's name and the path are made only here, for a finding
+    # that is really made (and the messages are read lazily, like the library's).
+    from musframework.catalogue import Message
+
+    name = Message(f"object.conversation.{c.kind.value}", {"id": c.id})
+    text = Message(code, params)
+    message = Message("rule.finding-at", {"object": name, "text": text, "path": rel})
+    out.append(mf.Finding(_ERROR, code, f"conversations[{c.id}].{rel}", message))
 
 
 def floor_validate_round(
     cycle: mf.Cycle, conversations: list[mf.Conversation], org: mf.Organisation
-) -> list[Found]:
+) -> list[mf.Finding]:
     """A tight hand-written loop over the rules that matter on the benchmark round.
 
-    Returns ``(code, path, da, en)`` for each finding (messages worded as the library words
-    them), sorted by path and code like the library's report. The rules:
-    ``agreement.no-owner``, ``agreement.owner-not-participant``, ``agreement.no-deadline``,
-    ``agreement.deadline-before-conversation``, ``carry-over.not-reviewed`` (held
-    conversations), ``carry-over.missing`` (when the previous conversation is in the round)
-    and ``coverage.missing-conversation``. The library also runs invitation, agenda,
-    plan-window, signature and course rules, which find nothing on this data; the floor
-    leaves them out, so it is a generous floor.
+    Returns the findings the library would give (the same codes, paths, severities and
+    catalogue messages, read lazily like the library's), sorted by path and code like the
+    library's report. The rules: ``agreement.no-owner``, ``agreement.owner-not-participant``,
+    ``agreement.no-deadline``, ``agreement.deadline-before-conversation``,
+    ``carry-over.not-reviewed`` (held conversations), ``carry-over.missing`` (when the
+    previous conversation is in the round) and ``coverage.missing-conversation``. The library
+    also runs invitation, agenda, plan-window, signature and course rules, which find nothing
+    on this data; the floor leaves them out, so it is a generous floor.
 
-    Tight: one walk over each conversation's agreements, status compared by identity instead
+    Tight: one walk over each conversation's agreements, statuses compared by identity instead
     of the model's convenience properties, the participants' set and the conversation's day
-    computed only when a rule needs them, no closure per conversation, and names and paths
-    formatted only for a finding that is made (``tests/test_benchmarks.py`` checks that it
+    computed only when a rule needs them, no closure per conversation, and names, paths and
+    messages made only for a finding that is made (``tests/test_benchmarks.py`` checks that it
     finds exactly what ``mf.validate`` finds).
     """
-    out: list[Found] = []
+    from musframework.catalogue import Message
+
+    out: list[mf.Finding] = []
     by_id = {c.id: c for c in conversations}
     covered: set[str] = set()
     for c in conversations:
@@ -372,12 +371,7 @@ def floor_validate_round(
                 owner = a.owner
                 if not owner or not owner.strip():
                     _found(
-                        out,
-                        c,
-                        "agreement.no-owner",
-                        f"agreements[{i}].owner",
-                        f"aftalen {a.id!r} har ingen ejer",
-                        f"agreement {a.id!r} has no owner",
+                        out, c, "agreement.no-owner", f"agreements[{i}].owner", agreement=_named(a)
                     )
                 else:
                     if people is None:
@@ -388,8 +382,8 @@ def floor_validate_round(
                             c,
                             "agreement.owner-not-participant",
                             f"agreements[{i}].owner",
-                            f"aftalen {a.id!r} ejes af {owner!r}, som ikke deltager i samtalen",
-                            f"agreement {a.id!r} is owned by {owner!r}, who does not take part",
+                            agreement=_named(a),
+                            owner=owner,
                         )
                 st = a.status
                 is_open = st is _OPEN or st is _IN_PROGRESS
@@ -400,8 +394,7 @@ def floor_validate_round(
                         c,
                         "agreement.no-deadline",
                         f"agreements[{i}].deadline",
-                        f"aftalen {a.id!r} har ingen frist",
-                        f"agreement {a.id!r} has no deadline",
+                        agreement=_named(a),
                     )
                 if (
                     held
@@ -413,22 +406,20 @@ def floor_validate_round(
                         c,
                         "carry-over.not-reviewed",
                         f"agreements[{i}].history",
-                        f"aftalen {a.id!r} fra sidste samtale er ikke gennemgået (ingen ny status)",
-                        f"agreement {a.id!r} from the last conversation was not reviewed "
-                        "(no new status)",
+                        agreement=_named(a),
                     )
                 elif is_open and deadline is not None and moment is not None:
                     if day is None:
                         day = moment.date()
                     if deadline < day:
-                        d, due = day.isoformat(), deadline.isoformat()
                         _found(
                             out,
                             c,
                             "agreement.deadline-before-conversation",
                             f"agreements[{i}].deadline",
-                            f"aftalen {a.id!r} har frist {due}, før samtalen {d}",
-                            f"agreement {a.id!r} is due {due}, before the conversation on {d}",
+                            agreement=_named(a),
+                            deadline=deadline,
+                            day=day,
                         )
         previous = by_id.get(c.previous) if c.previous else None
         if previous is not None:
@@ -441,20 +432,21 @@ def floor_validate_round(
                         c,
                         "carry-over.missing",
                         "agreements",
-                        f"den åbne aftale {a.id!r} fra {previous.id!r} er ikke ført over",
-                        f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
+                        agreement=_named(a),
+                        previous=previous.id,
                     )
+    cycle_name = Message("object.cycle", {"id": cycle.id})
     for person in dict.fromkeys(org.members_in(cycle.scope)):
         if person not in covered:
-            out.append(
-                (
-                    "coverage.missing-conversation",
-                    "scope",
-                    f"runden {cycle.id!r}, scope: {person!r} har ingen samtale i runden",
-                    f"round {cycle.id!r}, scope: {person!r} has no conversation in the round",
-                )
+            text = Message("coverage.missing-conversation", {"person": person})
+            message = Message(
+                "rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"}
             )
-    out.sort(key=lambda f: (f[1], f[0]))
+            out.append(
+                mf.Finding(mf.Severity.WARNING, "coverage.missing-conversation", "scope", message)
+            )
+    # The library's order: path, severity, code, then the English text (for equal ones).
+    out.sort(key=lambda f: (f.path, f.severity.rank, f.code, f.text("en")))
     return out
 
 

@@ -140,7 +140,7 @@ def test_overdue_and_due_soon_are_derived_from_today():
     # The due-soon window includes today and the last day.
     edge = an.due_agreements(r.conversations(), today=pendulum.date(2026, 4, 10), within_days=30)
     assert [x.agreement for x in edge.due_soon] == ["x2"]
-    with pytest.raises(TypeError):
+    with pytest.raises(mf.errors.InvalidValueError):
         an.due_agreements([], today="2026-05-01")  # type: ignore[arg-type]
 
 
@@ -225,7 +225,7 @@ def test_evaluation_results_per_question():
 
 
 def test_carry_over_counts_continued_and_dropped_agreements():
-    co = an.carry_over(r.conversations(), r.previous(), organisation=ORG)
+    co = an.carry_over_summary(r.conversations(), r.previous(), organisation=ORG)
     # x3 continues p1 of c1's previous conversation and is done; y2's "ghost" resolves nowhere.
     assert co.carried_over == 1
     assert co.done == 1
@@ -255,8 +255,8 @@ def test_carry_over_finds_the_previous_conversation_through_the_person():
         "a",
         agreements=[mf.Agreement(id="k", description="K", continues="q1", status="in_progress")],
     )
-    co = an.carry_over([conv], r.previous())
+    co = an.carry_over_summary([conv], r.previous())
     assert (co.carried_over, co.count("in_progress"), co.unresolved) == (1, 1, 0)
     assert co.not_carried_over == 2  # p1 and p2 of pc1
     assert co.done_share == 0.0
-    assert an.carry_over([], []).done_share is None
+    assert an.carry_over_summary([], []).done_share is None

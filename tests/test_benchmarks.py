@@ -99,8 +99,11 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
     r = workloads._validate_setup(300)
     assert r.cycle.scope
     report = mf.validate(r.cycle, conversations=r.conversations, organisation=r.organisation)
-    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en")) for f in report]
-    floor = floors.floor_validate_round(r.cycle, r.conversations, r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity) for f in report]
+    floor = [
+        (f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity)
+        for f in floors.floor_validate_round(r.cycle, r.conversations, r.organisation)
+    ]
     assert floor == ours
     assert {f[0] for f in floor} == {"agreement.deadline-before-conversation"}
     # The other rules of the floor fire too, when the data gives them something to find.
@@ -110,8 +113,11 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
     )
     broken = [attrs.evolve(first, agreements=[stranger]), *r.conversations[2:]]
     report = mf.validate(r.cycle, conversations=broken, organisation=r.organisation)
-    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en")) for f in report]
-    floor = floors.floor_validate_round(r.cycle, broken, r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity) for f in report]
+    floor = [
+        (f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity)
+        for f in floors.floor_validate_round(r.cycle, broken, r.organisation)
+    ]
     assert floor == ours
     assert {
         "agreement.owner-not-participant",
@@ -136,8 +142,11 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
     )
     broken = [r.conversations[0], follow, *r.conversations[2:]]
     report = mf.validate(r.cycle, conversations=broken, organisation=r.organisation)
-    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en")) for f in report]
-    floor = floors.floor_validate_round(r.cycle, broken, r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity) for f in report]
+    floor = [
+        (f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity)
+        for f in floors.floor_validate_round(r.cycle, broken, r.organisation)
+    ]
     assert floor == ours
     assert {"carry-over.not-reviewed", "carry-over.missing", "agreement.no-owner"} <= {
         f[0] for f in floor

@@ -54,3 +54,9 @@ def test_named_zones_and_daylight_saving_folds_survive_parsing():
         assert note.at == moment
         assert note.at.timezone_name == "Europe/Copenhagen"
         assert note.at.utcoffset() == moment.utcoffset()
+
+
+def test_there_is_one_gc_paused():
+    from musframework import progress, serialization
+
+    assert serialization.gc_paused is progress.gc_paused

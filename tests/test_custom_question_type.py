@@ -114,3 +114,20 @@ def test_type_registered_after_first_use_of_the_converter():
         assert isinstance(back.question("mood"), TrafficLightQuestion)
     finally:
         mf.unregister_question_type("traffic_light")
+
+
+def test_registered_types_are_listed_and_a_registration_changes_the_generation():
+    from musframework.model import question_type_generation, question_types
+
+    before = question_type_generation()
+    assert "traffic_light" not in question_types()
+    mf.register_question_type(TrafficLightQuestion)
+    try:
+        assert question_types()["traffic_light"] is TrafficLightQuestion
+        assert list(question_types()) == mf.question_type_names()
+        during = question_type_generation()
+        assert during != before
+    finally:
+        mf.unregister_question_type("traffic_light")
+    assert "traffic_light" not in question_types()
+    assert question_type_generation() != during

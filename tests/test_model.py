@@ -26,7 +26,7 @@ def test_models_are_frozen_and_changes_return_new_objects():
 def test_localized_text():
     text = mf.LocalizedText.of("Hej", "Hello")
     assert text.get("en") == "Hello"
-    assert text.get("de") == "Hej"
+    assert text.get("de") == "Hello"  # the fallback languages: English, then Danish
     assert str(text) == "Hej"
     assert mf.LocalizedText({"en": "Only"}).get("da") == "Only"
     assert mf.LocalizedText({"fr": "Oui"}).get("da") == "Oui"
@@ -245,3 +245,14 @@ def test_errors_compose_readable_messages():
     m = errors.MissingExtraError("Word export", "docx")
     assert "musframework[docx]" in str(m) and isinstance(m, ImportError)
     assert str(errors.DataError("plain")) == "plain"
+
+
+def test_a_questionnaire_lists_its_questions_by_id_and_its_texts_by_path():
+    form = mf.templates.load("evaluation")
+    by_id = form.questions_by_id()
+    assert list(by_id) == [q.id for q in form.questions()]
+    assert all(by_id[q.id] is q for q in form.questions())
+    paths = dict(form.texts())
+    assert paths["title"] == form.title
+    assert paths["sections[0].title"] == form.sections[0].title
+    assert paths["sections[0].questions[0].text"] == form.sections[0].questions[0].text

@@ -306,7 +306,7 @@ def test_cycle_view_keeps_only_visible_conversations_redacted():
 def test_authorize_raises_for_denied_actions_and_passes_allowed_ones():
     conversation = mus()
     authorize(VIEWERS["employee"], Action.SIGN, conversation, POLICY)
-    with pytest.raises(AccessDeniedError, match="'hr1' may not sign Conversation 'mus'"):
+    with pytest.raises(AccessDeniedError, match="'hr1' may not sign the conversation 'mus'"):
         authorize(VIEWERS["hr"], Action.SIGN, conversation, POLICY)
     with pytest.raises(AccessDeniedError, match=r"\(schedule\)"):
         authorize(VIEWERS["employee"], Action.EDIT, conversation, POLICY, Part.SCHEDULE)

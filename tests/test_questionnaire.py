@@ -69,7 +69,8 @@ def test_check_reports_every_definition_problem_at_once():
     assert by_code["question.scale-range"].path == "sections[0].questions[0].max"
     assert by_code["questionnaire.duplicate-id"].path == "sections[0].questions[2].id"
     assert by_code["text.missing-language"].path == "title"
-    assert "'en'" in by_code["text.missing-language"].text("en")
+    assert "English" in by_code["text.missing-language"].text("en")
+    assert "engelsk" in by_code["text.missing-language"].text("da")
     assert all(f.severity is mf.Severity.ERROR for f in found)
     assert bad.has_errors()
 

@@ -560,3 +560,38 @@ def test_a_builtin_can_be_unregistered_and_replaced():
         assert mf.render(invited(), "text").startswith("Invitation")
     finally:
         register_renderer("text", original, replace=True)
+
+
+def test_notebook_display_is_a_hook_that_can_be_replaced_and_removed():
+    from musframework.model import display
+
+    q = small_questionnaire()
+    assert display.display_hook_names() == ["html", "markdown"]
+    builtin = display.display_hook("html")
+    display.register_display_hook("html", lambda obj: f"<b>{obj.id}</b>", replace=True)
+    try:
+        assert q._repr_html_() == f"<b>{q.id}</b>"
+        with pytest.raises(mf.errors.RegistryError, match="already registered"):
+            display.register_display_hook("html", builtin)
+    finally:
+        display.register_display_hook("html", builtin, replace=True)
+    assert q._repr_html_().startswith('<div class="mf-doc')
+    removed = display.unregister_display_hook("markdown")
+    try:
+        assert q._repr_markdown_() is None  # IPython falls back to the plain repr
+        assert display.display_hook("markdown") is None
+    finally:
+        display.register_display_hook("markdown", removed)
+    assert q._repr_markdown_().startswith("# ")
+
+
+def test_the_model_shows_itself_without_importing_rendering_first():
+    code = (
+        "import sys\n"
+        "from musframework.model import Questionnaire\n"
+        "assert 'musframework.rendering' not in sys.modules\n"
+        "q = Questionnaire(id='q', title='T')\n"
+        "print(q._repr_html_().startswith('<div'), 'musframework.rendering' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]

@@ -176,7 +176,7 @@ def test_carry_over_missing_needs_the_previous_conversation():
     assert codes(current) == set()  # previous unknown: nothing to compare
     report = mf.validate(current, conversations=[previous])
     assert report.codes == ["carry-over.missing"]
-    assert "'p1'" in report[0].text("en")
+    assert "“Open”" in report[0].text("en") and "»Open«" in report[0].text("da")
     carried = mf.Agreement(
         id="p1",
         description="Open",

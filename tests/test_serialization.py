@@ -91,7 +91,7 @@ def test_datetime_formats():
     ]:
         with pytest.raises(ValueError):
             parse_datetime(bad)
-    with pytest.raises(TypeError):
+    with pytest.raises(mf.errors.InvalidValueError):
         parse_datetime(5)
 
 
@@ -133,7 +133,7 @@ def test_issue_example_error_paths():
         "": "unknown fields: surprise",
         "title": "required field missing",
     }
-    assert str(err).startswith("form.json: cannot load Questionnaire (4 problem(s))")
+    assert str(err).startswith("form.json: cannot load Questionnaire (4 problems)")
     assert "sections[1].questions[0].max: expected an integer, got 'five'" in str(err)
     assert all(f.text("da") for f in err.findings)
 
@@ -287,3 +287,11 @@ def test_learning_method_accepts_its_value():
     a = mf.Agreement(id="a", description="d", learning_method="course")
     assert a.learning_method is mf.LearningMethod.COURSE
     assert a.signed_content()[5] == "course"
+
+
+def test_dump_json_writes_plain_data_as_dumps_writes_models():
+    from musframework.serialization import dump_json
+
+    person = mf.Person(id="p1", name="Åse Ærø")
+    assert dump_json(mf.to_dict(person)) == mf.dumps(person)
+    assert dump_json({"a": [1, None, True]}) == '{"a":[1,null,true]}'

@@ -302,3 +302,17 @@ def test_postgres_url_and_jsonb(postgres_dsn):
         assert kind == ("object", "Mødelokale 2")
     with pytest.raises(StorageError, match="cannot connect"):
         PostgresStore("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_an_incomplete_backend_fails_when_it_is_created_not_at_its_first_call():
+    from musframework.storage import BaseStore
+
+    class HalfStore(BaseStore):
+        def _fetch(self, kind, id, version):
+            return None
+
+        def _fetch_all(self, kind):
+            return []
+
+    with pytest.raises(TypeError, match=r"_audit.*_commit|_commit.*_audit"):
+        HalfStore()

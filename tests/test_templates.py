@@ -28,7 +28,7 @@ def test_builtin_loads_and_checks_clean_in_both_languages(name):
     assert q.id == name
     assert q.check() == []
     assert set(q.languages) == {"da", "en"}
-    for _, text in q._texts():
+    for _, text in q.texts():
         assert text.missing(("da", "en")) == []
         assert text.get("da") != text.get("en") or len(text.get("da")) < 12
     # It is the same file users could load themselves.
@@ -123,3 +123,17 @@ def test_builtin_round_trips_toml_and_json(name, tmp_path):
 def test_unknown_builtin_names_the_builtins():
     with pytest.raises(NotFoundError, match="mus-standard"):
         mf.templates.load("mus-standrad")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_version_of_a_builtin_loads_clean_and_keeps_its_question_ids(name):
+    current = mf.templates.load(name)
+    versions = mf.templates.versions(name)
+    assert versions[-1] == current.version
+    for version in versions:
+        q = mf.templates.load(name, version=version)
+        assert (q.id, q.version) == (name, version)
+        assert q.check() == []
+        assert mf.load_questionnaire(mf.templates.text(name, version), format="toml") == q
+        # Answers are keyed by question id: a new version keeps the ids (see the docs).
+        assert [x.id for x in q.questions()] == [x.id for x in current.questions()]

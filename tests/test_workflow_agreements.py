@@ -104,7 +104,27 @@ def test_review_refusals():
             "done",
             by="boss",
         )
-    with pytest.raises(TransitionError, match="owner"):
+    with pytest.raises(
+        TransitionError, match="an agreement for 'stranger', who is not a participant"
+    ):
         wf.review_agreement(c, "sql", "open", by="boss", owner="stranger")
-    with pytest.raises(TransitionError, match="cannot review agreement now"):
+    with pytest.raises(TransitionError, match="cannot review an agreement now"):
         wf.review_agreement(signed(), "a1", "done", by="boss")
+
+
+def test_every_step_refuses_an_unknown_agreement_the_same_way():
+    errors = []
+    for conversation, step in (
+        (signed(), lambda c: wf.set_agreement_status(c, "zz", "done", by="emp")),
+        (held(), lambda c: wf.review_agreement(c, "zz", "done", by="emp")),
+        (signed(), lambda c: wf.remove_agreement(c, "zz", by="boss")),
+        (
+            signed(),
+            lambda c: wf.replace_agreement(c, mf.Agreement(id="zz", description="?"), by="boss"),
+        ),
+    ):
+        with pytest.raises(DataError) as info:
+            step(conversation)
+        errors.append((str(info.value), [(f.code, f.path) for f in info.value.findings]))
+    assert len(set(map(repr, errors))) == 1, errors
+    assert errors[0][1] == [("workflow.unknown-agreement", "agreements")]

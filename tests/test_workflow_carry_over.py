@@ -67,7 +67,7 @@ def test_carry_over_is_idempotent_and_avoids_id_clashes():
 
 
 def test_carry_over_is_refused_into_concluded_conversations():
-    with pytest.raises(TransitionError, match="before concluding"):
+    with pytest.raises(TransitionError, match="before the conversation is concluded"):
         wf.carry_over(previous(), signed())
     with pytest.raises(TransitionError, match="its own"):
         wf.carry_over(previous(), previous())

@@ -59,7 +59,8 @@ def test_who_meets_whom():
         "it-team",
     )
     assert "r26-mus-boss" not in by_id  # a leader has a LUS, not a MUS
-    assert [e.reason for e in plan.entries_for("dir")] == ["no leader above"]
+    assert [e.reason.text("en") for e in plan.entries_for("dir")] == ["no leader above"]
+    assert [e.reason.text("da") for e in plan.entries_for("dir")] == ["ingen leder over"]
     assert [e.action for e in plan.entries_for("top")] == [A.SKIPPED]  # no members: no GRUS
 
 
@@ -109,7 +110,7 @@ def test_replanning_keeps_everything_and_adds_only_what_is_missing():
     third = wf.plan_round(grown, cycle(grus_before_mus=True), existing=progressed)
     assert third.added == ("r26-mus-new",)
     assert [e.action for e in third.entries_for("new")] == [A.ADDED]
-    assert [e.reason for e in third.entries_for("emp")] == ["already planned (held)"]
+    assert [e.reason.text("en") for e in third.entries_for("emp")] == ["already planned (held)"]
     kept = {c.id: c for c in third.conversations}
     assert all(kept[c.id] == c for c in progressed)  # times and states kept as they were
     new = kept["r26-mus-new"]
@@ -135,7 +136,7 @@ def test_existing_conversations_are_matched_by_person_and_leftovers_reported():
     plan = wf.plan_round(org, cycle(), existing=[mine, gone, other_round])
     assert [e.conversation for e in plan.entries_for("emp") if e.kind is K.MUS] == ["custom-id"]
     (left,) = plan.entries_for("left")
-    assert left.action is A.KEPT and "not planned" in left.reason
+    assert left.action is A.KEPT and "not planned" in left.reason.text("en")
     assert "old" not in {c.id for c in plan.conversations}
     assert plan.conversations[0] is mine  # kept unscheduled: planning does not move it
 
@@ -161,7 +162,7 @@ def test_members_without_a_leader_are_reported():
     )
     plan = wf.plan_round(org, cycle())
     assert plan.conversations == ()
-    assert [(e.subject, e.action, e.reason) for e in plan.report] == [
+    assert [(e.subject, e.action, e.reason and e.reason.text("en")) for e in plan.report] == [
         ("x", A.SKIPPED, "no nearest leader")
     ]
 
@@ -183,7 +184,7 @@ def test_too_short_a_window_reports_who_was_not_placed():
     for c in plan.conversations:
         assert (c.scheduled_start is None) == (c.id in unplaced)
     first = plan.unplaced[0]
-    assert first.leader is not None and first.people and "no free slot" in first.reason
+    assert first.leader is not None and first.people and "no free slot" in first.reason.text("en")
 
 
 @pytest.mark.parametrize("settings", [{"include_lus": True}, {"include_lus": False}])

@@ -197,15 +197,18 @@ def test_unplaceable_conversations_are_reported():
     no_leader = mf.Conversation(id="x", kind="MUS", participants=[mf.Participant("a", "employee")])
     weekend = cycle(D(2026, 2, 7), D(2026, 2, 8))
     result = wf.schedule([no_leader, mus(1)], weekend, scheduler=NO_HOLIDAYS)
-    assert [(u.conversation, u.reason) for u in result.unplaced] == [
+    assert [(u.conversation, u.reason.text("en")) for u in result.unplaced] == [
         ("x", "it has no leader to hold it"),
-        ("c001", "no open working day between 2026-02-07 and 2026-02-08"),
+        ("c001", "no open working day between 7 February 2026 and 8 February 2026"),
     ]
+    assert result.unplaced[1].reason.text("da") == (
+        "ingen åben arbejdsdag mellem 7. februar 2026 og 8. februar 2026"
+    )
     assert result.unplaced[1].people == ("e1",)
 
 
 def test_scheduler_settings_are_checked():
-    with pytest.raises(ValueError, match="day_end"):
+    with pytest.raises(mf.errors.InvalidValueError, match="end of the day"):
         wf.Scheduler(day_start="15:00", day_end="09:00")
     with pytest.raises(ValueError, match="capacity_per_day"):
         wf.Scheduler(capacity_per_day=0)

@@ -22,86 +22,213 @@ The public names are re-exported here; the subpackages hold the rest:
 >>> import musframework as mf
 >>> mf.Person(id="p1", name="Ane Jensen")
 Person(id='p1', name='Ane Jensen', email=None)
+
+Importing the package is cheap: each name here loads its subpackage the first time it is used
+(``mf.render`` loads :mod:`musframework.rendering`), and ``import musframework.model`` loads the
+model alone, not the renderers, stores or analytics.
 """
 
-from musframework import errors, interop, policy, storage, templates, workflow
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from musframework._version import __version__
-from musframework.analytics import RoundAnalysis, analyse_round
-from musframework.clock import Clock, FixedClock, SystemClock
-from musframework.model import (
-    AgendaItem,
-    Agreement,
-    AgreementKind,
-    AgreementStatus,
-    Answer,
-    ChoiceAnswer,
-    Comparison,
-    Condition,
-    Conversation,
-    ConversationKind,
-    ConversationStatus,
-    Cycle,
-    CycleSettings,
-    DateAnswer,
-    DateQuestion,
-    DevelopmentPlan,
-    Finding,
-    FollowUp,
-    FollowUpEntry,
-    Group,
-    Invitation,
-    LearningMethod,
-    LocalizedText,
-    Match,
-    MultipleChoiceAnswer,
-    MultipleChoiceQuestion,
-    Note,
-    NumberAnswer,
-    NumberQuestion,
-    Operator,
-    Option,
-    Organisation,
-    OrgUnit,
-    Participant,
-    Period,
-    Person,
-    Question,
-    Questionnaire,
-    QuestionnaireRef,
-    Response,
-    Role,
-    ScaleAnswer,
-    ScalePoint,
-    ScaleQuestion,
-    Section,
-    Severity,
-    Signature,
-    SingleChoiceQuestion,
-    StatusChange,
-    TextAnswer,
-    TextQuestion,
-    YesNoAnswer,
-    YesNoQuestion,
-    question_type,
-    question_type_names,
-    register_question_type,
-    sorted_findings,
-    unregister_question_type,
+
+if TYPE_CHECKING:  # the names as type checkers see them; at run time they load on first use
+    from musframework import errors, interop, policy, storage, templates, workflow
+    from musframework.analytics import RoundAnalysis, analyse_round
+    from musframework.clock import Clock, FixedClock, SystemClock
+    from musframework.model import (
+        AgendaItem,
+        Agreement,
+        AgreementKind,
+        AgreementStatus,
+        Answer,
+        ChoiceAnswer,
+        Comparison,
+        Condition,
+        Conversation,
+        ConversationKind,
+        ConversationStatus,
+        Cycle,
+        CycleSettings,
+        DateAnswer,
+        DateQuestion,
+        DevelopmentPlan,
+        Finding,
+        FollowUp,
+        FollowUpEntry,
+        Group,
+        Invitation,
+        LearningMethod,
+        LocalizedText,
+        Match,
+        MultipleChoiceAnswer,
+        MultipleChoiceQuestion,
+        Note,
+        NumberAnswer,
+        NumberQuestion,
+        Operator,
+        Option,
+        Organisation,
+        OrgUnit,
+        Participant,
+        Period,
+        Person,
+        Question,
+        Questionnaire,
+        QuestionnaireRef,
+        Response,
+        Role,
+        ScaleAnswer,
+        ScalePoint,
+        ScaleQuestion,
+        Section,
+        Severity,
+        Signature,
+        SingleChoiceQuestion,
+        StatusChange,
+        TextAnswer,
+        TextQuestion,
+        YesNoAnswer,
+        YesNoQuestion,
+        question_type,
+        question_type_names,
+        register_question_type,
+        sorted_findings,
+        unregister_question_type,
+    )
+    from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
+    from musframework.rendering import render, render_to
+    from musframework.rules import validate
+    from musframework.serialization import (
+        dump_questionnaire,
+        dumps,
+        from_dict,
+        from_dicts,
+        load_questionnaire,
+        loads,
+        loads_many,
+        save_questionnaire,
+        to_dict,
+    )
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "musframework.analytics": (
+        "RoundAnalysis",
+        "analyse_round",
+    ),
+    "musframework.clock": (
+        "Clock",
+        "FixedClock",
+        "SystemClock",
+    ),
+    "musframework.model": (
+        "AgendaItem",
+        "Agreement",
+        "AgreementKind",
+        "AgreementStatus",
+        "Answer",
+        "ChoiceAnswer",
+        "Comparison",
+        "Condition",
+        "Conversation",
+        "ConversationKind",
+        "ConversationStatus",
+        "Cycle",
+        "CycleSettings",
+        "DateAnswer",
+        "DateQuestion",
+        "DevelopmentPlan",
+        "Finding",
+        "FollowUp",
+        "FollowUpEntry",
+        "Group",
+        "Invitation",
+        "LearningMethod",
+        "LocalizedText",
+        "Match",
+        "MultipleChoiceAnswer",
+        "MultipleChoiceQuestion",
+        "Note",
+        "NumberAnswer",
+        "NumberQuestion",
+        "Operator",
+        "Option",
+        "Organisation",
+        "OrgUnit",
+        "Participant",
+        "Period",
+        "Person",
+        "Question",
+        "Questionnaire",
+        "QuestionnaireRef",
+        "Response",
+        "Role",
+        "ScaleAnswer",
+        "ScalePoint",
+        "ScaleQuestion",
+        "Section",
+        "Severity",
+        "Signature",
+        "SingleChoiceQuestion",
+        "StatusChange",
+        "TextAnswer",
+        "TextQuestion",
+        "YesNoAnswer",
+        "YesNoQuestion",
+        "question_type",
+        "question_type_names",
+        "register_question_type",
+        "sorted_findings",
+        "unregister_question_type",
+    ),
+    "musframework.policy": (
+        "DefaultPolicy",
+        "LeaderChange",
+        "Viewer",
+        "authorize",
+        "view",
+    ),
+    "musframework.rendering": (
+        "render",
+        "render_to",
+    ),
+    "musframework.rules": ("validate",),
+    "musframework.serialization": (
+        "dump_questionnaire",
+        "dumps",
+        "from_dict",
+        "from_dicts",
+        "load_questionnaire",
+        "loads",
+        "loads_many",
+        "save_questionnaire",
+        "to_dict",
+    ),
+}
+"""Where each re-exported name lives (the same names as the imports above)."""
+
+_SUBPACKAGES = frozenset(
+    {
+        "analytics",
+        "catalogue",
+        "clock",
+        "errors",
+        "interop",
+        "model",
+        "policy",
+        "progress",
+        "rendering",
+        "rules",
+        "serialization",
+        "storage",
+        "templates",
+        "workflow",
+    }
 )
-from musframework.policy import DefaultPolicy, LeaderChange, Viewer, authorize, view
-from musframework.rendering import render, render_to
-from musframework.rules import validate
-from musframework.serialization import (
-    dump_questionnaire,
-    dumps,
-    from_dict,
-    from_dicts,
-    load_questionnaire,
-    loads,
-    loads_many,
-    save_questionnaire,
-    to_dict,
-)
+"""The subpackages and modules that ``mf.<name>`` loads on first use."""
+
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "AgendaItem",
@@ -192,3 +319,23 @@ __all__ = [
     "view",
     "workflow",
 ]
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any name
+
+    def __getattr__(name: str) -> Any:
+        """Load a re-exported name or a subpackage on first use (PEP 562)."""
+        home = _HOME.get(name)
+        if home is not None:
+            value = getattr(importlib.import_module(home), name)
+        elif name in _SUBPACKAGES:
+            value = importlib.import_module(f"musframework.{name}")
+        else:
+            raise AttributeError(f"module 'musframework' has no attribute {name!r}")
+        globals()[name] = value  # found directly from now on
+        return value
+
+
+def __dir__() -> list[str]:
+    """The public names, the subpackages and what is loaded already."""
+    return sorted(set(globals()) | set(__all__) | _SUBPACKAGES)

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
 
-from musframework.errors import RegistryError
-
 __all__ = ["Registry"]
 
 T = TypeVar("T")
@@ -22,6 +20,7 @@ class Registry(Generic[T]):
     """Named objects of one kind (question types, renderers, store backends, rules)."""
 
     def __init__(self, what: str, entry_point_group: str | None = None) -> None:
+        # ``what`` names the kind of item in messages: the catalogue's "registry.<what>".
         self.what = what
         self.entry_point_group = entry_point_group
         self._items: dict[str, T] = {}
@@ -32,9 +31,7 @@ class Registry(Generic[T]):
     def register(self, name: str, item: T, *, replace: bool = False) -> T:
         """Register ``item`` under ``name``; a taken name needs ``replace=True``."""
         if not replace and name in self._items and self._items[name] is not item:
-            raise RegistryError(
-                f"{self.what} {name!r} is already registered; pass replace=True to override it"
-            )
+            raise _error("error.registry.taken", what=self.what, name=name)
         self._items[name] = item
         self.generation += 1
         return item
@@ -44,7 +41,7 @@ class Registry(Generic[T]):
         try:
             item = self._items.pop(name)
         except KeyError:
-            raise RegistryError(f"no {self.what} named {name!r} is registered") from None
+            raise _error("error.registry.not-registered", what=self.what, name=name) from None
         self.generation += 1
         return item
 
@@ -55,8 +52,8 @@ class Registry(Generic[T]):
             self._load_entry_points()
             item = self._items.get(name)
         if item is None:
-            known = ", ".join(sorted(self._items)) or "none"
-            raise RegistryError(f"unknown {self.what} {name!r} (known: {known})")
+            known = ", ".join(sorted(self._items)) or "-"
+            raise _error("error.registry.unknown", what=self.what, name=name, known=known)
         return item
 
     def __contains__(self, name: object) -> bool:
@@ -86,6 +83,19 @@ class Registry(Generic[T]):
             try:
                 self._items[ep.name] = ep.load()
             except Exception as exc:  # a broken plugin must not break the library
-                raise RegistryError(
-                    f"{self.what} plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+                raise _error(
+                    "error.registry.plugin-failed",
+                    what=self.what,
+                    name=ep.name,
+                    value=ep.value,
+                    detail=str(exc),
                 ) from exc
+
+
+def _error(msgid: str, **params: object) -> Exception:
+    # Imported here: the catalogue and the errors are built on this module.
+    from musframework.catalogue import Message
+    from musframework.errors import RegistryError
+
+    what = params.pop("what")
+    return RegistryError(Message(msgid, {"what": Message(f"registry.{what}"), **params}))

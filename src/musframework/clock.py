@@ -49,7 +49,10 @@ class FixedClock:
 
     def __init__(self, at: pendulum.DateTime) -> None:
         if at.tzinfo is None:
-            raise ValueError("FixedClock needs an aware DateTime (with a time zone)")
+            from musframework.catalogue import Message
+            from musframework.errors import InvalidValueError
+
+            raise InvalidValueError(Message("error.clock-naive"))
         self._at = at
 
     def now(self) -> pendulum.DateTime:

@@ -4,7 +4,7 @@
 * one function per figure (:func:`conversation_progress`, :func:`coverage`,
   :func:`invitation_lead_times`, :func:`agreement_breakdown`, :func:`due_agreements`,
   :func:`agreement_deadlines`, :func:`rating_gaps`, :func:`evaluation_results`,
-  :func:`carry_over`), each one pass over the conversations;
+  :func:`carry_over_summary`), each one pass over the conversations;
 * plots (extra ``musframework[plot]``) in ``musframework.analytics.plots``.
 
 Every result is a small frozen object with ``to_records()`` (a list of dicts),
@@ -32,7 +32,7 @@ from musframework.analytics.figures import (
     UnitProgress,
     agreement_breakdown,
     agreement_deadlines,
-    carry_over,
+    carry_over_summary,
     conversation_progress,
     coverage,
     due_agreements,
@@ -70,7 +70,7 @@ __all__ = [
     "agreement_breakdown",
     "agreement_deadlines",
     "analyse_round",
-    "carry_over",
+    "carry_over_summary",
     "conversation_progress",
     "coverage",
     "due_agreements",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import enum
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from musframework.analytics._labels import has_label, label
+from musframework.analytics._labels import label, value_label
+from musframework.catalogue import translate
 from musframework.errors import MissingExtraError
 
 __all__ = ["Table", "html_table", "require_pandas"]
@@ -19,15 +20,15 @@ def require_pandas() -> Any:
     try:
         import pandas
     except ImportError:
-        raise MissingExtraError("to_dataframe()", "pandas") from None
+        raise MissingExtraError("pandas", "pandas") from None
     return pandas
 
 
-def _cell(value: object, locale: str, translate: bool) -> str:
+def _cell(value: object, locale: str, kinds: Sequence[type[enum.Enum]] | None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return label("yes" if value else "no", locale)
+        return translate("answer.yes" if value else "answer.no", locale)
     if isinstance(value, float):
         text = f"{value:.2f}"
         return text.replace(".", ",") if locale == "da" else text
@@ -35,8 +36,8 @@ def _cell(value: object, locale: str, translate: bool) -> str:
         return html.escape(label(value, locale))
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if translate and isinstance(value, str) and has_label(value):
-        return html.escape(label(value, locale))
+    if kinds is not None and isinstance(value, str):
+        return html.escape(value_label(value, kinds, locale))
     return html.escape(str(value))
 
 
@@ -46,23 +47,30 @@ def html_table(
     records: Sequence[dict[str, object]],
     locale: str = "da",
     *,
-    translate: Sequence[str] = (),
+    translated: Mapping[str, Sequence[type[enum.Enum]]] | None = None,
+    headers: Sequence[str] | None = None,
     limit: int = 50,
 ) -> str:
     """An escaped HTML table of ``records`` with translated column headers.
 
-    ``translate`` names the columns whose values are label keys (statuses, roles …); at most
-    ``limit`` rows are shown, with a note saying how many more there are.
+    ``translated`` maps the columns whose values are stored enum values or table words to the
+    enums to read them as (statuses, roles …); ``headers`` are the column headers (by default
+    each column's table word). At most ``limit`` rows are shown, with a note saying how many
+    more there are.
     """
-    head = "".join(f"<th>{html.escape(label(c, locale))}</th>" for c in columns)
+    translated = translated or {}
+    names = headers if headers is not None else [label(c, locale) for c in columns]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in names)
     rows = []
     for record in records[:limit]:
-        cells = "".join(f"<td>{_cell(record.get(c), locale, c in translate)}</td>" for c in columns)
+        cells = "".join(
+            f"<td>{_cell(record.get(c), locale, translated.get(c))}</td>" for c in columns
+        )
         rows.append(f"<tr>{cells}</tr>")
     more = len(records) - limit
     if more > 0:
-        note = f"… {more} rækker mere" if locale == "da" else f"… {more} more rows"
-        rows.append(f'<tr><td colspan="{len(columns)}">{note}</td></tr>')
+        note = translate("table.more-rows", locale, n=more)
+        rows.append(f'<tr><td colspan="{len(columns)}">{html.escape(note)}</td></tr>')
     return (
         f'<table class="musframework-analytics"><caption>{html.escape(title)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -73,15 +81,15 @@ class Table:
     """Mixin for analytics results: ``to_records``, ``to_dataframe`` and ``_repr_html_``.
 
     Subclasses (frozen attrs classes with a ``locale`` field) define ``COLUMNS``, ``TITLE``
-    (Danish, English), optionally ``TRANSLATED`` (columns holding label keys) and
-    :meth:`to_records`.
+    (the catalogue's message id of the title), optionally ``TRANSLATED`` (columns holding
+    stored enum values or table words, with the enums to read them as) and :meth:`to_records`.
     """
 
     __slots__ = ()
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
-    TITLE: ClassVar[tuple[str, str]] = ("", "")
-    TRANSLATED: ClassVar[tuple[str, ...]] = ()
+    TITLE: ClassVar[str] = ""
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {}
 
     def to_records(self) -> list[dict[str, Any]]:
         """The result as a list of plain dicts, one per row, keyed by :attr:`COLUMNS`."""
@@ -90,7 +98,11 @@ class Table:
     def title(self, locale: str | None = None) -> str:
         """The table's title in ``locale`` (the result's own locale by default)."""
         locale = locale or str(getattr(self, "locale", "da"))
-        return self.TITLE[1] if locale == "en" else self.TITLE[0]
+        return translate(self.TITLE, locale)
+
+    def header(self, column: str, locale: str) -> str:
+        """The header of ``column`` in ``locale``: its table word by default."""
+        return label(column, locale)
 
     def to_dataframe(self) -> Any:
         """The records as a pandas DataFrame (needs the ``pandas`` extra).
@@ -109,7 +121,8 @@ class Table:
             self.COLUMNS,
             self.to_records(),
             locale,
-            translate=self.TRANSLATED,
+            translated=self.TRANSLATED,
+            headers=[self.header(c, locale) for c in self.COLUMNS],
         )
 
     def _repr_html_(self) -> str:

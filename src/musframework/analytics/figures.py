@@ -9,9 +9,10 @@ never stored.
 
 from __future__ import annotations
 
+import enum
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -19,6 +20,8 @@ import pendulum
 
 from musframework.analytics._labels import label
 from musframework.analytics._table import Table, html_table
+from musframework.catalogue import Message, translate
+from musframework.errors import InvalidValueError
 from musframework.model import (
     AgreementStatus,
     ChoiceAnswer,
@@ -63,7 +66,7 @@ __all__ = [
     "UnitProgress",
     "agreement_breakdown",
     "agreement_deadlines",
-    "carry_over",
+    "carry_over_summary",
     "conversation_progress",
     "coverage",
     "due_agreements",
@@ -82,6 +85,7 @@ HELD_OR_LATER = frozenset(
     }
 )
 _AGREEMENT_STATUSES: tuple[AgreementStatus, ...] = tuple(AgreementStatus)
+_STATUS_VALUES = frozenset(s.value for s in ConversationStatus)
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
@@ -126,7 +130,9 @@ class _Units:
 
 def _today(today: pendulum.Date) -> pendulum.Date:
     if not isinstance(today, pendulum.Date):
-        raise TypeError(f"today must be a pendulum.Date, not {today!r}")
+        raise InvalidValueError(
+            Message("value.expected", {"expected": Message("value.date"), "got": repr(today)})
+        )
     return today
 
 
@@ -175,13 +181,16 @@ class ConversationProgress(Table):
         *(s.value for s in STATUSES),
         "total",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Samtaler efter status og enhed",
-        "Conversations by status and unit",
-    )
+    TITLE: ClassVar[str] = "table.title.conversation-progress"
 
     units: tuple[UnitProgress, ...]
     locale: str = "da"
+
+    def header(self, column: str, locale: str) -> str:
+        """Status columns are headed by the status's label."""
+        if column in _STATUS_VALUES:
+            return label(ConversationStatus(column), locale)
+        return label(column, locale)
 
     def count(self, status: ConversationStatus | str) -> int:
         """Conversations in ``status``, in all units."""
@@ -299,10 +308,7 @@ class Coverage(Table):
         "missing",
         "share",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Dækning: hvem har en samtale",
-        "Coverage: who has a conversation",
-    )
+    TITLE: ClassVar[str] = "table.title.coverage"
 
     units: tuple[UnitCoverage, ...]
     uncovered: tuple[UncoveredPerson, ...]
@@ -445,8 +451,8 @@ class InvitationLeadTimes(Table):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("lead_days", "band", "conversations")
-    TITLE: ClassVar[tuple[str, str]] = ("Indkaldelsernes varsel", "Invitation lead times")
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("band",)
+    TITLE: ClassVar[str] = "table.title.invitation-lead-times"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {"band": ()}
 
     histogram: tuple[tuple[int, int], ...]
     not_invited: int
@@ -571,8 +577,12 @@ class AgreementBreakdown(Table):
         "learning_method",
         "count",
     )
-    TITLE: ClassVar[tuple[str, str]] = ("Aftaler", "Agreements")
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("status", "owner_role", "learning_method")
+    TITLE: ClassVar[str] = "table.title.agreement-breakdown"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {
+        "status": (AgreementStatus,),
+        "owner_role": (Role,),
+        "learning_method": (LearningMethod,),
+    }
 
     cells: tuple[AgreementCell, ...]
     unit_names: tuple[tuple[str | None, str], ...] = ()
@@ -630,6 +640,7 @@ class AgreementBreakdown(Table):
                 (key, "count"),
                 records,
                 locale,
+                translated={key: self.TRANSLATED.get(key, ())},
             )
 
         return (
@@ -719,11 +730,11 @@ class DueAgreements(Table):
         "owner_name",
         "status",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Overskredne og snart forfaldne aftaler",
-        "Overdue and due-soon agreements",
-    )
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("state", "status")
+    TITLE: ClassVar[str] = "table.title.due-agreements"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {
+        "state": (),
+        "status": (AgreementStatus,),
+    }
 
     today: pendulum.Date
     within_days: int
@@ -820,11 +831,8 @@ class DeadlineTimeline(Table):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("period", "state", "count")
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Aftalernes frister over tid",
-        "Agreement deadlines over time",
-    )
-    TRANSLATED: ClassVar[tuple[str, ...]] = ("state",)
+    TITLE: ClassVar[str] = "table.title.deadline-timeline"
+    TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {"state": (AgreementStatus,)}
     STATES: ClassVar[tuple[str, ...]] = _DEADLINE_STATES
 
     today: pendulum.Date
@@ -867,7 +875,7 @@ def agreement_deadlines(
     """
     today = _today(today)
     if bucket not in ("month", "week"):
-        raise ValueError(f"bucket must be 'month' or 'week', not {bucket!r}")
+        raise InvalidValueError(Message("error.bucket", {"bucket": repr(bucket)}))
     counts: Counter[tuple[pendulum.Date, str]] = Counter()
     starts: dict[pendulum.Date, pendulum.Date] = {}
     without = 0
@@ -957,10 +965,7 @@ class RatingGaps(Table):
         "mean_abs_gap",
         "agree",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Selvvurdering og ledervurdering",
-        "Self and leader ratings",
-    )
+    TITLE: ClassVar[str] = "table.title.rating-gaps"
 
     questions: tuple[GapRow, ...]
     units: tuple[GapRow, ...]
@@ -1147,7 +1152,7 @@ class EvaluationResults(Table):
         "respondents",
         "mean",
     )
-    TITLE: ClassVar[tuple[str, str]] = ("Evaluering af runden", "Evaluation of the round")
+    TITLE: ClassVar[str] = "table.title.evaluation-results"
 
     questionnaire: str
     responses: int
@@ -1195,7 +1200,7 @@ def _possible_answers(question: Question, locale: str) -> list[tuple[str, str]]:
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         return [(o.code, o.label.get(locale)) for o in question.options]
     if isinstance(question, YesNoQuestion):
-        return [("yes", label("yes", locale)), ("no", label("no", locale))]
+        return [("yes", translate("answer.yes", locale)), ("no", translate("answer.no", locale))]
     return []
 
 
@@ -1306,10 +1311,7 @@ class CarryOver(Table):
         *(s.value for s in _AGREEMENT_STATUSES),
         "not_carried_over",
     )
-    TITLE: ClassVar[tuple[str, str]] = (
-        "Videreførte aftaler fra sidste runde",
-        "Agreements carried over from the previous round",
-    )
+    TITLE: ClassVar[str] = "table.title.carry-over"
 
     units: tuple[UnitCarryOver, ...]
     unresolved: int = 0
@@ -1352,7 +1354,7 @@ class CarryOver(Table):
         ]
 
 
-def carry_over(
+def carry_over_summary(
     conversations: Iterable[Conversation],
     previous: Iterable[Conversation],
     *,
@@ -1365,6 +1367,9 @@ def carry_over(
     the conversation's ``previous`` when it is in ``previous``, otherwise any previous-round
     conversation of the same employee (or group member). Counts the carried-over agreements by
     their status now, and the previous round's open agreements that nothing continues.
+
+    A statistic over a round; :func:`musframework.workflow.carry_over` is the workflow step
+    that carries one conversation's open agreements into the next.
     """
     units = _Units(organisation, locale)
     prev_agreements: dict[tuple[str, str], bool] = {}  # key -> open?

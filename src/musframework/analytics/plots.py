@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from musframework.analytics._labels import label
+from musframework.analytics._labels import label, value_label
 from musframework.analytics.figures import (
     STATUSES,
     AgreementBreakdown,
@@ -21,7 +21,9 @@ from musframework.analytics.figures import (
     RatingGaps,
 )
 from musframework.analytics.report import RoundAnalysis
+from musframework.catalogue import translate
 from musframework.errors import MissingExtraError
+from musframework.model import AgreementStatus
 
 __all__ = [
     "plot_agreement_deadlines",
@@ -53,7 +55,7 @@ def _figure(width: float, height: float) -> Any:
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        raise MissingExtraError("plots", "plot") from None
+        raise MissingExtraError("plot", "plot") from None
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -63,15 +65,11 @@ def _integer_axis(axis: Any) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _text(da: str, en: str, locale: str) -> str:
-    return en if locale == "en" else da
-
-
 def _no_data(ax: Any, locale: str) -> None:
     ax.text(
         0.5,
         0.5,
-        _text("Ingen data", "No data", locale),
+        translate("plot.no-data", locale),
         ha="center",
         va="center",
         transform=ax.transAxes,
@@ -89,9 +87,7 @@ def plot_progress_by_unit(
     rows = list(reversed(progress.units))  # first unit on top
     fig = _figure(9, 1.2 + 0.45 * max(1, len(rows)))
     ax = fig.add_subplot()
-    ax.set_title(
-        _text("Samtaler efter enhed og status", "Conversations by unit and status", locale)
-    )
+    ax.set_title(translate("plot.progress.title", locale))
     if not rows:
         _no_data(ax, locale)
         return fig
@@ -112,7 +108,7 @@ def plot_progress_by_unit(
         left = [a + b for a, b in zip(left, values, strict=True)]
     for y, total in enumerate(left):
         ax.text(total, y, f" {total}", va="center", fontsize=9)
-    ax.set_xlabel(_text("Antal samtaler", "Number of conversations", locale))
+    ax.set_xlabel(translate("plot.progress.x", locale))
     _integer_axis(ax.xaxis)
     ax.set_xlim(0, max(left) * 1.1 + 1)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / len(rows)), ncols=4)
@@ -129,7 +125,7 @@ def plot_agreement_deadlines(
     periods = deadlines.periods
     fig = _figure(10, 4.5)
     ax = fig.add_subplot()
-    ax.set_title(_text("Aftalernes frister og status", "Agreement deadlines and statuses", locale))
+    ax.set_title(translate("plot.deadlines.title", locale))
     if not periods:
         _no_data(ax, locale)
         return fig
@@ -146,7 +142,7 @@ def plot_agreement_deadlines(
             values,
             bottom=bottom,
             color=_STATE_COLOURS[state],
-            label=label(state, locale),
+            label=value_label(state, (AgreementStatus,), locale),
             edgecolor="white",
         )
         bottom = [a + b for a, b in zip(bottom, values, strict=True)]
@@ -160,12 +156,12 @@ def plot_agreement_deadlines(
         if p <= today < nxt:
             x = i - 0.5 + (today - p).in_days() / max(1, (nxt - p).in_days())
             ax.axvline(x, color="black", linestyle="--", linewidth=1)
-            ax.text(x, top * 1.1 + 0.5, _text(" I dag", " Today", locale), fontsize=9)
+            ax.text(x, top * 1.1 + 0.5, translate("plot.deadlines.today", locale), fontsize=9)
             break
     step = max(1, len(periods) // 12)
     ax.set_xticks(positions[::step], ticks[::step], rotation=45, ha="right")
-    ax.set_xlabel(_text("Frist", "Deadline", locale))
-    ax.set_ylabel(_text("Antal aftaler", "Number of agreements", locale))
+    ax.set_xlabel(translate("plot.deadlines.x", locale))
+    ax.set_ylabel(translate("plot.agreements.y", locale))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -180,7 +176,7 @@ def plot_learning_methods(
     pairs = [(m, n) for m, n in agreements.by_learning_method() if m is not None]
     fig = _figure(8, 1.2 + 0.4 * max(1, len(pairs)))
     ax = fig.add_subplot()
-    ax.set_title(_text("Læringsformer i aftalerne", "Learning methods in the agreements", locale))
+    ax.set_title(translate("plot.methods.title", locale))
     if not pairs:
         _no_data(ax, locale)
         return fig
@@ -192,7 +188,7 @@ def plot_learning_methods(
     for y, n in enumerate(counts):
         share = f"{n / total:.0%}"
         ax.text(n, y, f" {n} ({share})", va="center", fontsize=9)
-    ax.set_xlabel(_text("Antal aftaler", "Number of agreements", locale))
+    ax.set_xlabel(translate("plot.agreements.y", locale))
     ax.set_xlim(0, max(counts) * 1.25)
     _integer_axis(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
@@ -212,7 +208,7 @@ def plot_rating_gaps(
     rows.reverse()  # first question on top
     fig = _figure(9, 1.4 + 0.5 * max(1, len(rows)))
     ax = fig.add_subplot()
-    title = _text("Selvvurdering og ledervurdering", "Self rating and leader rating", locale)
+    title = translate("plot.gaps.title", locale)
     if unit is not None and rows:
         title += f": {rows[0].unit_name}"
     ax.set_title(title)
@@ -229,7 +225,7 @@ def plot_rating_gaps(
         color="#1f5f99",
         s=70,
         zorder=2,
-        label=_text("Medarbejderens selvvurdering", "Employee's self rating", locale),
+        label=translate("plot.gaps.self", locale),
     )
     ax.scatter(
         [r.leader_mean for r in rows],
@@ -238,7 +234,7 @@ def plot_rating_gaps(
         marker="s",
         s=70,
         zorder=2,
-        label=_text("Lederens vurdering", "Leader's rating", locale),
+        label=translate("plot.gaps.leader", locale),
     )
     for y, r in zip(ys, rows, strict=True):
         gap = f"{r.mean_gap:+.1f}"
@@ -255,7 +251,7 @@ def plot_rating_gaps(
         low, high = gaps.scale
         ax.set_xlim(low - 0.25, high + 0.25)
         ax.set_xticks(range(low, high + 1))
-    ax.set_xlabel(_text("Gennemsnitlig vurdering", "Mean rating", locale))
+    ax.set_xlabel(translate("plot.gaps.x", locale))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(rows)), ncols=2)
     ax.spines[["top", "right"]].set_visible(False)

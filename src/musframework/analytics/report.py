@@ -22,7 +22,7 @@ from musframework.analytics.figures import (
     RatingGaps,
     agreement_breakdown,
     agreement_deadlines,
-    carry_over,
+    carry_over_summary,
     conversation_progress,
     coverage,
     due_agreements,
@@ -30,6 +30,7 @@ from musframework.analytics.figures import (
     invitation_lead_times,
     rating_gaps,
 )
+from musframework.catalogue import Message, translate
 from musframework.clock import Clock, resolve_clock
 from musframework.errors import DataError
 from musframework.model import (
@@ -44,25 +45,6 @@ from musframework.policy import Policy, Viewer, view
 from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
 __all__ = ["RoundAnalysis", "analyse_round"]
-
-_FIGURE_LABELS: dict[str, tuple[str, str]] = {
-    "conversations": ("Samtaler", "Conversations"),
-    "held": ("Afholdt (eller senere)", "Held (or later)"),
-    "held_share": ("Andel afholdt", "Share held"),
-    "cancelled": ("Aflyst", "Cancelled"),
-    "in_scope": ("Omfattet af runden", "In the round's scope"),
-    "covered": ("Med samtale", "With a conversation"),
-    "coverage_share": ("Dækning", "Coverage"),
-    "invited": ("Indkaldt", "Invited"),
-    "median_lead_days": ("Varsel i dage (median)", "Lead in days (median)"),
-    "invitations_on_time": ("Indkaldt 7-14 dage før", "Invited 7-14 days ahead"),
-    "agreements": ("Aftaler", "Agreements"),
-    "overdue": ("Overskredne aftaler", "Overdue agreements"),
-    "due_soon": ("Aftaler der forfalder snart", "Agreements due soon"),
-    "carried_over": ("Videreførte aftaler", "Agreements carried over"),
-    "carried_over_done": ("Heraf gennemført", "Of which done"),
-    "evaluation_responses": ("Evalueringsbesvarelser", "Evaluation responses"),
-}
 
 
 @attrs.frozen(kw_only=True)
@@ -86,7 +68,7 @@ class RoundAnalysis(Table):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("figure", "value")
-    TITLE: ClassVar[tuple[str, str]] = ("Nøgletal for runden", "Key figures of the round")
+    TITLE: ClassVar[str] = "table.title.round-analysis"
 
     cycle: str
     name: str
@@ -129,8 +111,7 @@ class RoundAnalysis(Table):
 
     def figure_label(self, key: str, locale: str | None = None) -> str:
         """The label of key figure ``key`` in ``locale``."""
-        da, en = _FIGURE_LABELS[key]
-        return en if (locale or self.locale) == "en" else da
+        return translate(f"figure.{key}", locale or self.locale)
 
     def to_records(self) -> list[dict[str, Any]]:  # noqa: D102
         return [{"figure": k, "value": v} for k, v in self.key_figures().items()]
@@ -208,15 +189,8 @@ def analyse_round(
     if viewer is not None:
         if policy is None:
             raise DataError(
-                "a viewer needs a policy",
-                [
-                    Finding.error(
-                        "analytics.no-policy",
-                        "policy",
-                        da="angiv policy= sammen med viewer=",
-                        en="pass policy= together with viewer=",
-                    )
-                ],
+                Message("error.viewer-needs-policy"),
+                [Finding.error("analytics.no-policy", "policy")],
             )
         conversations = view(cycle, viewer, policy, conversations=conversations).conversations
     if today is None:
@@ -270,9 +244,9 @@ def analyse_round(
             )
         carried = None
         if prev:
-            # carry_over reads the previous round first: reserve its share first.
+            # carry_over_summary reads the previous round first: reserve its share first.
             earlier = track(prev, reporter.part(len(prev), "carry-over"), label="carry-over")
-            carried = carry_over(
+            carried = carry_over_summary(
                 each("carry-over"),
                 earlier,
                 organisation=organisation,

@@ -56,7 +56,8 @@ from typing import Any
 import attrs
 
 from musframework._registry import Registry
-from musframework.errors import DataError
+from musframework.catalogue import Message
+from musframework.errors import DataError, MusframeworkError
 from musframework.model import (
     Answer,
     Comparison,
@@ -139,7 +140,7 @@ class SurveyJSAdapter:
 
 
 _FALLBACK = SurveyJSAdapter(_fallback_element)
-_ADAPTERS: Registry[SurveyJSAdapter] = Registry("SurveyJS adapter")
+_ADAPTERS: Registry[SurveyJSAdapter] = Registry("surveyjs-adapter")
 
 
 def register_surveyjs_type(
@@ -193,12 +194,13 @@ def _multiple_element(q: Question, loc: Localize) -> dict[str, Any]:
     return out
 
 
-_YES = LocalizedText({"da": "Ja", "en": "Yes"})
-_NO = LocalizedText({"da": "Nej", "en": "No"})
+_YES = Message("answer.yes")
+_NO = Message("answer.no")
 
 
 def _yes_no_element(q: Question, loc: Localize) -> dict[str, Any]:
-    return {"type": "boolean", "labelTrue": loc(_YES), "labelFalse": loc(_NO)}
+    yes, no = LocalizedText(_YES.translations), LocalizedText(_NO.translations)
+    return {"type": "boolean", "labelTrue": loc(yes), "labelFalse": loc(no)}
 
 
 def _number(value: float) -> int | float:
@@ -284,7 +286,7 @@ def _expression(comparison: Comparison, index: Mapping[str, Question]) -> str:
 
 def visible_if(condition: Condition, questionnaire: Questionnaire) -> str:
     """The SurveyJS ``visibleIf`` expression of ``condition``."""
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     parts = [_expression(c, index) for c in condition.comparisons]
     if len(parts) == 1:
         return parts[0]
@@ -319,14 +321,13 @@ def to_surveyjs(
             Finding.error(
                 "surveyjs.no-adapter",
                 f"questions.{q.id}",
-                da=f"spørgsmålstypen {q.type_name!r} har ingen SurveyJS-adapter",
-                en=f"question type {q.type_name!r} has no SurveyJS adapter",
+                type=q.type_name,
             )
             for q in questionnaire.questions()
             if surveyjs_type(q.type_name) is None
         ]
         if missing:
-            raise DataError("cannot export to SurveyJS", missing)
+            raise DataError(Message("error.surveyjs.export"), missing)
     pages = []
     for section in questionnaire.sections:
         elements = [
@@ -371,7 +372,7 @@ def response_to_surveyjs(response: Response, questionnaire: Questionnaire) -> di
 
     Answers to questions the questionnaire does not have are left out.
     """
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     data: dict[str, Any] = {}
     for qid, answer in response.answers.items():
         question = index.get(qid)
@@ -409,37 +410,26 @@ def response_from_surveyjs(
     """
     if not isinstance(data, Mapping):
         raise DataError(
-            "SurveyJS data must be an object",
-            [_not_an_object("answers", "SurveyJS-data", "SurveyJS data", data)],
+            Message("error.surveyjs.data-object"),
+            [_not_an_object("answers", Message("surveyjs.what.data"), data)],
         )
-    index = questionnaire._index()
+    index = questionnaire.questions_by_id()
     answers: dict[str, Answer] = {}
     problems: list[Finding] = []
     for key, value in data.items():
         path = f"answers.{key}"
         question = index.get(key)
         if question is None:
-            problems.append(
-                Finding.error(
-                    "response.unknown-question",
-                    path,
-                    da=f"spørgeskemaet har intet spørgsmål med id {key!r}",
-                    en=f"the questionnaire has no question with id {key!r}",
-                )
-            )
+            problems.append(Finding.error("response.unknown-question", path, id=key))
             continue
         if value is None:
             continue
         try:
             answers[key] = _adapter(question).from_value(question, value)
         except (TypeError, ValueError) as exc:
+            detail = exc.message if isinstance(exc, MusframeworkError) else str(exc)
             problems.append(
-                Finding.error(
-                    "response.wrong-type",
-                    path,
-                    da=f"ugyldigt svar: {exc}",
-                    en=f"invalid answer: {exc}",
-                )
+                Finding.error("response.wrong-type", path, question=question.text, detail=detail)
             )
     response = Response(
         questionnaire=questionnaire.ref, role=Role(role), person=person, answers=answers, **fields
@@ -454,7 +444,9 @@ def response_from_surveyjs(
         and not (f.code == "response.missing-required" and f.path in unusable)
     )
     if problems:
-        raise DataError(f"SurveyJS data does not fit {questionnaire.ref}", problems)
+        raise DataError(
+            Message("error.surveyjs.data-mismatch", {"ref": str(questionnaire.ref)}), problems
+        )
     return response
 
 
@@ -504,7 +496,11 @@ def _survey_languages(node: Any, default: str, found: set[str]) -> set[str]:
 
 
 class _UnsupportedError(Exception):
-    """An element (or part of one) the model cannot represent."""
+    """An element (or part of one) the model cannot represent, and why."""
+
+    def __init__(self, reason: Message) -> None:
+        self.reason = reason
+        super().__init__(reason.text("en"))
 
 
 _COMPARISON = re.compile(r"^\{([^{}]+)\}\s*(==|=|>|<|anyof|contains)\s*(.+)$", re.I | re.S)
@@ -522,7 +518,7 @@ def _parse_literal(text: str) -> Any:
         return text.lower() == "true"
     if _NUMBER.match(text):
         return float(text) if "." in text else int(text)
-    raise _UnsupportedError(f"unsupported value {text!r}")
+    raise _UnsupportedError(Message("surveyjs.reason.value", {"value": repr(text)}))
 
 
 def _split(text: str, sep: str) -> list[str]:
@@ -591,18 +587,18 @@ def _parse_condition(expression: str) -> Condition:
     ands = _split(text, " and ")
     ors = _split(text, " or ")
     if len(ands) > 1 and len(ors) > 1:
-        raise _UnsupportedError("mixing 'and' and 'or' is not supported")
+        raise _UnsupportedError(Message("surveyjs.reason.and-or"))
     match, parts = (Match.ANY, ors) if len(ors) > 1 else (Match.ALL, ands)
     comparisons = []
     for part in parts:
         found = _COMPARISON.match(_unwrap(part))
         if found is None:
-            raise _UnsupportedError(f"unsupported expression {part!r}")
+            raise _UnsupportedError(Message("surveyjs.reason.expression", {"part": repr(part)}))
         name, op, raw = found.group(1).strip(), found.group(2).lower(), found.group(3)
         value = _parse_literal(raw)
         if op == "anyof":
             if not isinstance(value, tuple):
-                raise _UnsupportedError("'anyof' needs a list")
+                raise _UnsupportedError(Message("surveyjs.reason.anyof"))
             comparisons.append(Comparison(name, Operator.IN, value))
         elif op in ("=", "==", "contains"):
             comparisons.append(Comparison(name, Operator.EQUALS, value))
@@ -615,7 +611,7 @@ def _parse_condition(expression: str) -> Condition:
 def _codes(element: Mapping[str, Any], lang: _Lang) -> list[Option]:
     choices = element.get("choices")
     if not isinstance(choices, list) or not choices:
-        raise _UnsupportedError("it has no fixed list of choices")
+        raise _UnsupportedError(Message("surveyjs.reason.no-choices"))
     options = []
     for choice in choices:
         if isinstance(choice, Mapping):
@@ -623,7 +619,7 @@ def _codes(element: Mapping[str, Any], lang: _Lang) -> list[Option]:
         else:
             value, label = choice, None
         if not isinstance(value, str):
-            raise _UnsupportedError(f"choice value {value!r} is not a text")
+            raise _UnsupportedError(Message("surveyjs.reason.choice-value", {"value": repr(value)}))
         options.append(Option(value, lang.text(label) or lang.neutral(value)))
     return options
 
@@ -637,12 +633,14 @@ def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: _Lang) -> 
                 (item.get("value"), item.get("text")) if isinstance(item, Mapping) else (item, None)
             )
             if type(value) is not int:
-                raise _UnsupportedError(f"rating value {value!r} is not a whole number")
+                raise _UnsupportedError(
+                    Message("surveyjs.reason.rating-value", {"value": repr(value)})
+                )
             text = lang.text(label)
             points.append((value, None if text is None or _all_equal(text, str(value)) else text))
         values = [v for v, _ in points]
         if values != list(range(values[0], values[0] + len(values))) or len(values) < 2:
-            raise _UnsupportedError("its rating values are not consecutive whole numbers")
+            raise _UnsupportedError(Message("surveyjs.reason.rating-gaps"))
         labels = [ScalePoint(v, t) for v, t in points if t is not None]
         return ScaleQuestion(**common, min=values[0], max=values[-1], labels=labels)
     low = element.get("rateMin", 1)
@@ -650,7 +648,7 @@ def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: _Lang) -> 
     count = element.get("rateCount")
     high = element.get("rateMax", low + (count - 1) * step if type(count) is int else 5)
     if not all(type(v) is int for v in (low, high, step)) or step != 1:
-        raise _UnsupportedError("only whole-number ratings in steps of 1 are supported")
+        raise _UnsupportedError(Message("surveyjs.reason.rating-step"))
     labels = []
     for key, value in (("minRateDescription", low), ("maxRateDescription", high)):
         text = lang.text(element.get(key))
@@ -676,22 +674,27 @@ def _question(element: Mapping[str, Any], lang: _Lang, answered_by: Any) -> Ques
     if "visibleIf" in element:
         expression = element["visibleIf"]
         if not isinstance(expression, str):
-            raise _UnsupportedError("its visibleIf is not a text")
+            raise _UnsupportedError(Message("surveyjs.reason.visible-if"))
         try:
             common["condition"] = _parse_condition(expression)
         except _UnsupportedError as exc:
             raise _UnsupportedError(
-                f"its visibleIf {expression!r} cannot be represented: {exc}"
+                Message(
+                    "surveyjs.reason.condition",
+                    {"expression": repr(expression), "reason": exc.reason},
+                )
             ) from None
     if element.get("showOtherItem") or element.get("hasOther"):
-        raise _UnsupportedError("an 'other' choice with free text cannot be represented")
+        raise _UnsupportedError(Message("surveyjs.reason.other"))
     if kind == "text":
         input_type = element.get("inputType", "text")
         if input_type in ("number", "range"):
             low, high = element.get("min"), element.get("max")
             for bound in (low, high):
                 if bound is not None and type(bound) not in (int, float):
-                    raise _UnsupportedError(f"its bound {bound!r} is not a number")
+                    raise _UnsupportedError(
+                        Message("surveyjs.reason.bound", {"bound": repr(bound)})
+                    )
             return NumberQuestion(
                 **common,
                 min=None if low is None else float(low),
@@ -701,7 +704,9 @@ def _question(element: Mapping[str, Any], lang: _Lang, answered_by: Any) -> Ques
         if input_type == "date":
             return DateQuestion(**common)
         if input_type not in ("text", "email", "tel", "url", "password"):
-            raise _UnsupportedError(f"input type {input_type!r} is not supported")
+            raise _UnsupportedError(
+                Message("surveyjs.reason.input-type", {"type": repr(input_type)})
+            )
         max_length = element.get("maxLength")
         return TextQuestion(
             **common, max_length=max_length if type(max_length) is int and max_length > 0 else None
@@ -726,9 +731,9 @@ def _question(element: Mapping[str, Any], lang: _Lang, answered_by: Any) -> Ques
         )
     if kind == "boolean":
         if "valueTrue" in element or "valueFalse" in element:
-            raise _UnsupportedError("custom valueTrue/valueFalse cannot be represented")
+            raise _UnsupportedError(Message("surveyjs.reason.value-true"))
         return YesNoQuestion(**common)
-    raise _UnsupportedError(f"the element type {kind!r} has no musframework question type")
+    raise _UnsupportedError(Message("surveyjs.reason.element-type", {"type": repr(kind)}))
 
 
 def _elements(elements: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -776,8 +781,8 @@ def questionnaire_from_surveyjs(
     """
     if not isinstance(survey, Mapping):
         raise DataError(
-            "the SurveyJS survey must be an object",
-            [_not_an_object("", "SurveyJS-skemaet", "the SurveyJS survey", survey)],
+            Message("error.surveyjs.survey-object"),
+            [_not_an_object("", Message("surveyjs.what.survey"), survey)],
         )
     problems: list[Finding] = []
     pages = survey.get("pages")
@@ -793,21 +798,25 @@ def questionnaire_from_surveyjs(
     for pi, page in enumerate(pages):
         ppath = f"pages[{pi}]" if page_path == "pages" else ""
         if not isinstance(page, Mapping):
-            problems.append(_unsupported(ppath or "pages", "?", "?", "a page must be an object"))
+            problems.append(
+                _unsupported(ppath or "pages", "?", "?", Message("surveyjs.reason.page-object"))
+            )
             continue
         raw_name = page.get("name")
         name = raw_name if isinstance(raw_name, str) else f"page{pi + 1}"
         questions = []
         for epath, element in _elements(page.get("elements"), f"{ppath}.elements".lstrip(".")):
             if not isinstance(element, Mapping) or not isinstance(element.get("name"), str):
-                problems.append(_unsupported(epath, "?", "?", "an element needs a name"))
+                problems.append(
+                    _unsupported(epath, "?", "?", Message("surveyjs.reason.element-name"))
+                )
                 continue
             try:
                 questions.append(_question(element, lang, role_set))
             except _UnsupportedError as exc:
                 if not skip_unsupported:
                     problems.append(
-                        _unsupported(epath, element["name"], str(element.get("type")), str(exc))
+                        _unsupported(epath, element["name"], str(element.get("type")), exc.reason)
                     )
         if not questions and skip_unsupported:
             continue
@@ -820,7 +829,7 @@ def questionnaire_from_surveyjs(
             )
         )
     if problems:
-        raise DataError("the SurveyJS survey cannot be represented", problems)
+        raise DataError(Message("error.surveyjs.unrepresentable"), problems)
     draft = Questionnaire(
         id=id,
         version=version,
@@ -832,33 +841,22 @@ def questionnaire_from_surveyjs(
     questionnaire = attrs.evolve(draft, languages=_common_languages(draft, default_language))
     errors = [f for f in questionnaire.check() if f.severity is Severity.ERROR]
     if errors:
-        raise DataError("the imported SurveyJS survey has problems", errors)
+        raise DataError(Message("error.surveyjs.imported-problems"), errors)
     return questionnaire
 
 
 def _common_languages(questionnaire: Questionnaire, first: str) -> tuple[str, ...]:
     common: set[str] | None = None
-    for _, text in questionnaire._texts():
+    for _, text in questionnaire.texts():
         langs = set(text.languages)
         common = langs if common is None else common & langs
     found = common or {first}
     return tuple(sorted(found, key=lambda lang: (lang != first, lang != "en", lang)))
 
 
-def _unsupported(path: str, name: str, kind: str, reason: str) -> Finding:
-    return Finding.error(
-        "surveyjs.unsupported",
-        path,
-        da=f"elementet {name!r} ({kind}) kan ikke gengives: {reason}",
-        en=f"element {name!r} ({kind}) cannot be represented: {reason}",
-    )
+def _unsupported(path: str, name: str, kind: str, reason: Message) -> Finding:
+    return Finding.error("surveyjs.unsupported", path, name=name, kind=kind, reason=reason)
 
 
-def _not_an_object(path: str, da: str, en: str, value: Any) -> Finding:
-    kind = type(value).__name__
-    return Finding.error(
-        "surveyjs.not-an-object",
-        path,
-        da=f"{da} skal være et objekt, ikke {kind}",
-        en=f"{en} must be an object, not {kind}",
-    )
+def _not_an_object(path: str, what: Message, value: Any) -> Finding:
+    return Finding.error("surveyjs.not-an-object", path, what=what, type=type(value).__name__)

@@ -8,6 +8,10 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
+from musframework.errors import DataError
+from musframework.model.findings import Finding
+
 __all__ = ["Agreement", "AgreementKind", "AgreementStatus", "LearningMethod", "StatusChange"]
 
 
@@ -47,6 +51,58 @@ class LearningMethod(enum.Enum):
     SELF_STUDY = "self_study"
     FORMAL_EDUCATION = "formal_education"
     OTHER = "other"
+
+    @classmethod
+    def from_code(cls, code: LearningMethod | str) -> LearningMethod:
+        """The learning method an option code of a form stands for.
+
+        The built-in forms' learning-method options use the values as their codes, so an
+        employee's choice becomes an agreement's method in one call, whatever the form's
+        language::
+
+            answer = response.answers["learning_methods"]  # ("mentoring", "course")
+            Agreement(..., learning_method=LearningMethod.from_code(answer.value[0]))
+
+        The codes of the built-in forms' version 1 (``on_the_job``, ``teaching``,
+        ``education``, ``knowledge_sharing``) are understood too, so responses to those forms
+        stay usable. A custom form gets the same by using the values as its codes.
+
+        >>> LearningMethod.from_code("on_the_job_training")
+        <LearningMethod.ON_THE_JOB_TRAINING: 'on_the_job_training'>
+        >>> LearningMethod.from_code("on_the_job")
+        <LearningMethod.ON_THE_JOB_TRAINING: 'on_the_job_training'>
+
+        Raises:
+            DataError: when ``code`` stands for no learning method, listing those that do.
+        """
+        if isinstance(code, LearningMethod):
+            return code
+        method = _CODES.get(code) if isinstance(code, str) else None
+        if method is None:
+            known = ", ".join(m.value for m in cls)
+            raise DataError(
+                Message("error.unknown-learning-method", {"code": code}),
+                [
+                    Finding.error(
+                        "agreement.unknown-learning-method",
+                        "learning_method",
+                        code=code,
+                        known=known,
+                    )
+                ],
+            )
+        return method
+
+
+_CODES: dict[str, LearningMethod] = {m.value: m for m in LearningMethod} | {
+    # Version 1 of the built-in forms (mus-standard, mus-core-task, lus, grus) had codes of
+    # their own; version 2 uses the values. "Videndeling i gruppen" (GRUS) is colleagues
+    # teaching each other.
+    "on_the_job": LearningMethod.ON_THE_JOB_TRAINING,
+    "teaching": LearningMethod.TEACHING_OTHERS,
+    "education": LearningMethod.FORMAL_EDUCATION,
+    "knowledge_sharing": LearningMethod.TEACHING_OTHERS,
+}
 
 
 @attrs.frozen(kw_only=True)

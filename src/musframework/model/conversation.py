@@ -16,8 +16,8 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.response import QuestionnaireRef, Response
 from musframework.model.text import LocalizedText, to_text

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from musframework.model._display import DisplayMixin
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError
+from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 
@@ -18,7 +20,9 @@ def _check_period(
     instance: Period, attribute: attrs.Attribute[pendulum.Date], end: pendulum.Date
 ) -> None:
     if end < instance.start:
-        raise ValueError(f"period ends ({end}) before it starts ({instance.start})")
+        raise InvalidValueError(
+            Message("error.period-ends-before-start", {"end": end, "start": instance.start})
+        )
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from musframework.catalogue import Message
 from musframework.model.text import LocalizedText
 
 __all__ = ["Finding", "Severity", "sorted_findings"]
@@ -28,37 +29,83 @@ class Severity(enum.Enum):
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+def _message(
+    code: str, message: Message | LocalizedText | None, params: dict[str, object]
+) -> Message | LocalizedText:
+    if message is not None:
+        return message
+    da, en = params.pop("da", None), params.pop("en", None)
+    if isinstance(da, str) and isinstance(en, str) and not params:
+        # A plugin's own words in both languages (the library's words are in the catalogue).
+        return LocalizedText({"da": da, "en": en})
+    if da is not None:
+        params["da"] = da
+    if en is not None:
+        params["en"] = en
+    return Message(code, params)
+
+
 @attrs.frozen
 class Finding:
     """One problem (or hint) found by a check, a loader or a validation rule.
+
+    The message is a :class:`~musframework.catalogue.Message` of the catalogue, read in the
+    language asked for (:meth:`text`); its id is the finding's code unless another is given.
+    A plugin may bring its own words instead, as a
+    :class:`~musframework.model.LocalizedText` (``message=`` or ``da=`` and ``en=``).
+
+    >>> f = Finding.error("response.missing-required", "answers.goals", question="Dine mål")
+    >>> f.text("da")
+    'spørgsmålet »Dine mål« skal besvares'
 
     Attributes:
         severity: How serious it is.
         code: A stable, machine-readable code such as ``"questionnaire.duplicate-id"``.
         path: Where the problem is, such as ``"sections[2].questions[0].max"``; empty for the
             object as a whole.
-        message: A human-readable explanation in Danish and English.
+        message: The human-readable explanation, in every language of the catalogue.
     """
 
     severity: Severity
     code: str
     path: str
-    message: LocalizedText
+    message: Message | LocalizedText
 
     @classmethod
-    def error(cls, code: str, path: str, *, da: str, en: str) -> Finding:
-        """Create an error finding with a Danish and an English message."""
-        return cls(Severity.ERROR, code, path, LocalizedText({"da": da, "en": en}))
+    def error(
+        cls,
+        code: str,
+        path: str,
+        /,
+        message: Message | LocalizedText | None = None,
+        **params: object,
+    ) -> Finding:
+        """An error: the catalogue's message ``code`` (or ``message``) with ``params``."""
+        return cls(Severity.ERROR, code, path, _message(code, message, params))
 
     @classmethod
-    def warning(cls, code: str, path: str, *, da: str, en: str) -> Finding:
-        """Create a warning finding with a Danish and an English message."""
-        return cls(Severity.WARNING, code, path, LocalizedText({"da": da, "en": en}))
+    def warning(
+        cls,
+        code: str,
+        path: str,
+        /,
+        message: Message | LocalizedText | None = None,
+        **params: object,
+    ) -> Finding:
+        """A warning: the catalogue's message ``code`` (or ``message``) with ``params``."""
+        return cls(Severity.WARNING, code, path, _message(code, message, params))
 
     @classmethod
-    def info(cls, code: str, path: str, *, da: str, en: str) -> Finding:
-        """Create an informational finding with a Danish and an English message."""
-        return cls(Severity.INFO, code, path, LocalizedText({"da": da, "en": en}))
+    def info(
+        cls,
+        code: str,
+        path: str,
+        /,
+        message: Message | LocalizedText | None = None,
+        **params: object,
+    ) -> Finding:
+        """A hint: the catalogue's message ``code`` (or ``message``) with ``params``."""
+        return cls(Severity.INFO, code, path, _message(code, message, params))
 
     def text(self, locale: str = "da") -> str:
         """The message in ``locale`` (falling back to Danish, then English)."""

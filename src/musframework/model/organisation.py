@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from musframework.catalogue import Message
 from musframework.errors import DataError, NotFoundError
 from musframework.model.findings import Finding
 from musframework.model.people import Group, OrgUnit, Person
@@ -70,14 +71,14 @@ class Organisation:
         try:
             return self._people_by_id[person_id]
         except KeyError:
-            raise NotFoundError(f"no person {person_id!r} in the organisation") from None
+            raise NotFoundError(Message("error.not-found.person", {"id": person_id})) from None
 
     def unit(self, unit_id: str) -> OrgUnit:
         """The unit with ``unit_id`` (raises :class:`NotFoundError`)."""
         try:
             return self._units_by_id[unit_id]
         except KeyError:
-            raise NotFoundError(f"no unit {unit_id!r} in the organisation") from None
+            raise NotFoundError(Message("error.not-found.unit", {"id": unit_id})) from None
 
     def has_person(self, person_id: str) -> bool:
         """Whether ``person_id`` is one of the organisation's people."""
@@ -166,8 +167,8 @@ class Organisation:
                         Finding.error(
                             "organisation.unknown-person",
                             f"units[{i}].{field}",
-                            da=f"enheden {unit.id!r} henviser til en ukendt person {person!r}",
-                            en=f"unit {unit.id!r} refers to an unknown person {person!r}",
+                            unit=unit.name,
+                            person=person,
                         )
                     )
             if unit.parent is not None and unit.parent not in self._units_by_id:
@@ -175,8 +176,8 @@ class Organisation:
                     Finding.error(
                         "organisation.unknown-unit",
                         f"units[{i}].parent",
-                        da=f"enheden {unit.id!r} har en ukendt overordnet enhed {unit.parent!r}",
-                        en=f"unit {unit.id!r} has an unknown parent unit {unit.parent!r}",
+                        unit=unit.name,
+                        parent=unit.parent,
                     )
                 )
         return findings
@@ -185,5 +186,5 @@ class Organisation:
         """Return ``self``, or raise :class:`DataError` listing every :meth:`check` problem."""
         findings = self.check()
         if findings:
-            raise DataError("the organisation is inconsistent", findings)
+            raise DataError(Message("error.organisation-inconsistent"), findings)
         return self

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.errors import DataError
-from musframework.model._display import DisplayMixin
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 
 __all__ = ["DevelopmentPlan"]
@@ -79,24 +80,19 @@ class DevelopmentPlan(DisplayMixin):
         problems = []
         if conversation.status not in _CONCLUDED_OR_LATER:
             problems.append(
-                Finding.error(
-                    "plan.not-concluded",
-                    "status",
-                    da=f"samtalen er ikke afsluttet (status: {conversation.status.value})",
-                    en=f"the conversation is not concluded (status: {conversation.status.value})",
-                )
+                Finding.error("plan.not-concluded", "status", status=conversation.status)
             )
         if person is None or person not in conversation.developed:
             problems.append(
                 Finding.error(
                     "plan.unknown-person",
                     "person",
-                    da=f"{person!r} udvikles ikke i samtalen {conversation.id!r}",
-                    en=f"{person!r} is not developed in conversation {conversation.id!r}",
+                    person=str(person),
+                    conversation=conversation.id,
                 )
             )
         if problems or person is None:
-            raise DataError(f"no development plan for conversation {conversation.id!r}", problems)
+            raise DataError(Message("error.no-plan", {"conversation": conversation.id}), problems)
         owners = {person, conversation.leader}
         return cls(
             conversation=conversation.id,

@@ -12,8 +12,9 @@ from typing import Any
 
 import attrs
 
-from musframework.errors import DataError, NotFoundError
-from musframework.model._display import DisplayMixin
+from musframework.catalogue import Message, language_name
+from musframework.errors import DataError, MusframeworkError, NotFoundError
+from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.questions import Answer, Question
@@ -111,13 +112,19 @@ class Questionnaire(DisplayMixin):
         """The question with ``question_id`` (raises :class:`NotFoundError`)."""
         question = self._index().get(question_id)
         if question is None:
-            raise NotFoundError(f"questionnaire {self.id!r} has no question {question_id!r}")
+            raise NotFoundError(
+                Message("error.not-found.question", {"form": self.id, "id": question_id})
+            )
         return question
 
     def questions_for(self, role: Role | str) -> list[Question]:
         """The questions asked of ``role``, in order."""
         role = Role(role)
         return [q for q in self.questions() if q.asks(role)]
+
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question by its id, in order (a new dict on each call)."""
+        return self._index()
 
     def _index(self) -> dict[str, Question]:
         # Frozen and slotted, so no cached attribute; building the dict is cheap next to a check.
@@ -178,16 +185,9 @@ class Questionnaire(DisplayMixin):
             try:
                 answers[qid] = value if isinstance(value, Answer) else question.coerce(value)
             except (TypeError, ValueError) as exc:
-                problems.append(
-                    Finding.error(
-                        "response.wrong-type",
-                        path,
-                        da=f"ugyldigt svar: {exc}",
-                        en=f"invalid answer: {exc}",
-                    )
-                )
+                problems.append(_invalid_answer(path, question, exc))
         if problems:
-            raise DataError(f"invalid answers for {self.ref}", problems)
+            raise DataError(Message("error.invalid-answers", {"ref": str(self.ref)}), problems)
         return Response(
             questionnaire=self.ref, role=Role(role), person=person, answers=answers, **fields
         )
@@ -207,8 +207,8 @@ class Questionnaire(DisplayMixin):
                 Finding.error(
                     "response.wrong-questionnaire",
                     "questionnaire",
-                    da=f"svaret hører til {response.questionnaire}, ikke {self.ref}",
-                    en=f"the response answers {response.questionnaire}, not {self.ref}",
+                    answered=str(response.questionnaire),
+                    expected=str(self.ref),
                 )
             )
         answers = response.answers
@@ -244,31 +244,18 @@ class Questionnaire(DisplayMixin):
             if question.required and asked and shown:
                 findings.append(
                     Finding.error(
-                        "response.missing-required",
-                        f"answers.{qid}",
-                        da=f"spørgsmålet {qid!r} skal besvares",
-                        en=f"question {qid!r} requires an answer",
+                        "response.missing-required", f"answers.{qid}", question=question.text
                     )
                 )
             return False
         path = f"answers.{qid}"
         if not asked:
             findings.append(
-                Finding.error(
-                    "response.role-not-asked",
-                    path,
-                    da=f"spørgsmålet {qid!r} stilles ikke til rollen {role.value!r}",
-                    en=f"question {qid!r} is not asked of the role {role.value!r}",
-                )
+                Finding.error("response.role-not-asked", path, question=question.text, role=role)
             )
         elif not shown:
             findings.append(
-                Finding.error(
-                    "response.hidden-question-answered",
-                    path,
-                    da=f"spørgsmålet {qid!r} er skjult af sin betingelse, men har et svar",
-                    en=f"question {qid!r} is hidden by its condition but has an answer",
-                )
+                Finding.error("response.hidden-question-answered", path, question=question.text)
             )
         else:
             visible[qid] = answer
@@ -299,30 +286,19 @@ class Questionnaire(DisplayMixin):
 
     def _check_structure(self) -> Iterator[Finding]:
         if not self.sections:
-            yield Finding.error(
-                "questionnaire.no-sections",
-                "sections",
-                da="spørgeskemaet har ingen afsnit",
-                en="the questionnaire has no sections",
-            )
+            yield Finding.error("questionnaire.no-sections", "sections")
         section_ids: set[str] = set()
         seen: dict[str, str] = {}
         for si, section in enumerate(self.sections):
             spath = f"sections[{si}]"
             if section.id in section_ids:
                 yield Finding.error(
-                    "questionnaire.duplicate-section-id",
-                    f"{spath}.id",
-                    da=f"afsnits-id {section.id!r} findes flere gange",
-                    en=f"section id {section.id!r} appears more than once",
+                    "questionnaire.duplicate-section-id", f"{spath}.id", id=section.id
                 )
             section_ids.add(section.id)
             if not section.questions:
                 yield Finding.error(
-                    "questionnaire.empty-section",
-                    f"{spath}.questions",
-                    da=f"afsnittet {section.id!r} har ingen spørgsmål",
-                    en=f"section {section.id!r} has no questions",
+                    "questionnaire.empty-section", f"{spath}.questions", section=section.title
                 )
             for qi, question in enumerate(section.questions):
                 qpath = f"{spath}.questions[{qi}]"
@@ -334,10 +310,7 @@ class Questionnaire(DisplayMixin):
     ) -> Iterator[Finding]:
         if question.id in seen:
             yield Finding.error(
-                "questionnaire.duplicate-id",
-                f"{qpath}.id",
-                da=f"spørgsmåls-id {question.id!r} bruges også ved {seen[question.id]}",
-                en=f"question id {question.id!r} is also used at {seen[question.id]}",
+                "questionnaire.duplicate-id", f"{qpath}.id", id=question.id, other=seen[question.id]
             )
         for finding in question.check_definition():
             yield finding.with_path_prefix(qpath)
@@ -349,27 +322,19 @@ class Questionnaire(DisplayMixin):
             ref = comparison.question
             if ref not in all_ids:
                 yield Finding.error(
-                    "questionnaire.condition-unknown-question",
-                    f"{cpath}.question",
-                    da=f"betingelsen henviser til et ukendt spørgsmål {ref!r}",
-                    en=f"the condition refers to an unknown question {ref!r}",
+                    "questionnaire.condition-unknown-question", f"{cpath}.question", id=ref
                 )
             elif ref not in seen or ref == question.id:
                 yield Finding.error(
                     "questionnaire.condition-forward-reference",
                     f"{cpath}.question",
-                    da=f"betingelsen henviser til {ref!r}, som ikke kommer før spørgsmålet",
-                    en=f"the condition refers to {ref!r}, which does not come before it",
+                    question=self._index()[ref].text,
                 )
             if comparison.operator.value == "in" and not isinstance(comparison.value, tuple):
-                yield Finding.error(
-                    "questionnaire.condition-value",
-                    f"{cpath}.value",
-                    da="operatoren 'in' kræver en liste af værdier",
-                    en="the operator 'in' needs a list of values",
-                )
+                yield Finding.error("questionnaire.condition-value", f"{cpath}.value")
 
-    def _texts(self) -> Iterator[tuple[str, LocalizedText]]:
+    def texts(self) -> Iterator[tuple[str, LocalizedText]]:
+        """Every text of the form with its path (titles, intro, guidance, questions, options)."""
         yield "title", self.title
         if self.intro is not None:
             yield "intro", self.intro
@@ -382,14 +347,9 @@ class Questionnaire(DisplayMixin):
                 yield f"{qpath}.{rel}", text
 
     def _check_texts(self) -> Iterator[Finding]:
-        for path, text in self._texts():
+        for path, text in self.texts():
             for language in text.missing(self.languages):
-                yield Finding.error(
-                    "text.missing-language",
-                    path,
-                    da=f"teksten mangler på sproget {language!r}",
-                    en=f"the text is missing in language {language!r}",
-                )
+                yield Finding.error("text.missing-language", path, language=language_name(language))
 
     def has_errors(self) -> bool:
         """Whether :meth:`check` reports any error."""
@@ -397,9 +357,10 @@ class Questionnaire(DisplayMixin):
 
 
 def _unknown_question(path: str, qid: str) -> Finding:
-    return Finding.error(
-        "response.unknown-question",
-        path,
-        da=f"spørgeskemaet har intet spørgsmål med id {qid!r}",
-        en=f"the questionnaire has no question with id {qid!r}",
-    )
+    return Finding.error("response.unknown-question", path, id=qid)
+
+
+def _invalid_answer(path: str, question: Question, exc: Exception) -> Finding:
+    # The library's own errors carry a catalogue message; a plugin's coerce() its own words.
+    detail = exc.message if isinstance(exc, MusframeworkError) else str(exc)
+    return Finding.error("response.wrong-type", path, question=question.text, detail=detail)

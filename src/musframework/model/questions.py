@@ -20,7 +20,8 @@ import attrs
 import pendulum
 
 from musframework._registry import Registry
-from musframework.errors import RegistryError
+from musframework.catalogue import Message, translate
+from musframework.errors import InvalidValueError, RegistryError
 from musframework.model.conditions import Condition
 from musframework.model.findings import Finding
 from musframework.model.kinds import Role, roles
@@ -46,7 +47,9 @@ __all__ = [
     "YesNoAnswer",
     "YesNoQuestion",
     "question_type",
+    "question_type_generation",
     "question_type_names",
+    "question_types",
     "register_question_type",
     "unregister_question_type",
 ]
@@ -139,10 +142,6 @@ class DateAnswer(Answer):
 # --------------------------------------------------------------------------- questions
 
 
-def _tr(code: str, path: str, da: str, en: str) -> Finding:
-    return Finding.error(code, path, da=da, en=en)
-
-
 @attrs.frozen(kw_only=True)
 class Question:
     """Base class of question types.
@@ -194,11 +193,13 @@ class Question:
     def check_answer(self, answer: Answer) -> Iterator[Finding]:
         """Problems with ``answer`` (paths relative to the answer): type, then value."""
         if not isinstance(answer, self.answer_type):
-            yield _tr(
+            yield Finding.error(
                 "response.wrong-type",
                 "",
-                f"forventede et svar af typen {self.type_name!r}, fik {answer.type_name!r}",
-                f"expected an answer of type {self.type_name!r}, got {answer.type_name!r}",
+                Message(
+                    "response.wrong-answer-type",
+                    {"expected": self.type_name, "got": answer.type_name},
+                ),
             )
             return
         yield from self.check_value(answer)
@@ -211,7 +212,8 @@ class Question:
         """Build this question's answer from a plain value (``4``, ``"text"``, ``["a"]``).
 
         Raises:
-            TypeError: when the value has the wrong type for this question.
+            InvalidValueError: when the value has the wrong type for this question (custom
+                types may raise ``TypeError`` or ``ValueError`` with their own words).
         """
         return self.answer_type(value)  # type: ignore[call-arg]
 
@@ -220,12 +222,24 @@ class Question:
         return str(answer.comparable)
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expected(what: str, value: object) -> InvalidValueError:
+    # ``what`` names a message "value.<what>" ("a text", "a whole number" ...).
+    return InvalidValueError(
+        Message("value.expected", {"expected": Message(f"value.{what}"), "got": _short(value)})
+    )
+
+
 def _strict(value: Any, kinds: type | tuple[type, ...], what: str) -> Any:
     # bool is an int in Python; a yes/no must never count as a number, and vice versa.
     if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
-        raise TypeError(f"expected {what}, got {value!r}")
+        raise _expected(what, value)
     if not isinstance(value, kinds):
-        raise TypeError(f"expected {what}, got {value!r}")
+        raise _expected(what, value)
     return value
 
 
@@ -241,24 +255,16 @@ class TextQuestion(Question):
 
     def check_definition(self) -> Iterator[Finding]:  # noqa: D102
         if self.max_length is not None and self.max_length < 1:
-            yield _tr(
-                "question.max-length",
-                "max_length",
-                "maksimal længde skal være mindst 1",
-                "max_length must be at least 1",
-            )
+            yield Finding.error("question.max-length", "max_length")
 
     def check_value(self, answer: TextAnswer) -> Iterator[Finding]:  # noqa: D102
         if self.max_length is not None and len(answer.value) > self.max_length:
-            yield _tr(
-                "response.too-long",
-                "value",
-                f"svaret er {len(answer.value)} tegn; højst {self.max_length} er tilladt",
-                f"the answer is {len(answer.value)} characters; at most {self.max_length} allowed",
+            yield Finding.error(
+                "response.too-long", "value", length=len(answer.value), max=self.max_length
             )
 
     def coerce(self, value: Any) -> TextAnswer:  # noqa: D102
-        return TextAnswer(_strict(value, str, "a text"))
+        return TextAnswer(_strict(value, str, "text"))
 
     def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
         return str(getattr(answer, "value", ""))
@@ -294,32 +300,25 @@ class ScaleQuestion(Question):
 
     def check_definition(self) -> Iterator[Finding]:  # noqa: D102
         if self.min >= self.max:
-            yield _tr(
-                "question.scale-range",
-                "max",
-                f"skalaens minimum ({self.min}) skal være mindre end maksimum ({self.max})",
-                f"the scale minimum ({self.min}) must be less than its maximum ({self.max})",
-            )
+            yield Finding.error("question.scale-range", "max", min=self.min, max=self.max)
         for i, point in enumerate(self.labels):
             if not self.min <= point.value <= self.max:
-                yield _tr(
+                yield Finding.error(
                     "question.scale-label",
                     f"labels[{i}].value",
-                    f"etiketten for {point.value} ligger uden for skalaen {self.min}-{self.max}",
-                    f"the label for {point.value} is outside the scale {self.min}-{self.max}",
+                    value=point.value,
+                    min=self.min,
+                    max=self.max,
                 )
 
     def check_value(self, answer: ScaleAnswer) -> Iterator[Finding]:  # noqa: D102
         if not self.min <= answer.value <= self.max:
-            yield _tr(
-                "response.out-of-range",
-                "value",
-                f"{answer.value} ligger uden for skalaen {self.min}-{self.max}",
-                f"{answer.value} is outside the scale {self.min}-{self.max}",
+            yield Finding.error(
+                "response.out-of-range", "value", value=answer.value, min=self.min, max=self.max
             )
 
     def coerce(self, value: Any) -> ScaleAnswer:  # noqa: D102
-        return ScaleAnswer(_strict(value, int, "a whole number"))
+        return ScaleAnswer(_strict(value, int, "whole-number"))
 
     def label_for(self, value: int) -> LocalizedText | None:
         """The label of scale point ``value``, if it has one."""
@@ -355,20 +354,12 @@ class _ChoiceQuestion(Question):
 
     def check_definition(self) -> Iterator[Finding]:
         if not self.options:
-            yield _tr(
-                "question.no-options",
-                "options",
-                "et valgspørgsmål skal have mindst én svarmulighed",
-                "a choice question needs at least one option",
-            )
+            yield Finding.error("question.no-options", "options")
         seen: set[str] = set()
         for i, option in enumerate(self.options):
             if option.code in seen:
-                yield _tr(
-                    "question.duplicate-option",
-                    f"options[{i}].code",
-                    f"svarmuligheden {option.code!r} findes flere gange",
-                    f"option code {option.code!r} appears more than once",
+                yield Finding.error(
+                    "question.duplicate-option", f"options[{i}].code", code=option.code
                 )
             seen.add(option.code)
 
@@ -379,11 +370,8 @@ class _ChoiceQuestion(Question):
 
     def _check_code(self, code: str, path: str) -> Iterator[Finding]:
         if code not in self.codes:
-            yield _tr(
-                "response.unknown-option",
-                path,
-                f"{code!r} er ikke en af svarmulighederne ({', '.join(self.codes)})",
-                f"{code!r} is not one of the options ({', '.join(self.codes)})",
+            yield Finding.error(
+                "response.unknown-option", path, code=code, options=", ".join(self.codes)
             )
 
     def option_label(self, code: str, locale: str) -> str:
@@ -402,7 +390,7 @@ class SingleChoiceQuestion(_ChoiceQuestion):
         return self._check_code(answer.value, "value")
 
     def coerce(self, value: Any) -> ChoiceAnswer:  # noqa: D102
-        return ChoiceAnswer(_strict(value, str, "an option code"))
+        return ChoiceAnswer(_strict(value, str, "option-code"))
 
     def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
         return self.option_label(str(getattr(answer, "value", "")), locale)
@@ -421,30 +409,19 @@ class MultipleChoiceQuestion(_ChoiceQuestion):
         for i, code in enumerate(answer.value):
             yield from self._check_code(code, f"value[{i}]")
         if len(set(answer.value)) != len(answer.value):
-            yield _tr(
-                "response.duplicate-option",
-                "value",
-                "den samme svarmulighed er valgt flere gange",
-                "the same option is selected more than once",
-            )
+            yield Finding.error("response.duplicate-option", "value")
         if self.max_selected is not None and len(answer.value) > self.max_selected:
-            yield _tr(
-                "response.too-many",
-                "value",
-                f"{len(answer.value)} valgt; højst {self.max_selected} er tilladt",
-                f"{len(answer.value)} selected; at most {self.max_selected} allowed",
+            yield Finding.error(
+                "response.too-many", "value", count=len(answer.value), max=self.max_selected
             )
 
     def coerce(self, value: Any) -> MultipleChoiceAnswer:  # noqa: D102
         if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-            raise TypeError(f"expected a list of option codes, got {value!r}")
-        return MultipleChoiceAnswer(tuple(_strict(v, str, "an option code") for v in value))
+            raise _expected("option-codes", value)
+        return MultipleChoiceAnswer(tuple(_strict(v, str, "option-code") for v in value))
 
     def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
         return ", ".join(self.option_label(c, locale) for c in getattr(answer, "value", ()))
-
-
-_YES_NO = {True: {"da": "Ja", "en": "Yes"}, False: {"da": "Nej", "en": "No"}}
 
 
 @attrs.frozen(kw_only=True)
@@ -455,11 +432,11 @@ class YesNoQuestion(Question):
     answer_type: ClassVar[type[Answer]] = YesNoAnswer
 
     def coerce(self, value: Any) -> YesNoAnswer:  # noqa: D102
-        return YesNoAnswer(_strict(value, bool, "yes or no (true/false)"))
+        return YesNoAnswer(_strict(value, bool, "yes-no"))
 
     def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
-        words = _YES_NO[bool(getattr(answer, "value", False))]
-        return words.get(locale, words["da"])
+        yes = bool(getattr(answer, "value", False))
+        return translate("answer.yes" if yes else "answer.no", locale)
 
 
 @attrs.frozen(kw_only=True)
@@ -475,41 +452,30 @@ class NumberQuestion(Question):
 
     def check_definition(self) -> Iterator[Finding]:  # noqa: D102
         if self.min is not None and self.max is not None and self.min > self.max:
-            yield _tr(
-                "question.number-range",
-                "max",
-                f"minimum ({self.min}) er større end maksimum ({self.max})",
-                f"the minimum ({self.min}) is greater than the maximum ({self.max})",
-            )
+            yield Finding.error("question.number-range", "max", min=self.min, max=self.max)
 
     def check_value(self, answer: NumberAnswer) -> Iterator[Finding]:  # noqa: D102
         v = answer.value
         if isinstance(v, float) and not math.isfinite(v):
-            yield _tr(
-                "response.out-of-range",
-                "value",
-                "tallet skal være endeligt",
-                "the number must be finite",
-            )
+            yield Finding.error("response.out-of-range", "value", Message("response.not-finite"))
             return
         if self.integer and not (isinstance(v, int) or v.is_integer()):
-            yield _tr(
-                "response.wrong-type",
-                "value",
-                f"forventede et helt tal, fik {v}",
-                f"expected a whole number, got {v}",
+            yield Finding.error(
+                "response.wrong-type", "value", Message("response.not-whole", {"value": v})
             )
         low, high = self.min, self.max
         if (low is not None and v < low) or (high is not None and v > high):
-            yield _tr(
-                "response.out-of-range",
-                "value",
-                f"{v} ligger uden for intervallet {low}-{high}",
-                f"{v} is outside the range {low}-{high}",
+            bounds = {
+                "value": v,
+                "min": "" if low is None else low,
+                "max": "" if high is None else high,
+            }
+            yield Finding.error(
+                "response.out-of-range", "value", Message("response.outside-range", bounds)
             )
 
     def coerce(self, value: Any) -> NumberAnswer:  # noqa: D102
-        return NumberAnswer(_strict(value, (int, float), "a number"))
+        return NumberAnswer(_strict(value, (int, float), "number"))
 
 
 @attrs.frozen(kw_only=True)
@@ -524,10 +490,10 @@ class DateQuestion(Question):
             try:
                 return DateAnswer(pendulum.Date.fromisoformat(value))
             except ValueError:
-                raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+                raise _expected("date", value) from None
         if isinstance(value, pendulum.Date):
             return DateAnswer(value)
-        raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}")
+        raise _expected("date", value)
 
     def answer_text(self, answer: Answer, locale: str = "da") -> str:  # noqa: D102
         value = getattr(answer, "value", None)
@@ -536,7 +502,7 @@ class DateQuestion(Question):
 
 # --------------------------------------------------------------------------- registry
 
-_QUESTION_TYPES: Registry[type[Question]] = Registry("question type", "musframework.question_types")
+_QUESTION_TYPES: Registry[type[Question]] = Registry("question-type", "musframework.question_types")
 
 
 def register_question_type(cls: type[Question], *, replace: bool = False) -> type[Question]:
@@ -546,12 +512,14 @@ def register_question_type(cls: type[Question], *, replace: bool = False) -> typ
     the same ``type_name``. Registration takes effect immediately, also for loading data.
     """
     if not (isinstance(cls, type) and issubclass(cls, Question)) or not cls.type_name:
-        raise RegistryError(f"{cls!r} is not a Question subclass with a type_name")
+        raise RegistryError(Message("error.question-type.not-a-question", {"what": repr(cls)}))
     answer = cls.answer_type
     if not issubclass(answer, Answer) or answer.type_name != cls.type_name:
         raise RegistryError(
-            f"{cls.__name__}.answer_type must be an Answer subclass with "
-            f"type_name {cls.type_name!r}"
+            Message(
+                "error.question-type.answer-type",
+                {"cls": cls.__name__, "type_name": cls.type_name},
+            )
         )
     return _QUESTION_TYPES.register(cls.type_name, cls, replace=replace)
 
@@ -569,6 +537,20 @@ def question_type(type_name: str) -> type[Question]:
 def question_type_names() -> list[str]:
     """The names of every registered question type, sorted."""
     return _QUESTION_TYPES.names()
+
+
+def question_types() -> dict[str, type[Question]]:
+    """Every registered question type by its type name, sorted by name (plugins included)."""
+    return dict(_QUESTION_TYPES.items())
+
+
+def question_type_generation() -> int:
+    """A number that changes whenever a question type is registered or unregistered.
+
+    Code that derives a table from :func:`question_types` (the converter does, per answer
+    type) can keep it and rebuild it only when this number has changed.
+    """
+    return _QUESTION_TYPES.generation
 
 
 for _builtin in (

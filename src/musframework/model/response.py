@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pendulum
 
-from musframework.model._display import DisplayMixin
+from musframework.model.display import DisplayMixin
 from musframework.model.kinds import Role
 from musframework.model.questions import Answer
 

@@ -7,6 +7,8 @@ from typing import TypeAlias
 
 import attrs
 
+from musframework.catalogue import FALLBACK_LANGUAGES
+
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LocalizedText",
@@ -36,7 +38,7 @@ class LocalizedText:
 
     >>> t = LocalizedText({"da": "Hej", "en": "Hello"})
     >>> t.get("en"), t.get("de")
-    ('Hello', 'Hej')
+    ('Hello', 'Hello')
     """
 
     translations: dict[str, str] = attrs.field(converter=_copy_translations, factory=dict)
@@ -47,11 +49,19 @@ class LocalizedText:
         return cls({"da": da} if en is None else {"da": da, "en": en})
 
     def get(self, locale: str = DEFAULT_LANGUAGE) -> str:
-        """The text in ``locale``, falling back to Danish, then English, then any language."""
+        """The text in ``locale``, else the nearest language that has one.
+
+        The nearest is the language without its region (``"de"`` for ``"de-AT"``), then the
+        fallback languages the catalogue uses (English, then Danish, see
+        :data:`musframework.catalogue.FALLBACK_LANGUAGES`), then any language.
+        """
         tr = self.translations
         if locale in tr:
             return tr[locale]
-        for fallback in (DEFAULT_LANGUAGE, "en"):
+        base = locale.replace("-", "_").split("_", 1)[0].lower()
+        if base in tr:
+            return tr[base]
+        for fallback in FALLBACK_LANGUAGES:
             if fallback in tr:
                 return tr[fallback]
         return next(iter(tr.values()), "")

@@ -15,7 +15,8 @@ from typing import Any, TypeVar, overload
 import attrs
 import pendulum
 
-from musframework.errors import AccessDeniedError
+from musframework.catalogue import Message
+from musframework.errors import AccessDeniedError, UnsupportedObjectError
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -51,10 +52,13 @@ class CycleView:
     conversations: tuple[Conversation, ...] = attrs.field(default=(), converter=_conversations)
 
 
-def _describe(obj: object) -> str:
+def _describe(obj: object) -> Message:
+    # The object's type and id, never any content.
     name = type(obj).__name__
     ident = getattr(obj, "id", None) or getattr(obj, "conversation", None)
-    return f"{name} {ident!r}" if isinstance(ident, str) else name
+    if isinstance(ident, str):
+        return Message(f"policy.object.{name}", {"id": ident})
+    return Message(f"policy.object.{name}", {"id": "?"})
 
 
 def may(
@@ -83,8 +87,10 @@ def authorize(
     any content.
     """
     if not policy.allows(viewer, action, obj, part, item):
-        where = f" ({part.value})" if part is not None else ""
-        raise AccessDeniedError(f"{viewer.person!r} may not {action.value} {_describe(obj)}{where}")
+        params = {"person": viewer.person, "action": action, "object": _describe(obj)}
+        if part is None:
+            raise AccessDeniedError(Message("error.access-denied", params))
+        raise AccessDeniedError(Message("error.access-denied.part", {**params, "part": part}))
 
 
 @overload
@@ -153,12 +159,15 @@ def view(
                 and policy.allows(viewer, Action.VIEW, conversation)
             ):
                 raise AccessDeniedError(
-                    f"{viewer.person!r} may not view this response in {_describe(conversation)}"
+                    Message(
+                        "error.access-denied.response",
+                        {"person": viewer.person, "object": _describe(conversation)},
+                    )
                 )
             return obj
         authorize(viewer, Action.VIEW, obj, policy)
         return obj
-    raise TypeError(f"no view for {type(obj).__name__}")
+    raise UnsupportedObjectError(Message("error.no-view", {"type": type(obj).__name__}))
 
 
 def _view_conversation(c: Conversation, viewer: Viewer, policy: Policy) -> Conversation:

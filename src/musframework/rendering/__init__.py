@@ -29,6 +29,7 @@ from typing import Any
 import pendulum
 
 from musframework._registry import Registry
+from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
 from musframework.errors import DataError, RegistryError
 from musframework.model.conversation import Conversation
@@ -149,7 +150,7 @@ def renderer_for_path(path: str | os.PathLike[str]) -> Renderer:
     """
     suffix = pathlib.Path(path).suffix.lower()
     if not suffix:
-        raise RegistryError(f"{os.fspath(path)!r} has no file extension; pass format=")
+        raise RegistryError(Message("error.render.no-extension", {"path": os.fspath(path)}))
     matches = []
     for name in renderer_names():
         r = get_renderer(name)
@@ -160,8 +161,12 @@ def renderer_for_path(path: str | os.PathLike[str]) -> Renderer:
     if len(matches) == 1:
         return get_renderer(matches[0])
     if not matches:
-        raise RegistryError(f"no renderer writes {suffix!r} files (known: {renderer_names()})")
-    raise RegistryError(f"several renderers write {suffix!r} files ({matches}); pass format=")
+        raise RegistryError(
+            Message("error.render.no-renderer", {"suffix": suffix, "known": renderer_names()})
+        )
+    raise RegistryError(
+        Message("error.render.several-renderers", {"suffix": suffix, "names": matches})
+    )
 
 
 def choose_document(obj: object, renderer: Renderer, document: str | None = None) -> str:
@@ -173,13 +178,26 @@ def choose_document(obj: object, renderer: Renderer, document: str | None = None
     if document is not None:
         if document not in renderer.documents:
             raise DocumentError(
-                f"the {renderer.name} renderer makes {list(renderer.documents)}, not {document!r}"
+                Message(
+                    "error.render.not-made",
+                    {
+                        "renderer": renderer.name,
+                        "documents": list(renderer.documents),
+                        "document": document,
+                    },
+                )
             )
         types = DOCUMENTS.get(document)
         if types is not None and not isinstance(obj, types):
             raise DocumentError(
-                f"the document {document!r} is made from {[t.__name__ for t in types]}, "
-                f"not a {type(obj).__name__}"
+                Message(
+                    "error.render.wrong-object",
+                    {
+                        "document": document,
+                        "types": [t.__name__ for t in types],
+                        "type": type(obj).__name__,
+                    },
+                )
             )
         return document
     for candidate in document_candidates(obj):
@@ -189,8 +207,14 @@ def choose_document(obj: object, renderer: Renderer, document: str | None = None
         if candidate not in DOCUMENTS:
             return candidate
     raise DocumentError(
-        f"the {renderer.name} renderer cannot render a {type(obj).__name__} "
-        f"(it makes {list(renderer.documents)})"
+        Message(
+            "error.render.cannot-render",
+            {
+                "renderer": renderer.name,
+                "type": type(obj).__name__,
+                "documents": list(renderer.documents),
+            },
+        )
     )
 
 
@@ -305,15 +329,7 @@ def _as_seen_by(
         return obj, conversations
     if policy is None:
         raise DataError(
-            "a viewer needs a policy",
-            [
-                Finding.error(
-                    "render.no-policy",
-                    "policy",
-                    da="angiv policy= sammen med viewer=",
-                    en="pass policy= together with viewer=",
-                )
-            ],
+            Message("error.viewer-needs-policy"), [Finding.error("render.no-policy", "policy")]
         )
     if isinstance(obj, Cycle):
         seen = view(obj, viewer, policy, conversations=conversations)

@@ -1,4 +1,8 @@
-"""Notebook display (``_repr_html_``, ``_repr_markdown_``) for the model classes."""
+"""Notebook display (``_repr_html_``, ``_repr_markdown_``) for the model classes.
+
+The two hooks of :mod:`musframework.model.display`, declared in ``pyproject.toml`` as entry
+points of the group ``musframework.display_hooks``; the model loads them when a notebook asks.
+"""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def environment(
     try:
         import jinja2
     except ImportError:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError("HTML and Markdown rendering", "html") from None
+        raise MissingExtraError("html", "html") from None
     loaders: list[jinja2.BaseLoader] = []
     if loader is not None:
         loaders.append(loader)

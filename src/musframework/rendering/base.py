@@ -16,7 +16,7 @@ import attrs
 import pendulum
 
 from musframework.clock import DEFAULT_TIMEZONE
-from musframework.errors import MusframeworkError
+from musframework.errors import DocumentError
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import Role
@@ -63,10 +63,6 @@ _BY_STATUS = {
     ConversationStatus.SIGNED: "plan",
     ConversationStatus.FOLLOWED_UP: "follow_up",
 }
-
-
-class DocumentError(MusframeworkError, ValueError):
-    """The document asked for cannot be made from this object, or by this renderer."""
 
 
 def document_candidates(obj: object) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
 from musframework.model.cycle import Cycle
@@ -79,7 +80,9 @@ def build_document(obj: object, context: RenderContext) -> Document:
             return _plan_from_conversation(obj, context)
         if doc == "follow_up":
             return _follow_up(obj, context)
-    raise DocumentError(f"cannot make the document {doc!r} from a {type(obj).__name__}")
+    raise DocumentError(
+        Message("error.render.cannot-make", {"document": doc, "type": type(obj).__name__})
+    )
 
 
 # ------------------------------------------------------------------ shared pieces

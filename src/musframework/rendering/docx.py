@@ -50,7 +50,7 @@ class DocxRenderer:
             import docx
             from docx.shared import Mm
         except ImportError:  # pragma: no cover - exercised only without the extra
-            raise MissingExtraError("Word rendering", "docx") from None
+            raise MissingExtraError("docx", "docx") from None
         document = build_document(obj, context)
         word = docx.Document(self.template)
         if self.template is None:

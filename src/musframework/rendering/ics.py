@@ -22,6 +22,7 @@ from typing import Any
 
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.errors import MissingExtraError
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
@@ -71,9 +72,9 @@ class IcsRenderer:
         try:
             import icalendar
         except ImportError:  # pragma: no cover - exercised only without the extra
-            raise MissingExtraError("calendar export", "ics") from None
+            raise MissingExtraError("ics", "ics") from None
         if context.document != "calendar":
-            raise DocumentError(f"the ics renderer makes calendars, not {context.document!r}")
+            raise DocumentError(Message("error.render.ics-only", {"document": context.document}))
         cal = icalendar.Calendar()
         cal.add("prodid", self.prodid)
         cal.add("version", "2.0")
@@ -89,7 +90,7 @@ class IcsRenderer:
             items = [i for c in context.conversations for i in self._conversation(c, context)]
             name = obj.name
         else:
-            raise DocumentError(f"cannot make a calendar from a {type(obj).__name__}")
+            raise DocumentError(Message("error.render.no-calendar", {"type": type(obj).__name__}))
         cal.add("x-wr-calname", clean_text(name))
         cal.add("x-wr-timezone", context.timezone)
         for item in items:

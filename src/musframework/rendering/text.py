@@ -26,7 +26,12 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     lines: list[str] = []
     for part in clean_text(text).split("\n"):
         wrapped = textwrap.wrap(
-            part, width, initial_indent=indent, subsequent_indent=indent, break_long_words=False
+            part,
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,  # a name or id such as "Jens-Ole" stays on one line
         )
         lines.extend(wrapped or [indent.rstrip()])
     return lines

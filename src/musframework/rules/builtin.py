@@ -12,6 +12,7 @@ from typing import Any
 
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -25,7 +26,7 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.rules.engine import FunctionRule, RuleContext, rule
+from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
 
 __all__ = [
     "BUILTIN_RULES",
@@ -93,8 +94,12 @@ def _participants(obj: Conversation | DevelopmentPlan) -> set[str]:
     return {obj.person} | ({obj.leader} if obj.leader else set())
 
 
-def _fmt(day: pendulum.Date) -> str:
-    return day.isoformat()
+def _named(agreement: Agreement) -> str:
+    """How findings name an agreement: its description (shortened), else its id."""
+    text = " ".join(agreement.description.split())
+    if not text:
+        return agreement.id
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # --------------------------------------------------------------------------- invitation
@@ -106,10 +111,6 @@ def _fmt(day: pendulum.Date) -> str:
     applies_to=Conversation,
     kinds=DEVELOPMENT,
     params={"min_days": 7, "max_days": 14},
-    description={
-        "da": "Invitationen sendes 1-2 uger (7-14 dage) før samtalen.",
-        "en": "The invitation is sent 1-2 weeks (7-14 days) before the conversation.",
-    },
 )
 def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """Calendar days from ``invitation.sent_at`` to ``scheduled_start``, in the meeting's zone."""
@@ -122,9 +123,9 @@ def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterat
     if not low <= days <= high:
         yield ctx.finding(
             "invitation.sent_at",
-            da=f"invitationen blev sendt {days} dage før samtalen; anbefalet er {low}-{high} dage",
-            en=f"the invitation was sent {days} days before the conversation; "
-            f"{low}-{high} days are recommended",
+            days=days,
+            min=low,
+            max=high,
         )
 
 
@@ -133,19 +134,11 @@ def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterat
     severity="warning",
     applies_to=Conversation,
     kinds=DEVELOPMENT,
-    description={
-        "da": "Forberedelsesskemaet sendes med invitationen.",
-        "en": "The preparation form is sent with the invitation.",
-    },
 )
 def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """An invitation sent without the preparation form."""
     if conversation.invitation is not None and not conversation.invitation.form_attached:
-        yield ctx.finding(
-            "invitation.form_attached",
-            da="invitationen blev sendt uden forberedelsesskemaet",
-            en="the invitation was sent without the preparation form",
-        )
+        yield ctx.finding("invitation.form_attached")
 
 
 # --------------------------------------------------------------------------- agenda
@@ -156,10 +149,6 @@ def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -
     severity="warning",
     applies_to=(Conversation, Questionnaire),
     params={"tolerance_minutes": 0},
-    description={
-        "da": "Dagsordenens minutter svarer til samtalens planlagte varighed.",
-        "en": "The agenda's minutes add up to the conversation's planned duration.",
-    },
 )
 def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
     """A conversation's agenda against its duration; a form's sections against the round's."""
@@ -176,9 +165,8 @@ def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Itera
     if abs(total - planned) > ctx.params["tolerance_minutes"]:
         yield ctx.finding(
             path,
-            da=f"punkterne giver {total} minutter, men samtalen er planlagt til {planned}",
-            en=f"the items add up to {total} minutes, but the conversation is planned "
-            f"for {planned}",
+            total=total,
+            planned=planned,
         )
 
 
@@ -189,10 +177,6 @@ def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Itera
     "agreement.no-owner",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
-    description={
-        "da": "Hver aftale har en ejer: medarbejderen eller lederen.",
-        "en": "Every agreement has an owner: the employee or the leader.",
-    },
 )
 def agreement_no_owner(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Agreements whose ``owner`` is missing or blank."""
@@ -201,8 +185,7 @@ def agreement_no_owner(obj: Conversation | DevelopmentPlan, ctx: RuleContext) ->
         if not (a.owner or "").strip():
             yield ctx.finding(
                 f"{field}[{i}].owner",
-                da=f"aftalen {a.id!r} har ingen ejer",
-                en=f"agreement {a.id!r} has no owner",
+                agreement=_named(a),
             )
 
 
@@ -210,10 +193,6 @@ def agreement_no_owner(obj: Conversation | DevelopmentPlan, ctx: RuleContext) ->
     "agreement.owner-not-participant",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
-    description={
-        "da": "En aftales ejer deltager i samtalen.",
-        "en": "An agreement's owner takes part in the conversation.",
-    },
 )
 def agreement_owner_not_participant(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -225,8 +204,8 @@ def agreement_owner_not_participant(
         if (a.owner or "").strip() and a.owner not in people:
             yield ctx.finding(
                 f"{field}[{i}].owner",
-                da=f"aftalen {a.id!r} ejes af {a.owner!r}, som ikke deltager i samtalen",
-                en=f"agreement {a.id!r} is owned by {a.owner!r}, who does not take part",
+                agreement=_named(a),
+                owner=a.owner,
             )
 
 
@@ -234,10 +213,6 @@ def agreement_owner_not_participant(
     "agreement.no-deadline",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
-    description={
-        "da": "Hver åben aftale har en frist.",
-        "en": "Every open agreement has a deadline.",
-    },
 )
 def agreement_no_deadline(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -248,8 +223,7 @@ def agreement_no_deadline(
         if a.deadline is None and a.status not in _CLOSED:
             yield ctx.finding(
                 f"{field}[{i}].deadline",
-                da=f"aftalen {a.id!r} har ingen frist",
-                en=f"agreement {a.id!r} has no deadline",
+                agreement=_named(a),
             )
 
 
@@ -263,10 +237,6 @@ def _awaiting_review(obj: Conversation | DevelopmentPlan) -> set[str]:
     "agreement.deadline-before-conversation",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
-    description={
-        "da": "En åben aftales frist ligger ikke før samtalen.",
-        "en": "An open agreement's deadline is not before the conversation.",
-    },
 )
 def agreement_deadline_before_conversation(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -291,12 +261,7 @@ def agreement_deadline_before_conversation(
                 awaiting = _awaiting_review(obj)
             if a.id in awaiting:
                 continue
-        due, held = _fmt(deadline), _fmt(day)
-        yield ctx.finding(
-            f"{field}[{i}].deadline",
-            da=f"aftalen {a.id!r} har frist {due}, før samtalen {held}",
-            en=f"agreement {a.id!r} is due {due}, before the conversation on {held}",
-        )
+        yield ctx.finding(f"{field}[{i}].deadline", agreement=_named(a), deadline=deadline, day=day)
 
 
 # --------------------------------------------------------------------------- carry-over
@@ -307,10 +272,6 @@ def agreement_deadline_before_conversation(
     severity="error",
     applies_to=Conversation,
     statuses=HELD,
-    description={
-        "da": "Overførte aftaler fra sidste samtale får en status, når samtalen er holdt.",
-        "en": "Agreements carried over from the last conversation get a status once it is held.",
-    },
 )
 def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """``Conversation.unreviewed_carry_over()`` after the conversation is held."""
@@ -324,9 +285,7 @@ def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Ite
         if a.id in unreviewed:
             yield ctx.finding(
                 f"agreements[{i}].history",
-                da=f"aftalen {a.id!r} fra sidste samtale er ikke gennemgået (ingen ny status)",
-                en=f"agreement {a.id!r} from the last conversation was not reviewed "
-                "(no new status)",
+                agreement=_named(a),
             )
 
 
@@ -334,11 +293,6 @@ def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Ite
     "carry-over.missing",
     severity="error",
     applies_to=Conversation,
-    description={
-        "da": "Hver åben aftale fra sidste samtale er ført over (kræver den forrige samtale).",
-        "en": "Every open agreement of the last conversation is carried over "
-        "(needs the previous conversation).",
-    },
 )
 def carry_over_missing(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """Open agreements of ``previous`` (when it is known) that no agreement ``continues``."""
@@ -350,8 +304,8 @@ def carry_over_missing(conversation: Conversation, ctx: RuleContext) -> Iterator
         if a.is_open and a.id not in carried:
             yield ctx.finding(
                 "agreements",
-                da=f"den åbne aftale {a.id!r} fra {previous.id!r} er ikke ført over",
-                en=f"the open agreement {a.id!r} of {previous.id!r} is not carried over",
+                agreement=_named(a),
+                previous=previous.id,
             )
 
 
@@ -377,15 +331,11 @@ _PLAN = (Conversation, DevelopmentPlan)
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     statuses=CONCLUDED,
-    description={
-        "da": "Udviklingsplanen har mindst ét udviklingsmål.",
-        "en": "The development plan has at least one development goal.",
-    },
 )
 def plan_no_goals(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """A concluded conversation or a plan with no (non-blank) goals."""
     if not any(g.strip() for g in obj.goals):
-        yield ctx.finding("goals", da="planen har ingen mål", en="the plan has no goals")
+        yield ctx.finding("goals")
 
 
 @rule(
@@ -394,16 +344,12 @@ def plan_no_goals(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iter
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     statuses=CONCLUDED,
-    description={
-        "da": "Udviklingsplanen har aktiviteter (aftaler), der støtter læringen.",
-        "en": "The development plan has activities (agreements) that support the learning.",
-    },
 )
 def plan_no_activities(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """No agreement that is not cancelled (closed carried-over ones do not count)."""
     if not _activities(obj):
         field, _ = _agreements(obj)
-        yield ctx.finding(field, da="planen har ingen aktiviteter", en="the plan has no activities")
+        yield ctx.finding(field)
 
 
 @rule(
@@ -412,21 +358,13 @@ def plan_no_activities(obj: Conversation | DevelopmentPlan, ctx: RuleContext) ->
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     statuses=CONCLUDED,
-    description={
-        "da": "Udviklingsplanen har en dato for opfølgning.",
-        "en": "The development plan has a follow-up date.",
-    },
 )
 def plan_no_follow_up_date(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
     """A concluded conversation or a plan without ``follow_up_date``."""
     if obj.follow_up_date is None:
-        yield ctx.finding(
-            "follow_up_date",
-            da="planen har ingen opfølgningsdato",
-            en="the plan has no follow-up date",
-        )
+        yield ctx.finding("follow_up_date")
 
 
 @rule(
@@ -435,10 +373,6 @@ def plan_no_follow_up_date(
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     params={"min_months": 3, "max_months": 6},
-    description={
-        "da": "Opfølgningen ligger 3-6 måneder efter samtalen.",
-        "en": "The follow-up is 3-6 months after the conversation.",
-    },
 )
 def plan_follow_up_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -454,10 +388,12 @@ def plan_follow_up_window(
     if not earliest <= obj.follow_up_date <= latest:
         yield ctx.finding(
             "follow_up_date",
-            da=f"opfølgningen {_fmt(obj.follow_up_date)} ligger ikke {low}-{high} måneder "
-            f"efter samtalen {_fmt(day)} ({_fmt(earliest)} til {_fmt(latest)})",
-            en=f"the follow-up on {_fmt(obj.follow_up_date)} is not {low}-{high} months "
-            f"after the conversation on {_fmt(day)} ({_fmt(earliest)} to {_fmt(latest)})",
+            date=obj.follow_up_date,
+            min=low,
+            max=high,
+            day=day,
+            earliest=earliest,
+            latest=latest,
         )
 
 
@@ -467,10 +403,6 @@ def plan_follow_up_window(
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     params={"max_months": 12},
-    description={
-        "da": "Næste samtale ligger efter denne og højst 12 måneder ude.",
-        "en": "The next conversation is after this one and at most 12 months away.",
-    },
 )
 def plan_next_conversation_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -487,17 +419,17 @@ def plan_next_conversation_window(
     if upcoming > latest:
         yield ctx.finding(
             "next_conversation_date",
-            da=f"næste samtale {_fmt(upcoming)} er mere end {months} måneder efter "
-            f"samtalen {_fmt(day)} (senest {_fmt(latest)})",
-            en=f"the next conversation on {_fmt(upcoming)} is more than {months} months "
-            f"after the conversation on {_fmt(day)} (latest {_fmt(latest)})",
+            date=upcoming,
+            months=months,
+            day=day,
+            latest=latest,
         )
     elif upcoming <= day:
         yield ctx.finding(
             "next_conversation_date",
-            da=f"næste samtale {_fmt(upcoming)} ligger ikke efter samtalen {_fmt(day)}",
-            en=f"the next conversation on {_fmt(upcoming)} is not after the conversation "
-            f"on {_fmt(day)}",
+            msgid="plan.next-conversation-window.before",
+            date=upcoming,
+            day=day,
         )
 
 
@@ -507,38 +439,29 @@ def plan_next_conversation_window(
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     statuses=SIGNED,
-    description={
-        "da": "Planen er underskrevet af begge parter (i en GRUS af leder og hvert medlem).",
-        "en": "The plan is signed by both parties (in a GRUS by the leader and every member).",
-    },
 )
 def plan_not_signed(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Who must sign but has no valid signature on the current content."""
     if isinstance(obj, Conversation):
         needed = [p for p in (obj.leader, *obj.developed) if p is not None]
-        missing = [p for p in dict.fromkeys(needed) if not obj.is_signed_by(p)]
+        missing: list[str | Message] = [
+            f"'{p}'" for p in dict.fromkeys(needed) if not obj.is_signed_by(p)
+        ]
         if obj.leader is None:
-            missing.append("<leder/leader>")
+            missing.append(Message("rule.no-leader"))
     else:
         valid = {s.person for s in obj.valid_signatures}
-        missing = [p for p in (obj.person, obj.leader or "<leder/leader>") if p not in valid]
+        missing = [f"'{p}'" for p in (obj.person, obj.leader) if p is not None and p not in valid]
+        if obj.leader is None:
+            missing.append(Message("rule.no-leader"))
     if missing:
-        who = ", ".join(repr(p) for p in missing)
-        yield ctx.finding(
-            "signatures",
-            da=f"planen mangler gyldig underskrift fra {who}",
-            en=f"the plan lacks a valid signature by {who}",
-        )
+        yield ctx.finding("signatures", who=missing)
 
 
 @rule(
     "signature.void",
     severity="error",
     applies_to=_PLAN,
-    description={
-        "da": "Ingen underskrift er blevet ugyldig af ændringer uden at være skrevet igen.",
-        "en": "No signature was voided by a change without being signed again.",
-    },
 )
 def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Void signatures (content changed after signing) of people who have not signed again."""
@@ -549,10 +472,7 @@ def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Ite
         if s in obj.void_signatures and s.person not in valid:
             yield ctx.finding(
                 f"signatures[{i}]",
-                da=f"{s.person!r}s underskrift er ugyldig: indholdet er ændret siden; "
-                "der skal skrives under igen",
-                en=f"the signature of {s.person!r} is void: the content changed since; "
-                "it must be signed again",
+                person=s.person,
             )
 
 
@@ -561,11 +481,6 @@ def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Ite
     severity="info",
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
-    description={
-        "da": "Læring er mere end kurser: sidemandsoplæring, nye opgaver, mentor, netværk ...",
-        "en": "Learning is more than courses: on-the-job training, new tasks, mentoring, "
-        "networks ...",
-    },
 )
 def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """A hint when every activity with a learning method is a course."""
@@ -579,13 +494,7 @@ def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> 
         courses = True
     if courses:
         field, _ = _agreements(obj)
-        yield ctx.finding(
-            field,
-            da="planens eneste læringsform er kurser; overvej også sidemandsoplæring, "
-            "nye opgaver, mentor, netværk eller jobrotation",
-            en="the plan's only learning method is courses; consider on-the-job training, "
-            "new tasks, mentoring, networks or job rotation too",
-        )
+        yield ctx.finding(field)
 
 
 # --------------------------------------------------------------------------- GRUS
@@ -596,10 +505,6 @@ def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> 
     severity="error",
     applies_to=Conversation,
     kinds=[GRUS],
-    description={
-        "da": "En enheds GRUS holdes før dens MUS, når runden er sat op sådan.",
-        "en": "A unit's GRUS is held before its MUS when the round is set up that way.",
-    },
 )
 def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """MUS of the GRUS's unit or members starting before it, when ``grus_before_mus`` is set."""
@@ -624,10 +529,8 @@ def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Fin
         shown = ", ".join(repr(i) for i in earlier[:5]) + (" ..." if len(earlier) > 5 else "")
         yield ctx.finding(
             "scheduled_start",
-            da=f"GRUS'en ligger efter {len(earlier)} MUS i enheden ({shown}); runden vil "
-            "have GRUS før MUS",
-            en=f"the GRUS is after {len(earlier)} MUS of its unit ({shown}); the round wants "
-            "the GRUS first",
+            count=len(earlier),
+            shown=shown,
         )
 
 
@@ -637,10 +540,6 @@ def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Fin
     applies_to=Conversation,
     kinds=[GRUS],
     statuses=CONCLUDED,
-    description={
-        "da": "Hver deltager i en GRUS får en individuel plan: mindst én aftale, de selv ejer.",
-        "en": "Every GRUS participant gets an individual plan: at least one agreement they own.",
-    },
 )
 def grus_no_individual_plan(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """Group members of a concluded GRUS who own no agreement in it."""
@@ -649,8 +548,7 @@ def grus_no_individual_plan(conversation: Conversation, ctx: RuleContext) -> Ite
         if p.role is Role.GROUP_MEMBER and p.person not in owners:
             yield ctx.finding(
                 f"participants[{i}]",
-                da=f"deltageren {p.person!r} har ingen individuel plan (ingen egne aftaler)",
-                en=f"participant {p.person!r} has no individual plan (owns no agreement)",
+                person=p.person,
             )
 
 
@@ -676,11 +574,6 @@ def _in_scope(cycle: Cycle, ctx: RuleContext) -> list[str]:
     "coverage.missing-conversation",
     severity="warning",
     applies_to=Cycle,
-    description={
-        "da": "Alle i rundens enheder har en samtale i runden (leder: LUS, når runden har det).",
-        "en": "Everyone in the round's units has a conversation in it (leaders: a LUS when "
-        "the round includes them).",
-    },
 )
 def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
     """People in scope (needs ``organisation=``) developed in no conversation of the round."""
@@ -696,8 +589,7 @@ def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Fi
         if person not in covered:
             yield ctx.finding(
                 "scope",
-                da=f"{person!r} har ingen samtale i runden",
-                en=f"{person!r} has no conversation in the round",
+                person=person,
             )
 
 
@@ -721,10 +613,6 @@ SALARY_PATTERNS = (
     applies_to=Questionnaire,
     kinds=[MUS],
     params={"patterns": SALARY_PATTERNS},
-    description={
-        "da": "En MUS er ikke en lønsamtale: løn hører ikke hjemme i MUS-skemaet.",
-        "en": "A MUS is not a salary talk: salary topics do not belong on its form.",
-    },
 )
 def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
     """Section titles, guidance and question texts of a MUS form that mention salary."""
@@ -743,8 +631,7 @@ def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -
             if match:
                 yield ctx.finding(
                     path,
-                    da=f"teksten nævner løn ({match.group(0)!r}); en MUS er ikke en lønsamtale",
-                    en=f"the text mentions salary ({match.group(0)!r}); a MUS is not a salary talk",
+                    word=match.group(0),
                 )
                 break
 
@@ -753,16 +640,16 @@ def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -
     "questionnaire.check",
     severity="error",
     applies_to=Questionnaire,
-    description={
-        "da": "Skemaets definition er gyldig (Questionnaire.check(); fundene beholder koderne).",
-        "en": "The form's definition is valid (Questionnaire.check(); findings keep their codes).",
-    },
 )
 def questionnaire_check(questionnaire: Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
     """The findings of ``Questionnaire.check()``, with the questionnaire named in messages."""
     for f in questionnaire.check():
-        labelled = ctx.finding(f.path, da=f.text("da"), en=f.text("en"), severity=f.severity)
-        yield Finding(f.severity, f.code, f.path, labelled.message)
+        framed = {"object": object_name(questionnaire), "text": f.message}
+        if f.path:
+            message = Message("rule.finding-at", {**framed, "path": f.path})
+        else:
+            message = Message("rule.finding", framed)
+        yield Finding(f.severity, f.code, f.path, message)
 
 
 BUILTIN_RULES: tuple[FunctionRule, ...] = tuple(

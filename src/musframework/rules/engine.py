@@ -19,7 +19,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from musframework._registry import Registry
-from musframework.errors import DataError, MusframeworkError, RegistryError
+from musframework.catalogue import Message, translate
+from musframework.errors import DataError, RegistryError, UnsupportedObjectError
 from musframework.model import (
     Conversation,
     ConversationKind,
@@ -44,6 +45,7 @@ __all__ = [
     "UnsupportedObjectError",
     "ValidationReport",
     "describe",
+    "object_name",
     "register_rule",
     "registered_rule",
     "registered_rules",
@@ -58,10 +60,6 @@ ENTRY_POINT_GROUP = "musframework.rules"
 _OPEN_STATUSES = frozenset(ConversationStatus) - {ConversationStatus.CANCELLED}
 
 
-class UnsupportedObjectError(MusframeworkError, TypeError):
-    """:func:`validate` was given an object it has no rules for."""
-
-
 @runtime_checkable
 class Rule(Protocol):
     """What the engine needs of a rule. Implement it with :func:`rule` or any class.
@@ -70,7 +68,8 @@ class Rule(Protocol):
         code: A stable kebab-case code with a dotted prefix, such as
             ``"invitation.lead-time"``; the findings it yields carry it.
         severity: The default severity of its findings.
-        description: What it checks, in Danish and English.
+        description: What it checks, in Danish and English (a catalogue message or a
+            localised text).
         params: Parameter names and their default values.
         applies_to: The object types it checks (``Conversation``, ``DevelopmentPlan``,
             ``Questionnaire``, ``Cycle``).
@@ -87,7 +86,7 @@ class Rule(Protocol):
         ...
 
     @property
-    def description(self) -> LocalizedText:  # noqa: D102
+    def description(self) -> Message | LocalizedText:  # noqa: D102
         ...
 
     @property
@@ -133,13 +132,17 @@ def _statuses(value: Iterable[ConversationStatus | str] | None) -> frozenset[Con
     return frozenset(ConversationStatus(s) for s in value)
 
 
+def _description(value: Message | TextLike) -> Message | LocalizedText:
+    return value if isinstance(value, Message) else to_text(value)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class FunctionRule:
     """A rule made from a plain function by :func:`rule`; call it like the function."""
 
     code: str
     severity: Severity = attrs.field(converter=Severity)
-    description: LocalizedText = attrs.field(converter=to_text)
+    description: Message | LocalizedText = attrs.field(converter=_description)
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_params)
     applies_to: tuple[type[Any], ...] = attrs.field(converter=_types)
     kinds: frozenset[ConversationKind] = attrs.field(factory=frozenset, converter=_kinds)
@@ -160,7 +163,7 @@ def rule(
     code: str,
     *,
     severity: Severity | str,
-    description: TextLike,
+    description: Message | TextLike | None = None,
     applies_to: type[Any] | Iterable[type[Any]],
     kinds: Iterable[ConversationKind | str] | None = None,
     statuses: Iterable[ConversationStatus | str] | None = None,
@@ -173,7 +176,8 @@ def rule(
     Args:
         code: The rule's stable code, such as ``"acme.place-missing"``.
         severity: The default severity (``"error"``, ``"warning"`` or ``"info"``).
-        description: What it checks, in Danish and English (``{"da": ..., "en": ...}``).
+        description: What it checks, in Danish and English (``{"da": ..., "en": ...}``);
+            by default the catalogue's message ``"<code>.description"``.
         applies_to: The object type(s) it checks, such as ``Conversation``.
         kinds: The conversation kinds it applies to (default: every kind).
         statuses: The conversation statuses it applies to (default: every status but
@@ -185,7 +189,7 @@ def rule(
         return FunctionRule(
             code=code,
             severity=Severity(severity),
-            description=description,
+            description=Message(f"{code}.description") if description is None else description,
             params=params,
             applies_to=applies_to,
             kinds=kinds,
@@ -198,20 +202,17 @@ def rule(
 
 # --------------------------------------------------------------------------- the registry
 
-_RULES: Registry[Rule] = Registry("validation rule", ENTRY_POINT_GROUP)
+_RULES: Registry[Rule] = Registry("rule", ENTRY_POINT_GROUP)
 _DEFAULT: dict[str, RuleSet] = {}  # the default rule set, rebuilt after (un)registering
 
 
 def _check_rule(candidate: object) -> Rule:
     if not isinstance(candidate, Rule) or not callable(candidate):
-        raise RegistryError(
-            f"{candidate!r} is not a rule: it needs code, severity, description, params, "
-            "applies_to, kinds, statuses and a __call__(obj, context)"
-        )
+        raise RegistryError(Message("error.rule.not-a-rule", {"what": repr(candidate)}))
     if not isinstance(candidate.code, str) or not candidate.code:
-        raise RegistryError(f"{candidate!r} has no code")
+        raise RegistryError(Message("error.rule.no-code", {"what": repr(candidate)}))
     if not isinstance(candidate.severity, Severity):
-        raise RegistryError(f"rule {candidate.code!r} has no Severity")
+        raise RegistryError(Message("error.rule.no-severity", {"code": candidate.code}))
     return candidate
 
 
@@ -246,7 +247,9 @@ def registered_rules() -> list[Rule]:
     for name, item in _RULES.items():
         checked = _check_rule(item)
         if checked.code != name:
-            raise RegistryError(f"rule registered as {name!r} has the code {checked.code!r}")
+            raise RegistryError(
+                Message("error.rule.wrong-code", {"name": name, "code": checked.code})
+            )
         rules.append(checked)
     return rules
 
@@ -329,51 +332,46 @@ class RuleContext:
         """The known questionnaire with this id and version, if any."""
         return None if ref is None else self._scope.by_ref.get(ref)
 
-    def finding(self, path: str, *, da: str, en: str, severity: Severity | None = None) -> Finding:
+    def finding(
+        self,
+        path: str,
+        *,
+        msgid: str | None = None,
+        severity: Severity | None = None,
+        **params: object,
+    ) -> Finding:
         """A finding with this rule's code and severity, its message naming the object and path.
 
-        The message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
+        The text is the catalogue's message ``msgid`` (default: the rule's code) with
+        ``params``; a plugin may give its own words as ``da=`` and ``en=`` instead. The
+        message reads ``"MUS 'c1', invitation.sent_at: <text>"`` in each language.
         """
-        name_da, name_en = _object_names(self.subject)
-        if path:
-            da, en = f"{name_da}, {path}: {da}", f"{name_en}, {path}: {en}"
+        da, en = params.get("da"), params.get("en")
+        text: Message | LocalizedText
+        if isinstance(da, str) and isinstance(en, str) and len(params) == 2:
+            text = LocalizedText({"da": da, "en": en})
         else:
-            da, en = f"{name_da}: {da}", f"{name_en}: {en}"
-        return Finding(
-            severity or self.severity, self.code, path, LocalizedText({"da": da, "en": en})
-        )
+            text = Message(msgid or self.code, params)
+        framed = {"object": object_name(self.subject), "text": text}
+        if path:
+            framed["path"] = path
+            message = Message("rule.finding-at", framed)
+        else:
+            message = Message("rule.finding", framed)
+        return Finding(severity or self.severity, self.code, path, message)
 
 
-_KIND_NAMES = {
-    ConversationKind.MUS: ("MUS", "MUS"),
-    ConversationKind.GRUS: ("GRUS", "GRUS"),
-    ConversationKind.LUS: ("LUS", "LUS"),
-    ConversationKind.FOLLOW_UP: ("opfølgningssamtalen", "follow-up"),
-}
-
-
-def _object_name(obj: object, locale: str) -> str:
-    """A short name for ``obj`` in ``locale`` ("MUS 'c1'", "round 'r1'" ...)."""
-    da = locale == "da"
+def object_name(obj: object) -> Message | str:
+    """A short name for ``obj`` as findings use it ("MUS 'c1'", "round 'r1'" ...)."""
     if isinstance(obj, Conversation):
-        return f"{_KIND_NAMES[obj.kind][0 if da else 1]} {obj.id!r}"
+        return Message(f"object.conversation.{obj.kind.value}", {"id": obj.id})
     if isinstance(obj, DevelopmentPlan):
-        if da:
-            return f"udviklingsplanen for {obj.person!r} (samtale {obj.conversation!r})"
-        return f"development plan of {obj.person!r} (conversation {obj.conversation!r})"
+        return Message("object.plan", {"person": obj.person, "conversation": obj.conversation})
     if isinstance(obj, Questionnaire):
-        return f"{'spørgeskemaet' if da else 'questionnaire'} {str(obj.ref)!r}"
+        return Message("object.questionnaire", {"ref": str(obj.ref)})
     if isinstance(obj, Cycle):
-        return f"{'runden' if da else 'round'} {obj.id!r}"
+        return Message("object.cycle", {"id": obj.id})
     return type(obj).__name__
-
-
-def _object_names(obj: object) -> tuple[str, str]:
-    """``_object_name`` in Danish and English."""
-    if type(obj) is Conversation:
-        da, en = _KIND_NAMES[obj.kind]
-        return f"{da} {obj.id!r}", f"{en} {obj.id!r}"
-    return _object_name(obj, "da"), _object_name(obj, "en")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -393,7 +391,7 @@ class ConfiguredRule:
         return self.rule.code
 
     @property
-    def description(self) -> LocalizedText:
+    def description(self) -> Message | LocalizedText:
         """What the rule checks."""
         return self.rule.description
 
@@ -411,10 +409,6 @@ class ConfiguredRule:
         return True
 
 
-def _problem(code: str, path: str, da: str, en: str) -> Finding:
-    return Finding.error(code, path, da=da, en=en)
-
-
 def _coerce_param(code: str, name: str, default: Any, value: Any) -> tuple[Any, Finding | None]:
     path = f"params.{code}.{name}"
     if isinstance(default, tuple) and isinstance(value, list | tuple):
@@ -429,11 +423,8 @@ def _coerce_param(code: str, name: str, default: Any, value: Any) -> tuple[Any, 
     if ok:
         return value, None
     want = type(default).__name__
-    return value, _problem(
-        "rules.parameter-type",
-        path,
-        f"parameteren {name!r} for reglen {code!r} skal være {want}, ikke {value!r}",
-        f"parameter {name!r} of rule {code!r} must be {want}, not {value!r}",
+    return value, Finding.error(
+        "rules.parameter-type", path, name=name, code=code, want=want, value=repr(value)
     )
 
 
@@ -481,12 +472,7 @@ class RuleSet:
             extra = _check_rule(extra)
             if extra.code in chosen:
                 problems.append(
-                    _problem(
-                        "rules.duplicate-code",
-                        f"add.{extra.code}",
-                        f"reglen {extra.code!r} findes allerede; slå den fra med disable først",
-                        f"rule {extra.code!r} already exists; disable it first to replace it",
-                    )
+                    Finding.error("rules.duplicate-code", f"add.{extra.code}", code=extra.code)
                 )
             chosen[extra.code] = extra
         configured: dict[str, ConfiguredRule] = {}
@@ -504,23 +490,21 @@ class RuleSet:
                     sev = Severity(severities[code])
                 except ValueError:
                     problems.append(
-                        _problem(
-                            "rules.severity",
-                            f"severity.{code}",
-                            f"ukendt alvor {severities[code]!r} (error, warning, info)",
-                            f"unknown severity {severities[code]!r} (error, warning, info)",
+                        Finding.error(
+                            "rules.severity", f"severity.{code}", value=repr(severities[code])
                         )
                     )
             values = dict(r.params)
             for name, value in parameters.get(code, {}).items():
                 if name not in r.params:
-                    names = ", ".join(sorted(r.params)) or "ingen/none"
+                    names = sorted(r.params) or Message("word.none")
                     problems.append(
-                        _problem(
+                        Finding.error(
                             "rules.unknown-parameter",
                             f"params.{code}.{name}",
-                            f"reglen {code!r} har ingen parameter {name!r} (har: {names})",
-                            f"rule {code!r} has no parameter {name!r} (has: {names})",
+                            code=code,
+                            name=name,
+                            names=names,
                         )
                     )
                     continue
@@ -529,7 +513,7 @@ class RuleSet:
                     problems.append(problem)
             configured[code] = ConfiguredRule(rule=r, severity=sev, params=MappingProxyType(values))
         if problems:
-            raise DataError("invalid rule configuration", problems)
+            raise DataError(Message("error.rule-configuration"), problems)
         self._rules = configured
         self._by_type: dict[tuple[type[Any], Any], list[ConfiguredRule]] = {}
 
@@ -542,7 +526,7 @@ class RuleSet:
         try:
             return self._rules[code]
         except KeyError:
-            raise RegistryError(f"no rule {code!r} in this rule set") from None
+            raise RegistryError(Message("error.rule.not-in-set", {"code": code})) from None
 
     def __iter__(self) -> Iterator[ConfiguredRule]:
         return iter(self._rules.values())
@@ -661,7 +645,9 @@ class RuleSet:
                         out.append(finding)
         except Exception as exc:
             if r is not None:
-                exc.add_note(f"while running rule {r.code!r} on {_object_name(obj, 'en')}")
+                name = object_name(obj)
+                shown = name.text("en") if isinstance(name, Message) else name
+                exc.add_note(f"while running rule {r.code!r} on {shown}")
             raise
 
     def _steps(self, obj: object, scope: _Scope, contexts: dict[str, RuleContext]) -> list[_Step]:
@@ -697,8 +683,7 @@ class RuleSet:
             conversations = tuple(c for c in conversations if c.cycle in (None, obj.id))
         elif not isinstance(obj, Questionnaire | Conversation | DevelopmentPlan):
             raise UnsupportedObjectError(
-                "validate() takes a Questionnaire, Conversation, DevelopmentPlan or Cycle, "
-                f"not {type(obj).__name__}"
+                Message("error.validate-unsupported", {"type": type(obj).__name__})
             )
         if isinstance(obj, Conversation) and obj.id not in {c.id for c in conversations}:
             conversations = (*conversations, obj)
@@ -748,12 +733,7 @@ def _questionnaire_prefix(questionnaire: Questionnaire) -> str:
 
 
 def _unknown(code: str, where: str) -> Finding:
-    return _problem(
-        "rules.unknown-rule",
-        f"{where}.{code}",
-        f"der er ingen regel med koden {code!r}",
-        f"there is no rule with the code {code!r}",
-    )
+    return Finding.error("rules.unknown-rule", f"{where}.{code}", code=code)
 
 
 # --------------------------------------------------------------------------- results
@@ -802,7 +782,7 @@ class ValidationReport(list[Finding]):
     def raise_for_errors(self) -> None:
         """Raise :class:`~musframework.errors.DataError` with the findings if any is an error."""
         if self.has_errors:
-            raise DataError(f"{len(self.errors)} validation error(s)", self)
+            raise DataError(Message("error.validation", {"n": len(self.errors)}), self)
 
     def __str__(self) -> str:
         return self.format()
@@ -860,7 +840,7 @@ def describe(rules: RuleSet | None = None, locale: str = "da") -> str:
     lines = []
     for c in rules or RuleSet():
         types = ", ".join(t.__name__ for t in c.rule.applies_to)
-        kinds = ", ".join(sorted(k.value for k in c.rule.kinds)) or "all"
+        kinds = ", ".join(sorted(k.value for k in c.rule.kinds)) or translate("word.all", locale)
         params = ", ".join(f"{k}={v!r}" for k, v in c.params.items())
         lines.append(
             f"{c.code} [{c.severity.value}] {types} ({kinds}) {params}".rstrip()

@@ -19,16 +19,15 @@ time. Bad input raises
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
 
 import cattrs
 
 from musframework._registry import Registry
+from musframework.catalogue import Message
 from musframework.errors import LoadError, MigrationError
 from musframework.model import (
     Answer,
@@ -43,9 +42,10 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
-from musframework.model.questions import _QUESTION_TYPES
+from musframework.model.questions import question_type_generation, question_types
+from musframework.progress import gc_paused
 from musframework.serialization.converter import InvalidValueError, _short, make_converter
-from musframework.serialization.errors_walk import findings_from_exception
+from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
     dump_questionnaire,
@@ -61,6 +61,7 @@ __all__ = [
     "Migration",
     "converter",
     "document_name",
+    "dump_json",
     "dump_questionnaire",
     "dumps",
     "from_dict",
@@ -129,7 +130,7 @@ def register_migration(document: str, from_version: int, step: Migration) -> Mig
     Register and unregister explicitly; a step is a plain function from dict to dict.
     """
     if document not in DOCUMENT_TYPES:
-        raise LoadError(f"unknown document type {document!r}")
+        raise LoadError(Message("error.unknown-document-type", {"name": document}))
     return _MIGRATIONS.register(f"{document}:{from_version}", step)
 
 
@@ -177,9 +178,7 @@ def from_dict(data: Any, cls: type[T], *, source: str | None = None) -> T:
     try:
         return _detailed().structure(data, cls)
     except Exception as exc:  # every failure becomes a LoadError, never a bare error
-        raise LoadError(
-            f"cannot load {cls.__name__}", findings_from_exception(exc), source=source
-        ) from exc
+        raise LoadError(_cannot_load(cls), findings_from_exception(exc), source=source) from exc
 
 
 def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
@@ -191,22 +190,36 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     current: int = cls.SCHEMA_VERSION
     if type(version) is not int or version < 1:
         raise LoadError(
-            f"cannot load {cls.__name__}",
-            [_bad_version(f"expected a positive integer, got {_short(version)}")],
+            _cannot_load(cls),
+            [Finding.error("load.schema-version", SCHEMA_KEY, got=_short(version))],
             source=source,
         )
     if version > current:
         raise MigrationError(
-            f"cannot load {cls.__name__}",
-            [_bad_version(f"version {version} is newer than this musframework ({current})")],
+            _cannot_load(cls),
+            [
+                Finding.error(
+                    "load.schema-version",
+                    SCHEMA_KEY,
+                    Message("load.schema-version.newer", {"version": version, "current": current}),
+                )
+            ],
             source=source,
         )
     while version < current:
         key = f"{name}:{version}"
         if key not in _MIGRATIONS:
             raise MigrationError(
-                f"cannot load {cls.__name__}",
-                [_bad_version(f"no migration registered from version {version} of {name}")],
+                _cannot_load(cls),
+                [
+                    Finding.error(
+                        "load.schema-version",
+                        SCHEMA_KEY,
+                        Message(
+                            "load.schema-version.no-migration", {"version": version, "name": name}
+                        ),
+                    )
+                ],
                 source=source,
             )
         data = _MIGRATIONS.get(key)(data)
@@ -214,10 +227,8 @@ def _migrate(data: Any, cls: type[Any], source: str | None) -> Any:
     return data
 
 
-def _bad_version(detail: str) -> Finding:
-    return Finding.error(
-        "load.schema-version", SCHEMA_KEY, da=f"ugyldig skemaversion: {detail}", en=detail
-    )
+def _cannot_load(cls: type[Any]) -> Message:
+    return Message("error.cannot-load", {"type": cls.__name__})
 
 
 def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
@@ -232,6 +243,15 @@ def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
 
 
 _dump_json, _load_json = _json_module()
+
+
+def dump_json(data: Any) -> str:
+    """Compact JSON text of plain JSON data (dicts, lists, texts, numbers, booleans, ``None``).
+
+    The encoder :func:`dumps` uses (orjson when installed, else the standard library), for
+    data already made by :func:`to_dict`: stores write documents with it.
+    """
+    return _dump_json(data)
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
@@ -261,15 +281,15 @@ _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it
 def _codec() -> Any | None:
     """The msgspec codec (``fast`` extra), rebuilt when the question types change; or None."""
     codec, generation = _CODEC
-    if generation == _QUESTION_TYPES.generation:
+    if generation == question_type_generation():
         return codec
     try:
         from musframework.serialization._msgspec import Codec
     except ImportError:  # msgspec is not installed: the cattrs path does everything
         codec = None
     else:
-        codec = Codec(converter(), dict(_QUESTION_TYPES.items()))
-    _CODEC[:] = [codec, _QUESTION_TYPES.generation]
+        codec = Codec(converter(), question_types())
+    _CODEC[:] = [codec, question_type_generation()]
     return codec
 
 
@@ -295,43 +315,8 @@ def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     try:
         data = _load_json(text)
     except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting
-        raise LoadError(
-            "not valid JSON",
-            [
-                Finding.error(
-                    "load.json", "", da=f"ikke gyldig JSON: {exc}", en=f"not valid JSON: {exc}"
-                )
-            ],
-            source=source,
-        ) from None
+        raise LoadError(Message("error.not-json"), [json_finding(exc)], source=source) from None
     return from_dict(data, cls, source=source)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk load; restore it afterwards.
-
-    Loading builds many small objects and no reference cycles, so the cyclic collector finds
-    nothing to free; but each of its runs walks the objects the process already holds, and
-    in a process holding millions of objects those runs can make a bulk load several times
-    slower. Reference counting still frees everything as usual while paused. The collector is
-    process-wide: it is paused for every thread until the block ends, and left alone when it
-    was already disabled. Nested use is fine.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def from_dicts(items: Iterable[Any], cls: type[T], *, source: str | None = None) -> list[T]:

@@ -25,25 +25,38 @@ import pendulum
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError, MusframeworkError
 from musframework.model.conditions import ConditionValue
 from musframework.model.kinds import ConversationKind, Role, roles
-from musframework.model.questions import _QUESTION_TYPES, Answer, Question, question_type
+from musframework.model.questions import (
+    Answer,
+    Question,
+    question_type,
+    question_type_generation,
+    question_types,
+)
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
 
-__all__ = ["INT_MAX", "INT_MIN", "InvalidValueError", "make_converter"]
-
-
-class InvalidValueError(ValueError):
-    """A value failed a strict structure hook; its message is shown to the user as is."""
+__all__ = ["INT_MAX", "INT_MIN", "InvalidValueError", "make_converter"]  # the error: from errors
 
 
 def _short(value: object) -> str:
     try:
         text = repr(value)
     except RecursionError:  # a deeply nested list or dict
-        return f"a deeply nested {type(value).__name__}"
+        return f"<{type(value).__name__} …>"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _invalid(msgid: str, value: object, **params: object) -> InvalidValueError:
+    return InvalidValueError(Message(msgid, {"got": _short(value), **params}))
+
+
+def _expected(what: str, value: object) -> InvalidValueError:
+    # ``what`` names the catalogue's "value.<what>" ("a text", "a whole number" ...).
+    return _invalid("value.expected", value, expected=Message(f"value.{what}"))
 
 
 INT_MIN = -(2**63)
@@ -67,22 +80,20 @@ def _text(value: Any, _: Any) -> str:
     if type(value) is str and _valid_text(value):
         return value
     if type(value) is str:
-        raise InvalidValueError(
-            f"a text with a lone surrogate (not valid Unicode): {_short(value)}"
-        )
-    raise InvalidValueError(f"expected a text, got {_short(value)}")
+        raise _invalid("value.lone-surrogate", value)
+    raise _expected("text", value)
 
 
 def _in_range(value: int) -> int:
     if INT_MIN <= value <= INT_MAX:
         return value
-    raise InvalidValueError(f"an integer beyond 64 bits: {_short(value)}")
+    raise _invalid("value.integer-range", value)
 
 
 def _int(value: Any, _: Any) -> int:
     if type(value) is int:
         return _in_range(value)
-    raise InvalidValueError(f"expected an integer, got {_short(value)}")
+    raise _expected("integer", value)
 
 
 def _number(value: Any, _: Any) -> int | float:
@@ -90,7 +101,7 @@ def _number(value: Any, _: Any) -> int | float:
         return _in_range(value)
     if type(value) is float:
         return value
-    raise InvalidValueError(f"expected a number, got {_short(value)}")
+    raise _expected("number", value)
 
 
 def _expect(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any], Any]:
@@ -100,7 +111,7 @@ def _expect(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any], An
         # type() rather than isinstance(): bool is an int subclass and must not pass as one.
         if type(value) in kinds:
             return value
-        raise InvalidValueError(f"expected {what}, got {_short(value)}")
+        raise _expected(what, value)
 
     return hook
 
@@ -110,14 +121,16 @@ def _float(value: Any, _: Any) -> float:
         return value
     if type(value) is int:
         return float(_in_range(value))
-    raise InvalidValueError(f"expected a number, got {_short(value)}")
+    raise _expected("number", value)
 
 
 def _wrap_time(parse: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
     def hook(value: Any, _: Any) -> Any:
         try:
             return parse(value)
-        except (TypeError, ValueError) as exc:
+        except InvalidValueError:
+            raise
+        except (TypeError, ValueError) as exc:  # pragma: no cover - the parsers raise ours
             raise InvalidValueError(str(exc)) from None
 
     return hook
@@ -131,9 +144,7 @@ def _structure_text(value: Any, _: Any) -> LocalizedText:
         for k, v in value.items()
     ):
         return LocalizedText(value)
-    raise InvalidValueError(
-        f"expected a text or a mapping of language code to text, got {_short(value)}"
-    )
+    raise _expected("localized-text", value)
 
 
 def _structure_scalar(value: Any) -> Any:
@@ -143,7 +154,7 @@ def _structure_scalar(value: Any) -> Any:
         return _text(value, None)
     if type(value) in (float, bool):
         return value
-    raise InvalidValueError(f"expected a text, number or true/false, got {_short(value)}")
+    raise _expected("scalar", value)
 
 
 def _structure_condition_value(value: Any, _: Any) -> Any:
@@ -165,9 +176,7 @@ def _structure_roles(value: Any, _: Any) -> frozenset[Role]:
         except ValueError:
             pass
     names = ", ".join(r.value for r in Role)
-    raise InvalidValueError(
-        f"expected a role ({names}, both, all) or a list of roles, got {_short(value)}"
-    )
+    raise _invalid("value.roles", value, names=names)
 
 
 def _structure_kinds(value: Any, _: Any) -> frozenset[ConversationKind]:
@@ -177,7 +186,7 @@ def _structure_kinds(value: Any, _: Any) -> frozenset[ConversationKind]:
         except ValueError:
             pass
     names = ", ".join(k.value for k in ConversationKind)
-    raise InvalidValueError(f"expected a list of conversation kinds ({names}), got {_short(value)}")
+    raise _invalid("value.kinds", value, names=names)
 
 
 def _is(expected: Any) -> Callable[[Any], bool]:
@@ -195,7 +204,7 @@ def _strict_tuple_factory(t: Any, converter: cattrs.Converter) -> Callable[[Any,
 
     def hook(value: Any, type_: Any) -> Any:
         if not isinstance(value, list | tuple):
-            raise InvalidValueError(f"expected a list, got {_short(value)}")
+            raise _expected("list", value)
         return base(value, type_)
 
     return hook
@@ -231,17 +240,17 @@ def _enum_factory(t: Any, _: cattrs.Converter) -> Callable[[Any, Any], Any]:
             member = members.get(value)
             if member is not None and type(member.value) is type(value):
                 return member
-        raise InvalidValueError(f"expected one of {names}, got {_short(value)}")
+        raise _invalid("value.one-of", value, names=names)
 
     return structure_enum
 
 
 def _tagged(data: Any, kind: str) -> tuple[str, dict[str, Any]]:
     if not isinstance(data, dict):
-        raise InvalidValueError(f"expected a {kind} object, got {_short(data)}")
+        raise _expected(f"{kind}-object", data)
     tag = data.get("type")
     if type(tag) is not str:
-        raise InvalidValueError(f"a {kind} needs a 'type' text, got {_short(tag)}")
+        raise _invalid("value.no-type", tag, what=Message(f"value.{kind}-object"))
     rest = dict(data)
     del rest["type"]
     return tag, rest
@@ -252,8 +261,8 @@ def _lookup(tag: str) -> type[Question]:
         return question_type(tag)
     except cattrs.BaseValidationError:  # pragma: no cover - registry raises its own error
         raise
-    except Exception as exc:
-        raise InvalidValueError(str(exc)) from None
+    except MusframeworkError as exc:
+        raise InvalidValueError(exc.message) from None
 
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
@@ -278,7 +287,7 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
 def _register_primitives(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(str, _text)
-    conv.register_structure_hook(bool, _expect(bool, "true or false"))
+    conv.register_structure_hook(bool, _expect(bool, "boolean"))
     conv.register_structure_hook(float, _float)
     conv.register_structure_hook_func(lambda t: t == (int | float), _number)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
@@ -393,9 +402,7 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
 
     def structure_answers(data: Any, _: Any) -> dict[str, Answer]:
         if not isinstance(data, dict):
-            raise InvalidValueError(
-                f"expected a mapping of question id to answer, got {_short(data)}"
-            )
+            raise _expected("answers", data)
         if not conv.detailed_validation:
             return _structure_answers_fast(data, structure_answer, plain_answers())
         return _structure_mapping(conv, data, structure_answer)
@@ -449,9 +456,7 @@ def _concrete_tagged_factory(cls: type[Any], conv: cattrs.Converter) -> Callable
         if type(data) is dict and "type" in data:
             found = data["type"]
             if found != tag or type(found) is not str:
-                raise InvalidValueError(
-                    f"expected the type {tag!r} of {cls.__name__}, got {_short(found)}"
-                )
+                raise _invalid("value.wrong-tag", found, tag=repr(tag), cls=cls.__name__)
             data = {k: v for k, v in data.items() if k != "type"}
         return inner(data, cls)
 
@@ -461,23 +466,23 @@ def _concrete_tagged_factory(cls: type[Any], conv: cattrs.Converter) -> Callable
 def _plain_answer_table() -> Callable[[], dict[str, tuple[type[Answer], type]]]:
     """A per-converter table of plain answer classes by tag: (class, its value's JSON type).
 
-    Rebuilt when the question type registry changes (``Registry.generation``), so types
+    Rebuilt when the question type registry changes (``question_type_generation()``), so types
     registered or replaced later are honoured.
     """
     table: dict[str, tuple[type[Answer], type]] = {}
     seen = [-1]
 
     def current() -> dict[str, tuple[type[Answer], type]]:
-        if seen[0] != _QUESTION_TYPES.generation:
+        if seen[0] != question_type_generation():
             table.clear()
-            for tag, question in _QUESTION_TYPES.items():
+            for tag, question in question_types().items():
                 cls = question.answer_type
                 fields = attrs.fields(cls)
                 if len(fields) == 1 and fields[0].name == "value" and fields[0].init:
                     value_type = get_type_hints(cls)["value"]
                     if value_type in (str, int, bool):  # checked by type() alone
                         table[tag] = (cls, value_type)
-            seen[0] = _QUESTION_TYPES.generation
+            seen[0] = question_type_generation()
         return table
 
     return current
@@ -494,7 +499,7 @@ def _structure_answers_fast(
     out: dict[str, Answer] = {}
     for key, item in data.items():
         if type(key) is not str or not _valid_text(key):
-            raise InvalidValueError(f"expected a text key, got {_short(key)}")
+            raise _expected("text-key", key)
         if type(item) is dict and len(item) == 2:
             try:
                 cls, value_type = table[item["type"]]  # table keys are texts
@@ -536,5 +541,5 @@ def _structure_mapping(
 
 def _key(key: Any) -> str:
     if type(key) is not str or not _valid_text(key):
-        raise InvalidValueError(f"expected a text key, got {_short(key)}")
+        raise _expected("text-key", key)
     return key

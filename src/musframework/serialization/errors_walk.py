@@ -11,10 +11,11 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
+from musframework.catalogue import Message
+from musframework.errors import MusframeworkError
 from musframework.model.findings import Finding
-from musframework.serialization.converter import InvalidValueError
 
-__all__ = ["findings_from_exception"]
+__all__ = ["findings_from_exception", "json_finding"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 
@@ -60,23 +61,33 @@ def _walk_field(exc: BaseException, path: str, type_: object) -> Iterator[Findin
 
 def _finding(exc: BaseException, path: str, type_: object) -> Finding:
     if isinstance(exc, KeyError):
-        return Finding.error(
-            "load.missing-field", path, da="feltet mangler", en="required field missing"
-        )
+        return Finding.error("load.missing-field", path)
     if isinstance(exc, ForbiddenExtraKeysError):
         # Keys from plain Python data need not be texts (and need not sort together).
         names = ", ".join(sorted(k if isinstance(k, str) else repr(k) for k in exc.extra_fields))
-        return Finding.error(
-            "load.unknown-field", path, da=f"ukendte felter: {names}", en=f"unknown fields: {names}"
-        )
-    detail = _detail(exc, type_)
-    return Finding.error("load.invalid-value", path, da=f"ugyldig værdi: {detail}", en=detail)
+        return Finding.error("load.unknown-field", path, names=names)
+    return Finding.error("load.invalid-value", path, detail=_detail(exc))
 
 
-def _detail(exc: BaseException, type_: object) -> str:
-    if isinstance(exc, InvalidValueError):
-        return str(exc)
+def _detail(exc: BaseException) -> Message | str:
+    if isinstance(exc, MusframeworkError):
+        return exc.message if isinstance(exc.message, Message) else exc.text()
     if isinstance(exc, AttributeError) and "items" in str(exc):
-        return "expected a mapping"
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
+        return Message("value.expected-mapping")
+    if isinstance(exc, TypeError | ValueError):
+        # A model's own converter or validator (attrs, or a plugin's class) said no.
+        text = str(exc) or type(exc).__name__
+        return text if len(text) <= 200 else text[:197] + "..."
+    return Message("value.rejected", {"type": type(exc).__name__})
+
+
+def json_finding(exc: BaseException) -> Finding:
+    """The finding for text that is not JSON, with its line and column when known."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return Finding.error(
+            "load.json", "", Message("load.json.at", {"line": line, "column": column})
+        )
+    if isinstance(exc, RecursionError):
+        return Finding.error("load.json", "", Message("load.json.too-deep"))
+    return Finding.error("load.json", "")

@@ -37,9 +37,9 @@ from typing import Any, Literal
 
 import attrs
 
-from musframework.errors import LoadError, MissingExtraError
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError, LoadError, MissingExtraError
 from musframework.model import Finding, Questionnaire, Severity
-from musframework.model.text import LocalizedText
 
 __all__ = [
     "FileFormat",
@@ -59,13 +59,11 @@ _SUFFIXES: dict[str, FileFormat] = {".toml": "toml", ".json": "json"}
 def _format_of(name: str, given: str | None) -> FileFormat:
     if given is not None:
         if given not in ("toml", "json"):
-            raise ValueError(f"unknown questionnaire file format {given!r} (use 'toml' or 'json')")
+            raise InvalidValueError(Message("error.file-format", {"format": given}))
         return given  # type: ignore[return-value]
     suffix = pathlib.PurePath(name).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise ValueError(
-            f"cannot tell the format of {name!r} from its suffix; pass format='toml' or 'json'"
-        )
+        raise InvalidValueError(Message("error.file-suffix", {"name": name}))
     return _SUFFIXES[suffix]
 
 
@@ -134,13 +132,13 @@ def questionnaire_from_data(
     try:
         questionnaire = from_dict(data, Questionnaire, source=source)
     except LoadError as exc:
-        summary = exc.summary.removeprefix(f"{source}: ") if source else exc.summary
+        summary = Message("error.cannot-load", {"type": "Questionnaire"})
         raise LoadError(summary, [locate(data, f) for f in exc.findings], source=source) from None
     if check:
         errors = [f for f in questionnaire.check() if f.severity is Severity.ERROR]
         if errors:
             raise LoadError(
-                f"questionnaire {questionnaire.id!r} has problems",
+                Message("error.questionnaire-problems", {"id": questionnaire.id}),
                 [locate(data, f) for f in errors],
                 source=source,
             )
@@ -148,9 +146,10 @@ def questionnaire_from_data(
 
 
 def _encoding_error(exc: UnicodeError, label: str) -> LoadError:
+    position = getattr(exc, "start", None)
     return LoadError(
-        "not UTF-8 text",
-        [Finding.error("load.encoding", "", da=f"ikke UTF-8: {exc}", en=f"not UTF-8: {exc}")],
+        Message("error.not-utf8"),
+        [Finding.error("load.encoding", "", position="?" if position is None else position)],
         source=label,
     )
 
@@ -175,16 +174,7 @@ def _depth(data: Any) -> int:
 
 def _too_deep(label: str) -> LoadError:
     return LoadError(
-        "nested too deeply",
-        [
-            Finding.error(
-                "load.too-deep",
-                "",
-                da=f"mere end {MAX_DEPTH} niveauer af indlejrede lister eller tabeller",
-                en=f"more than {MAX_DEPTH} levels of nested lists or tables",
-            )
-        ],
-        source=label,
+        Message("error.too-deep"), [Finding.error("load.too-deep", "", max=MAX_DEPTH)], source=label
     )
 
 
@@ -198,25 +188,33 @@ def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
     except RecursionError:  # the parsers recurse once per level of nesting
         raise _too_deep(label) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        what = "TOML" if fmt == "toml" else "JSON"
-        detail = str(exc)
-        if isinstance(exc, json.JSONDecodeError):
-            detail = f"{exc.msg} (at line {exc.lineno}, column {exc.colno})"
         raise LoadError(
-            f"not valid {what}",
-            [
-                Finding.error(
-                    f"load.{fmt}",
-                    "",
-                    da=f"ikke gyldig {what}: {detail}",
-                    en=f"not valid {what}: {detail}",
-                )
-            ],
-            source=label,
+            Message(f"error.not-{fmt}"), [_syntax_finding(exc, fmt)], source=label
         ) from None
     if _depth(data) > MAX_DEPTH:
         raise _too_deep(label)
     return data
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _syntax_finding(exc: Exception, fmt: FileFormat) -> Finding:
+    # The parser's own explanation is English: the English message keeps it, the others give
+    # the position only.
+    line: int | str
+    column: int | str
+    if isinstance(exc, json.JSONDecodeError):
+        line, column, detail = exc.lineno, exc.colno, exc.msg
+    else:
+        found = _TOML_POSITION.search(str(exc))
+        line, column = (int(found.group(1)), int(found.group(2))) if found else ("?", "?")
+        detail = _TOML_POSITION.sub("", str(exc)).strip()
+    if fmt == "json":
+        return Finding.error(
+            "load.json", "", Message("load.json.at", {"line": line, "column": column})
+        )
+    return Finding.error("load.toml", "", line=line, column=column, detail=detail)
 
 
 # --------------------------------------------------------------------------- positions
@@ -260,17 +258,13 @@ def locate(data: Any, finding: Finding) -> Finding:
     section, question = _position(data, finding.path)
     if section is None:
         return finding
-    da = f"afsnit {section}"
-    en = f"section {section}"
-    if question is not None:
-        da += f", spørgsmål {question}"
-        en += f", question {question}"
-    message = LocalizedText(
-        {
-            "da": f"{da}: {finding.message.get('da')}",
-            "en": f"{en}: {finding.message.get('en')}",
-        }
-    )
+    if question is None:
+        message = Message("load.in-section", {"section": section, "text": finding.message})
+    else:
+        message = Message(
+            "load.in-question",
+            {"section": section, "question": question, "text": finding.message},
+        )
     return attrs.evolve(finding, message=message)
 
 
@@ -295,7 +289,7 @@ def dump_questionnaire(
     try:
         import tomli_w
     except ImportError:
-        raise MissingExtraError("writing TOML", "toml") from None
+        raise MissingExtraError("toml", "toml") from None
     return tomli_w.dumps(data)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from musframework._registry import Registry
+from musframework.catalogue import Message
 from musframework.errors import RegistryError, StorageError
 from musframework.storage.base import BaseStore
 from musframework.storage.memory import MemoryStore
@@ -56,7 +57,7 @@ __all__ = [
 StoreOpener = Callable[..., Store]
 """Opens a store: called with the whole URL and the keyword options given to :func:`open`."""
 
-_STORES: Registry[StoreOpener] = Registry("store backend", "musframework.stores")
+_STORES: Registry[StoreOpener] = Registry("store", "musframework.stores")
 
 
 def register_store(scheme: str, opener: StoreOpener, *, replace: bool = False) -> StoreOpener:
@@ -82,9 +83,9 @@ def open(url: str, **options: Any) -> Store:
     """
     scheme, sep, _ = url.partition(":")
     if not sep or not scheme:
-        raise StorageError(f"a store URL starts with a scheme such as sqlite:///, got {url!r}")
+        raise StorageError(Message("error.store.url", {"url": url}))
     try:
         opener = _STORES.get(scheme.lower())
     except RegistryError as exc:
-        raise StorageError(str(exc)) from None
+        raise StorageError(exc.message) from None
     return opener(url, **options)

@@ -77,10 +77,6 @@ class Eraser:
             else None
         )
 
-    def mentions(self, text: str) -> bool:
-        """Whether ``text`` contains the person's name or e-mail address."""
-        return self._pattern is not None and self._pattern.search(text) is not None
-
     def scrub(self, text: str) -> str:
         """``text`` with the person's name and e-mail address replaced by ``[erased]``."""
         return text if self._pattern is None else self._pattern.sub(ERASED, text)

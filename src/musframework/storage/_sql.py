@@ -1,4 +1,8 @@
-"""What the SQL backends share (a WHERE builder, the rows of a batch); only the dialect differs."""
+"""What the SQL backends share (the schema, a WHERE builder, the rows of a batch).
+
+Only the dialect differs: the type of the JSON bodies, the audit log's sequence key and the
+parameter placeholder.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,92 @@ if TYPE_CHECKING:
     from musframework.storage.protocol import AuditEntry
 
 __all__ = [
+    "COLUMNS",
     "TableRows",
     "Where",
     "agreement_filters",
     "conversation_filters",
     "conversation_row",
+    "schema_steps",
     "table_rows",
 ]
+
+_SCHEMA_STEPS: tuple[str, ...] = (
+    # 1: documents, conversations with their side tables, the audit log
+    """
+    CREATE TABLE documents (
+        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
+        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body {json} NOT NULL,
+        PRIMARY KEY (kind, id, version));
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
+        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
+        body {json} NOT NULL);
+    CREATE INDEX conversations_cycle ON conversations (cycle);
+    CREATE INDEX conversations_unit ON conversations (unit);
+    CREATE TABLE conversation_people (
+        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
+    CREATE INDEX conversation_people_person ON conversation_people (person);
+    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
+    CREATE TABLE agreements (
+        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
+        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
+        body {json} NOT NULL,
+        PRIMARY KEY (conversation, position));
+    CREATE INDEX agreements_owner ON agreements (owner);
+    CREATE TABLE audit_log (
+        seq {serial} PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
+        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
+    """,
+    # 2: overdue agreements and audit lookups by index instead of a scan ("IF NOT EXISTS":
+    # PostgreSQL stores made before the steps were shared have them from their one step)
+    """
+    CREATE INDEX IF NOT EXISTS agreements_due ON agreements (status, deadline);
+    CREATE INDEX IF NOT EXISTS audit_log_document ON audit_log (kind, id);
+    CREATE INDEX IF NOT EXISTS audit_log_actor ON audit_log (actor);
+    """,
+)
+
+
+def schema_steps(*, json: str, serial: str) -> tuple[str, ...]:
+    """The store schema in one SQL dialect: one upgrade step per entry, statements split by ``;``.
+
+    A database at step N is upgraded by steps N+1, N+2 …; every backend counts the steps it
+    has applied. ``json`` is the column type of document bodies (``TEXT`` in SQLite, ``JSONB``
+    in PostgreSQL), ``serial`` the type of the audit log's sequence key (``INTEGER``, SQLite's
+    rowid alias; ``BIGSERIAL`` in PostgreSQL).
+    """
+    return tuple(step.format(json=json, serial=serial) for step in _SCHEMA_STEPS)
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "conversations": (
+        "id",
+        "revision",
+        "schema_version",
+        "cycle",
+        "unit",
+        "kind",
+        "status",
+        "start",
+        "body",
+    ),
+    "documents": ("kind", "id", "version", "revision", "schema_version", "body"),
+    "conversation_people": ("conversation", "person", "role"),
+    "agreements": (
+        "conversation",
+        "position",
+        "id",
+        "owner",
+        "status",
+        "deadline",
+        "schema_version",
+        "body",
+    ),
+    "audit_log": ("kind", "id", "revision", "actor", "action", "at"),
+}
+"""The columns a batch writes, by table, in the order of :class:`TableRows`' rows (the audit
+log's ``seq`` is assigned by the database)."""
 
 
 class Where:

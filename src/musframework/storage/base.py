@@ -13,6 +13,7 @@ documents are migrated when they are loaded.
 
 from __future__ import annotations
 
+import abc
 import datetime
 import re
 import secrets
@@ -23,6 +24,7 @@ from typing import Any, TypeVar, cast
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
 from musframework.errors import ConflictError, NotFoundError, StorageError
 from musframework.model import (
@@ -35,8 +37,8 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.serialization import _dump_json as dump_json
-from musframework.serialization import from_dict, gc_paused, loads, to_dict
+from musframework.progress import gc_paused
+from musframework.serialization import dump_json, from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -74,7 +76,13 @@ def kind_of(cls: type[Any]) -> str:
         return _KINDS[cls]
     except KeyError:
         known = ", ".join(c.__name__ for c in _KINDS)
-        raise StorageError(f"a store keeps {known}; not {cls.__name__}") from None
+        raise StorageError(
+            Message("error.store.kind", {"known": known, "type": cls.__name__})
+        ) from None
+
+
+def _twice(kind: str, name: str) -> Message:
+    return Message("error.store.twice", {"kind": Message(f"document.{kind}"), "id": name})
 
 
 def natural_key(version: str) -> tuple[Any, ...]:
@@ -189,7 +197,7 @@ def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
     return frozenset(enum(v) for v in value)
 
 
-class _Unit:
+class _UnitOfWork:
     """The unit of work returned by :meth:`BaseStore.unit_of_work`."""
 
     def __init__(self, store: BaseStore, actor: str) -> None:
@@ -212,7 +220,7 @@ class _Unit:
         """After commit: the new revision of each saved document, by ``(kind, id)``."""
         return dict(self._revisions)
 
-    def __enter__(self) -> _Unit:
+    def __enter__(self) -> _UnitOfWork:
         return self
 
     def __exit__(
@@ -228,15 +236,16 @@ class _Unit:
         self._revisions = {(w.kind, w.name): w.revision for w in self._writes if w.body}
 
 
-class BaseStore:
+class BaseStore(abc.ABC):
     """The Store protocol on top of a few primitives; subclass it to write a backend.
 
     Args:
         clock: The clock for audit log times (the system clock by default).
 
     Primitives a subclass implements: ``_fetch()``, ``_fetch_all()``, ``_commit()``,
-    ``_audit()``, and optionally ``_compact()`` and :meth:`close`. The ``_query_*``
-    methods may be overridden to use indexes.
+    ``_audit()``, and optionally ``_compact()`` and :meth:`close`. The four are abstract: a
+    backend that lacks one cannot be created (``TypeError`` naming it), rather than failing
+    at its first call. The ``_query_*`` methods may be overridden to use indexes.
     """
 
     def __init__(self, *, clock: Clock | None = None) -> None:
@@ -244,14 +253,15 @@ class BaseStore:
 
     # ------------------------------------------------------------------ primitives
 
+    @abc.abstractmethod
     def _fetch(self, kind: str, id: str, version: str) -> tuple[int, Any] | None:
         """``(revision, JSON text or data)`` of one document, or ``None``."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _fetch_all(self, kind: str) -> list[tuple[int, Any]]:
         """``(revision, JSON text or data)`` of every document of a kind, by id and version."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _commit(
         self,
         writes: Sequence[Write],
@@ -264,13 +274,12 @@ class BaseStore:
         differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym)``
         during an erasure: replace that id in the audit log's actors and ids too.
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
         """Audit entries, oldest first, filtered by kind and id when given."""
-        raise NotImplementedError
 
-    def _compact(self) -> None:
+    def _compact(self) -> None:  # noqa: B027 (optional hook: a no-op unless overridden)
         """Overwrite and reclaim deleted data (nothing to do by default)."""
 
     def _agreement_records(self, rows: Iterable[Sequence[Any]]) -> list[AgreementRecord]:
@@ -288,7 +297,7 @@ class BaseStore:
             records.append(AgreementRecord(conversation, agreement))
         return records
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: a no-op unless overridden)
         """Release the backend's resources."""
 
     def __enter__(self) -> BaseStore:
@@ -332,9 +341,9 @@ class BaseStore:
     def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
         kind = kind_of(cls)
         if kind == "questionnaire" and version is None:
-            raise StorageError("deleting a questionnaire needs its version")
+            raise StorageError(Message("error.store.delete-version"))
         if revision < 1:
-            raise StorageError("a delete needs the revision of the stored document (1 or more)")
+            raise StorageError(Message("error.store.delete-revision"))
         return Write(kind, id, version or "", revision, revision, None, 0, None, "delete")
 
     def _write(self, writes: Sequence[Write], actor: str) -> None:
@@ -344,7 +353,7 @@ class BaseStore:
         for w in writes:
             key = (w.kind, w.id, w.version)
             if key in seen:
-                raise StorageError(f"{w.kind} {w.name!r} appears twice in one unit of work")
+                raise StorageError(_twice(w.kind, w.name))
             seen.add(key)
         at = self.clock.now()
         audit = [
@@ -369,7 +378,7 @@ class BaseStore:
 
         Faster than one unit of work per document for imports; each chunk is atomic, the
         whole import is not. Returns the number saved. Python's cyclic garbage collector is
-        paused meanwhile (see :func:`musframework.serialization.gc_paused`): in a process
+        paused meanwhile (see :func:`musframework.progress.gc_paused`): in a process
         holding many objects its runs cost more than the writes themselves.
         """
         batch: list[Write] = []
@@ -412,7 +421,12 @@ class BaseStore:
         found = self.get(cls, id, version)
         if found is None:
             what = f"{id}@{version}" if version else id
-            raise NotFoundError(f"no {kind_of(cls)} {what!r} is stored")
+            raise NotFoundError(
+                Message(
+                    "error.store.not-found",
+                    {"kind": Message(f"document.{kind_of(cls)}"), "id": what},
+                )
+            )
         return found
 
     def delete(
@@ -434,9 +448,9 @@ class BaseStore:
         with gc_paused():
             return [Stored(self._structure(d, cls, kind), r) for r, d in rows]
 
-    def unit_of_work(self, *, actor: str = "system") -> _Unit:
+    def unit_of_work(self, *, actor: str = "system") -> _UnitOfWork:
         """A unit of work: saves and deletes written atomically when its block ends."""
-        return _Unit(self, actor)
+        return _UnitOfWork(self, actor)
 
     # ------------------------------------------------------------------ queries
 

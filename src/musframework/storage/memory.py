@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import StorageError
 from musframework.serialization import loads
@@ -93,5 +94,5 @@ class MemoryStore(BaseStore):
 def open_url(url: str, **options: Any) -> MemoryStore:
     """Open ``memory://``: a new, empty :class:`MemoryStore` (``options`` go to it)."""
     if url.rstrip("/") != "memory:":
-        raise StorageError(f"expected memory://, got {url!r}")
+        raise StorageError(Message("error.store.url-scheme", {"expected": "memory://", "url": url}))
     return MemoryStore(**options)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import MissingExtraError, StorageError
 from musframework.model import (
@@ -32,13 +33,15 @@ from musframework.model import (
     ConversationStatus,
     Questionnaire,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
 from musframework.storage._sql import (
+    COLUMNS,
     Where,
     agreement_filters,
     conversation_filters,
     conversation_row,
+    schema_steps,
     table_rows,
 )
 from musframework.storage.base import BaseStore, Write, kind_of
@@ -56,36 +59,7 @@ __all__ = [
     "rows_for",
 ]
 
-SCHEMA: tuple[str, ...] = (
-    """
-    CREATE TABLE documents (
-        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
-        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body JSONB NOT NULL,
-        PRIMARY KEY (kind, id, version));
-    CREATE TABLE conversations (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
-        body JSONB NOT NULL);
-    CREATE INDEX conversations_cycle ON conversations (cycle);
-    CREATE INDEX conversations_unit ON conversations (unit);
-    CREATE TABLE conversation_people (
-        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
-    CREATE INDEX conversation_people_person ON conversation_people (person);
-    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
-    CREATE TABLE agreements (
-        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
-        body JSONB NOT NULL,
-        PRIMARY KEY (conversation, position));
-    CREATE INDEX agreements_owner ON agreements (owner);
-    CREATE INDEX agreements_due ON agreements (status, deadline);
-    CREATE TABLE audit_log (
-        seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
-        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
-    CREATE INDEX audit_log_document ON audit_log (kind, id);
-    CREATE INDEX audit_log_actor ON audit_log (actor);
-    """,
-)
+SCHEMA: tuple[str, ...] = schema_steps(json="JSONB", serial="BIGSERIAL")
 """The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
 
 _LOCK_KEY = 0x6D75_7366  # "musf": the advisory lock taken while the schema is upgraded
@@ -95,25 +69,23 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise MissingExtraError("PostgresStore", "postgres") from exc
+        raise MissingExtraError("postgres", "postgres") from exc
     return psycopg
 
 
-COPY_CONVERSATIONS = (
-    "COPY conversations (id, revision, schema_version, cycle, unit, kind, status, start, body) "
-    "FROM STDIN"
-)
+def _copy(table: str) -> str:
+    return f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN"
+
+
+COPY_CONVERSATIONS = _copy("conversations")
 """Copies new conversations in (rows from :func:`rows_for`)."""
-COPY_DOCUMENTS = "COPY documents (kind, id, version, revision, schema_version, body) FROM STDIN"
+COPY_DOCUMENTS = _copy("documents")
 """Copies new documents other than conversations in."""
-COPY_PEOPLE = "COPY conversation_people (conversation, person, role) FROM STDIN"
+COPY_PEOPLE = _copy("conversation_people")
 """Copies the participants of the conversations written in."""
-COPY_AGREEMENTS = (
-    "COPY agreements (conversation, position, id, owner, status, deadline, schema_version, "
-    "body) FROM STDIN"
-)
+COPY_AGREEMENTS = _copy("agreements")
 """Copies the agreements of the conversations written in."""
-COPY_AUDIT = "COPY audit_log (kind, id, revision, actor, action, at) FROM STDIN"
+COPY_AUDIT = _copy("audit_log")
 """Copies the audit entries of a batch in."""
 
 
@@ -168,7 +140,7 @@ class PostgresStore(BaseStore):
         try:
             self._conn: Any = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise StorageError(Message("error.store.pg-connect", {"detail": str(exc)})) from exc
         ident = psycopg.sql.Identifier(schema)
         self._conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
         self._conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(ident))
@@ -185,8 +157,7 @@ class PostgresStore(BaseStore):
             current = 0 if row is None else int(row[0])
             if current > len(SCHEMA):
                 raise StorageError(
-                    f"the database has store schema {current}, newer than this "
-                    f"musframework ({len(SCHEMA)}); upgrade musframework"
+                    Message("error.store.schema-newer", {"found": current, "known": len(SCHEMA)})
                 )
             for step in SCHEMA[current:]:
                 for statement in step.split(";"):
@@ -207,7 +178,7 @@ class PostgresStore(BaseStore):
     def _read(self) -> Iterator[Any]:
         with self._lock:
             if self._conn.closed:
-                raise StorageError("the PostgreSQL store is closed")
+                raise StorageError(Message("error.store.closed", {"store": "PostgreSQL"}))
             yield self._conn
 
     # ------------------------------------------------------------------ primitives
@@ -286,7 +257,9 @@ class PostgresStore(BaseStore):
                     raise w.conflict(1) from None
             raise  # pragma: no cover - a unique violation we cannot attribute
         except psycopg.Error as exc:
-            raise StorageError(f"PostgreSQL store: {exc}") from exc
+            raise StorageError(
+                Message("error.store.failed", {"store": "PostgreSQL", "detail": str(exc)})
+            ) from exc
 
     def _commit(
         self,
@@ -345,7 +318,11 @@ class PostgresStore(BaseStore):
         seen: set[tuple[str, str, str]] = set()
         for k in keys:
             if (k.kind, k.id, k.version) in seen:
-                raise StorageError(f"{k.kind} {k.name!r} appears twice in one unit of work")
+                raise StorageError(
+                    Message(
+                        "error.store.twice", {"kind": Message(f"document.{k.kind}"), "id": k.name}
+                    )
+                )
             seen.add((k.kind, k.id, k.version))
         at = self.clock.now()
         with self._transaction(keys) as cur:

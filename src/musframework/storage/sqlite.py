@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import StorageError
 from musframework.model import (
@@ -28,63 +29,35 @@ from musframework.model import (
     ConversationKind,
     ConversationStatus,
 )
-from musframework.serialization import gc_paused
+from musframework.progress import gc_paused
 from musframework.serialization.time import parse_datetime
-from musframework.storage._sql import Where, agreement_filters, conversation_filters, table_rows
+from musframework.storage._sql import (
+    COLUMNS,
+    Where,
+    agreement_filters,
+    conversation_filters,
+    schema_steps,
+    table_rows,
+)
 from musframework.storage.base import BaseStore, Write
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
 
-SCHEMA: tuple[str, ...] = (
-    # 1: documents, conversations with their side tables, the audit log
-    """
-    CREATE TABLE documents (
-        kind TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
-        revision INTEGER NOT NULL, schema_version INTEGER NOT NULL, body TEXT NOT NULL,
-        PRIMARY KEY (kind, id, version));
-    CREATE TABLE conversations (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, schema_version INTEGER NOT NULL,
-        cycle TEXT, unit TEXT, kind TEXT NOT NULL, status TEXT NOT NULL, start BIGINT,
-        body TEXT NOT NULL);
-    CREATE INDEX conversations_cycle ON conversations (cycle);
-    CREATE INDEX conversations_unit ON conversations (unit);
-    CREATE TABLE conversation_people (
-        conversation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL);
-    CREATE INDEX conversation_people_person ON conversation_people (person);
-    CREATE INDEX conversation_people_conversation ON conversation_people (conversation);
-    CREATE TABLE agreements (
-        conversation TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL,
-        owner TEXT, status TEXT NOT NULL, deadline TEXT, schema_version INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (conversation, position));
-    CREATE INDEX agreements_owner ON agreements (owner);
-    CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
-        revision INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
-    """,
-    # 2: overdue agreements and audit lookups by index instead of a scan
-    """
-    CREATE INDEX agreements_due ON agreements (status, deadline);
-    CREATE INDEX audit_log_document ON audit_log (kind, id);
-    CREATE INDEX audit_log_actor ON audit_log (actor);
-    """,
-)
+SCHEMA: tuple[str, ...] = schema_steps(json="TEXT", serial="INTEGER")
 """The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
 
-_CONVERSATION_COLUMNS = "id, revision, schema_version, cycle, unit, kind, status, start, body"
-INSERT_CONVERSATION = (
-    f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
-)
-INSERT_DOCUMENT = (
-    "INSERT INTO documents (kind, id, version, revision, schema_version, body) VALUES (?,?,?,?,?,?)"
-)
-INSERT_PERSON = "INSERT INTO conversation_people (conversation, person, role) VALUES (?,?,?)"
-INSERT_AGREEMENT = (
-    "INSERT INTO agreements (conversation, position, id, owner, status, deadline, "
-    "schema_version, body) VALUES (?,?,?,?,?,?,?,?)"
-)
-INSERT_AUDIT = "INSERT INTO audit_log (kind, id, revision, actor, action, at) VALUES (?,?,?,?,?,?)"
+
+def _insert(table: str) -> str:
+    columns = COLUMNS[table]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})"
+
+
+INSERT_CONVERSATION = _insert("conversations")
+INSERT_DOCUMENT = _insert("documents")
+INSERT_PERSON = _insert("conversation_people")
+INSERT_AGREEMENT = _insert("agreements")
+INSERT_AUDIT = _insert("audit_log")
 
 
 def rows_for(
@@ -113,7 +86,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and os.fspath(path) != ":memory:":
         conn.close()
-        raise StorageError(f"cannot switch {os.fspath(path)!r} to WAL mode (got {mode})")
+        raise StorageError(Message("error.store.wal", {"path": os.fspath(path), "mode": mode}))
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = ON")
     # A 64 MiB page cache (the default is 2 MiB): a bulk save touches index pages all over
@@ -127,8 +100,7 @@ def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > len(SCHEMA):
         raise StorageError(
-            f"the database has store schema {current}, newer than this musframework "
-            f"({len(SCHEMA)}); upgrade musframework"
+            Message("error.store.schema-newer", {"found": current, "known": len(SCHEMA)})
         )
     if current >= target:
         return int(current)
@@ -145,6 +117,10 @@ def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
         conn.execute("ROLLBACK")
         raise
     return max(int(current), target)
+
+
+def _cannot_open(path: object, exc: BaseException) -> Message:
+    return Message("error.store.open", {"path": repr(path), "detail": str(exc)})
 
 
 class SQLiteStore(BaseStore):
@@ -168,13 +144,13 @@ class SQLiteStore(BaseStore):
         try:
             self._conn: sqlite3.Connection | None = connect(self.path)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            raise StorageError(_cannot_open(self.path, exc)) from exc
         try:
             upgrade(self._conn)
         except BaseException as exc:
             self._conn.close()
             if isinstance(exc, sqlite3.Error):
-                raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+                raise StorageError(_cannot_open(self.path, exc)) from exc
             raise
 
     def __repr__(self) -> str:
@@ -184,7 +160,7 @@ class SQLiteStore(BaseStore):
     def connection(self) -> sqlite3.Connection:
         """The open connection (raises :class:`StorageError` once closed)."""
         if self._conn is None:
-            raise StorageError(f"the SQLite store {self.path!r} is closed")
+            raise StorageError(Message("error.store.closed", {"store": repr(self.path)}))
         return self._conn
 
     def close(self) -> None:
@@ -254,7 +230,7 @@ class SQLiteStore(BaseStore):
             actual = self._revision(conn, w)
             if actual != w.expected:
                 raise w.conflict(actual)
-        raise StorageError("a write failed without a revision conflict")  # pragma: no cover
+        raise StorageError(Message("error.store.write-failed"))  # pragma: no cover
 
     def _commit(
         self,
@@ -291,7 +267,9 @@ class SQLiteStore(BaseStore):
                         (pseudonym, old),
                     )
         except sqlite3.Error as exc:
-            raise StorageError(f"SQLite store {self.path!r}: {exc}") from exc
+            raise StorageError(
+                Message("error.store.failed", {"store": repr(self.path), "detail": str(exc)})
+            ) from exc
 
     def _update(
         self, conn: sqlite3.Connection, changed: Sequence[Write], deleted: Sequence[Write]
@@ -445,5 +423,7 @@ def open_url(url: str, **options: Any) -> SQLiteStore:
     """
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise StorageError(f"expected sqlite:///path/to/file.db, got {url!r}")
+        raise StorageError(
+            Message("error.store.url-scheme", {"expected": "sqlite:///path/to/file.db", "url": url})
+        )
     return SQLiteStore(url[len(prefix) :], **options)

@@ -11,6 +11,15 @@ Each file lives in ``musframework/templates/data/`` and goes through
 :func:`musframework.load_questionnaire`, the same loader your own files use; copy one with
 :func:`text` to start your own. All are complete in Danish and English.
 
+A published version is frozen. When a built-in changes, it gets a new version and the old one
+stays in ``data/archive/`` (``name@version.toml``), so responses to it can still be checked
+and shown: ``load(name, version="1")``; :func:`versions` lists them.
+
+>>> mf.templates.versions("mus-standard")
+['1', '2']
+>>> mf.templates.load("mus-standard", version="1").ref
+QuestionnaireRef(id='mus-standard', version='1')
+
 =================  ================================================================
 name               what it is for
 =================  ================================================================
@@ -33,11 +42,12 @@ from __future__ import annotations
 
 from importlib import resources
 
+from musframework.catalogue import Message
 from musframework.errors import NotFoundError
 from musframework.model import Questionnaire
 from musframework.serialization.files import load_questionnaire
 
-__all__ = ["load", "names", "text"]
+__all__ = ["load", "names", "text", "versions"]
 
 _PACKAGE = "musframework.templates"
 _SUFFIX = ".toml"
@@ -56,22 +66,68 @@ def names() -> list[str]:
     )
 
 
-def text(name: str) -> str:
+def _archive() -> resources.abc.Traversable:
+    return _data().joinpath("archive")
+
+
+def versions(name: str) -> list[str]:
+    """The versions of built-in questionnaire ``name``, oldest first; the last is :func:`load`'s.
+
+    Raises:
+        NotFoundError: naming the built-ins when ``name`` is not one of them.
+    """
+    current = load(name).version
+    prefix = name + "@"
+    archived = [
+        entry.name.removeprefix(prefix).removesuffix(_SUFFIX)
+        for entry in _archive().iterdir()
+        if entry.is_file() and entry.name.startswith(prefix) and entry.name.endswith(_SUFFIX)
+    ]
+    return [*sorted(archived, key=_version_key), current]
+
+
+def _version_key(version: str) -> tuple[int | str, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in version.split("."))
+
+
+def text(name: str, version: str | None = None) -> str:
     """The TOML text of built-in questionnaire ``name`` (a starting point for your own).
 
+    Args:
+        name: One of :func:`names`.
+        version: An earlier version (see :func:`versions`); the current one by default.
+
     Raises:
-        NotFoundError: naming the built-ins when ``name`` is not one of them.
+        NotFoundError: naming the built-ins when ``name`` is not one of them, or naming the
+            versions when there is no such version.
     """
-    entry = _data().joinpath(name + _SUFFIX)
     if name not in names():
-        raise NotFoundError(f"no built-in questionnaire {name!r} (built-ins: {', '.join(names())})")
-    return entry.read_text(encoding="utf-8")
+        raise NotFoundError(
+            Message("error.not-found.builtin-form", {"name": name, "names": ", ".join(names())})
+        )
+    current = _data().joinpath(name + _SUFFIX).read_text(encoding="utf-8")
+    if version is None:
+        return current
+    archived = _archive().joinpath(f"{name}@{version}{_SUFFIX}")
+    if archived.is_file():
+        return archived.read_text(encoding="utf-8")
+    known = versions(name)
+    if version == known[-1]:
+        return current
+    raise NotFoundError(
+        Message(
+            "error.not-found.builtin-form-version",
+            {"name": name, "version": version, "versions": ", ".join(known)},
+        )
+    )
 
 
-def load(name: str) -> Questionnaire:
-    """Load built-in questionnaire ``name`` (see :func:`names`).
+def load(name: str, version: str | None = None) -> Questionnaire:
+    """Load built-in questionnaire ``name`` (see :func:`names`), the current or an earlier version.
 
     Raises:
-        NotFoundError: naming the built-ins when ``name`` is not one of them.
+        NotFoundError: naming the built-ins when ``name`` is not one of them, or naming the
+            versions when there is no such version.
     """
-    return load_questionnaire(text(name), format="toml", name=f"{name}{_SUFFIX} (built-in)")
+    label = f"{name}{_SUFFIX}" if version is None else f"{name}@{version}{_SUFFIX}"
+    return load_questionnaire(text(name, version), format="toml", name=f"{label} (built-in)")

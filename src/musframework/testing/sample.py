@@ -25,7 +25,9 @@ from typing import TypeVar
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, FixedClock
+from musframework.errors import InvalidValueError
 from musframework.model import (
     Agreement,
     AgreementKind,
@@ -328,7 +330,7 @@ class SampleRound:
 
 def _organisation(rng: random.Random, people: int, units: int) -> Organisation:
     if units < 1 or people < units:
-        raise ValueError("a sample needs at least one unit and one person per unit")
+        raise InvalidValueError(Message("error.sample-size"))
     persons = []
     for i in range(people):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"

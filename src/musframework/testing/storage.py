@@ -198,12 +198,6 @@ def _ids(records: Sequence[AgreementRecord]) -> list[tuple[str, str]]:
     return [(r.conversation, r.agreement.id) for r in records]
 
 
-def _name_of(document: Any) -> str:
-    return (
-        f"{document.id}@{document.version}" if isinstance(document, Questionnaire) else document.id
-    )
-
-
 class StoreConformance:
     """Base class of the conformance tests; subclass it and implement :meth:`make_store`.
 

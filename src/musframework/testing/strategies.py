@@ -20,6 +20,8 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
+from musframework.catalogue import Message
+from musframework.errors import UnsupportedObjectError
 from musframework.model import (
     AgendaItem,
     Agreement,
@@ -365,7 +367,9 @@ def _valid_answer(draw: st.DrawFn, question: Question) -> Answer:
         return NumberAnswer(draw(st.integers(low, high)))
     if isinstance(question, DateQuestion):
         return DateAnswer(draw(dates()))
-    raise TypeError(f"no answer strategy for {type(question).__name__}")
+    raise UnsupportedObjectError(
+        Message("error.no-answer-strategy", {"type": type(question).__name__})
+    )
 
 
 @st.composite

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
-from musframework.errors import TransitionError
+from musframework.errors import DataError, TransitionError
+from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.findings import Finding
 
 S = ConversationStatus
 
@@ -42,10 +45,10 @@ def allowed_steps(conversation: Conversation) -> tuple[str, ...]:
     return tuple(step for step, states in STEP_STATES.items() if conversation.status in states)
 
 
-def refuse(conversation: Conversation, message: str) -> TransitionError:
+def refuse(conversation: Conversation, message: Message) -> TransitionError:
     """A :class:`TransitionError` for ``conversation`` naming its state and allowed steps."""
     return TransitionError(
-        f"conversation {conversation.id!r}: {message}",
+        Message("error.refused", {"conversation": conversation.id, "reason": message}),
         current=conversation.status.value,
         allowed=allowed_steps(conversation),
     )
@@ -54,13 +57,39 @@ def refuse(conversation: Conversation, message: str) -> TransitionError:
 def require_step(conversation: Conversation, step: str) -> None:
     """Raise :class:`TransitionError` unless ``step`` is allowed in the current state."""
     if conversation.status not in STEP_STATES[step]:
-        raise refuse(conversation, f"cannot {step.replace('_', ' ')} now")
+        raise refuse(conversation, Message("error.step-not-now", {"step": Message(f"step.{step}")}))
 
 
 def require_participant(conversation: Conversation, person: str, what: str) -> None:
-    """Raise :class:`TransitionError` unless ``person`` takes part in the conversation."""
+    """Raise :class:`TransitionError` unless ``person`` takes part in the conversation.
+
+    ``what`` names the act: the catalogue's ``"act.<what>"`` ("signature", "response" ...).
+    """
     if not conversation.is_participant(person):
-        raise refuse(conversation, f"{what} from {person!r}, who is not a participant")
+        raise refuse(
+            conversation,
+            Message("error.not-participant", {"what": Message(f"act.{what}", {"person": person})}),
+        )
+
+
+def require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
+    """The agreement ``agreement_id`` of ``conversation``; :class:`DataError` when it has none."""
+    found = conversation.agreement(agreement_id)
+    if found is None:
+        raise DataError(
+            Message(
+                "error.unknown-agreement", {"conversation": conversation.id, "id": agreement_id}
+            ),
+            [
+                Finding.error(
+                    "workflow.unknown-agreement",
+                    "agreements",
+                    conversation=conversation.id,
+                    id=agreement_id,
+                )
+            ],
+        )
+    return found
 
 
 def now(clock: Clock | None) -> pendulum.DateTime:

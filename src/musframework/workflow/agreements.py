@@ -11,12 +11,17 @@ from typing import Any
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
-from musframework.errors import DataError
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation
-from musframework.model.findings import Finding
-from musframework.workflow._common import now, refuse, require_participant, require_step
+from musframework.workflow._common import (
+    now,
+    refuse,
+    require_agreement,
+    require_participant,
+    require_step,
+)
 
 __all__ = [
     "agreements_due_soon",
@@ -24,23 +29,6 @@ __all__ = [
     "review_agreement",
     "set_agreement_status",
 ]
-
-
-def _find(conversation: Conversation, agreement_id: str) -> Agreement:
-    found = conversation.agreement(agreement_id)
-    if found is None:
-        raise DataError(
-            f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-            [
-                Finding.error(
-                    "workflow.unknown-agreement",
-                    "agreements",
-                    da=f"samtalen {conversation.id!r} har ingen aftale {agreement_id!r}",
-                    en=f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-                )
-            ],
-        )
-    return found
 
 
 def _replace(conversation: Conversation, agreement: Agreement) -> Conversation:
@@ -69,8 +57,8 @@ def set_agreement_status(
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "set_agreement_status")
-    require_participant(conversation, by, "a status change")
-    agreement = _find(conversation, agreement_id)
+    require_participant(conversation, by, "status-change")
+    agreement = require_agreement(conversation, agreement_id)
     return _replace(conversation, agreement.with_status(status, by=by, at=now(clock), note=note))
 
 
@@ -98,18 +86,15 @@ def review_agreement(
         DataError: when the conversation has no such agreement.
     """
     require_step(conversation, "review_agreement")
-    require_participant(conversation, by, "a review")
-    agreement = _find(conversation, agreement_id)
+    require_participant(conversation, by, "review")
+    agreement = require_agreement(conversation, agreement_id)
     if agreement.continues is None:
-        raise refuse(
-            conversation,
-            f"agreement {agreement_id!r} was not carried over from an earlier conversation",
-        )
+        raise refuse(conversation, Message("error.not-carried-over", {"id": agreement_id}))
     changes: dict[str, Any] = {}
     if deadline is not None:
         changes["deadline"] = deadline
     if owner is not None:
-        require_participant(conversation, owner, "an agreement owner")
+        require_participant(conversation, owner, "owner")
         changes["owner"] = owner
     reviewed = attrs.evolve(agreement, **changes).with_status(
         status, by=by, at=now(clock), note=note

@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.workflow._common import refuse
@@ -29,14 +30,14 @@ def carry_over(previous: Conversation, conversation: Conversation) -> Conversati
             content would change), or is ``previous`` itself.
     """
     if conversation.id == previous.id:
-        raise refuse(conversation, "a conversation cannot carry over its own agreements")
+        raise refuse(conversation, Message("error.carry-over-self"))
     if conversation.status not in (
         ConversationStatus.PLANNED,
         ConversationStatus.INVITED,
         ConversationStatus.PREPARED,
         ConversationStatus.HELD,
     ):
-        raise refuse(conversation, "agreements can only be carried over before concluding")
+        raise refuse(conversation, Message("error.carry-over-too-late"))
     taken = {a.id for a in conversation.agreements}
     carried = {a.continues for a in conversation.agreements if a.continues is not None}
     added: list[Agreement] = []

@@ -42,7 +42,7 @@ def public_holidays(years: Iterable[int], country: str = "DK") -> frozenset[pend
     try:
         import holidays
     except ImportError:
-        raise MissingExtraError("public holidays", "holidays") from None
+        raise MissingExtraError("holidays", "holidays") from None
     table = holidays.country_holidays(country, years=sorted(set(years)))
     return frozenset(pendulum.date(d.year, d.month, d.day) for d in table)
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.model.conversation import Conversation, ConversationStatus, Participant
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
@@ -61,14 +62,14 @@ class PlanEntry:
         kind: The kind of conversation.
         action: Added, kept or skipped.
         conversation: The conversation's id (``None`` when skipped).
-        reason: Why, in plain English, for kept and skipped lines.
+        reason: Why, for kept and skipped lines (a catalogue message: ``reason.text(locale)``).
     """
 
     subject: str
     kind: ConversationKind
     action: PlanAction
     conversation: str | None = None
-    reason: str = ""
+    reason: Message | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -186,7 +187,7 @@ def plan_round(
                     kind=kind,
                     action=PlanAction.KEPT,
                     conversation=found.id,
-                    reason=f"already planned ({found.status.value})",
+                    reason=Message("plan.reason.already-planned", {"status": found.status}),
                 )
             )
             return
@@ -209,8 +210,14 @@ def plan_round(
         )
 
     def skip(kind: ConversationKind, subject: str, reason: str) -> None:
+        # ``reason`` names the catalogue's "plan.reason.<reason>".
         report.append(
-            PlanEntry(subject=subject, kind=kind, action=PlanAction.SKIPPED, reason=reason)
+            PlanEntry(
+                subject=subject,
+                kind=kind,
+                action=PlanAction.SKIPPED,
+                reason=Message(f"plan.reason.{reason}"),
+            )
         )
 
     leaders = list(dict.fromkeys(u.leader for u in units if u.leader is not None))
@@ -219,7 +226,7 @@ def plan_round(
     if want_grus:
         for unit in units:
             if unit.leader is None or not unit.members:
-                skip(K.GRUS, unit.id, "the unit has no leader or no members")
+                skip(K.GRUS, unit.id, "no-leader-or-members")
                 continue
             members = [Participant(m, Role.GROUP_MEMBER) for m in unit.members if m != unit.leader]
             add(K.GRUS, unit.id, unit, [Participant(unit.leader, Role.LEADER), *members])
@@ -232,7 +239,7 @@ def plan_round(
             seen.add(member)
             boss = organisation.nearest_leader(member)
             if boss is None:
-                skip(K.MUS, member, "no nearest leader")
+                skip(K.MUS, member, "no-nearest-leader")
                 continue
             home = organisation.unit_of(member) or unit
             add(
@@ -246,7 +253,7 @@ def plan_round(
         for leader in leaders:
             boss = organisation.nearest_leader(leader)
             if boss is None:
-                skip(K.LUS, leader, "no leader above")
+                skip(K.LUS, leader, "no-leader-above")
                 continue
             led = organisation.units_led_by(leader)
             add(
@@ -265,7 +272,7 @@ def plan_round(
                     kind=c.kind,
                     action=PlanAction.KEPT,
                     conversation=c.id,
-                    reason="not planned for the organisation as it is now; kept as it was",
+                    reason=Message("plan.reason.kept-as-it-was"),
                 )
             )
 

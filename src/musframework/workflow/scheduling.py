@@ -24,6 +24,8 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle, Period
 from musframework.model.kinds import ConversationKind
@@ -49,18 +51,22 @@ def _time(value: pendulum.Time | str) -> pendulum.Time:
 def _weekdays(values: Iterable[int]) -> frozenset[int]:
     days = frozenset(values)
     if not days or not days <= set(range(1, 8)):
-        raise ValueError("working_days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        raise InvalidValueError(Message("error.scheduler.working-days"))
     return days
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
-        raise ValueError(f"{attribute.name} must be at least 1, not {value}")
+        raise InvalidValueError(
+            Message("error.scheduler.at-least-one", {"name": attribute.name, "value": value})
+        )
 
 
 def _not_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, not {value}")
+        raise InvalidValueError(
+            Message("error.scheduler.negative", {"name": attribute.name, "value": value})
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -93,7 +99,12 @@ class Scheduler:
 
     def __attrs_post_init__(self) -> None:
         if self.day_end <= self.day_start:
-            raise ValueError(f"day_end ({self.day_end}) must be after day_start ({self.day_start})")
+            raise InvalidValueError(
+                Message(
+                    "error.scheduler.day-end",
+                    {"end": self.day_end.isoformat(), "start": self.day_start.isoformat()},
+                )
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -104,13 +115,13 @@ class Unplaced:
         conversation: Its id.
         leader: Its leader, if it has one.
         people: The people being developed in it.
-        reason: Why it could not be placed (English, for logs and reports).
+        reason: Why it could not be placed (a catalogue message: ``reason.text(locale)``).
     """
 
     conversation: str
     leader: str | None
     people: tuple[str, ...]
-    reason: str
+    reason: Message
 
 
 @attrs.frozen(kw_only=True)
@@ -202,7 +213,7 @@ def schedule(
         if not _needs_place(c):
             continue
         if c.leader is None:
-            unplaced.append(_unplaced(c, "it has no leader to hold it"))
+            unplaced.append(_unplaced(c, Message("plan.reason.no-leader")))
         else:
             queues[c.leader].append(c)
 
@@ -228,10 +239,9 @@ def schedule(
             first = max(first, grus_day[c.unit] + 1)
         spot = _find_slot(c, leader, first, bounds, busy, load, rules.capacity_per_day, brk)
         if spot is None:
-            reason = (
-                f"no free slot for {leader!r} between {period.start} and {period.end}"
-                if days
-                else f"no open working day between {period.start} and {period.end}"
+            reason = Message(
+                "plan.reason.no-free-slot" if days else "plan.reason.no-working-day",
+                {"leader": leader, "start": period.start, "end": period.end},
             )
             unplaced.append(_unplaced(c, reason))
             continue
@@ -269,7 +279,7 @@ def schedule(
     )
 
 
-def _unplaced(c: Conversation, reason: str) -> Unplaced:
+def _unplaced(c: Conversation, reason: Message) -> Unplaced:
     return Unplaced(conversation=c.id, leader=c.leader, people=c.developed, reason=reason)
 
 

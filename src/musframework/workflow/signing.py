@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import DataError
 from musframework.model.agreement import Agreement
@@ -27,6 +28,7 @@ from musframework.model.kinds import Role
 from musframework.workflow._common import (
     now,
     refuse,
+    require_agreement,
     require_participant,
     require_step,
     strings,
@@ -74,10 +76,10 @@ def sign(conversation: Conversation, *, person: str, clock: Clock | None = None)
             participant, or when they already hold a valid signature.
     """
     require_step(conversation, "sign")
-    require_participant(conversation, person, "a signature")
+    require_participant(conversation, person, "signature")
     role = conversation.role_of(person)
     if conversation.is_signed_by(person):
-        raise refuse(conversation, f"{person!r} has already signed the current content")
+        raise refuse(conversation, Message("error.already-signed", {"person": person}))
     assert role is not None
     signature = Signature(
         person=person, role=role, signed_at=now(clock), digest=conversation.content_digest()
@@ -113,7 +115,7 @@ def revise(
         DataError: when two agreements share an id.
     """
     require_step(conversation, "revise")
-    require_participant(conversation, by, "a change")
+    require_participant(conversation, by, "change")
     changes: dict[str, Any] = {}
     if conclusions is not _UNSET:
         changes["conclusions"] = strings(conclusions)
@@ -146,7 +148,7 @@ def replace_agreement(conversation: Conversation, agreement: Agreement, *, by: s
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement.id)
+    require_agreement(conversation, agreement.id)
     updated = tuple(agreement if a.id == agreement.id else a for a in conversation.agreements)
     return revise(conversation, by=by, agreements=updated)
 
@@ -157,26 +159,9 @@ def remove_agreement(conversation: Conversation, agreement_id: str, *, by: str) 
     Raises:
         DataError: when the conversation has no agreement with that id.
     """
-    _require_agreement(conversation, agreement_id)
+    require_agreement(conversation, agreement_id)
     kept = tuple(a for a in conversation.agreements if a.id != agreement_id)
     return revise(conversation, by=by, agreements=kept)
-
-
-def _require_agreement(conversation: Conversation, agreement_id: str) -> Agreement:
-    found = conversation.agreement(agreement_id)
-    if found is None:
-        raise DataError(
-            f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-            [
-                Finding.error(
-                    "workflow.unknown-agreement",
-                    "agreements",
-                    da=f"samtalen {conversation.id!r} har ingen aftale {agreement_id!r}",
-                    en=f"conversation {conversation.id!r} has no agreement {agreement_id!r}",
-                )
-            ],
-        )
-    return found
 
 
 def check_agreement_ids(
@@ -191,11 +176,12 @@ def check_agreement_ids(
                 Finding.error(
                     "workflow.duplicate-agreement",
                     f"agreements[{i}].id",
-                    da=f"aftale-id'et {agreement.id!r} bruges mere end én gang",
-                    en=f"the agreement id {agreement.id!r} is used more than once",
+                    id=agreement.id,
                 )
             )
         seen.add(agreement.id)
     if problems:
-        raise DataError(f"conversation {conversation.id!r}: agreements are inconsistent", problems)
+        raise DataError(
+            Message("error.agreements-inconsistent", {"conversation": conversation.id}), problems
+        )
     return agreements

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import DataError
 from musframework.model.agreement import Agreement, AgreementStatus
@@ -79,7 +80,7 @@ def invite(
             participant.
     """
     require_step(conversation, "invite")
-    require_participant(conversation, by, "an invitation")
+    require_participant(conversation, by, "invitation")
     invitation = Invitation(
         sent_at=now(clock),
         sent_by=by,
@@ -110,13 +111,15 @@ def submit_response(
             another form than the conversation's.
     """
     require_step(conversation, "submit_response")
-    require_participant(conversation, response.person, "a response")
+    require_participant(conversation, response.person, "response")
     role = conversation.role_of(response.person)
     if role is not response.role:
         raise refuse(
             conversation,
-            f"a response from {response.person!r} as {response.role.value}, "
-            f"who takes part as {role.value if role else 'nobody'}",
+            Message(
+                "error.response-wrong-role",
+                {"person": response.person, "role": response.role, "actual": role},
+            ),
         )
     problems: list[Finding] = []
     if conversation.questionnaire is not None and response.questionnaire != (
@@ -126,10 +129,8 @@ def submit_response(
             Finding.error(
                 "workflow.wrong-questionnaire",
                 "questionnaire",
-                da=f"svaret hører til {response.questionnaire}, "
-                f"samtalen bruger {conversation.questionnaire}",
-                en=f"the response answers {response.questionnaire}, "
-                f"the conversation uses {conversation.questionnaire}",
+                answered=str(response.questionnaire),
+                used=str(conversation.questionnaire),
             )
         )
     if questionnaire is not None:
@@ -137,7 +138,7 @@ def submit_response(
             f for f in questionnaire.check_response(response) if f.severity is Severity.ERROR
         )
     if problems:
-        raise DataError(f"response of {response.person!r} is not accepted", problems)
+        raise DataError(Message("error.response-refused", {"person": response.person}), problems)
     if response.submitted_at is None:
         response = attrs.evolve(response, submitted_at=now(clock))
     others = tuple(r for r in conversation.responses if r.person != response.person)
@@ -181,7 +182,7 @@ def hold(
             participant.
     """
     require_step(conversation, "hold")
-    require_participant(conversation, by, "holding the conversation")
+    require_participant(conversation, by, "hold")
     return attrs.evolve(
         conversation,
         status=ConversationStatus.HELD,
@@ -254,7 +255,7 @@ def follow_up(
             one twice.
     """
     require_step(conversation, "follow_up")
-    require_participant(conversation, by, "a follow-up")
+    require_participant(conversation, by, "follow-up")
     at = now(clock)
     entries = tuple(entries)
     known = {a.id for a in conversation.agreements}
@@ -266,8 +267,8 @@ def follow_up(
                 Finding.error(
                     "workflow.unknown-agreement",
                     f"entries[{i}].agreement",
-                    da=f"samtalen har ingen aftale {entry.agreement!r}",
-                    en=f"the conversation has no agreement {entry.agreement!r}",
+                    conversation=conversation.id,
+                    id=entry.agreement,
                 )
             )
         elif entry.agreement in seen:
@@ -275,13 +276,14 @@ def follow_up(
                 Finding.error(
                     "workflow.duplicate-entry",
                     f"entries[{i}].agreement",
-                    da=f"aftalen {entry.agreement!r} følges op mere end én gang",
-                    en=f"the agreement {entry.agreement!r} is followed up more than once",
+                    id=entry.agreement,
                 )
             )
         seen.add(entry.agreement)
     if problems:
-        raise DataError(f"follow-up of conversation {conversation.id!r} is not accepted", problems)
+        raise DataError(
+            Message("error.follow-up-refused", {"conversation": conversation.id}), problems
+        )
     by_id = {e.agreement: e for e in entries}
     updated = tuple(
         a.with_status(by_id[a.id].status, by=by, at=at, note=by_id[a.id].note)
