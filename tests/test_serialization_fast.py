@@ -263,3 +263,27 @@ def test_generated_functions_show_their_source_in_tracebacks():
         assert "return _S(" in text  # the generated line itself
     else:
         raise AssertionError("a text deadline cannot be written")
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
+@_settings
+@given(data=st.data())
+def test_without_msgspec_the_public_functions_give_the_same(name, data):
+    # The pure cattrs path (what an install without the fast extra runs) against the msgspec
+    # path, through the public functions.
+    document = data.draw(VALID[name], label="valid")
+    cls = type(document)
+    with_fast = (mf.dumps(document), mf.to_dict(document))
+    loaded_fast = mf.loads(with_fast[0], cls)
+    saved = ser._CODEC[:]
+    ser._CODEC[:] = [None, ser.question_type_generation()]  # as if msgspec were missing
+    try:
+        assert ser._codec() is None
+        without = (mf.dumps(document), mf.to_dict(document))
+        loaded = mf.loads(without[0], cls)
+        many = mf.loads_many([without[0]] * 2, cls)
+    finally:
+        ser._CODEC[:] = saved
+    assert without == with_fast
+    assert loaded == loaded_fast == document
+    assert many == [document, document]
