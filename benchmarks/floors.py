@@ -445,8 +445,18 @@ def floor_validate_round(
             out.append(
                 mf.Finding(mf.Severity.WARNING, "coverage.missing-conversation", "scope", message)
             )
-    # The library's order: path, severity, code, then the English text (for equal ones).
-    out.sort(key=lambda f: (f.path, f.severity.rank, f.code, f.text("en")))
+    # The library's order: path, severity, code, then the English text; the text (a catalogue
+    # lookup and formatting) is read only where path, severity and code are equal.
+    out.sort(key=lambda f: (f.path, f.severity.rank, f.code))
+    i = 0
+    while i < len(out):
+        key = (out[i].path, out[i].severity, out[i].code)
+        j = i + 1
+        while j < len(out) and (out[j].path, out[j].severity, out[j].code) == key:
+            j += 1
+        if j - i > 1:
+            out[i:j] = sorted(out[i:j], key=lambda f: f.text("en"))
+        i = j
     return out
 
 
