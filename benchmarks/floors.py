@@ -354,12 +354,15 @@ def floor_validate_round(
     out: list[mf.Finding] = []
     by_id = {c.id: c for c in conversations}
     covered: set[str] = set()
+    cancelled: set[str] = set()
+    cycle_id, cycle_kind = cycle.id, cycle.kind
     for c in conversations:
         status = c.status
-        if status is not _CANCELLED:
+        if c.cycle == cycle_id and c.kind is cycle_kind:  # a MUS round without LUS
+            counted = covered if status is not _CANCELLED else cancelled
             for p in c.participants:
                 if p.role in _DEVELOPED:
-                    covered.add(p.person)
+                    counted.add(p.person)
         agreements = c.agreements
         if agreements:
             held = status in _HELD_OR_LATER
@@ -437,14 +440,16 @@ def floor_validate_round(
                     )
     cycle_name = Message("object.cycle", {"id": cycle.id})
     for person in dict.fromkeys(org.members_in(cycle.scope)):
-        if person not in covered:
-            text = Message("coverage.missing-conversation", {"person": person})
-            message = Message(
-                "rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"}
-            )
-            out.append(
-                mf.Finding(mf.Severity.WARNING, "coverage.missing-conversation", "scope", message)
-            )
+        if person in covered:
+            continue
+        msgid = "coverage.missing-conversation"
+        if person in cancelled:
+            msgid = "coverage.missing-conversation.cancelled"
+        text = Message(msgid, {"person": person})
+        message = Message("rule.finding-at", {"object": cycle_name, "text": text, "path": "scope"})
+        out.append(
+            mf.Finding(mf.Severity.WARNING, "coverage.missing-conversation", "scope", message)
+        )
     # The library's order: path, severity, code, then the English text; the text (a catalogue
     # lookup and formatting) is read only where path, severity and code are equal.
     out.sort(key=lambda f: (f.path, f.severity.rank, f.code))

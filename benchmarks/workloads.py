@@ -443,7 +443,7 @@ workload(
 
 
 def _analyse(r: data.Round) -> Any:
-    return mf.analyse_round(r.cycle, r.conversations, organisation=r.organisation, today=data.TODAY)
+    return mf.analyse_round(r.cycle, r.conversations, organisation=r.organisation, on=data.TODAY)
 
 
 def _analyse_floor(r: data.Round) -> dict[str, Any]:

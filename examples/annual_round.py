@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     clock = mf.FixedClock(at(pendulum.date(2026, 1, 5), 9))
 
     # 1. The organisation, and last year's round (whose open agreements carry over).
-    sample = sample_round(seed=args.seed, people=args.people, today=pendulum.date(2026, 4, 20))
+    sample = sample_round(seed=args.seed, people=args.people, on=pendulum.date(2026, 4, 20))
     org = sample.organisation
     form = mf.templates.load("mus-scored")
     assert form.check() == []
@@ -268,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     assert store.load(mf.Questionnaire, form.id, form.version).document == form
     overdue = store.overdue_agreements(TODAY)
     store.close()
+    # The same round facts as the round report and the rule coverage.missing-conversation.
+    coverage = mf.analytics.coverage(cycle, reloaded, org)
 
     # 5. Documents: every development plan, the round report and the calendar.
     formats = [".html", ".md"]
@@ -288,10 +290,10 @@ def main(argv: list[str] | None = None) -> None:
                 mf.render_to(plans_dir / f"{c.id}-{person}{extension}", plan_doc, people=org)
                 written += 1
     report_html = mf.render_to(
-        out / "round-report.html", cycle, conversations=reloaded, people=org, today=TODAY
+        out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY
     )
     report_md = mf.render_to(
-        out / "round-report.md", cycle, conversations=reloaded, people=org, today=TODAY
+        out / "round-report.md", cycle, conversations=reloaded, people=org, on=TODAY
     )
     calendar = None
     if importlib.util.find_spec("icalendar") is not None:
@@ -309,6 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"Validation: {len(report.errors)} errors, {len(report.warnings)} warnings, "
         f"{len(report.infos)} hints; {len(overdue)} agreements overdue"
+    )
+    print(
+        f"Coverage: {coverage.covered} of {coverage.in_scope} held their conversation, "
+        f"{coverage.planned} planned, {coverage.cancelled} only cancelled, "
+        f"{coverage.missing} none"
     )
     print(f"  database:       {database}")
     print(f"  plans:          {plans_dir} ({written} files: {', '.join(formats)})")

@@ -26,3 +26,21 @@ def postgres_dsn():
 
     with postgres_server() as dsn:
         yield dsn
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the session (see tests/browser_kit.py)."""
+    from tests.browser_kit import launch
+
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (its own context: no cookies or storage shared between tests)."""
+    context = browser.new_context(locale="da-DK", viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()

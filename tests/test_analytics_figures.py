@@ -1,5 +1,6 @@
 """Each figure of the hand-built round in tests/analytics_round.py, computed by hand."""
 
+import attrs
 import pendulum
 import pytest
 
@@ -47,32 +48,61 @@ def test_progress_without_organisation_uses_the_conversation_unit_or_none():
     assert p.unit("a").total == 4  # type: ignore[union-attr]
 
 
-def test_coverage_finds_who_has_no_conversation():
+def test_coverage_finds_who_is_covered_planned_cancelled_or_missing():
     c = an.coverage(r.cycle(), r.conversations(), ORG)
     # In scope: e1-e5, and the leaders L1 and L2 (LUS); the director has nobody above her.
     assert c.in_scope == 7
-    # e1 (signed), e2 (planned), L1 (LUS); e4 and e5 through their GRUS (e4's MUS is
-    # cancelled, but the GRUS gives her an individual plan).
-    assert c.covered == 5
-    assert c.missing == 2
-    assert sorted(p.person for p in c.uncovered) == ["L2", "e3"]
-    assert [(u.unit, u.in_scope, u.covered) for u in c.units] == [("a", 4, 3), ("b", 3, 2)]
-    assert c.share == pytest.approx(5 / 7)
+    # Held: e1 (signed) and L1 (LUS). e2's MUS is only planned; e4's is cancelled, and the
+    # GRUS does not replace it (the round does not say so); e3, e5 and L2 have none.
+    assert (c.covered, c.planned, c.cancelled, c.missing) == (2, 1, 1, 3)
+    assert {p.person: p.state.value for p in c.uncovered} == {
+        "e2": "planned",
+        "e3": "missing",
+        "e4": "cancelled",
+        "e5": "missing",
+        "L2": "missing",
+    }
+    assert [p.person for p in c.people("missing")] == ["e3", "e5", "L2"]
+    assert [
+        (u.unit, u.in_scope, u.covered, u.planned, u.cancelled, u.missing) for u in c.units
+    ] == [
+        ("a", 4, 2, 1, 0, 1),
+        ("b", 3, 0, 0, 1, 2),
+    ]
+    assert c.share == pytest.approx(2 / 7)
     e3 = next(p for p in c.uncovered if p.person == "e3")
     assert (e3.name, e3.unit, e3.unit_name) == ("Navn e3", "a", "Afdeling A")
-    assert c.uncovered_records()[0].keys() == {"person", "name", "unit", "unit_name"}
+    assert c.uncovered_records()[0].keys() == {"person", "name", "unit", "unit_name", "state"}
+    assert c.to_records()[1] == {
+        "unit": "b",
+        "unit_name": "Afdeling <B>",
+        "in_scope": 3,
+        "covered": 0,
+        "planned": 0,
+        "cancelled": 1,
+        "missing": 2,
+        "share": 0.0,
+    }
 
 
-def test_coverage_options():
+def test_coverage_follows_the_round_settings():
     cycle = r.cycle()
-    # A GRUS round counts GRUS conversations; e4 and e5 were in one.
-    grus = mf.Cycle(id="g", name="GRUS", kind="GRUS", period=cycle.period, scope=["b"])
+    # Where the round says a GRUS replaces the MUS, e4 and e5 are covered by their GRUS.
+    replaced = attrs.evolve(cycle, settings=mf.CycleSettings(grus_replaces_mus=["b"]))
+    c = an.coverage(replaced, r.conversations(), ORG)
+    assert (c.covered, c.cancelled) == (4, 0)
+    # A GRUS round counts GRUS conversations for the members, a LUS for the leader.
+    grus = attrs.evolve(cycle, kind="GRUS", scope=["b"])
     c = an.coverage(grus, r.conversations(), ORG)
-    assert (c.in_scope, c.covered) == (2, 2)  # no LUS in a GRUS round: only members
-    # Explicit kinds; an empty scope means the whole organisation.
+    assert (c.in_scope, c.covered) == (3, 2)
+    assert [p.person for p in c.uncovered] == ["L2"]
+    no_lus = attrs.evolve(grus, settings=mf.CycleSettings(include_lus=False))
+    assert an.coverage(no_lus, r.conversations(), ORG).in_scope == 2
+    # An empty scope means the whole organisation; another round's conversations count for
+    # nothing.
     whole = mf.Cycle(id="w", name="W", period=cycle.period)
-    c = an.coverage(whole, r.conversations(), ORG, kinds=[mf.ConversationKind.GRUS])
-    assert (c.in_scope, c.covered) == (7, 2)
+    c = an.coverage(whole, r.conversations(), ORG)
+    assert (c.in_scope, c.covered, c.missing) == (7, 0, 7)
 
 
 def test_invitation_lead_times_in_the_conversation_time_zone():
@@ -126,7 +156,7 @@ def test_agreements_by_status_owner_role_and_method():
 
 
 def test_overdue_and_due_soon_are_derived_from_today():
-    due = an.due_agreements(r.conversations(), today=r.TODAY, organisation=ORG)
+    due = an.due_agreements(r.conversations(), on=r.TODAY, organisation=ORG)
     assert [(x.agreement, x.state, x.days) for x in due.rows] == [
         ("x1", "overdue", -30),
         ("x2", "due_soon", 9),
@@ -134,18 +164,18 @@ def test_overdue_and_due_soon_are_derived_from_today():
     assert [x.agreement for x in due.overdue] == ["x1"]
     assert due.rows[1].owner_name == "Navn L1"
     # Agreement.is_overdue agrees; a later day makes x2 overdue too.
-    later = an.due_agreements(r.conversations(), today=pendulum.date(2026, 5, 11), within_days=0)
+    later = an.due_agreements(r.conversations(), on=pendulum.date(2026, 5, 11), within_days=0)
     assert [x.agreement for x in later.overdue] == ["x1", "x2"]
     assert later.due_soon == ()
     # The due-soon window includes today and the last day.
-    edge = an.due_agreements(r.conversations(), today=pendulum.date(2026, 4, 10), within_days=30)
+    edge = an.due_agreements(r.conversations(), on=pendulum.date(2026, 4, 10), within_days=30)
     assert [x.agreement for x in edge.due_soon] == ["x2"]
     with pytest.raises(mf.errors.InvalidValueError):
-        an.due_agreements([], today="2026-05-01")  # type: ignore[arg-type]
+        an.due_agreements([], on="2026-05-01")  # type: ignore[arg-type]
 
 
 def test_deadline_timeline_by_month_and_week():
-    tl = an.agreement_deadlines(r.conversations(), today=r.TODAY)
+    tl = an.agreement_deadlines(r.conversations(), on=r.TODAY)
     d = pendulum.date
     assert tl.counts == (
         (d(2026, 3, 1), "done", 1),
@@ -156,12 +186,12 @@ def test_deadline_timeline_by_month_and_week():
     assert tl.without_deadline == 1
     assert len(tl.periods) == 7
     assert tl.series("open") == (0, 0, 0, 0, 0, 0, 1)
-    weekly = an.agreement_deadlines(r.conversations(), today=r.TODAY, bucket="week")
+    weekly = an.agreement_deadlines(r.conversations(), on=r.TODAY, bucket="week")
     assert weekly.counts[0] == (d(2026, 3, 16), "done", 1)  # 20 March 2026 is a Friday
     assert all(p.weekday() == 0 for p in weekly.periods)
     with pytest.raises(ValueError):
-        an.agreement_deadlines([], today=r.TODAY, bucket="year")
-    assert an.agreement_deadlines([], today=r.TODAY).periods == ()
+        an.agreement_deadlines([], on=r.TODAY, bucket="year")
+    assert an.agreement_deadlines([], on=r.TODAY).periods == ()
 
 
 def test_rating_gaps_per_question_and_unit():

@@ -24,7 +24,7 @@ def analyses():
             sample.conversations,
             organisation=sample.organisation,
             questionnaire=sample.questionnaire,
-            today=sample.today,
+            on=sample.on,
             locale=locale,
         )
         for locale in ("da", "en")
@@ -130,7 +130,7 @@ def test_rating_gaps_dumbbell(analyses, tmp_path):
 
 
 def test_empty_results_say_so(tmp_path):
-    empty = an.analyse_round(r.cycle(), [], today=r.TODAY, locale="en")
+    empty = an.analyse_round(r.cycle(), [], on=r.TODAY, locale="en")
     for plot in (
         an.plot_progress_by_unit,
         an.plot_agreement_deadlines,

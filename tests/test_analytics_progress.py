@@ -98,7 +98,7 @@ def test_analyse_round_reports_progress_to_the_end():
         previous=sample.previous_conversations,
         evaluation=sample.evaluation,
         evaluation_responses=sample.evaluation_responses,
-        today=sample.today,
+        on=sample.on,
         progress=rec,
     )
     total = rec.calls[0][1]

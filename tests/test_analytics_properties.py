@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import musframework as mf
 from musframework import analytics as an
+from musframework.model.round import CoverageState
 from musframework.testing import strategies as mst
 from tests import analytics_round
 
@@ -98,19 +99,26 @@ def test_round_figures_agree_with_the_model(data, today, within):
         assert count == sum(c.status is status for c in conversations)
     for record in progress.to_records():
         assert record["total"] == sum(record[s.value] for s in mf.ConversationStatus)
-    agreements = [a for c in active(conversations) for a in c.agreements]
+    # The agreements that count: of held (or later) conversations, and carried-over copies
+    # in conversations that are not cancelled (no original here is carried over).
+    agreements = [
+        a
+        for c in active(conversations)
+        for a in c.agreements
+        if c.status.is_held or a.continues is not None
+    ]
     breakdown = an.agreement_breakdown(conversations)
     assert breakdown.total == len(agreements)
     assert sum(n for _, n in breakdown.by_status()) == len(agreements)
     assert sum(n for _, n in breakdown.by_owner_role()) == len(agreements)
     assert sum(n for _, n in breakdown.by_learning_method()) == len(agreements)
 
-    due = an.due_agreements(conversations, today=today, within_days=within)
+    due = an.due_agreements(conversations, on=today, within_days=within)
     assert len(due.overdue) == sum(a.is_overdue(today) for a in agreements)
     assert len(due.due_soon) == sum(a.is_due_within(today, within) for a in agreements)
     assert [r.deadline for r in due.rows] == sorted(r.deadline for r in due.rows)
 
-    timeline = an.agreement_deadlines(conversations, today=today)
+    timeline = an.agreement_deadlines(conversations, on=today)
     assert sum(n for _, _, n in timeline.counts) + timeline.without_deadline == len(agreements)
     assert sum(n for _, s, n in timeline.counts if s == "overdue") == len(due.overdue)
     assert sum(sum(timeline.series(s)) for s in an.DeadlineTimeline.STATES) == sum(
@@ -123,29 +131,38 @@ def test_round_figures_agree_with_the_model(data, today, within):
 
 @settings(deadline=None, max_examples=25)
 @given(st.data())
-def test_coverage_plus_missing_is_the_scope(data):
+def test_coverage_states_add_up_to_the_scope(data):
     _, conversations = data.draw(rounds())
     org = data.draw(organisations(conversations))
     cycle = data.draw(mst.cycles())
     scope = data.draw(st.lists(st.sampled_from(["u0", "u1", "x"]), max_size=2))
     cycle = attrs.evolve(cycle, scope=scope)
+    in_round = data.draw(st.lists(st.booleans(), min_size=len(conversations)))
+    conversations = [
+        attrs.evolve(c, cycle=cycle.id) if mine else c
+        for c, mine in zip(conversations, in_round, strict=False)
+    ]
     cov = an.coverage(cycle, conversations, org)
-    assert cov.covered + cov.missing == cov.in_scope
-    assert len(cov.uncovered) == cov.missing
+    assert cov.covered + cov.planned + cov.cancelled + cov.missing == cov.in_scope
+    assert len(cov.uncovered) == cov.in_scope - cov.covered
     assert 0 <= cov.covered <= cov.in_scope
-    counted = (
-        {mf.ConversationKind.GRUS}
-        if cycle.kind is mf.ConversationKind.GRUS
-        else {cycle.kind, mf.ConversationKind.LUS}
-    )
-    has_conversation = {p for c in active(conversations) if c.kind in counted for p in c.developed}
     uncovered = [p.person for p in cov.uncovered]
     assert len(set(uncovered)) == len(uncovered)
-    assert not has_conversation & set(uncovered)
+    round_conversations = [c for c in conversations if c.cycle == cycle.id]
+    for p in cov.uncovered:
+        mine = [c for c in round_conversations if p.person in c.developed]
+        if p.state is CoverageState.PLANNED:
+            assert any(c.status in mf.ConversationStatus.NOT_YET_HELD for c in mine)
+        if p.state is CoverageState.CANCELLED:
+            assert any(c.status is mf.ConversationStatus.CANCELLED for c in mine)
     # Everyone in scope is a member of a unit (or a leader, for LUS), each counted once.
     members = {m for u in org.units for m in u.members} | {u.leader for u in org.units}
     assert set(uncovered) <= members
     assert cov.in_scope <= len(members - {None})
+    # Whoever is covered has a held conversation of the round that develops them.
+    covered = cov.in_scope - len(uncovered)
+    held = {p for c in round_conversations if c.status.is_held for p in c.developed}
+    assert covered <= len(held)
 
 
 @settings(deadline=None, max_examples=15)
@@ -198,7 +215,7 @@ def test_records_round_trip_through_a_dataframe(data):
         previous=conversations[:2],
         questionnaire=questionnaire,
         evaluation=questionnaire,
-        today=data.draw(TODAY),
+        on=data.draw(TODAY),
     )
     for result in [analysis, *analysis.tables().values()]:
         records = result.to_records()

@@ -47,7 +47,7 @@ def test_forms_and_responses_are_valid():
 
 def test_the_round_stands_mid_way_with_every_kind_of_state():
     s = sample_round()
-    today = s.today
+    today = s.on
     statuses = Counter(c.status for c in s.conversations)
     for status in ("planned", "invited", "held", "concluded", "signed"):
         assert statuses[mf.ConversationStatus(status)] > 0, status
@@ -97,6 +97,6 @@ def test_scales_up_and_moves_with_today():
     assert len(big.organisation.people) == 600
     assert len(big.conversations) > 550
     assert len({u.name for u in big.organisation.units}) == 12
-    later = sample_round(today=pendulum.date(2027, 2, 1))
+    later = sample_round(on=pendulum.date(2027, 2, 1))
     assert later.cycle.period.start.year == 2026
-    assert later.cycle.period.start < later.today < later.cycle.period.end
+    assert later.cycle.period.start < later.on < later.cycle.period.end

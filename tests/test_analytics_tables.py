@@ -19,7 +19,7 @@ def every_result(locale="da"):
         questionnaire=r.questionnaire(),
         evaluation=r.evaluation(),
         evaluation_responses=r.evaluation_responses(),
-        today=r.TODAY,
+        on=r.TODAY,
         locale=locale,
     )
     return a, [a, *a.tables().values()]
@@ -40,7 +40,10 @@ def test_analyse_round_holds_every_figure():
     }
     figures = a.key_figures()
     assert figures["conversations"] == 5
-    assert figures["coverage_share"] == pytest.approx(5 / 7)  # e4 and e5 through their GRUS
+    # e1 and L1 held; e2 planned; e4's MUS cancelled (the GRUS does not replace it); 3 none
+    assert figures["coverage_share"] == pytest.approx(2 / 7)
+    assert (figures["covered"], figures["planned"], figures["cancelled_only"]) == (2, 1, 1)
+    assert figures["missing"] == 3
     assert figures["overdue"] == 1
     assert figures["due_soon"] == 1
     assert figures["carried_over_done"] == 1
@@ -51,17 +54,17 @@ def test_analyse_round_holds_every_figure():
 
 
 def test_optional_parts_are_skipped_without_their_inputs():
-    a = an.analyse_round(r.cycle(), iter(r.conversations()), today=r.TODAY)
+    a = an.analyse_round(r.cycle(), iter(r.conversations()), on=r.TODAY)
     assert (a.coverage, a.evaluation, a.carry_over) == (None, None, None)
     assert "coverage_share" not in a.key_figures()
 
 
-def test_today_comes_from_the_clock():
+def test_the_day_comes_from_the_clock():
     import musframework as mf
 
     clock = mf.FixedClock(r.at(2026, 5, 11, 8))
     a = an.analyse_round(r.cycle(), r.conversations(), clock=clock)
-    assert a.today.isoformat() == "2026-05-11"
+    assert a.on.isoformat() == "2026-05-11"
     assert [x.agreement for x in a.due.overdue] == ["x1", "x2"]
 
 
@@ -97,8 +100,9 @@ def test_long_tables_are_cut_in_html_but_not_in_records():
             mf.Agreement(id=f"a{i}", description="D", deadline=pendulum.date(2026, 4, 1))
             for i in range(60)
         ],
+        status="signed",
     )
-    due = an.due_agreements([conv], today=r.TODAY)
+    due = an.due_agreements([conv], on=r.TODAY)
     assert len(due.to_records()) == 60
     assert "10 rækker mere" in due.to_html()
     assert "10 more rows" in due.to_html("en")
@@ -120,7 +124,7 @@ def test_to_dataframe_matches_the_records():
     progress = results[0].progress.to_dataframe()
     assert progress.set_index("unit")["total"].to_dict() == {"a": 3, "b": 2}
     # Empty results still have their columns.
-    empty = an.due_agreements([], today=r.TODAY).to_dataframe()
+    empty = an.due_agreements([], on=r.TODAY).to_dataframe()
     assert list(empty.columns) == list(an.DueAgreements.COLUMNS)
     assert empty.empty
 

@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 import musframework as mf
 from musframework import catalogue
 from musframework.catalogue import Message, translate
+from musframework.model.round import AgreementState, CoverageState
 from musframework.policy import Action, Part
 from musframework.workflow.due import DueKind
 
@@ -102,6 +103,8 @@ def test_every_enum_label_exists_in_both_languages():
         Action,
         Part,
         DueKind,
+        CoverageState,
+        AgreementState,
     ]
     for lang in LANGUAGES:
         ids = catalogue.message_ids(lang)

@@ -126,18 +126,28 @@ def test_each_injected_conversation_fault_is_reported(code):
     assert code in mf.validate(broken, **round_context([broken])).codes
 
 
+def _grus_replaces_mus(cycle):
+    return attrs.evolve(cycle, settings=attrs.evolve(cycle.settings, grus_replaces_mus=["it"]))
+
+
 def test_injected_round_faults_are_reported():
     mus, grus, lus = (make().final for make in WALKS.values())
     ctx = round_context([mus, grus, lus])
     cycle = ctx.pop("cycle")
+    # Mads and Sara only took part in the GRUS: they miss their MUS ...
+    missing = [f.text("en") for f in mf.validate(cycle, **ctx) if f.path == "scope"]
+    assert missing == [
+        "round 'mus-2026', scope: 'm1' has no conversation in the round",
+        "round 'mus-2026', scope: 'm2' has no conversation in the round",
+    ]
+    # ... unless the round says the GRUS replaces the individual MUS in their unit.
     assert not {"coverage.missing-conversation", "grus.after-mus"} & set(
-        mf.validate(cycle, **ctx).codes
+        mf.validate(_grus_replaces_mus(cycle), **ctx).codes
     )
 
-    # Bo, a leader with a leader of his own, has no LUS. (Ane, Mads and Sara are covered by
-    # the GRUS, which gives each of them an individual plan.)
+    # Bo, a leader with a leader of his own, has no LUS.
     ctx_missing = round_context([mus, grus])
-    report = mf.validate(ctx_missing.pop("cycle"), **ctx_missing)
+    report = mf.validate(_grus_replaces_mus(ctx_missing.pop("cycle")), **ctx_missing)
     missing = [f for f in report if f.code == "coverage.missing-conversation"]
     assert [(f.path, f.text("en")) for f in missing] == [
         ("scope", "round 'mus-2026', scope: 'boss' has no conversation in the round")

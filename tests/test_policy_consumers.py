@@ -74,13 +74,13 @@ def test_round_report_for_a_viewer_counts_only_what_they_may_see():
     mus, grus, lus = walks.walk_mus().final, walks.walk_grus().final, walks.walk_lus().final
     cycle, org = walks.cycle(), walks.organisation()
     everything = mf.analyse_round(
-        cycle, [mus, grus, lus], organisation=org, today=mus.scheduled_start.date()
+        cycle, [mus, grus, lus], organisation=org, on=mus.scheduled_start.date()
     )
     for_emp = mf.analyse_round(
         cycle,
         [mus, grus, lus],
         organisation=org,
-        today=mus.scheduled_start.date(),
+        on=mus.scheduled_start.date(),
         viewer=mf.Viewer("emp"),
         policy=policy(),
     )

@@ -51,6 +51,7 @@ def conversations(count: int) -> list[mf.Conversation]:
                 for k in range(3)
             ],
             scheduled_start=at(2026, 3, 3, 10).add(hours=i),
+            status="signed",  # held or later: its agreements count
         )
         for i in range(count)
     ]

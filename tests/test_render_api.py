@@ -189,7 +189,7 @@ def test_follow_up_status_shows_notes_and_overdue():
             note="Godt arbejde",
         ),
     )
-    out = mf.render(c, "html", "en", people=PEOPLE, today=pendulum.date(2026, 9, 3))
+    out = mf.render(c, "html", "en", people=PEOPLE, on=pendulum.date(2026, 9, 3))
     tree = strict_html(out)
     assert tree.find(".//h1").text == "Follow-up status"
     rows = [tr for tr in tree.iter("tr") if tr.find("td") is not None]
@@ -215,35 +215,51 @@ def test_round_report_figures_and_document():
         period=mf.Period(pendulum.date(2026, 1, 1), pendulum.date(2026, 6, 30)),
         scope=["top"],
     )
-    c1 = attrs.evolve(concluded(), unit="it")
+    c1 = attrs.evolve(concluded(), unit="it", cycle="r")
     c2 = mus(
         id="c2",
-        unit="it",
+        cycle="r",
         participants=[mf.Participant("e2", "employee"), mf.Participant("boss", "leader")],
         status="cancelled",
+        agreements=[mf.Agreement(id="z", description="Z", deadline=pendulum.date(2026, 1, 1))],
     )
     c3 = mus(
         id="c3",
-        unit="top",
+        cycle="r",
         participants=[mf.Participant("e4", "employee"), mf.Participant("boss", "leader")],
         status="planned",
     )
-    today = pendulum.date(2026, 5, 15)
-    figures = round_figures(cycle, [c1, c2, c3], Names(org), today)
+    on = pendulum.date(2026, 5, 15)
+    figures = round_figures(cycle, [c1, c2, c3], Names(org), on=on)
     by_unit = {u.unit: u for u in figures.units}
+    # c2 has no unit of its own: it is e2's unit (the round facts' unit of a conversation).
     assert by_unit["it"].by_status == {
         mf.ConversationStatus.CONCLUDED: 1,
         mf.ConversationStatus.CANCELLED: 1,
     }
-    assert (by_unit["it"].employees, by_unit["it"].covered) == (3, 1)
-    assert (figures.employees, figures.covered) == (4, 2)
+    assert (by_unit["it"].in_scope, by_unit["it"].covered) == (3, 1)
+    # The boss leads the top unit and has nobody above: not in scope. e4's MUS is only
+    # planned; e2's is cancelled; e3 has none.
+    assert (figures.in_scope, figures.covered) == (4, 1)
+    assert {p.person: p.state.value for p in figures.people} == {
+        "e4": "planned",
+        "emp": "covered",
+        "e2": "cancelled",
+        "e3": "missing",
+    }
+    # The cancelled conversation's agreement was never agreed: it is not overdue.
     assert [a.id for _, a in figures.overdue] == ["a2"]
     assert [a.id for _, a in figures.upcoming] == ["a1"]
-    text = norm(mf.render(cycle, "text", "en", conversations=[c1, c2, c3], people=org, today=today))
-    assert "2 of 4 employees have a conversation in the round (50 %)" in text
+    text = norm(mf.render(cycle, "text", "en", conversations=[c1, c2, c3], people=org, on=on))
+    assert (
+        "1 of 4 people in the round have held their conversation (25 %); 1 have one planned, "
+        "1 only cancelled ones and 1 none."
+    ) in text
     assert "* IT planned: 0" in text and "Covered: 1/3" in text
+    no_org = norm(mf.render(cycle, "text", "en", conversations=[c1, c2, c3], on=on))
+    assert "Coverage needs the organisation (people=)." in no_org
     tree = strict_html(
-        mf.render(cycle, "html", "da", conversations=[c1, c2, c3], people=org, today=today)
+        mf.render(cycle, "html", "da", conversations=[c1, c2, c3], people=org, on=on)
     )
     overdue = tree.find(".//table[@class='mf-overdue']")
     assert "Sidemandsoplæring" in norm(" ".join(overdue.itertext()))
@@ -410,7 +426,7 @@ def test_one_document_template_can_be_replaced(tmp_path):
         "{% for row in b.rows %}* {{ row.cells[0] }}\n{% endfor %}{% endfor %}"
     )
     renderer = MarkdownRenderer(template_dirs=[tmp_path])
-    context = RenderContext(document="plan", today=CLOCK.now().date(), now=CLOCK.now())
+    context = RenderContext(document="plan", on=CLOCK.now().date(), now=CLOCK.now())
     c = attrs.evolve(concluded(), agreements=[mf.Agreement(id="x", description="*vigtig*")])
     assert renderer(c, context) == "Plan: Udviklingsplan for emp\n* \\*vigtig\\*\n"
     # the other documents keep the package's templates
@@ -517,7 +533,7 @@ def test_without_jinja2_notebook_html_falls_back_and_markdown_too():
 
 
 def test_build_document_is_the_shared_layout():
-    context = RenderContext(document="form", locale="en", today=CLOCK.now().date(), now=CLOCK.now())
+    context = RenderContext(document="form", locale="en", on=CLOCK.now().date(), now=CLOCK.now())
     document = build_document(small_questionnaire(), context)
     assert document.name == "form" and document.title == "Demo"
     assert "How did it go?" in list(document.strings())

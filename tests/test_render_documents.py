@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import musframework as mf
+from musframework.model.round import counted_agreements, due_agreements
 from musframework.rendering.ics import uid
 from musframework.testing import strategies as mst
 from tests.render_helpers import norm, text_of
@@ -136,27 +137,31 @@ def test_response_renders_every_answered_question(fmt, locale, data):
 @HEAVY
 @given(cycle=mst.cycles(), conversations=st.lists(mst.conversations(), max_size=4))
 def test_round_report_lists_overdue_and_upcoming_agreements(fmt, locale, cycle, conversations):
-    today = CLOCK.now().date()
-    out = mf.render(cycle, fmt, locale, conversations=conversations, today=today, clock=CLOCK)
+    on = CLOCK.now().date()
+    out = mf.render(cycle, fmt, locale, conversations=conversations, on=on, clock=CLOCK)
     text = text_of(fmt, out)
     assert appears(cycle.name, text)
-    for conversation in conversations:
-        for agreement in conversation.agreements:
-            if agreement.is_overdue(today) or agreement.is_due_within(today, 30):
-                assert appears(agreement.description, text)
+    for _, counted in due_agreements(conversations, on=on, within_days=30):
+        assert appears(counted.agreement.description, text)
 
 
 # ------------------------------------------------------------------ iCalendar
 
 
-def expected_uids(conversation):
+def counted(conversations):
+    return {(c.conversation.id, c.position) for c in counted_agreements(conversations)}
+
+
+def expected_uids(conversation, among=None):
+    """The UIDs of a conversation's events; deadlines of the open agreements that count."""
+    counts = counted(among or [conversation])
     uids = set()
     if conversation.scheduled_start is not None:
         uids.add(uid(conversation.id))
     if conversation.follow_up_date is not None:
         uids.add(uid(conversation.id, "follow-up"))
-    for a in conversation.agreements:
-        if a.deadline is not None and a.is_open:
+    for i, a in enumerate(conversation.agreements):
+        if a.deadline is not None and a.is_open and (conversation.id, i) in counts:
             uids.add(uid(conversation.id, "deadline", a.id))
     return uids
 
@@ -182,8 +187,9 @@ def test_calendar_parses_back_with_the_same_events_and_stable_uids(locale, conve
         assert "ORGANIZER" in event
         for item in conversation.agenda:
             assert item.title.get(locale).strip() in str(event["DESCRIPTION"])
-    for a in conversation.agreements:
-        if a.deadline is not None and a.is_open:
+    counts = counted([conversation])
+    for i, a in enumerate(conversation.agreements):
+        if a.deadline is not None and a.is_open and (conversation.id, i) in counts:
             event = events[uid(conversation.id, "deadline", a.id)]
             assert event.decoded("DTSTART") == a.deadline
             assert norm(a.description) in norm(str(event["SUMMARY"]))
@@ -202,4 +208,4 @@ def test_round_calendar_holds_every_conversation(cycle, data):
     calendar = icalendar.Calendar.from_ical(out)
     uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
     assert len(uids) == len(set(uids))
-    assert set(uids) == set().union(*(expected_uids(c) for c in conversations))
+    assert set(uids) == set().union(*(expected_uids(c, conversations) for c in conversations))

@@ -361,17 +361,25 @@ def test_coverage_reports_everyone_in_scope_without_a_conversation():
         "'emp2' has no conversation in the round",
         "'boss' has no conversation in the round",
     }
-    # Leaders are only expected when the round includes LUS; a cancelled conversation
-    # does not count; a GRUS participation does.
+    # Leaders are only expected when the round includes LUS; a cancelled conversation does
+    # not count (the finding says so); a planned one is fine.
     no_lus = cycle(include_lus=False)
     assert mf.validate(no_lus, conversations=complete[:1], organisation=org).codes == [
         "coverage.missing-conversation"
     ]
     cancelled = attrs.evolve(complete[1], status="cancelled")
-    assert codes(no_lus, conversations=[complete[0], cancelled], organisation=org) == {
-        "coverage.missing-conversation"
-    }
-    assert codes(no_lus, conversations=[valid_grus()], organisation=org) == set()
+    report = mf.validate(no_lus, conversations=[complete[0], cancelled], organisation=org)
+    assert [f.text("en").split(": ")[1] for f in report if f.path == "scope"] == [
+        "'emp2' has only cancelled conversations in the round, with no replacement"
+    ]
+    planned = attrs.evolve(complete[1], status="invited")
+    assert codes(no_lus, conversations=[complete[0], planned], organisation=org) == set()
+    # A GRUS covers its members only where the round says it replaces the MUS.
+    grus = valid_grus()
+    report = mf.validate(no_lus, conversations=[grus], organisation=org)
+    assert [f.code for f in report if f.path == "scope"] == ["coverage.missing-conversation"] * 2
+    replaced = cycle(include_lus=False, grus_replaces_mus=["it"])
+    assert codes(replaced, conversations=[grus], organisation=org) == set()
     # Without an organisation there is no scope to cover.
     assert codes(cycle(), conversations=[]) == set()
 

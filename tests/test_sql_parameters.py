@@ -14,6 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import musframework as mf
+from musframework.model.round import counted_agreements
 from musframework.storage.postgres import PostgresStore
 
 SQL_BITS = [
@@ -66,8 +67,11 @@ def check_round_trip(store, person_id, name, conv_id, description, owner):
                 description=description,
                 owner=owner,
                 deadline=pendulum.date(2026, 6, 1),
+                continues=description,
             )
         ],
+        status="signed",
+        previous=name,  # with ``continues``: the columns that decide whether it counts
     )
     assert store.save(person, actor=name) == 1
     assert store.save(conversation, actor=owner) == 1
@@ -75,9 +79,10 @@ def check_round_trip(store, person_id, name, conv_id, description, owner):
     assert store.load(mf.Conversation, conv_id).document == conversation
     assert [s.document.id for s in store.conversations(person=person_id)] == [conv_id]
     assert [s.document.id for s in store.conversations(cycle=name, unit=description)] == [conv_id]
-    assert [(r.conversation, r.agreement.owner) for r in store.agreements(owner=owner)] == [
-        (conv_id, owner)
-    ]
+    counts = [(c.conversation.id, c.agreement.owner) for c in counted_agreements([conversation])]
+    assert [(r.conversation, r.agreement.owner) for r in store.agreements(owner=owner)] == counts
+    every = store.agreements(owner=owner, include_uncounted=True)
+    assert [(r.conversation, r.agreement.owner) for r in every] == [(conv_id, owner)]
     assert store.audit_log(kind="person", id=person_id)[-1].actor == name
     store.delete(mf.Conversation, conv_id, revision=1)
     store.delete(mf.Person, person_id, revision=1)

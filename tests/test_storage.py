@@ -175,14 +175,79 @@ def test_sqlite_schema_is_upgraded_in_place(tmp_path):
     assert "agreements_due" not in indexes
     conn.close()
     store = SQLiteStore(path)
-    assert store.schema_version() == 2
+    assert store.schema_version() == len(sqlite_backend.SCHEMA)
     indexes = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
-    assert "agreements_due" in indexes
+    assert {"agreements_due", "agreements_continued"} <= indexes
     assert store.load(mf.Person, "ane").document.name == "Ane Holm"
     store.connection.execute("PRAGMA user_version = 99")
     store.close()
     with pytest.raises(StorageError, match="newer than this musframework"):
         SQLiteStore(path)
+
+
+def _carried_over_round():
+    """A held MUS with an overdue agreement, carried over into this year's planned MUS."""
+    people = [mf.Participant("ane", "employee"), mf.Participant("bo", "leader")]
+    original = mf.Agreement(
+        id="a1", description="Kursus", owner="ane", deadline=pendulum.date(2026, 5, 1)
+    )
+    last = mf.Conversation(
+        id="mus-2025", kind="MUS", participants=people, agreements=[original], status="held"
+    )
+    copy = attrs.evolve(original, continues="a1")
+    this = mf.Conversation(
+        id="mus-2026", kind="MUS", participants=people, agreements=[copy], previous="mus-2025"
+    )
+    return last, this
+
+
+ON = pendulum.date(2026, 6, 1)
+
+
+def _overdue(store):
+    return [(r.conversation, r.agreement.id) for r in store.overdue_agreements(ON)]
+
+
+def test_sqlite_upgrade_fills_in_what_decides_whether_an_agreement_counts(tmp_path):
+    # A file written before step 3: its agreement rows lack status, continues and previous.
+    path = tmp_path / "v2.db"
+    with SQLiteStore(path) as store:
+        for conversation in _carried_over_round():
+            store.save(conversation)
+        conn = store.connection
+        conn.execute("DROP INDEX agreements_continued")
+        for column in ("conversation_status", "continues", "previous"):
+            conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 2")
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == len(sqlite_backend.SCHEMA)
+        assert _overdue(store) == [("mus-2026", "a1")]  # the copy counts, not the original
+        _, this = _carried_over_round()
+        store.save(attrs.evolve(this, status="cancelled"), revision=1)
+        assert _overdue(store) == [("mus-2025", "a1")]  # cancelled: the original again
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_fills_in_what_decides_whether_an_agreement_counts(postgres_dsn):
+    import psycopg
+
+    schema = "upgrade_counted"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        for conversation in _carried_over_round():
+            store.save(conversation)
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {schema}")
+        conn.execute("DROP INDEX agreements_continued")
+        for column in ("conversation_status", "continues", "previous"):
+            conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
+        conn.execute("UPDATE store_meta SET version = 1")
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        assert _overdue(store) == [("mus-2026", "a1")]
+        _, this = _carried_over_round()
+        store.save(attrs.evolve(this, status="cancelled"), revision=1)
+        assert _overdue(store) == [("mus-2025", "a1")]
 
 
 def test_overdue_query_uses_the_index(tmp_path):

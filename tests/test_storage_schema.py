@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -18,13 +19,21 @@ def _tables(columns_of):
     return {table: tuple(c for c in columns_of(table) if c != "seq") for table in COLUMNS}
 
 
+SQLITE_FIELD = "json_extract({body}, '$.{key}')"
+POSTGRES_FIELD = "{body}->>'{key}'"
+
+
 def test_both_backends_create_the_same_tables_and_indexes_from_one_schema():
-    sqlite_steps = schema_steps(json="TEXT", serial="INTEGER")
-    postgres_steps = schema_steps(json="JSONB", serial="BIGSERIAL")
+    sqlite_steps = schema_steps(json="TEXT", serial="INTEGER", field=SQLITE_FIELD)
+    postgres_steps = schema_steps(json="JSONB", serial="BIGSERIAL", field=POSTGRES_FIELD)
     assert sqlite_steps == sqlite_backend.SCHEMA
     assert postgres_steps == pg_backend.SCHEMA
+    # Only the dialect differs: body type, sequence type, reading a field of a JSON body.
     normalised = [
-        s.replace("JSONB", "TEXT").replace("BIGSERIAL", "INTEGER") for s in postgres_steps
+        re.sub(r"([\w.]+)->>'(\w+)'", r"json_extract(\1, '$.\2')", s)
+        .replace("JSONB", "TEXT")
+        .replace("BIGSERIAL", "INTEGER")
+        for s in postgres_steps
     ]
     assert normalised == list(sqlite_steps)
 
@@ -43,11 +52,12 @@ def test_sqlite_tables_have_the_columns_the_batches_write(tmp_path):
 def test_postgres_tables_match_and_a_store_made_with_the_old_single_step_opens(postgres_dsn):
     psycopg = pytest.importorskip("psycopg")
     schema = f"old_{uuid.uuid4().hex[:12]}"
-    # A store made before the schema was shared: every table and index in one step, version 1.
+    # A store made before the schema was shared: every table and index in one step, version 1
+    # (what the first two shared steps create; later steps came after it).
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
         conn.execute(f'SET search_path TO "{schema}"')
-        for step in pg_backend.SCHEMA:
+        for step in pg_backend.SCHEMA[:2]:
             for statement in step.split(";"):
                 if statement.strip():
                     conn.execute(statement.replace(" IF NOT EXISTS", ""))

@@ -194,3 +194,21 @@ def test_every_member_in_scope_gets_exactly_one_mus(settings):
     mus = Counter(c.employee for c in plan.conversations if c.kind is K.MUS)
     assert set(mus.values()) == {1}
     assert set(mus) == set(org.members_in([u.id for u in org.units]))
+
+
+def test_where_a_grus_replaces_the_mus_the_unit_gets_a_grus_and_no_mus():
+    from musframework.model.round import round_coverage
+
+    org = big_org(employees=6, units=2)
+    replaced = cycle(grus_replaces_mus=["u0"])
+    plan = wf.plan_round(org, replaced)
+    kinds = Counter((c.kind, c.unit) for c in plan.conversations)
+    # u0 gets its GRUS (without grus_before_mus) and no MUS; u1 its three MUS and no GRUS.
+    assert kinds[(K.GRUS, "u0")] == 1 and kinds[(K.MUS, "u0")] == 0
+    assert kinds[(K.MUS, "u1")] == 3 and kinds[(K.GRUS, "u1")] == 0
+    skipped = [e for e in plan.report if e.action is A.SKIPPED and e.kind is K.MUS]
+    assert sorted(e.subject for e in skipped) == ["e0-0", "e0-1", "e0-2"]
+    assert skipped[0].reason.text("en") == "a GRUS replaces the individual MUS in the unit"
+    # The planned round leaves nobody out: everyone has a planned conversation that counts.
+    states = {p.person: p.state.value for p in round_coverage(replaced, plan.conversations, org)}
+    assert set(states.values()) == {"planned"}

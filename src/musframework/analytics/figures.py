@@ -3,8 +3,12 @@
 Every function takes the conversations as any iterable (a list, a generator, a store query)
 and reads it once, so a round of 200,000 conversations costs one pass per figure. Results are
 small frozen objects with ``to_records()``, ``to_dataframe()`` and a notebook table.
-Time-dependent figures take ``today`` (a :class:`pendulum.Date`): "overdue" is derived from it,
-never stored.
+Time-dependent figures take the day asked about as ``on`` (a :class:`pendulum.Date`):
+"overdue" is derived from it, never stored.
+
+Who is in scope and covered, which agreements count, and the unit of a conversation are the
+round facts of :mod:`musframework.model.round`; these figures count them and do not work them
+out again.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from musframework.model import (
     AgreementStatus,
     ChoiceAnswer,
     Conversation,
-    ConversationKind,
     ConversationStatus,
     Cycle,
     LearningMethod,
@@ -45,6 +48,13 @@ from musframework.model import (
     YesNoAnswer,
     YesNoQuestion,
 )
+from musframework.model.round import (
+    CoverageState,
+    counted_agreements,
+    round_coverage,
+    unit_of,
+)
+from musframework.model.round import due_agreements as _due
 
 __all__ = [
     "AgreementBreakdown",
@@ -76,21 +86,14 @@ __all__ = [
 ]
 
 STATUSES: tuple[ConversationStatus, ...] = tuple(ConversationStatus)
-HELD_OR_LATER = frozenset(
-    {
-        ConversationStatus.HELD,
-        ConversationStatus.CONCLUDED,
-        ConversationStatus.SIGNED,
-        ConversationStatus.FOLLOWED_UP,
-    }
-)
+HELD_OR_LATER = ConversationStatus.HELD_OR_LATER
 _AGREEMENT_STATUSES: tuple[AgreementStatus, ...] = tuple(AgreementStatus)
 _STATUS_VALUES = frozenset(s.value for s in ConversationStatus)
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
 class _Units:
-    """Resolves a conversation's unit (its own, else the employee's) and unit names."""
+    """Resolves a conversation's unit (:func:`~musframework.model.round.unit_of`) and names."""
 
     def __init__(self, organisation: Organisation | None, locale: str) -> None:
         self.organisation = organisation
@@ -98,13 +101,7 @@ class _Units:
         self.order = {u.id: i for i, u in enumerate(organisation.units)} if organisation else {}
 
     def of(self, conversation: Conversation) -> str | None:
-        if conversation.unit is not None or self.organisation is None:
-            return conversation.unit
-        for p in conversation.participants:
-            if p.role in _DEVELOPED:
-                unit = self.organisation.unit_of(p.person)
-                return None if unit is None else unit.id
-        return None
+        return unit_of(conversation, self.organisation)
 
     def name(self, unit: str | None) -> str:
         if unit is None:
@@ -128,12 +125,12 @@ class _Units:
         return self.organisation.person(person).name
 
 
-def _today(today: pendulum.Date) -> pendulum.Date:
-    if not isinstance(today, pendulum.Date):
+def _day(on: pendulum.Date) -> pendulum.Date:
+    if not isinstance(on, pendulum.Date):
         raise InvalidValueError(
-            Message("value.expected", {"expected": Message("value.date"), "got": repr(today)})
+            Message("value.expected", {"expected": Message("value.date"), "got": repr(on)})
         )
-    return today
+    return on
 
 
 def _mean(total: float, n: int) -> float | None:
@@ -267,36 +264,60 @@ def conversation_progress(
 
 @attrs.frozen
 class UncoveredPerson:
-    """Someone in the round's scope without a conversation."""
+    """Someone in the round's scope who is not covered yet: planned, cancelled or missing.
+
+    Attributes:
+        person: The person id.
+        name: Their name (the id when the organisation does not know them).
+        unit: The unit through which they are in scope.
+        unit_name: The unit's name.
+        state: ``PLANNED`` (their conversation is still to come), ``CANCELLED`` (every
+            conversation that counts for them is cancelled, none replaces it) or ``MISSING``
+            (they have none).
+    """
 
     person: str
     name: str
     unit: str
     unit_name: str
+    state: CoverageState = CoverageState.MISSING
 
 
 @attrs.frozen
 class UnitCoverage:
-    """In-scope and covered people of one unit."""
+    """How far the people in scope of one unit are.
+
+    Attributes:
+        unit: The unit id.
+        name: The unit's name.
+        in_scope: People in scope through this unit.
+        covered: Of those, people whose conversation has been held (held or later).
+        planned: People whose conversation is planned, invited or prepared.
+        cancelled: People whose every conversation is cancelled, without a replacement.
+    """
 
     unit: str
     name: str
     in_scope: int
     covered: int
+    planned: int = 0
+    cancelled: int = 0
 
     @property
     def missing(self) -> int:
-        """People in scope without a conversation."""
-        return self.in_scope - self.covered
+        """People in scope without any conversation that counts for them."""
+        return self.in_scope - self.covered - self.planned - self.cancelled
 
 
 @attrs.frozen(kw_only=True)
 class Coverage(Table):
-    """Who in the round's scope has had (or has planned) a conversation, per unit.
+    """Who in the round's scope has held, planned, lost or no conversation, per unit.
+
+    The states come from :func:`musframework.model.round.round_coverage`.
 
     Attributes:
         units: One row per unit in scope, in organisation order.
-        uncovered: The people in scope without a conversation.
+        uncovered: The people in scope who are not covered (planned, cancelled or missing).
         locale: The language of the notebook table.
     """
 
@@ -305,6 +326,8 @@ class Coverage(Table):
         "unit_name",
         "in_scope",
         "covered",
+        "planned",
+        "cancelled",
         "missing",
         "share",
     )
@@ -314,6 +337,12 @@ class Coverage(Table):
     uncovered: tuple[UncoveredPerson, ...]
     locale: str = "da"
 
+    def header(self, column: str, locale: str) -> str:
+        """The state columns are headed by the coverage state's label."""
+        if column in _COVERAGE_STATES:
+            return label(CoverageState(column), locale)
+        return label(column, locale)
+
     @property
     def in_scope(self) -> int:
         """People in scope."""
@@ -321,18 +350,33 @@ class Coverage(Table):
 
     @property
     def covered(self) -> int:
-        """People in scope with a conversation."""
+        """People in scope whose conversation has been held."""
         return sum(u.covered for u in self.units)
 
     @property
+    def planned(self) -> int:
+        """People in scope whose conversation is still to come."""
+        return sum(u.planned for u in self.units)
+
+    @property
+    def cancelled(self) -> int:
+        """People in scope whose conversations are all cancelled, with no replacement."""
+        return sum(u.cancelled for u in self.units)
+
+    @property
     def missing(self) -> int:
-        """People in scope without a conversation."""
-        return self.in_scope - self.covered
+        """People in scope without any conversation that counts for them."""
+        return sum(u.missing for u in self.units)
 
     @property
     def share(self) -> float | None:
         """Covered as a share of the people in scope."""
         return _mean(self.covered, self.in_scope)
+
+    def people(self, state: CoverageState | str) -> tuple[UncoveredPerson, ...]:
+        """The people in scope who are planned, cancelled or missing (``state``)."""
+        wanted = CoverageState(state)
+        return tuple(p for p in self.uncovered if p.state is wanted)
 
     def to_records(self) -> list[dict[str, Any]]:  # noqa: D102
         return [
@@ -341,6 +385,8 @@ class Coverage(Table):
                 "unit_name": u.name,
                 "in_scope": u.in_scope,
                 "covered": u.covered,
+                "planned": u.planned,
+                "cancelled": u.cancelled,
                 "missing": u.missing,
                 "share": _mean(u.covered, u.in_scope),
             }
@@ -348,45 +394,37 @@ class Coverage(Table):
         ]
 
     def uncovered_records(self) -> list[dict[str, Any]]:
-        """The people without a conversation, one dict each."""
-        return [attrs.asdict(p) for p in self.uncovered]
+        """The people not covered, one dict each (``state``: planned, cancelled, missing)."""
+        return [
+            {
+                "person": p.person,
+                "name": p.name,
+                "unit": p.unit,
+                "unit_name": p.unit_name,
+                "state": p.state.value,
+            }
+            for p in self.uncovered
+        ]
 
     def to_html(self, locale: str | None = None) -> str:  # noqa: D102
         locale = locale or self.locale
         missing = html_table(
-            label("missing", locale),
-            ("person", "name", "unit", "unit_name"),
+            label("not_covered", locale),
+            ("person", "name", "unit", "unit_name", "state"),
             self.uncovered_records(),
             locale,
+            translated={"state": (CoverageState,)},
         )
         return super().to_html(locale) + missing
 
 
-def _in_scope(cycle: Cycle, organisation: Organisation) -> dict[str, str]:
-    """Person id -> unit id for everyone entitled to a conversation in the round."""
-    units = organisation.subtree(cycle.scope) if cycle.scope else organisation.units
-    scope: dict[str, str] = {}
-    for unit in units:
-        for member in unit.members:
-            scope.setdefault(member, unit.id)
-    if cycle.settings.include_lus and cycle.kind in (ConversationKind.MUS, ConversationKind.LUS):
-        for unit in units:
-            leader = unit.leader
-            if (
-                leader is not None
-                and leader not in scope
-                and organisation.nearest_leader(leader) is not None
-            ):
-                scope[leader] = unit.id
-    return scope
-
-
-def _counted_kinds(cycle: Cycle) -> frozenset[ConversationKind]:
-    if cycle.kind is ConversationKind.GRUS:
-        return frozenset({ConversationKind.GRUS})
-    # A GRUS counts: each member ends it with an individual plan (rule grus.no-individual-plan
-    # checks that), the same definition as rule coverage.missing-conversation and the report.
-    return frozenset({cycle.kind, ConversationKind.LUS, ConversationKind.GRUS})
+_COVERAGE_STATES = frozenset(s.value for s in CoverageState)
+_COVERAGE_COLUMN = {
+    CoverageState.COVERED: 1,
+    CoverageState.PLANNED: 2,
+    CoverageState.CANCELLED: 3,
+    CoverageState.MISSING: 4,
+}
 
 
 def coverage(
@@ -394,40 +432,32 @@ def coverage(
     conversations: Iterable[Conversation],
     organisation: Organisation,
     *,
-    kinds: Iterable[ConversationKind] | None = None,
     locale: str = "da",
 ) -> Coverage:
-    """Who in the round's scope has no conversation.
+    """Who in the round's scope is covered, planned, cancelled without replacement or missing.
 
-    In scope are the members of the cycle's scope units and every unit below them (the whole
-    organisation when the scope is empty), and, when the round includes LUS, the leaders of
-    those units who have a leader above them. Someone is covered when they are the employee
-    (or a group member) of a conversation that is not cancelled, of the round's kind, a LUS or
-    a GRUS, which gives each member an individual plan (``kinds`` overrides that). The rule
-    ``coverage.missing-conversation`` and the rendered round report count the same way.
+    The round facts decide (:func:`musframework.model.round.round_coverage`): in scope are
+    the members of the cycle's scope units and every unit below them (the whole organisation
+    when the scope is empty) and, when the round includes LUS, the leaders of those units who
+    have a leader above them. Only the round's conversations (``cycle`` set to its id) of a
+    kind that counts for the person count: the round's kind for members, a GRUS only where
+    ``settings.grus_replaces_mus`` names the member's unit, a LUS for leaders. Covered means
+    held (or later); a planned, invited or prepared conversation is "planned". The rule
+    ``coverage.missing-conversation`` and the round report ask the same facts.
     """
-    counted = frozenset(kinds) if kinds is not None else _counted_kinds(cycle)
-    scope = _in_scope(cycle, organisation)
-    covered: set[str] = set()
-    for conversation in conversations:
-        if conversation.kind in counted and conversation.status is not ConversationStatus.CANCELLED:
-            for p in conversation.participants:
-                if p.role in _DEVELOPED:
-                    covered.add(p.person)
     per_unit: dict[str, list[int]] = {}
     uncovered: list[UncoveredPerson] = []
     units = _Units(organisation, locale)
-    for person, unit in scope.items():
-        row = per_unit.setdefault(unit, [0, 0])
+    for p in round_coverage(cycle, conversations, organisation):
+        row = per_unit.setdefault(p.unit, [0, 0, 0, 0, 0])
         row[0] += 1
-        if person in covered:
-            row[1] += 1
-        else:
-            name = units.person_name(person) or person
-            uncovered.append(UncoveredPerson(person, name, unit, units.name(unit)))
+        row[_COVERAGE_COLUMN[p.state]] += 1
+        if p.state is not CoverageState.COVERED:
+            name = units.person_name(p.person) or p.person
+            uncovered.append(UncoveredPerson(p.person, name, p.unit, units.name(p.unit), p.state))
     return Coverage(
         units=tuple(
-            UnitCoverage(u, units.name(u), *per_unit[u])
+            UnitCoverage(u, units.name(u), *per_unit[u][:4])
             for u in sorted(per_unit, key=units.sort_key)
         ),
         uncovered=tuple(uncovered),
@@ -659,19 +689,22 @@ def agreement_breakdown(
     """Count agreements by unit, status, owner role and learning method.
 
     The owner's role is their role among the conversation's participants (``"unknown"`` when
-    the agreement has no owner or the owner is not a participant). Agreements of cancelled
-    conversations are left out.
+    the agreement has no owner or the owner is not a participant). Only the agreements that
+    count are counted (:func:`musframework.model.round.counted_agreements`): not those of
+    cancelled conversations, nor originals carried over into a later conversation.
     """
     units = _Units(organisation, locale)
     counts: Counter[tuple[str | None, AgreementStatus, str, LearningMethod | None]] = Counter()
-    for conversation in conversations:
-        if not conversation.agreements or conversation.status is ConversationStatus.CANCELLED:
-            continue
-        unit = units.of(conversation)
-        roles = {p.person: p.role for p in conversation.participants}
-        for a in conversation.agreements:
-            role = None if a.owner is None else roles.get(a.owner)
-            counts[(unit, a.status, _role_key(role), a.learning_method)] += 1
+    current: Conversation | None = None
+    unit: str | None = None
+    roles: dict[str, Role] = {}
+    for counted in counted_agreements(conversations):
+        conversation, a = counted.conversation, counted.agreement
+        if conversation is not current:
+            current, unit = conversation, units.of(conversation)
+            roles = {p.person: p.role for p in conversation.participants}
+        role = None if a.owner is None else roles.get(a.owner)
+        counts[(unit, a.status, _role_key(role), a.learning_method)] += 1
     status_order = {s: i for i, s in enumerate(_AGREEMENT_STATUSES)}
     method_order = {m: i for i, m in enumerate([*LearningMethod, None])}
     keys = sorted(
@@ -692,7 +725,7 @@ class DueAgreement:
 
     Attributes:
         state: ``"overdue"`` or ``"due_soon"``.
-        days: Days from ``today`` to the deadline (negative: days overdue).
+        days: Days from the day asked about (``on``) to the deadline (negative: days overdue).
     """
 
     state: str
@@ -712,7 +745,7 @@ class DueAgreements(Table):
     """Open agreements past their deadline, and those due within ``within_days``.
 
     Attributes:
-        today: The date the states are derived from.
+        on: The day the states are derived from.
         within_days: How far ahead "due soon" looks.
         rows: Overdue and due-soon agreements, by deadline.
         locale: The language of the notebook table.
@@ -736,7 +769,7 @@ class DueAgreements(Table):
         "status": (AgreementStatus,),
     }
 
-    today: pendulum.Date
+    on: pendulum.Date
     within_days: int
     rows: tuple[DueAgreement, ...]
     locale: str = "da"
@@ -748,7 +781,7 @@ class DueAgreements(Table):
 
     @property
     def due_soon(self) -> tuple[DueAgreement, ...]:
-        """Open agreements due from today to ``within_days`` days ahead."""
+        """Open agreements due from :attr:`on` to ``within_days`` days ahead."""
         return tuple(r for r in self.rows if r.state == "due_soon")
 
     def to_records(self) -> list[dict[str, Any]]:  # noqa: D102
@@ -772,44 +805,41 @@ class DueAgreements(Table):
 def due_agreements(
     conversations: Iterable[Conversation],
     *,
-    today: pendulum.Date,
+    on: pendulum.Date,
     within_days: int = 30,
     organisation: Organisation | None = None,
     locale: str = "da",
 ) -> DueAgreements:
-    """Open agreements that are overdue on ``today`` or due within ``within_days`` days.
+    """Open agreements that are overdue on ``on`` or due within ``within_days`` days of it.
 
-    Matches ``Agreement.is_overdue()`` and ``Agreement.is_due_within()``. Agreements of
-    cancelled conversations are left out.
+    The agreements that count (:func:`musframework.model.round.due_agreements`): not those of
+    cancelled conversations, nor originals carried over into a later conversation; overdue
+    is ``Agreement.is_overdue(on)``, due soon ``Agreement.is_due_within(on, within_days)``.
     """
-    today = _today(today)
-    horizon = today.add(days=within_days)
-    t0 = today.toordinal()
+    on = _day(on)
+    t0 = on.toordinal()
     units = _Units(organisation, locale)
     rows: list[DueAgreement] = []
-    for conversation in conversations:
-        if conversation.status is ConversationStatus.CANCELLED:
-            continue
-        for a in conversation.agreements:
-            deadline = a.deadline
-            if deadline is None or deadline > horizon or a.status.is_closed:
-                continue
-            rows.append(
-                DueAgreement(
-                    state="overdue" if deadline < today else "due_soon",
-                    deadline=deadline,
-                    days=deadline.toordinal() - t0,
-                    conversation=conversation.id,
-                    unit=units.of(conversation),
-                    agreement=a.id,
-                    description=a.description,
-                    owner=a.owner,
-                    owner_name=units.person_name(a.owner),
-                    status=a.status,
-                )
+    for state, counted in _due(conversations, on=on, within_days=within_days):
+        conversation, a = counted.conversation, counted.agreement
+        deadline = a.deadline
+        assert deadline is not None  # due_agreements only yields agreements with a deadline
+        rows.append(
+            DueAgreement(
+                state=state.value,
+                deadline=deadline,
+                days=deadline.toordinal() - t0,
+                conversation=conversation.id,
+                unit=units.of(conversation),
+                agreement=a.id,
+                description=a.description,
+                owner=a.owner,
+                owner_name=units.person_name(a.owner),
+                status=a.status,
             )
+        )
     rows.sort(key=lambda r: (r.deadline, r.conversation, r.agreement))
-    return DueAgreements(today=today, within_days=within_days, rows=tuple(rows), locale=locale)
+    return DueAgreements(on=on, within_days=within_days, rows=tuple(rows), locale=locale)
 
 
 _DEADLINE_STATES = ("done", "cancelled", "in_progress", "open", "overdue")
@@ -820,10 +850,10 @@ class DeadlineTimeline(Table):
     """Agreements by deadline period (month or week) and state, for a timeline.
 
     States are ``done``, ``cancelled``, ``in_progress``, ``open`` and ``overdue`` (open or in
-    progress and past the deadline on ``today``).
+    progress and past the deadline on the day ``on``).
 
     Attributes:
-        today: The date overdue is derived from.
+        on: The day overdue is derived from.
         bucket: ``"month"`` or ``"week"`` (weeks start on Monday).
         counts: ``(period start, state, count)`` rows, by period then state.
         without_deadline: Agreements with no deadline (not in ``counts``).
@@ -835,7 +865,7 @@ class DeadlineTimeline(Table):
     TRANSLATED: ClassVar[Mapping[str, tuple[type[enum.Enum], ...]]] = {"state": (AgreementStatus,)}
     STATES: ClassVar[tuple[str, ...]] = _DEADLINE_STATES
 
-    today: pendulum.Date
+    on: pendulum.Date
     bucket: str
     counts: tuple[tuple[pendulum.Date, str, int], ...]
     without_deadline: int = 0
@@ -865,47 +895,42 @@ class DeadlineTimeline(Table):
 def agreement_deadlines(
     conversations: Iterable[Conversation],
     *,
-    today: pendulum.Date,
+    on: pendulum.Date,
     bucket: str = "month",
     locale: str = "da",
 ) -> DeadlineTimeline:
-    """Count agreements by deadline month (or week) and state on ``today``.
+    """Count agreements by deadline month (or week) and state on the day ``on``.
 
-    Agreements of cancelled conversations are left out.
+    Only the agreements that count (:func:`musframework.model.round.counted_agreements`).
     """
-    today = _today(today)
+    on = _day(on)
     if bucket not in ("month", "week"):
         raise InvalidValueError(Message("error.bucket", {"bucket": repr(bucket)}))
     counts: Counter[tuple[pendulum.Date, str]] = Counter()
     starts: dict[pendulum.Date, pendulum.Date] = {}
     without = 0
-    for conversation in conversations:
-        if conversation.status is ConversationStatus.CANCELLED:
+    for counted in counted_agreements(conversations):
+        a = counted.agreement
+        deadline = a.deadline
+        if deadline is None:
+            without += 1
             continue
-        for a in conversation.agreements:
-            deadline = a.deadline
-            if deadline is None:
-                without += 1
-                continue
-            status = a.status
-            if status.is_closed:
-                state = status.value
+        status = a.status
+        state = "overdue" if a.is_overdue(on) else status.value
+        period = starts.get(deadline)
+        if period is None:
+            if bucket == "month":
+                period = pendulum.date(deadline.year, deadline.month, 1)
             else:
-                state = "overdue" if deadline < today else status.value
-            period = starts.get(deadline)
-            if period is None:
-                if bucket == "month":
-                    period = pendulum.date(deadline.year, deadline.month, 1)
-                else:
-                    period = deadline.subtract(days=deadline.weekday())
-                starts[deadline] = period
-            counts[(period, state)] += 1
+                period = deadline.subtract(days=deadline.weekday())
+            starts[deadline] = period
+        counts[(period, state)] += 1
     order = {s: i for i, s in enumerate(_DEADLINE_STATES)}
     rows = tuple(
         (p, s, counts[(p, s)]) for p, s in sorted(counts, key=lambda k: (k[0], order[k[1]]))
     )
     return DeadlineTimeline(
-        today=today, bucket=bucket, counts=rows, without_deadline=without, locale=locale
+        on=on, bucket=bucket, counts=rows, without_deadline=without, locale=locale
     )
 
 

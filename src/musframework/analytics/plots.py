@@ -119,7 +119,7 @@ def plot_progress_by_unit(
 def plot_agreement_deadlines(
     deadlines: DeadlineTimeline | RoundAnalysis, *, locale: str = "da"
 ) -> Any:
-    """Stacked bars of agreements by deadline period and state, with a line at today."""
+    """Stacked bars of agreements by deadline period and state, with a line at the day ``on``."""
     if isinstance(deadlines, RoundAnalysis):
         deadlines = deadlines.deadlines
     periods = deadlines.periods
@@ -150,11 +150,11 @@ def plot_agreement_deadlines(
     ax.set_ylim(0, top * 1.15 + 1)
     _integer_axis(ax.yaxis)
     # Today, placed within its period.
-    today = deadlines.today
+    on = deadlines.on
     for i, p in enumerate(periods):
         nxt = p.add(months=1) if deadlines.bucket == "month" else p.add(weeks=1)
-        if p <= today < nxt:
-            x = i - 0.5 + (today - p).in_days() / max(1, (nxt - p).in_days())
+        if p <= on < nxt:
+            x = i - 0.5 + (on - p).in_days() / max(1, (nxt - p).in_days())
             ax.axvline(x, color="black", linestyle="--", linewidth=1)
             ax.text(x, top * 1.1 + 0.5, translate("plot.deadlines.today", locale), fontsize=9)
             break

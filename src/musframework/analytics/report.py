@@ -54,9 +54,10 @@ class RoundAnalysis(Table):
     Attributes:
         cycle: The round's id.
         name: The round's name.
-        today: The date time-dependent figures were derived from.
+        on: The day time-dependent figures were derived from.
         progress: Conversations by status and unit.
-        coverage: Who in scope has no conversation (needs the organisation).
+        coverage: Who in scope is covered, planned, cancelled or missing (needs the
+            organisation).
         invitations: Invitation lead times.
         agreements: Agreements by status, owner role and learning method.
         due: Overdue and due-soon agreements.
@@ -72,7 +73,7 @@ class RoundAnalysis(Table):
 
     cycle: str
     name: str
-    today: pendulum.Date
+    on: pendulum.Date
     progress: ConversationProgress
     coverage: Coverage | None
     invitations: InvitationLeadTimes
@@ -95,6 +96,9 @@ class RoundAnalysis(Table):
         if self.coverage is not None:
             figures["in_scope"] = self.coverage.in_scope
             figures["covered"] = self.coverage.covered
+            figures["planned"] = self.coverage.planned
+            figures["cancelled_only"] = self.coverage.cancelled
+            figures["missing"] = self.coverage.missing
             figures["coverage_share"] = self.coverage.share
         figures["invited"] = self.invitations.invited
         figures["median_lead_days"] = self.invitations.median
@@ -138,7 +142,7 @@ class RoundAnalysis(Table):
             {"figure": self.figure_label(r["figure"], locale), "value": r["value"]}
             for r in self.to_records()
         ]
-        title = f"{self.name}: {self.title(locale).lower()} ({self.today.isoformat()})"
+        title = f"{self.name}: {self.title(locale).lower()} ({self.on.isoformat()})"
         head = html_table(title, self.COLUMNS, records, locale)
         return head + "".join(t.to_html(locale) for t in self.tables().values())
 
@@ -152,7 +156,7 @@ def analyse_round(
     questionnaire: Questionnaire | None = None,
     evaluation: Questionnaire | None = None,
     evaluation_responses: Iterable[Response] = (),
-    today: pendulum.Date | None = None,
+    on: pendulum.Date | None = None,
     clock: Clock | None = None,
     due_within: int = 30,
     locale: str = "da",
@@ -171,8 +175,8 @@ def analyse_round(
         evaluation: The evaluation questionnaire; its responses are taken from
             ``evaluation_responses`` and from the conversations' responses to it.
         evaluation_responses: Evaluation responses kept outside the conversations.
-        today: The date overdue and due-soon are derived from (default: ``clock``'s today).
-        clock: Where today comes from when ``today`` is not given.
+        on: The day overdue and due-soon are derived from (default: today by ``clock``).
+        clock: Where today comes from when ``on`` is not given.
         due_within: How many days ahead "due soon" looks.
         locale: ``"da"`` or ``"en"``, for names and notebook tables.
         progress: ``None``/``False`` (silent), ``True`` (a tqdm bar) or a callback
@@ -193,8 +197,8 @@ def analyse_round(
                 [Finding.error("analytics.no-policy", "policy")],
             )
         conversations = view(cycle, viewer, policy, conversations=conversations).conversations
-    if today is None:
-        today = resolve_clock(clock).now().date()
+    if on is None:
+        on = resolve_clock(clock).now().date()
     convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
     prev = previous if isinstance(previous, tuple | list) else tuple(previous)
     n = len(convs)
@@ -220,12 +224,12 @@ def analyse_round(
         )
         due = due_agreements(
             each("due agreements"),
-            today=today,
+            on=on,
             within_days=due_within,
             organisation=organisation,
             locale=locale,
         )
-        deadlines = agreement_deadlines(each("deadlines"), today=today, locale=locale)
+        deadlines = agreement_deadlines(each("deadlines"), on=on, locale=locale)
         gaps = rating_gaps(
             each("rating gaps"),
             questionnaire=questionnaire,
@@ -255,7 +259,7 @@ def analyse_round(
     return RoundAnalysis(
         cycle=cycle.id,
         name=cycle.name,
-        today=today,
+        on=on,
         progress=prog,
         coverage=cover,
         invitations=invitations,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 import pendulum
@@ -16,17 +17,30 @@ __all__ = ["Agreement", "AgreementKind", "AgreementStatus", "LearningMethod", "S
 
 
 class AgreementStatus(enum.Enum):
-    """Where an agreement stands. "Overdue" is not a status: it is derived from a clock."""
+    """Where an agreement stands. "Overdue" is not a status: it is derived from a date.
+
+    Named groups (frozensets on the class, not members): ``OPEN_OR_IN_PROGRESS`` (still to
+    do: an "open" agreement) and ``DONE_OR_CANCELLED`` (closed).
+    """
 
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"
 
+    OPEN_OR_IN_PROGRESS: ClassVar[frozenset[AgreementStatus]]
+    """Open or in progress: something is still to be done (the agreement "is open")."""
+    DONE_OR_CANCELLED: ClassVar[frozenset[AgreementStatus]]
+    """Done or cancelled: nothing more to do and nothing to carry over."""
+
     @property
     def is_closed(self) -> bool:
         """Done or cancelled: nothing more to do and nothing to carry over."""
-        return self in (AgreementStatus.DONE, AgreementStatus.CANCELLED)
+        return self in AgreementStatus.DONE_OR_CANCELLED
+
+
+AgreementStatus.OPEN_OR_IN_PROGRESS = frozenset({AgreementStatus.OPEN, AgreementStatus.IN_PROGRESS})
+AgreementStatus.DONE_OR_CANCELLED = frozenset({AgreementStatus.DONE, AgreementStatus.CANCELLED})
 
 
 class AgreementKind(enum.Enum):
@@ -154,16 +168,18 @@ class Agreement:
         """Not done and not cancelled."""
         return not self.status.is_closed
 
-    def is_overdue(self, today: pendulum.Date) -> bool:
-        """Open and past its deadline on ``today``."""
-        return self.is_open and self.deadline is not None and self.deadline < today
+    def is_overdue(self, on: pendulum.Date) -> bool:
+        """Open and past its deadline on the day ``on`` (the deadline is before ``on``).
 
-    def is_due_within(self, today: pendulum.Date, days: int) -> bool:
-        """Open, not overdue, and due within ``days`` days of ``today``."""
+        Whether the agreement counts at all (its conversation held, not carried over since)
+        is a fact of the round: see :func:`musframework.model.round.counted_agreements`.
+        """
+        return self.is_open and self.deadline is not None and self.deadline < on
+
+    def is_due_within(self, on: pendulum.Date, days: int) -> bool:
+        """Open, not overdue, and due from ``on`` to ``days`` days after it (both included)."""
         return (
-            self.is_open
-            and self.deadline is not None
-            and today <= self.deadline <= today.add(days=days)
+            self.is_open and self.deadline is not None and on <= self.deadline <= on.add(days=days)
         )
 
     def with_status(

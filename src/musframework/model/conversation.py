@@ -12,6 +12,7 @@ import enum
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 import pendulum
@@ -36,7 +37,18 @@ __all__ = [
 
 
 class ConversationStatus(enum.Enum):
-    """Workflow states, in order; ``CANCELLED`` can be reached from any open state."""
+    """Workflow states, in order; ``CANCELLED`` can be reached from any open state.
+
+    Named groups of states (frozensets on the class, not members) say what a state means for
+    the round: ``NOT_YET_HELD`` (planned, invited, prepared), ``HELD_OR_LATER`` (held,
+    concluded, signed, followed up), ``CONCLUDED_OR_LATER`` and ``SIGNED_OR_LATER``. Every
+    layer asks these instead of listing states of its own (see :mod:`musframework.model.round`).
+
+    >>> ConversationStatus.SIGNED in ConversationStatus.HELD_OR_LATER
+    True
+    >>> ConversationStatus.PREPARED.is_held
+    False
+    """
 
     PLANNED = "planned"
     INVITED = "invited"
@@ -47,10 +59,32 @@ class ConversationStatus(enum.Enum):
     FOLLOWED_UP = "followed_up"
     CANCELLED = "cancelled"
 
+    NOT_YET_HELD: ClassVar[frozenset[ConversationStatus]]
+    """Planned, invited or prepared: the conversation is still to come."""
+    HELD_OR_LATER: ClassVar[frozenset[ConversationStatus]]
+    """Held, concluded, signed or followed up: the conversation took place."""
+    CONCLUDED_OR_LATER: ClassVar[frozenset[ConversationStatus]]
+    """Concluded, signed or followed up: the conclusions and agreements are written up."""
+    SIGNED_OR_LATER: ClassVar[frozenset[ConversationStatus]]
+    """Signed or followed up: the development plan is agreed."""
+
     @property
     def is_open(self) -> bool:
         """Not yet followed up and not cancelled."""
         return self not in (ConversationStatus.FOLLOWED_UP, ConversationStatus.CANCELLED)
+
+    @property
+    def is_held(self) -> bool:
+        """Held or later (in :attr:`HELD_OR_LATER`)."""
+        return self in ConversationStatus.HELD_OR_LATER
+
+
+_S = ConversationStatus
+ConversationStatus.NOT_YET_HELD = frozenset({_S.PLANNED, _S.INVITED, _S.PREPARED})
+ConversationStatus.HELD_OR_LATER = frozenset({_S.HELD, _S.CONCLUDED, _S.SIGNED, _S.FOLLOWED_UP})
+ConversationStatus.CONCLUDED_OR_LATER = frozenset({_S.CONCLUDED, _S.SIGNED, _S.FOLLOWED_UP})
+ConversationStatus.SIGNED_OR_LATER = frozenset({_S.SIGNED, _S.FOLLOWED_UP})
+del _S
 
 
 @attrs.frozen

@@ -41,6 +41,10 @@ class Period:
         return (self.end - self.start).in_days() + 1
 
 
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
 @attrs.frozen(kw_only=True)
 class CycleSettings:
     """How a round is run; the defaults follow the sources (seed 002).
@@ -51,7 +55,11 @@ class CycleSettings:
         follow_up_months: Months from conversation to follow-up (3 or 6).
         next_conversation_months: Months to the next conversation (12).
         grus_before_mus: Hold each unit's GRUS before its MUS conversations.
-        include_lus: Plan a LUS for every leader with their own leader.
+        include_lus: Plan a LUS for every leader with their own leader; the leaders of the
+            units in scope are then in the round's scope too.
+        grus_replaces_mus: The ids of the units where a GRUS replaces the individual MUS:
+            a member of one of these units is covered by a GRUS they take part in (and is
+            not planned a MUS). Elsewhere a GRUS prepares the MUS and covers nobody.
         timezone: The named time zone conversations are scheduled in.
     """
 
@@ -61,11 +69,8 @@ class CycleSettings:
     next_conversation_months: int = 12
     grus_before_mus: bool = False
     include_lus: bool = True
+    grus_replaces_mus: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     timezone: str = "Europe/Copenhagen"
-
-
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
 
 
 @attrs.frozen(kw_only=True)

@@ -229,7 +229,7 @@ def _context(
     role: Role | str | None,
     conversations: Iterable[Conversation],
     clock: Clock | None,
-    today: pendulum.Date | None,
+    on: pendulum.Date | None,
     timezone: str,
     gap_threshold: int | None,
 ) -> RenderContext:
@@ -241,7 +241,7 @@ def _context(
         questionnaire=questionnaire,
         role=role,
         conversations=tuple(conversations),
-        today=today or now.date(),
+        on=on or now.date(),
         now=now,
         timezone=timezone,
         gap_threshold=gap_threshold,
@@ -259,7 +259,7 @@ def render(
     role: Role | str | None = None,
     conversations: Iterable[Conversation] = (),
     clock: Clock | None = None,
-    today: pendulum.Date | None = None,
+    on: pendulum.Date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,
@@ -277,8 +277,9 @@ def render(
         questionnaire: The form, to show question texts in side-by-side and responses.
         role: The role a blank form is for (``employee`` by default).
         conversations: A round's conversations, for a report or round calendar.
-        clock: The clock "today" and calendar time stamps come from.
-        today: The day overdue and upcoming deadlines are measured from (default: clock).
+        clock: The clock today and the calendar's time stamps come from.
+        on: The day overdue and upcoming deadlines are measured from (default: today by
+            ``clock``).
         timezone: The zone calendar times are written in.
         gap_threshold: The rating gap highlighted side by side (default: half the scale).
         viewer: Render only what this person may see: the object (and ``conversations``)
@@ -299,7 +300,7 @@ _OPTIONS = (
     "role",
     "conversations",
     "clock",
-    "today",
+    "on",
     "timezone",
     "gap_threshold",
     "viewer",
@@ -352,7 +353,7 @@ def render_to(
     role: Role | str | None = None,
     conversations: Iterable[Conversation] = (),
     clock: Clock | None = None,
-    today: pendulum.Date | None = None,
+    on: pendulum.Date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,

@@ -22,7 +22,7 @@ def _context(obj: object) -> RenderContext | None:
     if not candidates:
         return None
     now = SystemClock().now()
-    return RenderContext(document=candidates[0], today=now.date(), now=now)
+    return RenderContext(document=candidates[0], on=now.date(), now=now)
 
 
 def repr_html(obj: object) -> str | None:

@@ -175,7 +175,7 @@ class RenderContext:
         questionnaire: The form, for side-by-side and response documents (question texts).
         role: The role a blank form is for (default: employee).
         conversations: The round's conversations, for a round report or calendar.
-        today: The date "overdue" and "upcoming" are measured from.
+        on: The day "overdue" and "upcoming" are measured from.
         now: The moment of rendering (calendar time stamps).
         timezone: The zone times are shown in, in calendars (Europe/Copenhagen).
         upcoming_days: How far ahead a round report lists deadlines.
@@ -190,7 +190,7 @@ class RenderContext:
     questionnaire: Questionnaire | None = None
     role: Role | None = attrs.field(default=None, converter=_role)
     conversations: tuple[Conversation, ...] = attrs.field(default=(), converter=_conversations)
-    today: pendulum.Date
+    on: pendulum.Date
     now: pendulum.DateTime
     timezone: str = DEFAULT_TIMEZONE
     upcoming_days: int = 30

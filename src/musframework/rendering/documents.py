@@ -32,6 +32,16 @@ from musframework.model.questions import (
     YesNoQuestion,
 )
 from musframework.model.response import Response
+from musframework.model.round import (
+    AgreementState,
+    CoverageState,
+    PersonCoverage,
+    agreement_counts,
+    due_agreements,
+    round_coverage,
+    scope_units,
+    unit_of,
+)
 from musframework.rendering._i18n import (
     enum_label,
     fmt_date,
@@ -552,7 +562,7 @@ def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
                     note,
                     latest,
                 ),
-                highlight=a.is_overdue(ctx.today),
+                highlight=agreement_counts(c, a) and a.is_overdue(ctx.on),
             )
         )
     facts = [
@@ -597,14 +607,14 @@ class UnitFigures:
     Attributes:
         unit: The unit id (``None`` for conversations without a unit).
         by_status: Conversations per status.
-        employees: Employees of the unit in the round's scope (``None`` without an
-            organisation).
-        covered: Of those, how many have a conversation that is not cancelled.
+        in_scope: People in the round's scope through this unit (``None`` without an
+            organisation, or for a unit outside the scope).
+        covered: Of those, how many have held their conversation (held or later).
     """
 
     unit: str | None
     by_status: dict[ConversationStatus, int]
-    employees: int | None
+    in_scope: int | None
     covered: int | None
 
     @property
@@ -617,81 +627,94 @@ class UnitFigures:
 class RoundFigures:
     """The figures of a round report, computed by :func:`round_figures`.
 
+    Coverage and deadlines are the round facts of :mod:`musframework.model.round`.
+
     Attributes:
         units: One line per unit, in organisation order (units without conversations included
-            when an organisation is given).
-        employees: Employees in scope (from the organisation; else everyone developed in a
-            conversation).
-        covered: Employees with a conversation that is not cancelled.
-        overdue: ``(conversation, agreement)`` pairs past their deadline on ``today``.
-        upcoming: ``(conversation, agreement)`` pairs due within the window.
+            when an organisation is given); a conversation's unit is
+            :func:`~musframework.model.round.unit_of`.
+        people: Everyone in the round's scope with their coverage state (empty without an
+            organisation: the scope needs it).
+        overdue: ``(conversation, agreement)`` pairs that count and are past their deadline
+            on the day ``on``.
+        upcoming: ``(conversation, agreement)`` pairs that count and are due within the
+            window.
     """
 
     units: tuple[UnitFigures, ...]
-    employees: int
-    covered: int
+    people: tuple[PersonCoverage, ...]
     overdue: tuple[tuple[Conversation, Agreement], ...]
     upcoming: tuple[tuple[Conversation, Agreement], ...]
 
+    def count(self, state: CoverageState | str) -> int:
+        """People in scope in coverage ``state`` (covered, planned, cancelled, missing)."""
+        wanted = CoverageState(state)
+        return sum(1 for p in self.people if p.state is wanted)
+
+    @property
+    def in_scope(self) -> int:
+        """People in the round's scope."""
+        return len(self.people)
+
+    @property
+    def covered(self) -> int:
+        """People in scope who have held their conversation."""
+        return self.count(CoverageState.COVERED)
+
     @property
     def coverage(self) -> float | None:
-        """``covered / employees``, or ``None`` with nobody in scope."""
-        return None if self.employees == 0 else self.covered / self.employees
+        """``covered / in_scope``, or ``None`` with nobody in scope."""
+        return None if not self.people else self.covered / len(self.people)
 
 
 def round_figures(
     cycle: Cycle,
     conversations: Iterable[Conversation],
     names: Names,
-    today: pendulum.Date,
+    *,
+    on: pendulum.Date,
     upcoming_days: int = 30,
 ) -> RoundFigures:
     """Count a round's conversations by status and unit, its coverage and its deadlines.
 
-    Coverage counts the people in the scope's units (with an organisation in ``names``) who
-    are developed in a conversation of the round that is not cancelled.
+    Coverage (with an organisation in ``names``) is
+    :func:`musframework.model.round.round_coverage`; the deadlines are the agreements that
+    count (:func:`musframework.model.round.due_agreements`), overdue on ``on`` or due within
+    ``upcoming_days`` days.
     """
     convs = tuple(conversations)
     org = names.organisation
-    covered_people = {
-        p for c in convs if c.status is not ConversationStatus.CANCELLED for p in c.developed
-    }
     counts: dict[str | None, dict[ConversationStatus, int]] = {}
     for c in convs:
-        per = counts.setdefault(c.unit, {})
+        per = counts.setdefault(unit_of(c, org), {})
         per[c.status] = per.get(c.status, 0) + 1
     units: list[UnitFigures] = []
+    people: tuple[PersonCoverage, ...] = ()
     if org is not None:
-        scope = cycle.scope or tuple(u.id for u in org.units)
-        scoped = org.subtree(scope)
-        everyone = list(org.members_in(scope))
-        for unit in scoped:
-            units.append(
-                UnitFigures(
-                    unit.id,
-                    counts.pop(unit.id, {}),
-                    len(unit.members),
-                    sum(1 for m in unit.members if m in covered_people),
-                )
-            )
-        for unit_id, per in counts.items():
-            units.append(UnitFigures(unit_id, per, None, None))
-        total = len(everyone)
-        covered = sum(1 for p in everyone if p in covered_people)
-    else:
-        units = [UnitFigures(u, per, None, None) for u, per in counts.items()]
-        everyone_set = {p for c in convs for p in c.developed}
-        total, covered = len(everyone_set), len(covered_people & everyone_set)
-    overdue = tuple((c, a) for c in convs for a in c.agreements if a.is_overdue(today))
-    upcoming = tuple(
-        (c, a) for c in convs for a in c.agreements if a.is_due_within(today, upcoming_days)
-    )
+        people = round_coverage(cycle, convs, org)
+        scoped: dict[str, list[int]] = {}
+        for p in people:
+            row = scoped.setdefault(p.unit, [0, 0])
+            row[0] += 1
+            row[1] += p.state is CoverageState.COVERED
+        for unit in scope_units(cycle, org):
+            in_scope, covered = scoped.get(unit.id, (0, 0))
+            units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered))
+    units.extend(UnitFigures(unit_id, per, None, None) for unit_id, per in counts.items())
+    overdue: list[tuple[Conversation, Agreement]] = []
+    upcoming: list[tuple[Conversation, Agreement]] = []
+    for state, counted in due_agreements(convs, on=on, within_days=upcoming_days):
+        pair = (counted.conversation, counted.agreement)
+        (overdue if state is AgreementState.OVERDUE else upcoming).append(pair)
+
+    def order(p: tuple[Conversation, Agreement]) -> tuple[object, ...]:
+        return (p[1].deadline, p[0].id, p[1].id)
+
     return RoundFigures(
         units=tuple(units),
-        employees=total,
-        covered=covered,
-        overdue=tuple(sorted(overdue, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
-        upcoming=tuple(sorted(upcoming, key=lambda p: (p[1].deadline, p[0].id, p[1].id))),
+        people=people,
+        overdue=tuple(sorted(overdue, key=order)),
+        upcoming=tuple(sorted(upcoming, key=order)),
     )
 
 
@@ -701,12 +724,14 @@ def _pct(value: float | None) -> str:
 
 def _report(cycle: Cycle, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    figures = round_figures(cycle, ctx.conversations, names, ctx.today, ctx.upcoming_days)
+    figures = round_figures(
+        cycle, ctx.conversations, names, on=ctx.on, upcoming_days=ctx.upcoming_days
+    )
     statuses = list(ConversationStatus)
     rows = []
     for u in figures.units:
         unit_name = label("no_unit", loc) if u.unit is None else names.unit(u.unit)
-        cover = "–" if u.employees is None or u.covered is None else f"{u.covered}/{u.employees}"
+        cover = "–" if u.in_scope is None or u.covered is None else f"{u.covered}/{u.in_scope}"
         rows.append(
             Row((unit_name, *(str(u.by_status.get(s, 0)) for s in statuses), str(u.total), cover))
         )
@@ -717,7 +742,7 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
                 label("period", loc),
                 f"{fmt_date(cycle.period.start, loc)} – {fmt_date(cycle.period.end, loc)}",
             ),
-            (label("today", loc), fmt_date(ctx.today, loc)),
+            (label("today", loc), fmt_date(ctx.on, loc)),
         )
     )
 
@@ -747,9 +772,14 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
                 "coverage.text",
                 loc,
                 covered=figures.covered,
-                total=figures.employees,
+                total=figures.in_scope,
                 pct=_pct(figures.coverage),
+                planned=figures.count(CoverageState.PLANNED),
+                cancelled=figures.count(CoverageState.CANCELLED),
+                missing=figures.count(CoverageState.MISSING),
             )
+            if names.organisation is not None
+            else label("coverage.unknown", loc)
         ),
         Heading(label("by_unit", loc)),
         Table(

@@ -5,7 +5,8 @@ Needs the ``ics`` extra (``pip install 'musframework[ics]'``).
 * a conversation becomes an event with organiser (the leader), attendees, location, the
   agenda in the description and a reminder (``VALARM``); times carry the
   ``Europe/Copenhagen`` TZID (the context's ``timezone``) with its ``VTIMEZONE``;
-* its follow-up date and each agreement's deadline become all-day items;
+* its follow-up date and the deadline of each open agreement that counts
+  (:func:`musframework.model.round.counted_agreements`) become all-day items;
 * a development plan gives its follow-up date, next conversation and deadlines;
 * a round (a :class:`~musframework.Cycle` with its conversations) becomes one calendar.
 
@@ -27,6 +28,7 @@ from musframework.errors import MissingExtraError
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
 from musframework.model.plan import DevelopmentPlan
+from musframework.model.round import counted_agreements
 from musframework.rendering._i18n import enum_label, label, purpose
 from musframework.rendering.base import DocumentError, Names, RenderContext, clean_text
 
@@ -81,13 +83,16 @@ class IcsRenderer:
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
         if isinstance(obj, Conversation):
-            items = self._conversation(obj, context)
+            items = self._conversation(obj, context, _counted([obj]))
             name = enum_label(obj.kind, context.locale)
         elif isinstance(obj, DevelopmentPlan):
             items = self._plan(obj, context)
             name = label("plan.for", context.locale, name=context.names.name(obj.person))
         elif isinstance(obj, Cycle):
-            items = [i for c in context.conversations for i in self._conversation(c, context)]
+            counted = _counted(context.conversations)
+            items = [
+                i for c in context.conversations for i in self._conversation(c, context, counted)
+            ]
             name = obj.name
         else:
             raise DocumentError(Message("error.render.no-calendar", {"type": type(obj).__name__}))
@@ -132,7 +137,9 @@ class IcsRenderer:
         address.params["cn"] = icalendar.vText(clean_text(names.name(person)))
         return address
 
-    def _conversation(self, c: Conversation, ctx: RenderContext) -> list[Any]:
+    def _conversation(
+        self, c: Conversation, ctx: RenderContext, counted: set[tuple[str, int]]
+    ) -> list[Any]:
         import icalendar
 
         loc, names = ctx.locale, ctx.names
@@ -189,8 +196,8 @@ class IcsRenderer:
                 )
             )
         if self.deadlines:
-            for a in c.agreements:
-                if a.deadline is None or not a.is_open:
+            for i, a in enumerate(c.agreements):
+                if a.deadline is None or not a.is_open or (c.id, i) not in counted:
                     continue
                 items.append(
                     self._all_day(
@@ -241,6 +248,11 @@ class IcsRenderer:
                     )
                 )
         return items
+
+
+def _counted(conversations: tuple[Conversation, ...] | list[Conversation]) -> set[tuple[str, int]]:
+    """``(conversation id, position)`` of the agreements that count among ``conversations``."""
+    return {(c.conversation.id, c.position) for c in counted_agreements(conversations)}
 
 
 def _add_timezones(cal: Any, items: list[Any]) -> None:

@@ -26,6 +26,7 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
+from musframework.model.round import CoverageState, round_coverage
 from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
 
 __all__ = [
@@ -56,17 +57,12 @@ __all__ = [
 
 MUS, GRUS, LUS = ConversationKind.MUS, ConversationKind.GRUS, ConversationKind.LUS
 DEVELOPMENT = (MUS, GRUS, LUS)
-CONCLUDED = (
-    ConversationStatus.CONCLUDED,
-    ConversationStatus.SIGNED,
-    ConversationStatus.FOLLOWED_UP,
-)
-SIGNED = (ConversationStatus.SIGNED, ConversationStatus.FOLLOWED_UP)
-HELD = (ConversationStatus.HELD, *CONCLUDED)
-_CLOSED = (AgreementStatus.DONE, AgreementStatus.CANCELLED)
+CONCLUDED = ConversationStatus.CONCLUDED_OR_LATER
+SIGNED = ConversationStatus.SIGNED_OR_LATER
+HELD = ConversationStatus.HELD_OR_LATER
+_CLOSED = AgreementStatus.DONE_OR_CANCELLED
 """``Agreement.is_open`` is ``a.status not in _CLOSED``, without two property calls."""
 _COURSE, _CANCELLED = LearningMethod.COURSE, AgreementStatus.CANCELLED
-_DEVELOPED_ROLES = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
 def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
@@ -555,41 +551,31 @@ def grus_no_individual_plan(conversation: Conversation, ctx: RuleContext) -> Ite
 # --------------------------------------------------------------------------- rounds
 
 
-def _in_scope(cycle: Cycle, ctx: RuleContext) -> list[str]:
-    org = ctx.organisation
-    if org is None:
-        return []
-    units = org.subtree(cycle.scope)
-    people: list[str] = []
-    if cycle.kind is not LUS:
-        people.extend(org.members_in(cycle.scope))
-    if cycle.kind is LUS or cycle.settings.include_lus:
-        people.extend(
-            u.leader for u in units if u.leader is not None and org.nearest_leader(u.leader)
-        )
-    return list(dict.fromkeys(people))
-
-
 @rule(
     "coverage.missing-conversation",
     severity="warning",
     applies_to=Cycle,
 )
 def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
-    """People in scope (needs ``organisation=``) developed in no conversation of the round."""
-    cancelled = ConversationStatus.CANCELLED
-    covered = {
-        p.person  # Conversation.developed: the employee or the group members
-        for c in ctx.conversations
-        if c.status is not cancelled
-        for p in c.participants
-        if p.role in _DEVELOPED_ROLES
-    }
-    for person in _in_scope(cycle, ctx):
-        if person not in covered:
+    """People in scope (needs ``organisation=``) without a conversation that counts for them.
+
+    Missing (none) or cancelled without replacement, as
+    :func:`musframework.model.round.round_coverage` says; planned people are fine.
+    """
+    org = ctx.organisation
+    if org is None:
+        return
+    for p in round_coverage(cycle, ctx.conversations, org):
+        if p.state is CoverageState.MISSING:
             yield ctx.finding(
                 "scope",
-                person=person,
+                person=p.person,
+            )
+        elif p.state is CoverageState.CANCELLED:
+            yield ctx.finding(
+                "scope",
+                msgid="coverage.missing-conversation.cancelled",
+                person=p.person,
             )
 
 

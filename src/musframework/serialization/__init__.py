@@ -28,7 +28,11 @@ import cattrs
 
 from musframework._registry import Registry
 from musframework.catalogue import Message
-from musframework.errors import LoadError, MigrationError
+from musframework.errors import (
+    InvalidValueError,  # noqa: F401 - kept importable here
+    LoadError,
+    MigrationError,
+)
 from musframework.model import (
     Answer,
     Conversation,
@@ -44,7 +48,7 @@ from musframework.model import (
 )
 from musframework.model.questions import question_type_generation, question_types
 from musframework.progress import gc_paused
-from musframework.serialization.converter import InvalidValueError, _short, make_converter
+from musframework.serialization.converter import _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
@@ -57,7 +61,6 @@ from musframework.serialization.files import (
 __all__ = [
     "DOCUMENT_TYPES",
     "FileFormat",
-    "InvalidValueError",
     "Migration",
     "converter",
     "document_name",

@@ -39,7 +39,7 @@ from musframework.model.questions import (
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
 
-__all__ = ["INT_MAX", "INT_MIN", "InvalidValueError", "make_converter"]  # the error: from errors
+__all__ = ["INT_MAX", "INT_MIN", "make_converter"]
 
 
 def _short(value: object) -> str:

@@ -27,6 +27,10 @@ __all__ = [
     "table_rows",
 ]
 
+_HELD = ConversationStatus.HELD_OR_LATER
+_CANCELLED = ConversationStatus.CANCELLED.value
+
+
 _SCHEMA_STEPS: tuple[str, ...] = (
     # 1: documents, conversations with their side tables, the audit log
     """
@@ -61,18 +65,44 @@ _SCHEMA_STEPS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS audit_log_document ON audit_log (kind, id);
     CREATE INDEX IF NOT EXISTS audit_log_actor ON audit_log (actor);
     """,
+    # 3: what decides whether an agreement counts (musframework.model.round): its
+    # conversation's status and ``previous``, its own ``continues``; filled in from the
+    # stored documents
+    """
+    ALTER TABLE agreements ADD COLUMN conversation_status TEXT;
+    ALTER TABLE agreements ADD COLUMN continues TEXT;
+    ALTER TABLE agreements ADD COLUMN previous TEXT;
+    UPDATE agreements SET
+        conversation_status = (
+            SELECT c.status FROM conversations c WHERE c.id = agreements.conversation),
+        continues = {agreement_continues},
+        previous = (
+            SELECT {conversation_previous} FROM conversations c
+            WHERE c.id = agreements.conversation);
+    CREATE INDEX agreements_continued ON agreements (previous, continues);
+    """,
 )
 
 
-def schema_steps(*, json: str, serial: str) -> tuple[str, ...]:
+def schema_steps(*, json: str, serial: str, field: str) -> tuple[str, ...]:
     """The store schema in one SQL dialect: one upgrade step per entry, statements split by ``;``.
 
     A database at step N is upgraded by steps N+1, N+2 …; every backend counts the steps it
     has applied. ``json`` is the column type of document bodies (``TEXT`` in SQLite, ``JSONB``
     in PostgreSQL), ``serial`` the type of the audit log's sequence key (``INTEGER``, SQLite's
-    rowid alias; ``BIGSERIAL`` in PostgreSQL).
+    rowid alias; ``BIGSERIAL`` in PostgreSQL), ``field`` how to read a top-level text field of
+    a JSON body, with ``{body}`` and ``{key}`` (``json_extract({body}, '$.{key}')`` in SQLite,
+    ``{body}->>'{key}'`` in PostgreSQL).
     """
-    return tuple(step.format(json=json, serial=serial) for step in _SCHEMA_STEPS)
+    return tuple(
+        step.format(
+            json=json,
+            serial=serial,
+            agreement_continues=field.format(body="body", key="continues"),
+            conversation_previous=field.format(body="c.body", key="previous"),
+        )
+        for step in _SCHEMA_STEPS
+    )
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,6 +128,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "deadline",
         "schema_version",
         "body",
+        "conversation_status",
+        "continues",
+        "previous",
     ),
     "audit_log": ("kind", "id", "revision", "actor", "action", "at"),
 }
@@ -129,13 +162,34 @@ class Where:
         """Add ``column`` is one of ``values`` (sorted, for stable plans) when given."""
         if values is None:
             return
+        self.conditions.append(self._one_of(column, values))
+
+    def _one_of(self, column: str, values: Iterable[Any]) -> str:
+        # The condition text; its parameters are appended to ``params``.
         ordered = sorted(values)
         if self.array_any:
-            self.conditions.append(f"{column} = ANY({self.mark})")
             self.params.append(ordered)
-        else:
-            self.conditions.append(f"{column} IN ({','.join(self.mark * len(ordered))})")
-            self.params.extend(ordered)
+            return f"{column} = ANY({self.mark})"
+        self.params.extend(ordered)
+        return f"{column} IN ({','.join(self.mark * len(ordered))})"
+
+    def counted_agreements(self) -> None:
+        """Only the agreements that count (:func:`musframework.model.round.agreement_counts`).
+
+        On the ``agreements`` table as ``a``: its conversation held or later, or a copy
+        (``continues`` set) in a conversation that is not cancelled; and no copy of it in a
+        later conversation that is not cancelled (a row whose ``previous`` is its
+        conversation and whose ``continues`` is its id). The statuses come from the model's
+        named groups, so SQL and Python cannot drift apart.
+        """
+        held = self._one_of("a.conversation_status", (s.value for s in _HELD))
+        mark = self.mark
+        self.conditions.append(
+            f"({held} OR (a.continues IS NOT NULL AND a.conversation_status <> {mark})) "
+            "AND NOT EXISTS (SELECT 1 FROM agreements b WHERE b.previous = a.conversation "
+            f"AND b.continues = a.id AND b.conversation_status <> {mark})"
+        )
+        self.params.extend([_CANCELLED, _CANCELLED])
 
     def sql(self) -> str:
         """`` WHERE ...`` or the empty string."""
@@ -164,11 +218,14 @@ def agreement_filters(
     owner: str | None,
     statuses: frozenset[AgreementStatus] | None,
     due_before: str | None,
+    include_uncounted: bool = False,
 ) -> Where:
-    """The conditions of the agreements query (owner, status, due before a date)."""
+    """The conditions of the agreements query (owner, status, due before a date, counted)."""
     where.add("a.owner = {}", owner)
     where.one_of("a.status", None if statuses is None else (s.value for s in statuses))
     where.add("a.deadline < {}", due_before)
+    if not include_uncounted:
+        where.counted_agreements()
     return where
 
 
@@ -222,7 +279,19 @@ def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRow
             rows.conversations.append(conversation_row(w, ix))
         rows.conversation_people.extend((w.id, person, role) for person, role in ix.people)
         rows.agreements.extend(
-            (w.id, a.position, a.id, a.owner, a.status, a.deadline, w.schema_version, a.body)
+            (
+                w.id,
+                a.position,
+                a.id,
+                a.owner,
+                a.status,
+                a.deadline,
+                w.schema_version,
+                a.body,
+                ix.status,
+                a.continues,
+                ix.previous,
+            )
             for a in ix.agreements
         )
     rows.audit_log.extend(

@@ -37,6 +37,7 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
+from musframework.model.round import agreement_counts, superseded_agreements
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
@@ -62,7 +63,7 @@ __all__ = [
 D = TypeVar("D")
 
 _KINDS = {cls: name for name, cls in DOCUMENT_KINDS.items()}
-OPEN_STATUSES = frozenset({AgreementStatus.OPEN, AgreementStatus.IN_PROGRESS})
+OPEN_STATUSES = AgreementStatus.OPEN_OR_IN_PROGRESS
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
@@ -105,7 +106,12 @@ def utc_key(moment: datetime.datetime) -> int:
 
 @attrs.frozen
 class AgreementRow:
-    """The indexed columns of one agreement, and its JSON text."""
+    """The indexed columns of one agreement, and its JSON text.
+
+    ``continues`` is the agreement it carries over; with the conversation's status and
+    ``previous`` (:class:`ConversationIndex`) it decides whether the agreement counts
+    (:mod:`musframework.model.round`).
+    """
 
     position: int
     id: str
@@ -113,6 +119,7 @@ class AgreementRow:
     status: str
     deadline: str | None
     body: str
+    continues: str | None = None
 
 
 @attrs.frozen
@@ -126,6 +133,7 @@ class ConversationIndex:
     start: int | None
     people: tuple[tuple[str, str], ...]
     agreements: tuple[AgreementRow, ...]
+    previous: str | None = None
 
     @classmethod
     def of(cls, c: Conversation, data: dict[str, Any]) -> ConversationIndex:
@@ -147,9 +155,11 @@ class ConversationIndex:
                     a.status._value_,
                     body.get("deadline"),  # the date as the body writes it (ISO)
                     dump_json(body),
+                    a.continues,
                 )
                 for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
             ),
+            previous=c.previous,
         )
 
 
@@ -526,16 +536,19 @@ class BaseStore(abc.ABC):
         owner: str | None,
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
         rows: list[tuple[tuple[Any, ...], AgreementRecord]] = []
-        for stored in self.documents(Conversation):
-            c = stored.document
+        conversations = [stored.document for stored in self.documents(Conversation)]
+        superseded = superseded_agreements(conversations)
+        for c in conversations:
             for i, a in enumerate(c.agreements):
                 deadline = None if a.deadline is None else a.deadline.isoformat()
                 if (
                     (owner is None or a.owner == owner)
                     and (statuses is None or a.status in statuses)
                     and (due_before is None or (deadline is not None and deadline < due_before))
+                    and (include_uncounted or agreement_counts(c, a, superseded))
                 ):
                     key = (deadline is None, deadline or "", c.id, i)
                     rows.append((key, AgreementRecord(c.id, a)))
@@ -547,17 +560,25 @@ class BaseStore(abc.ABC):
         owner: str | None = None,
         status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
         due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        """Agreements matching every given filter (``due_before``: deadline before the date)."""
+        """Agreements that count, matching every given filter.
+
+        ``due_before``: a deadline before the date. Only the agreements that count
+        (:func:`musframework.model.round.counted_agreements` over every stored conversation),
+        unless ``include_uncounted``: then also those of cancelled conversations, of
+        conversations not held yet (unless carried over), and originals carried over since.
+        """
         return self._query_agreements(
             owner,
             _statuses(status, AgreementStatus),
             None if due_before is None else due_before.isoformat(),
+            include_uncounted,
         )
 
-    def overdue_agreements(self, today: pendulum.Date) -> list[AgreementRecord]:
-        """Open or in-progress agreements whose deadline is before ``today``."""
-        return self.agreements(status=OPEN_STATUSES, due_before=today)
+    def overdue_agreements(self, on: pendulum.Date) -> list[AgreementRecord]:
+        """Open or in-progress agreements that count, with a deadline before the day ``on``."""
+        return self.agreements(status=OPEN_STATUSES, due_before=on)
 
     def _query_versions(self, id: str) -> list[str]:
         return [q.document.version for q in self.documents(Questionnaire) if q.document.id == id]

@@ -59,7 +59,7 @@ __all__ = [
     "rows_for",
 ]
 
-SCHEMA: tuple[str, ...] = schema_steps(json="JSONB", serial="BIGSERIAL")
+SCHEMA: tuple[str, ...] = schema_steps(json="JSONB", serial="BIGSERIAL", field="{body}->>'{key}'")
 """The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
 
 _LOCK_KEY = 0x6D75_7366  # "musf": the advisory lock taken while the schema is upgraded
@@ -473,8 +473,11 @@ class PostgresStore(BaseStore):
         owner: str | None,
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        where = agreement_filters(Where("%s", array_any=True), owner, statuses, due_before)
+        where = agreement_filters(
+            Where("%s", array_any=True), owner, statuses, due_before, include_uncounted
+        )
         sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += (

@@ -224,12 +224,21 @@ class Store(Protocol):
         owner: str | None = None,
         status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
         due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        """Agreements matching every given filter (``due_before``: deadline before the date)."""
+        """Agreements that count, matching every given filter.
+
+        Which agreements count is decided over every stored conversation, as
+        :func:`musframework.model.round.counted_agreements` decides it: those of held (or
+        later) conversations and carried-over copies in conversations that are not
+        cancelled, but not originals carried over into a later conversation that is not
+        cancelled. ``include_uncounted`` lists every stored agreement. ``due_before``: a
+        deadline before the date.
+        """
         ...
 
-    def overdue_agreements(self, today: pendulum.Date) -> list[AgreementRecord]:
-        """Open or in-progress agreements whose deadline is before ``today``."""
+    def overdue_agreements(self, on: pendulum.Date) -> list[AgreementRecord]:
+        """Open or in-progress agreements that count, with a deadline before the day ``on``."""
         ...
 
     def questionnaire_versions(self, id: str) -> list[str]:

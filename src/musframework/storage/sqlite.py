@@ -6,7 +6,9 @@
   written with ``executemany``.
 * Documents are stored as JSON text. Conversations have their own table with indexed columns
   (cycle, unit, kind, status, start), and two side tables answer the person and agreement
-  queries from indexes: ``conversation_people`` and ``agreements`` (owner, status, deadline).
+  queries from indexes: ``conversation_people`` and ``agreements`` (owner, status, deadline,
+  and what decides whether an agreement counts: its conversation's status and ``previous``,
+  and its ``continues``; see :mod:`musframework.model.round`).
 * The schema is created on first use and upgraded in place: ``PRAGMA user_version`` counts
   the steps in ``SCHEMA`` that have been applied.
 """
@@ -44,7 +46,9 @@ from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
 
-SCHEMA: tuple[str, ...] = schema_steps(json="TEXT", serial="INTEGER")
+SCHEMA: tuple[str, ...] = schema_steps(
+    json="TEXT", serial="INTEGER", field="json_extract({body}, '$.{key}')"
+)
 """The schema, one upgrade step per entry; a file at step N is upgraded by N+1, N+2 …"""
 
 
@@ -393,8 +397,9 @@ class SQLiteStore(BaseStore):
         owner: str | None,
         statuses: frozenset[AgreementStatus] | None,
         due_before: str | None,
+        include_uncounted: bool = False,
     ) -> list[AgreementRecord]:
-        where = agreement_filters(Where("?"), owner, statuses, due_before)
+        where = agreement_filters(Where("?"), owner, statuses, due_before, include_uncounted)
         sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"

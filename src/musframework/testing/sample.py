@@ -3,9 +3,10 @@
 :func:`sample_round` builds, from a seed, an organisation with fictitious Danish names, a
 scored preparation form, the current round (GRUS, MUS and LUS conversations in every
 workflow state, with invitations, both parties' ratings, agreements with deadlines spread
-around ``today``, signatures) and the previous round (whose open agreements are carried
-over), plus answers to an evaluation of the round. Same seed, same round: it uses its own
-:class:`random.Random` and builds model objects only (no storage, no workflow).
+around the day the round stands at, ``on``, signatures) and the previous round (whose open
+agreements are carried over), plus answers to an evaluation of the round. Same seed, same
+round: it uses its own :class:`random.Random` and builds model objects only (no storage, no
+workflow).
 
 >>> sample = sample_round(seed=1)
 >>> len(sample.organisation.people), len(sample.organisation.units)
@@ -308,7 +309,7 @@ class SampleRound:
         conversations: The current round's conversations, in every workflow state.
         previous_conversations: The previous round's conversations, all followed up.
         evaluation_responses: Answers to :attr:`evaluation` from employees and leaders.
-        today: The date the round stands at (mid-round).
+        on: The day the round stands at (mid-round).
     """
 
     organisation: Organisation
@@ -319,12 +320,12 @@ class SampleRound:
     conversations: tuple[Conversation, ...]
     previous_conversations: tuple[Conversation, ...]
     evaluation_responses: tuple[Response, ...]
-    today: pendulum.Date
+    on: pendulum.Date
 
     @property
     def clock(self) -> FixedClock:
-        """A fresh clock standing at noon on :attr:`today` (Europe/Copenhagen)."""
-        t = self.today
+        """A fresh clock standing at noon on :attr:`on` (Europe/Copenhagen)."""
+        t = self.on
         return FixedClock(pendulum.datetime(t.year, t.month, t.day, 12, tz=DEFAULT_TIMEZONE))
 
 
@@ -514,7 +515,7 @@ def sample_round(
     seed: int = 2026,
     people: int = 60,
     units: int = 5,
-    today: pendulum.Date | None = None,
+    on: pendulum.Date | None = None,
 ) -> SampleRound:
     """Build a realistic, deterministic sample round (see the module docs).
 
@@ -522,16 +523,16 @@ def sample_round(
         seed: The random seed; the same seed gives an equal result.
         people: How many people (leaders included); about 60 by default.
         units: How many units; the first is the top unit, the others sit below it.
-        today: The date the round stands at (default 2026-05-20); the round runs from about
+        on: The day the round stands at (default 2026-05-20); the round runs from about
             eleven weeks before it to five weeks after it.
     """
     with gc_paused():  # millions of acyclic objects for a large round
-        return _sample_round(seed, people, units, today)
+        return _sample_round(seed, people, units, on)
 
 
-def _sample_round(seed: int, people: int, units: int, today: pendulum.Date | None) -> SampleRound:
+def _sample_round(seed: int, people: int, units: int, on: pendulum.Date | None) -> SampleRound:
     rng = random.Random(seed)
-    today = today or pendulum.date(2026, 5, 20)
+    today = on or pendulum.date(2026, 5, 20)
     org = _organisation(rng, people, units)
     form = scored_questionnaire()
     evaluation = evaluation_questionnaire()
@@ -735,7 +736,7 @@ def _sample_round(seed: int, people: int, units: int, today: pendulum.Date | Non
         conversations=tuple(conversations),
         previous_conversations=tuple(previous),
         evaluation_responses=tuple(eval_responses),
-        today=today,
+        on=today,
     )
 
 

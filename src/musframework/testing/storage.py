@@ -52,6 +52,7 @@ from musframework.model import (
     Signature,
     TextAnswer,
 )
+from musframework.model.round import counted_agreements
 from musframework.serialization import dumps, register_migration, unregister_migration
 from musframework.storage.protocol import AgreementRecord, Store
 from musframework.testing import strategies as mst
@@ -62,7 +63,7 @@ PEOPLE = ("ane", "bo", "cai", "dorte", "eik", "frida")
 """The person ids the query worlds draw from (small, so that queries find something)."""
 
 _CLOCK_START = pendulum.datetime(2026, 3, 3, 10, tz="Europe/Copenhagen")
-_OPEN = frozenset({AgreementStatus.OPEN, AgreementStatus.IN_PROGRESS})
+_OPEN = AgreementStatus.OPEN_OR_IN_PROGRESS
 
 
 def _suite_settings(limit: int) -> Callable[[Any], Any]:
@@ -78,7 +79,9 @@ def _suite_settings(limit: int) -> Callable[[Any], Any]:
 
 
 @st.composite
-def _query_conversation(draw: st.DrawFn, id: str) -> Conversation:
+def _query_conversation(
+    draw: st.DrawFn, id: str, earlier: Sequence[Conversation] = ()
+) -> Conversation:
     kind = draw(st.sampled_from(list(ConversationKind)))
     size = draw(st.integers(2, 4)) if kind is ConversationKind.GRUS else 2
     people = draw(st.lists(st.sampled_from(PEOPLE), min_size=size, max_size=size, unique=True))
@@ -88,6 +91,35 @@ def _query_conversation(draw: st.DrawFn, id: str) -> Conversation:
     deadlines = st.none() | mst.dates(pendulum.date(2026, 1, 1), pendulum.date(2026, 12, 31))
     starts = st.none() | st.sampled_from(_STARTS) | mst.datetimes()
     agreement_ids = draw(st.lists(mst.identifiers(), max_size=4, unique=True))
+    agreements = [
+        Agreement(
+            id=a,
+            description=a,
+            owner=draw(st.none() | st.sampled_from(people)),
+            deadline=draw(deadlines),
+            status=draw(st.sampled_from(list(AgreementStatus))),
+        )
+        for a in agreement_ids
+    ]
+    # Carry-overs: copies of some agreements of an earlier conversation (``previous``).
+    previous = None
+    if len(earlier) > 0 and draw(st.booleans()):
+        before = draw(st.sampled_from(list(earlier)))
+        previous = before.id
+        taken = set(agreement_ids)
+        for original in before.agreements:
+            if draw(st.booleans()):
+                copy_id = original.id if original.id not in taken else f"{before.id}.{original.id}"
+                taken.add(copy_id)
+                agreements.append(
+                    attrs.evolve(
+                        original,
+                        id=copy_id,
+                        continues=original.id,
+                        status=draw(st.sampled_from(list(AgreementStatus))),
+                        deadline=draw(deadlines),
+                    )
+                )
     return Conversation(
         id=id,
         kind=kind,
@@ -96,16 +128,8 @@ def _query_conversation(draw: st.DrawFn, id: str) -> Conversation:
         participants=participants,
         scheduled_start=draw(starts),
         status=draw(st.sampled_from(list(ConversationStatus))),
-        agreements=[
-            Agreement(
-                id=a,
-                description=a,
-                owner=draw(st.none() | st.sampled_from(people)),
-                deadline=draw(deadlines),
-                status=draw(st.sampled_from(list(AgreementStatus))),
-            )
-            for a in agreement_ids
-        ],
+        agreements=agreements,
+        previous=previous,
     )
 
 
@@ -120,12 +144,16 @@ _STARTS = [
 def worlds(draw: st.DrawFn, max_size: int = 8) -> list[Conversation]:
     """Conversations with distinct ids over a few people, cycles, units, starts and deadlines.
 
-    Only the fields the queries look at vary;
+    Only the fields the queries look at vary, carry-overs included (a conversation's
+    ``previous`` and copies of its agreements, in every status);
     :func:`musframework.testing.strategies.conversations` covers the rest in the round-trip
     tests.
     """
     ids = draw(st.lists(mst.identifiers(), max_size=max_size, unique=True))
-    return [draw(_query_conversation(i)) for i in ids]
+    found: list[Conversation] = []
+    for i in ids:
+        found.append(draw(_query_conversation(i, found)))
+    return found
 
 
 class oracle:  # noqa: N801 - a namespace of brute-force reference queries
@@ -179,8 +207,14 @@ class oracle:  # noqa: N801 - a namespace of brute-force reference queries
         owner: str | None = None,
         status: frozenset[AgreementStatus] | None = None,
         due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
     ) -> list[tuple[str, str]]:
-        """``(conversation id, agreement id)`` of the matching agreements, in query order."""
+        """``(conversation id, agreement id)`` of the matching agreements, in query order.
+
+        Only the agreements that count
+        (:func:`musframework.model.round.counted_agreements`), unless ``include_uncounted``.
+        """
+        counted = {(c.conversation.id, c.position) for c in counted_agreements(docs)}
         rows = []
         for c in docs:
             for i, a in enumerate(c.agreements):
@@ -188,6 +222,7 @@ class oracle:  # noqa: N801 - a namespace of brute-force reference queries
                     (owner is None or a.owner == owner)
                     and (status is None or a.status in status)
                     and (due_before is None or (a.deadline is not None and a.deadline < due_before))
+                    and (include_uncounted or (c.id, i) in counted)
                 ):
                     key = (a.deadline is None, a.deadline or pendulum.date(1, 1, 1), c.id, i)
                     rows.append((key, (c.id, a.id)))
@@ -425,20 +460,26 @@ class StoreConformance:
                 assert _ids(store.agreements(owner=person)) == oracle.agreements(
                     world, owner=person
                 )
-            today = pendulum.date(2026, 1, 1).add(days=days)
+            on = pendulum.date(2026, 1, 1).add(days=days)
             assert _ids(store.agreements()) == oracle.agreements(world)
-            assert _ids(store.overdue_agreements(today)) == oracle.agreements(
-                world, status=_OPEN, due_before=today
+            assert _ids(store.agreements(include_uncounted=True)) == oracle.agreements(
+                world, include_uncounted=True
             )
-            assert _ids(store.agreements(due_before=today)) == oracle.agreements(
-                world, due_before=today
+            assert _ids(store.overdue_agreements(on)) == oracle.agreements(
+                world, status=_OPEN, due_before=on
             )
+            assert _ids(store.agreements(due_before=on)) == oracle.agreements(world, due_before=on)
             for agreement_status in AgreementStatus:
                 assert _ids(store.agreements(status=agreement_status)) == oracle.agreements(
                     world, status=frozenset({agreement_status})
                 )
+                assert _ids(
+                    store.agreements(status=agreement_status, include_uncounted=True)
+                ) == oracle.agreements(
+                    world, status=frozenset({agreement_status}), include_uncounted=True
+                )
             by_id = {c.id: c for c in world}
-            for record in store.agreements():
+            for record in store.agreements(include_uncounted=True):
                 assert record.agreement in by_id[record.conversation].agreements
 
     def test_queries_follow_updates_and_deletes(self) -> None:
@@ -453,16 +494,33 @@ class StoreConformance:
                 cycle="r1",
                 participants=[Participant("ane", "employee"), Participant("bo", "leader")],
                 agreements=[agreement],
+                status="held",
             )
             store.save(c)
-            today = pendulum.date(2026, 6, 1)
-            assert _ids(store.overdue_agreements(today)) == [("c1", "a1")]
+            on = pendulum.date(2026, 6, 1)
+            assert _ids(store.overdue_agreements(on)) == [("c1", "a1")]
+            # Carried over into a planned conversation, the copy counts instead ...
+            copy = attrs.evolve(agreement, continues="a1")
+            later = Conversation(
+                id="c2",
+                kind="MUS",
+                participants=c.participants,
+                agreements=[copy],
+                previous="c1",
+            )
+            store.save(later)
+            assert _ids(store.overdue_agreements(on)) == [("c2", "a1")]
+            # ... until that conversation is cancelled: then the original counts again.
+            store.save(attrs.evolve(later, status="cancelled"), revision=1)
+            assert _ids(store.overdue_agreements(on)) == [("c1", "a1")]
+            assert _ids(store.agreements(include_uncounted=True)) == [("c1", "a1"), ("c2", "a1")]
+            store.delete(Conversation, "c2", revision=2)
             done = agreement.with_status("done", by="ane", at=_CLOCK_START)
             moved = attrs.evolve(
                 c, cycle="r2", participants=[Participant("cai", "employee")], agreements=[done]
             )
             store.save(moved, revision=1)
-            assert store.overdue_agreements(today) == []
+            assert store.overdue_agreements(on) == []
             assert store.conversations(cycle="r1") == []
             assert [s.document for s in store.conversations(cycle="r2")] == [moved]
             assert store.conversations(person="ane") == []
@@ -483,6 +541,7 @@ class StoreConformance:
                 place="room 1",
                 participants=[Participant("ane", "employee")],
                 agreements=[Agreement(id="a1", description="course", owner="ane")],
+                status="held",
             )
             store.save(conversation)
             old_person, old_conversation = Person.SCHEMA_VERSION, Conversation.SCHEMA_VERSION
@@ -591,6 +650,7 @@ class StoreConformance:
             conclusions=["Ane Kirstine Holm will learn Python"],
             agreements=[agreement],
             signatures=[Signature(person="ane", role="employee", signed_at=at, digest="0" * 64)],
+            status="concluded",
         )
         store.save(mus, actor="ane")
         other = Conversation(

@@ -17,6 +17,7 @@ import string
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ from musframework.model import (
 )
 
 __all__ = [
+    "DrawnRound",
     "TIMEZONES",
     "agreements",
     "conversations",
@@ -92,6 +94,7 @@ __all__ = [
     "questionnaires",
     "questions",
     "responses",
+    "rounds",
     "texts",
 ]
 
@@ -547,6 +550,7 @@ def cycles(draw: st.DrawFn) -> Cycle:
                 next_conversation_months=st.just(12),
                 grus_before_mus=st.booleans(),
                 include_lus=st.booleans(),
+                grus_replaces_mus=st.lists(identifiers(), max_size=2).map(tuple),
                 timezone=st.sampled_from(list(TIMEZONES)),
             )
         ),
@@ -629,3 +633,179 @@ def organisations(
     ids = list(dict.fromkeys([*leaders, *(m for u in units for m in u.members), *staff]))
     people = [Person(id=pid, name=draw(texts())) for pid in ids]
     return Organisation(people=people, units=units, groups=groups)
+
+
+# ------------------------------------------------------------------ whole rounds
+
+
+@attrs.frozen(kw_only=True)
+class DrawnRound:
+    """A drawn round: an organisation, a cycle over it, its conversations and earlier ones.
+
+    Attributes:
+        organisation: People and units (from :func:`organisations`).
+        cycle: The round; its scope and ``grus_replaces_mus`` name units of the organisation
+            (and sometimes none, or an unknown one).
+        conversations: The round's conversations (``cycle`` set to the round's id) in every
+            status and kind, with carry-overs from :attr:`earlier`, cancellations with and
+            without a replacement, and some conversations of another round.
+        earlier: The previous round's conversations, whose agreements are carried over.
+        on: A day near the agreements' deadlines, to ask what is overdue or due soon.
+    """
+
+    organisation: Organisation
+    cycle: Cycle
+    conversations: tuple[Conversation, ...]
+    earlier: tuple[Conversation, ...]
+    on: pendulum.Date
+
+    @property
+    def everything(self) -> tuple[Conversation, ...]:
+        """The earlier conversations followed by the round's."""
+        return (*self.earlier, *self.conversations)
+
+
+_ROUND_DAY = pendulum.date(2026, 5, 1)
+_ROUND_DEADLINES = dates(pendulum.date(2026, 3, 1), pendulum.date(2026, 7, 31))
+_K = ConversationKind
+_MEMBER_KINDS = [_K.MUS, _K.MUS, _K.MUS, _K.GRUS, _K.LUS, _K.FOLLOW_UP]
+_LEADER_KINDS = [_K.LUS, _K.LUS, _K.LUS, _K.MUS, _K.FOLLOW_UP]
+_S = ConversationStatus
+_EARLIER_STATUSES = st.sampled_from([_S.HELD, _S.SIGNED, _S.FOLLOWED_UP, *_S])
+_CURRENT_STATUSES = st.sampled_from([_S.CANCELLED, _S.CANCELLED, _S.CANCELLED, *_S])
+
+
+@st.composite
+def _round_agreements(
+    draw: st.DrawFn, prefix: str, owners: Sequence[str], max_size: int = 3
+) -> list[Agreement]:
+    return [
+        Agreement(
+            id=f"{prefix}{i}",
+            description=f"{prefix}{i}",
+            owner=draw(st.sampled_from(list(owners))),
+            deadline=draw(st.none() | _ROUND_DEADLINES),
+            status=draw(st.sampled_from(list(AgreementStatus))),
+        )
+        for i in range(draw(st.integers(0, max_size)))
+    ]
+
+
+@st.composite
+def rounds(
+    draw: st.DrawFn, max_units: int = 4, max_members: int = 3, max_conversations: int = 12
+) -> DrawnRound:
+    """Whole rounds for tests that compare the consumers of the round facts.
+
+    The organisation is drawn by :func:`organisations`; the cycle's kind, scope and settings
+    vary (LUS included or not, a GRUS replacing the MUS in some units). Conversations develop
+    people of the organisation (and sometimes a stranger) in every kind and status, with or
+    without their own ``unit``; some belong to another round. The previous round's
+    conversations hold agreements in every status and deadline, and this round's carry some
+    of them over (``previous`` and ``continues``), also into cancelled conversations.
+    """
+    org = draw(
+        organisations(max_units=max_units, max_members=max_members).filter(
+            lambda o: any(u.members for u in o.units)  # someone to cover
+        )
+    )
+    unit_ids = [u.id for u in org.units]
+    people = [p.id for p in org.people] or ["nobody"]
+    # The whole organisation (an empty scope or its top unit), or some units.
+    shape = draw(st.sampled_from(["whole", "top", "some"]))
+    scope = [] if shape == "whole" else [unit_ids[0]] if shape == "top" else []
+    if shape == "some":
+        scope = draw(st.lists(st.sampled_from(unit_ids), min_size=1, max_size=2, unique=True))
+    if shape == "some" and draw(st.integers(0, 4)) == 0:
+        scope.append("unknown-unit")  # a scope naming a unit the organisation does not have
+    replaced = draw(st.lists(st.sampled_from(unit_ids), max_size=2, unique=True))
+    kind = draw(
+        st.sampled_from(
+            [ConversationKind.MUS] * 8
+            + [ConversationKind.GRUS, ConversationKind.LUS, ConversationKind.FOLLOW_UP]
+        )
+    )
+    cycle = Cycle(
+        id="round",
+        name="Round",
+        kind=kind,
+        period=Period(pendulum.date(2026, 2, 1), pendulum.date(2026, 6, 30)),
+        scope=scope,
+        settings=CycleSettings(include_lus=draw(st.booleans()), grus_replaces_mus=replaced),
+    )
+
+    def conversation(cid: str, cycle_id: str, status: ConversationStatus) -> Conversation:
+        first = draw(st.sampled_from([*people, *people, "stranger"]))
+        # Mostly the kind that counts for the person, sometimes one that does not.
+        kinds = _LEADER_KINDS if org.is_leader(first) else _MEMBER_KINDS
+        kind = draw(st.sampled_from(kinds))
+        developed = [first]
+        if kind is ConversationKind.GRUS:
+            others = [p for p in people if p != first]
+            developed += (
+                draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if (others) else []
+            )
+        leader = org.nearest_leader(first) if org.has_person(first) else None
+        if leader is None or leader in developed:
+            leader = "outside-leader"
+        role = Role.GROUP_MEMBER if kind is ConversationKind.GRUS else Role.EMPLOYEE
+        own_unit = draw(st.sampled_from([None, None, *unit_ids]))
+        return Conversation(
+            id=cid,
+            kind=kind,
+            cycle=cycle_id,
+            unit=own_unit,
+            participants=[
+                Participant(leader, Role.LEADER),
+                *(Participant(p, role) for p in developed),
+            ],
+            status=status,
+            agreements=draw(_round_agreements(f"{cid}.a", [*developed, leader])),
+        )
+
+    # Earlier conversations were mostly held; this round's are often cancelled.
+    earlier = [
+        conversation(f"e{i}", "earlier", draw(_EARLIER_STATUSES))
+        for i in range(draw(st.integers(0, max_conversations // 2)))
+    ]
+    current: list[Conversation] = []
+    for i in range(draw(st.integers(1, max_conversations))):
+        cycle_id = draw(st.sampled_from(["round", "round", "round", "other-round"]))
+        c = conversation(f"c{i}", cycle_id, draw(_CURRENT_STATUSES))
+        if len(earlier) > 0 and draw(st.sampled_from([True, True, True, False])):
+            before = draw(st.sampled_from(earlier))
+            taken = {a.id for a in c.agreements}
+            copies = []
+            for original in before.agreements:
+                if original.is_open and draw(st.booleans()):
+                    new_id = (
+                        original.id if original.id not in taken else f"{before.id}.{original.id}"
+                    )
+                    taken.add(new_id)
+                    copies.append(
+                        attrs.evolve(
+                            original,
+                            id=new_id,
+                            continues=original.id,
+                            status=draw(st.sampled_from(list(AgreementStatus))),
+                        )
+                    )
+            c = attrs.evolve(c, previous=before.id, agreements=(*c.agreements, *copies))
+        current.append(c)
+        if c.status is ConversationStatus.CANCELLED and draw(st.booleans()):
+            # A replacement: the same people and kind, planned or held.
+            replacement = attrs.evolve(
+                c,
+                id=f"{c.id}r",
+                status=draw(st.sampled_from(list(ConversationStatus))),
+                agreements=[a for a in c.agreements if a.continues is not None],
+            )
+            current.append(replacement)
+    on = _ROUND_DAY.add(days=draw(st.integers(-60, 60)))
+    return DrawnRound(
+        organisation=org,
+        cycle=cycle,
+        conversations=tuple(current),
+        earlier=tuple(earlier),
+        on=on,
+    )

@@ -1,7 +1,8 @@
 """Agreements over time: status changes, review of carry-over, overdue and due soon.
 
 Every status change is recorded in the agreement's history with who made it and when (from the
-clock). Overdue and due soon are always derived from a clock, never stored.
+clock). Overdue and due soon are always derived from a day (``on``, or today by the clock),
+never stored.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation
+from musframework.model.round import agreement_counts
 from musframework.workflow._common import (
     now,
     refuse,
@@ -103,16 +105,37 @@ def review_agreement(
 
 
 def overdue_agreements(
-    conversation: Conversation, *, clock: Clock | None = None
+    conversation: Conversation, *, on: pendulum.Date | None = None, clock: Clock | None = None
 ) -> tuple[Agreement, ...]:
-    """Open agreements whose deadline has passed, today by the clock."""
-    today = now(clock).date()
-    return tuple(a for a in conversation.agreements if a.is_overdue(today))
+    """Open agreements of ``conversation`` that count and are past their deadline on ``on``.
+
+    ``on`` defaults to today by the clock. Which agreements count is
+    :func:`musframework.model.round.agreement_counts` for this conversation alone (to leave
+    out originals carried over since, ask about all the conversations with
+    :func:`~musframework.workflow.what_is_due`).
+    """
+    day = on if on is not None else now(clock).date()
+    return tuple(
+        a
+        for a in conversation.agreements
+        if agreement_counts(conversation, a) and a.is_overdue(day)
+    )
 
 
 def agreements_due_soon(
-    conversation: Conversation, *, within_days: int = 14, clock: Clock | None = None
+    conversation: Conversation,
+    *,
+    within_days: int = 14,
+    on: pendulum.Date | None = None,
+    clock: Clock | None = None,
 ) -> tuple[Agreement, ...]:
-    """Open agreements due today or within ``within_days`` days (not yet overdue)."""
-    today = now(clock).date()
-    return tuple(a for a in conversation.agreements if a.is_due_within(today, within_days))
+    """Open agreements that count and are due from ``on`` to ``within_days`` days later.
+
+    ``on`` defaults to today by the clock; see :func:`overdue_agreements`.
+    """
+    day = on if on is not None else now(clock).date()
+    return tuple(
+        a
+        for a in conversation.agreements
+        if agreement_counts(conversation, a) and a.is_due_within(day, within_days)
+    )

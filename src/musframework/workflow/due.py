@@ -14,8 +14,10 @@ whose conversations they are, or by round.
 * ``sign``: each required signer without a valid signature, once concluded; due a week after
   it was held.
 * ``follow_up``: the leader, once signed; due the follow-up date.
-* ``agreement_overdue`` and ``agreement_due_soon``: the agreement's owner, for open agreements
-  of concluded or later conversations; due the deadline.
+* ``agreement_overdue`` and ``agreement_due_soon``: the agreement's owner, for the open
+  agreements that count (:func:`musframework.model.round.agreement_counts`: of held or later
+  conversations, or carried over into one that is not cancelled; not an original carried
+  over since); due the deadline.
 
 Only items due on or before ``on + horizon_days`` are listed (all of them with
 ``horizon_days=None``); each says whether it is already overdue.
@@ -32,6 +34,7 @@ import pendulum
 from musframework.clock import Clock
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle, CycleSettings
+from musframework.model.round import agreement_counts, superseded_agreements
 from musframework.workflow._common import now
 from musframework.workflow.signing import missing_signers
 
@@ -39,7 +42,6 @@ __all__ = ["DueItem", "DueKind", "invitation_date", "what_is_due"]
 
 S = ConversationStatus
 
-_CONCLUDED_OR_LATER = frozenset({S.CONCLUDED, S.SIGNED, S.FOLLOWED_UP})
 _WRITE_UP_DAYS = 7
 
 
@@ -109,6 +111,9 @@ def what_is_due(
 ) -> list[DueItem]:
     """Every action due on or before ``on + horizon_days``, earliest first.
 
+    Which agreements count is decided over all of ``conversations`` before the filters
+    apply, so pass the earlier conversations too when agreements were carried over.
+
     Args:
         conversations: The conversations to look at (a round, a person's, everything).
         clock: Where today comes from, unless ``on`` is given.
@@ -126,13 +131,15 @@ def what_is_due(
     settings = {c.id: c.settings for c in cycles}
     default = CycleSettings()
     items: list[DueItem] = []
-    for conversation in conversations:
+    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    superseded = superseded_agreements(convs)
+    for conversation in convs:
         if cycle is not None and conversation.cycle != cycle:
             continue
         if leader is not None and conversation.leader != leader:
             continue
         lead_days = settings.get(conversation.cycle or "", default).invitation_lead_days
-        for item in _items(conversation, today, lead_days, soon_days):
+        for item in _items(conversation, today, lead_days, soon_days, superseded):
             if person is not None and item.actor != person:
                 continue
             if limit is not None and item.due > limit:
@@ -143,7 +150,11 @@ def what_is_due(
 
 
 def _items(
-    conversation: Conversation, today: pendulum.Date, lead_days: int, soon_days: int
+    conversation: Conversation,
+    today: pendulum.Date,
+    lead_days: int,
+    soon_days: int,
+    superseded: frozenset[tuple[str, str]],
 ) -> Iterable[DueItem]:
     status = conversation.status
     boss = conversation.leader
@@ -191,13 +202,14 @@ def _items(
             found.extend(item(DueKind.SIGN, p, due) for p in missing_signers(conversation))
     elif status is S.SIGNED:
         found.append(item(DueKind.FOLLOW_UP, boss, conversation.follow_up_date))
-    if status in _CONCLUDED_OR_LATER:
-        for agreement in conversation.agreements:
-            if agreement.is_overdue(today):
-                kind = DueKind.AGREEMENT_OVERDUE
-            elif agreement.is_due_within(today, soon_days):
-                kind = DueKind.AGREEMENT_DUE_SOON
-            else:
-                continue
-            found.append(item(kind, agreement.owner, agreement.deadline, agreement.id))
+    for agreement in conversation.agreements:
+        if not agreement_counts(conversation, agreement, superseded):
+            continue
+        if agreement.is_overdue(today):
+            kind = DueKind.AGREEMENT_OVERDUE
+        elif agreement.is_due_within(today, soon_days):
+            kind = DueKind.AGREEMENT_DUE_SOON
+        else:
+            continue
+        found.append(item(kind, agreement.owner, agreement.deadline, agreement.id))
     return [f for f in found if f is not None]

@@ -7,7 +7,9 @@
 * with ``settings.include_lus``, one LUS per leader of a unit in scope with their own leader
   (that leader then has no MUS in the round, even if listed as a member somewhere);
 * with ``settings.grus_before_mus`` (or ``grus=True``), one GRUS per unit with a leader and
-  members, scheduled on an earlier day than that unit's MUS.
+  members, scheduled on an earlier day than that unit's MUS;
+* in the units of ``settings.grus_replaces_mus``, a GRUS replaces the individual MUS: the
+  unit gets a GRUS and its members no MUS.
 
 Ids are deterministic (``<cycle>-mus-<person>``, ``<cycle>-lus-<person>``,
 ``<cycle>-grus-<unit>``). Re-planning is idempotent: a conversation of the round already in
@@ -36,6 +38,7 @@ from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
+from musframework.model.round import scope_units
 from musframework.workflow.carry_over import carry_over
 from musframework.workflow.due import invitation_date
 from musframework.workflow.scheduling import Scheduler, Unplaced, schedule
@@ -152,7 +155,8 @@ def plan_round(
     """
     settings = cycle.settings
     want_grus = settings.grus_before_mus if grus is None else grus
-    units = organisation.subtree(cycle.scope) if cycle.scope else organisation.units
+    replaced = frozenset(settings.grus_replaces_mus)
+    units = scope_units(cycle, organisation)
     kept = [c for c in existing if c.cycle == cycle.id]
     by_id = {c.id: c for c in kept}
     by_key: dict[tuple[ConversationKind, str | None], Conversation] = {}
@@ -223,8 +227,10 @@ def plan_round(
     leaders = list(dict.fromkeys(u.leader for u in units if u.leader is not None))
     leader_set = set(leaders) if settings.include_lus else set()
 
-    if want_grus:
+    if want_grus or replaced:
         for unit in units:
+            if not want_grus and unit.id not in replaced:
+                continue
             if unit.leader is None or not unit.members:
                 skip(K.GRUS, unit.id, "no-leader-or-members")
                 continue
@@ -237,6 +243,9 @@ def plan_round(
             if member in seen or member in leader_set:
                 continue
             seen.add(member)
+            if unit.id in replaced:
+                skip(K.MUS, member, "grus-replaces-mus")
+                continue
             boss = organisation.nearest_leader(member)
             if boss is None:
                 skip(K.MUS, member, "no-nearest-leader")

@@ -1,0 +1,393 @@
+"""The derived facts of a round, in one place: scope, coverage, counted agreements, units.
+
+Every layer that reports on a round asks these functions instead of working the facts out
+itself: analytics, the round report, the rules, :func:`~musframework.workflow.what_is_due`
+and every store's queries (the SQL backends build their queries from the same status groups,
+and the storage conformance suite checks them against :func:`counted_agreements`). They are
+plain functions over model objects and import nothing above the model (the model itself,
+the errors and the catalogue). The decisions are explained in the user guide's "How a round
+is counted" (``docs/round-facts.md``).
+
+**Scope** (:func:`round_scope`, over :func:`scope_units`): who a round is for.
+
+* An empty ``Cycle.scope`` means the whole organisation.
+* The members of the scope's units and of every unit below them are in scope.
+* When the round includes LUS (``CycleSettings.include_lus``, or a LUS round), so are the
+  leaders of those units who have a leader above them (``Organisation.nearest_leader``). A
+  leader in scope is in scope as a leader, even if also listed as a member somewhere.
+* A LUS round has no members in scope, only leaders; a follow-up round has nobody in scope:
+  follow-up conversations never cover anyone.
+
+**Which kinds count for whom** (:func:`counted_kinds`): for a member, the round's kind (MUS in
+a MUS round, GRUS in a GRUS round), and a GRUS as well where the round says a GRUS replaces
+the individual MUS for the member's unit (``CycleSettings.grus_replaces_mus``); for a leader
+in scope, a LUS. ``FOLLOW_UP`` never counts.
+
+**Coverage** (:func:`round_coverage`): only the round's conversations count (those whose
+``cycle`` is the round's id), of a kind that counts for the person, who takes part in it as
+the person developed (the employee, or a group member). A person is
+
+* ``covered`` when one of those conversations has been held (held or later);
+* ``planned`` when none has been held yet but one is still to come (planned, invited or
+  prepared);
+* ``cancelled`` (without replacement) when every one of them is cancelled;
+* ``missing`` when they have none.
+
+**Agreements that count** (:func:`counted_agreements`): an agreement counts when its
+conversation has been held (held or later), and also when it is a carried-over copy
+(``continues`` set) in a conversation that is not cancelled. An agreement of a cancelled
+conversation was never agreed and does not count, unless it is such a carried-over copy: then
+the original it copies counts again. An original carried over into a later conversation that
+is not cancelled does not count: the copy does (otherwise last year's open agreement would
+stay overdue forever). A copy's original is the agreement ``continues`` names in the
+conversation's ``previous`` conversation. Of the agreements that count, one is *open* when
+it is neither done nor cancelled, *overdue* on day D when open with a deadline before D, and
+*due soon* when open with a deadline from D to D + n days (:func:`agreement_state`).
+
+**The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
+person it develops in the organisation (the unit they are a member of, else the first unit
+they lead).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+
+import attrs
+import pendulum
+
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError
+from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.cycle import Cycle
+from musframework.model.kinds import ConversationKind, Role
+from musframework.model.organisation import Organisation
+from musframework.model.people import OrgUnit
+
+__all__ = [
+    "AgreementState",
+    "CountedAgreement",
+    "CoverageState",
+    "PersonCoverage",
+    "ScopeEntry",
+    "agreement_counts",
+    "agreement_state",
+    "counted_agreements",
+    "counted_kinds",
+    "due_agreements",
+    "home_unit",
+    "in_round",
+    "round_coverage",
+    "round_scope",
+    "scope_units",
+    "superseded_agreements",
+    "unit_of",
+]
+
+_K = ConversationKind
+_HELD = ConversationStatus.HELD_OR_LATER
+_TO_COME = ConversationStatus.NOT_YET_HELD
+_CANCELLED = ConversationStatus.CANCELLED
+_OPEN = AgreementStatus.OPEN_OR_IN_PROGRESS
+_DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
+
+
+# =========================================================================== units
+
+
+def home_unit(organisation: Organisation, person: str) -> str | None:
+    """The unit of ``person``: the unit they are a member of, else the first unit they lead."""
+    unit = organisation.unit_of(person)
+    if unit is not None:
+        return unit.id
+    led = organisation.units_led_by(person)
+    return led[0].id if led else None
+
+
+def unit_of(conversation: Conversation, organisation: Organisation | None = None) -> str | None:
+    """The unit of a conversation: its own ``unit``, else that of the person it develops.
+
+    The person developed is the first employee or group member (see :func:`home_unit`);
+    without an organisation only the conversation's own ``unit`` is known.
+    """
+    if conversation.unit is not None or organisation is None:
+        return conversation.unit
+    for p in conversation.participants:
+        if p.role in _DEVELOPED:
+            return home_unit(organisation, p.person)
+    return None
+
+
+# =========================================================================== scope
+
+
+@attrs.frozen
+class ScopeEntry:
+    """One person in a round's scope.
+
+    Attributes:
+        person: The person id.
+        unit: The unit through which they are in scope (the unit they are a member of, or,
+            for a leader, the first unit in scope they lead).
+        leader: Whether they are in scope as a leader (a LUS counts for them).
+        kinds: The kinds of conversation that count for them (:func:`counted_kinds`).
+    """
+
+    person: str
+    unit: str
+    leader: bool
+    kinds: frozenset[ConversationKind]
+
+
+def scope_units(cycle: Cycle, organisation: Organisation) -> tuple[OrgUnit, ...]:
+    """The units of the round, in organisation order.
+
+    The scope's units and every unit below them; every unit when the scope is empty.
+    """
+    return organisation.subtree(cycle.scope) if cycle.scope else organisation.units
+
+
+def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[ConversationKind]:
+    """The kinds of conversation that count for someone in ``cycle``'s scope.
+
+    For a leader in scope, a LUS. For a member of ``unit``, the round's kind, and a GRUS too
+    where ``cycle.settings.grus_replaces_mus`` names ``unit``. ``FOLLOW_UP`` never counts.
+    """
+    if leader:
+        return frozenset({_K.LUS})
+    kind = cycle.kind
+    if kind is _K.FOLLOW_UP or kind is _K.LUS:
+        return frozenset()
+    if kind is _K.MUS and unit in cycle.settings.grus_replaces_mus:
+        # A later request for an individual MUS overrides this for one person.
+        return frozenset({_K.MUS, _K.GRUS})
+    return frozenset({kind})
+
+
+def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, ...]:
+    """Everyone in the round's scope, each once: members first, then leaders, in org order.
+
+    See the module documentation for the rules.
+    """
+    if cycle.kind is _K.FOLLOW_UP:
+        return ()
+    units = scope_units(cycle, organisation)
+    leaders: dict[str, str] = {}
+    if cycle.settings.include_lus or cycle.kind is _K.LUS:
+        for unit in units:
+            boss = unit.leader
+            if boss is not None and boss not in leaders and organisation.nearest_leader(boss):
+                leaders[boss] = unit.id
+    entries: list[ScopeEntry] = []
+    if cycle.kind is not _K.LUS:
+        seen: set[str] = set()
+        for unit in units:
+            for member in unit.members:
+                if member in seen or member in leaders:
+                    continue
+                seen.add(member)
+                entries.append(
+                    ScopeEntry(member, unit.id, False, counted_kinds(cycle, unit.id, leader=False))
+                )
+    lus = frozenset({_K.LUS})
+    entries.extend(ScopeEntry(person, unit, True, lus) for person, unit in leaders.items())
+    return tuple(entries)
+
+
+# =========================================================================== coverage
+
+
+class CoverageState(enum.Enum):
+    """Where a person in scope stands in the round (see :func:`round_coverage`)."""
+
+    COVERED = "covered"
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    MISSING = "missing"
+
+
+@attrs.frozen
+class PersonCoverage:
+    """One person in scope and how far their conversation is.
+
+    Attributes:
+        person: The person id.
+        unit: The unit through which they are in scope.
+        leader: Whether they are in scope as a leader.
+        state: Covered, planned, cancelled (without replacement) or missing.
+        conversations: The ids of the round's conversations that count for them, in the
+            order given.
+    """
+
+    person: str
+    unit: str
+    leader: bool
+    state: CoverageState
+    conversations: tuple[str, ...] = ()
+
+
+def in_round(cycle: Cycle, conversation: Conversation) -> bool:
+    """Whether ``conversation`` belongs to ``cycle`` (its ``cycle`` is the round's id)."""
+    return conversation.cycle == cycle.id
+
+
+def round_coverage(
+    cycle: Cycle, conversations: Iterable[Conversation], organisation: Organisation
+) -> tuple[PersonCoverage, ...]:
+    """Everyone in the round's scope with their coverage state, in :func:`round_scope` order.
+
+    Reads ``conversations`` once; those of other rounds are ignored (:func:`in_round`).
+    """
+    scope = round_scope(cycle, organisation)
+    if not scope:
+        return ()
+    kinds = {e.person: e.kinds for e in scope}
+    # person -> [conversation ids that count, held?, to come?]
+    found: dict[str, tuple[list[str], list[bool]]] = {}
+    for c in conversations:
+        if not in_round(cycle, c):
+            continue
+        kind, status = c.kind, c.status
+        for p in c.participants:
+            if p.role not in _DEVELOPED:
+                continue
+            wanted = kinds.get(p.person)
+            if wanted is None or kind not in wanted:
+                continue
+            ids, flags = found.setdefault(p.person, ([], [False, False]))
+            if c.id not in ids:
+                ids.append(c.id)
+            if status in _HELD:
+                flags[0] = True
+            elif status in _TO_COME:
+                flags[1] = True
+    result = []
+    for e in scope:
+        entry = found.get(e.person)
+        if entry is None:
+            result.append(PersonCoverage(e.person, e.unit, e.leader, CoverageState.MISSING))
+            continue
+        counted, (held, to_come) = entry
+        state = (
+            CoverageState.COVERED
+            if held
+            else CoverageState.PLANNED
+            if to_come
+            else CoverageState.CANCELLED
+        )
+        result.append(PersonCoverage(e.person, e.unit, e.leader, state, tuple(counted)))
+    return tuple(result)
+
+
+# =========================================================================== agreements
+
+
+def superseded_agreements(conversations: Iterable[Conversation]) -> frozenset[tuple[str, str]]:
+    """The originals carried over into a later conversation that is not cancelled.
+
+    As ``(conversation id, agreement id)``: for each copy (``continues`` set) in a
+    conversation that is not cancelled, its ``previous`` conversation and ``continues``.
+    """
+    return frozenset(
+        (c.previous, a.continues)
+        for c in conversations
+        if c.previous is not None and c.status is not _CANCELLED
+        for a in c.agreements
+        if a.continues is not None
+    )
+
+
+def agreement_counts(
+    conversation: Conversation,
+    agreement: Agreement,
+    superseded: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+) -> bool:
+    """Whether ``agreement`` of ``conversation`` counts (see the module documentation).
+
+    ``superseded`` is :func:`superseded_agreements` of the conversations looked at.
+    """
+    status = conversation.status
+    if status in _HELD:
+        eligible = True
+    else:
+        eligible = agreement.continues is not None and status is not _CANCELLED
+    return eligible and (conversation.id, agreement.id) not in superseded
+
+
+@attrs.frozen
+class CountedAgreement:
+    """An agreement that counts, with the conversation it belongs to and its position."""
+
+    conversation: Conversation
+    position: int
+    agreement: Agreement
+
+
+def counted_agreements(conversations: Iterable[Conversation]) -> Iterator[CountedAgreement]:
+    """The agreements that count among ``conversations``, in the order given.
+
+    Reads ``conversations`` into a tuple (the carry-overs need every conversation first).
+    """
+    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    superseded = superseded_agreements(convs)
+    held = _HELD
+    for c in convs:
+        if not c.agreements:
+            continue
+        status = c.status
+        all_eligible = status in held
+        if not all_eligible and status is _CANCELLED:
+            continue
+        cid = c.id
+        for i, a in enumerate(c.agreements):
+            if (all_eligible or a.continues is not None) and (cid, a.id) not in superseded:
+                yield CountedAgreement(c, i, a)
+
+
+class AgreementState(enum.Enum):
+    """Where an agreement that counts stands on a day (see :func:`agreement_state`)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def agreement_state(
+    agreement: Agreement, *, on: pendulum.Date, within_days: int = 0
+) -> AgreementState:
+    """Where ``agreement`` stands on the day ``on``, looking ``within_days`` days ahead.
+
+    ``OVERDUE`` (open, deadline before ``on``), ``DUE_SOON`` (open, deadline from ``on`` to
+    ``within_days`` days later), ``OPEN`` (open otherwise, or without a deadline) or
+    ``CLOSED`` (done or cancelled). Whether it counts at all is :func:`agreement_counts`.
+    """
+    if agreement.status not in _OPEN:
+        return AgreementState.CLOSED
+    deadline = agreement.deadline
+    if deadline is None:
+        return AgreementState.OPEN
+    if deadline < on:
+        return AgreementState.OVERDUE
+    if deadline <= on.add(days=within_days):
+        return AgreementState.DUE_SOON
+    return AgreementState.OPEN
+
+
+def due_agreements(
+    conversations: Iterable[Conversation], *, on: pendulum.Date, within_days: int = 0
+) -> Iterator[tuple[AgreementState, CountedAgreement]]:
+    """The agreements that count and are overdue on ``on`` or due within ``within_days``.
+
+    In the order given; ``within_days=0`` still lists those due on ``on`` itself.
+    """
+    if not isinstance(on, pendulum.Date):
+        raise InvalidValueError(
+            Message("value.expected", {"expected": Message("value.date"), "got": repr(on)})
+        )
+    for counted in counted_agreements(conversations):
+        state = agreement_state(counted.agreement, on=on, within_days=within_days)
+        if state is AgreementState.OVERDUE or state is AgreementState.DUE_SOON:
+            yield state, counted
