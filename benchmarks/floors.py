@@ -493,7 +493,7 @@ def plan_documents_as_dicts(
             role=None,
             conversations=(),
             clock=clock,
-            today=None,
+            on=None,
             timezone="Europe/Copenhagen",
             gap_threshold=None,
         )
