@@ -159,8 +159,10 @@ def bench(session: nox.Session) -> None:
     load and queries at 10,000 and 100,000 against a throw-away server, as the tests start
     one), then the services benchmark (``benchmarks/bench_services.py``: a use case against the
     bare workflow step plus save on SQLite), each in its quick mode when ``--quick`` is given.
+    Every cell runs ours, the floor and the peers (pydantic v2, msgspec) interleaved in the same
+    garbage-collector state and reports CPU time beside wall time (``benchmarks/harness.py``).
     """
-    session.install(".[fast,holidays,postgres]", "pydantic>=2")
+    session.install(".[fast,holidays,postgres,bench]")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)

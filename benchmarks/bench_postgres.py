@@ -6,7 +6,12 @@ A throw-away server is started as the tests start theirs (``tests/postgres_serve
 ``fsync=off``); ``--dsn`` uses a running server instead (the benchmark creates and drops its
 own schemas there). The data is the harness's seeded round (``benchmarks/data.py``), and
 every workload is measured as the harness measures (``benchmarks/harness.py``): floor and
-workload interleaved, ``--repeats`` times (5 by default), medians reported, GC on.
+workload interleaved in a rotating order, ``--repeats`` times (5 by default), in the same
+collector state for both (``--gc off`` by default: paused for each timed call of either side;
+``--gc on``: on for both), CPU time (``time.process_time``, the client's) beside wall time,
+min and median of each; ratios are of the CPU medians. For a client-server workload the
+client's CPU time leaves out the server's work, so the wall ratio is printed beside it and
+the save workload also reports the server's CPU seconds.
 
 * **postgres save**: ``PostgresStore.save_many`` of the N conversations into empty tables.
   Floor: ``COPY`` of the very rows the store writes (the same JSON, index columns,
@@ -399,15 +404,23 @@ def _workloads(dsn: str) -> list[Workload]:
 
 
 def _ratio(cell: Cell) -> str:
-    return f"{cell.time / cell.floor:.2f}x floor" if cell.floor else "no floor"
+    if not cell.floor:
+        return "no floor"
+    wall = harness.ratio(cell.sides["ours"]["wall_median"], cell.sides["floor"]["wall_median"])
+    return f"{cell.time / cell.floor:.2f}x floor CPU, {wall}x wall"
 
 
-def run(dsn: str, sizes: list[int], repeats: int, only: list[str] | None = None) -> list[Cell]:
+def run(
+    dsn: str, sizes: list[int], repeats: int, only: list[str] | None = None, gc_mode: str = "off"
+) -> list[Cell]:
     """Measure every PostgreSQL workload at every size; print each line and the table."""
     with psycopg.connect(dsn) as conn:
         (version,) = conn.execute("SHOW server_version").fetchone()
     print(f"# musframework PostgreSQL benchmarks: {harness.machine()}, PostgreSQL {version}")
-    print(f"# medians of {repeats} interleaved runs (floor, store, floor, store …), GC on")
+    print(
+        f"# {repeats} interleaved runs (floor and store in a rotating order), collector "
+        f"{gc_mode} for both; CPU time (client) and wall time, medians"
+    )
     cells: list[Cell] = []
     for w in _workloads(dsn):
         if only and w.name not in only:
@@ -415,10 +428,10 @@ def run(dsn: str, sizes: list[int], repeats: int, only: list[str] | None = None)
         for n in sizes:
             if w.sizes is not None and n not in w.sizes and n != QUICK:
                 continue
-            cell = harness.measure(w, n, repeats)
+            cell = harness.measure(w, n, repeats, gc_mode)
             cells.append(cell)
             print(
-                f"{w.name} N={n:,}: {harness._fmt_time(cell.time)} "
+                f"{w.name} N={n:,}: {harness._fmt_time(cell.time)} CPU "
                 f"(floor {harness._fmt_time(cell.floor)}: {_ratio(cell)}) {cell.figures or ''}",
                 flush=True,
             )
@@ -437,14 +450,15 @@ def main(argv: list[str] | None = None) -> list[Cell]:
     parser.add_argument("--repeats", type=int, default=5, help="interleaved runs (median)")
     parser.add_argument("--only", nargs="+", help="workload names to run")
     parser.add_argument("--dsn", help="use this server instead of starting one")
+    parser.add_argument("--gc", choices=harness.GC_MODES, default="off")
     args = parser.parse_args(argv)
     sizes = [QUICK] if args.quick else args.n
     if args.dsn:
-        return run(args.dsn, sizes, args.repeats, args.only)
+        return run(args.dsn, sizes, args.repeats, args.only, args.gc)
     from tests.postgres_server import running_server
 
     with running_server() as dsn:
-        return run(dsn, sizes, args.repeats, args.only)
+        return run(dsn, sizes, args.repeats, args.only, args.gc)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,13 @@ Run with ``nox -s bench`` or ``python benchmarks/bench_storage.py [--quick] [-n 
   agreements is the same in both, so an index answers in about the same time; a scan would
   take ten times as long.
 
+Store and floor run interleaved, ``--repeats`` times (3 from 10,000 conversations, else 5),
+the order alternating, each run into a new empty database with the store's tables, in the same
+collector state (``--gc off``, the default: paused for both, as ``save_many`` and the store's
+loads pause it themselves; ``--gc on``: on for both), timed in CPU time
+(``time.process_time``) and wall time; ratios are of the CPU medians, with the wall ratio
+beside. The conversations and the floor's rows are built once, untimed.
+
 Targets: save <= 2x floor, load <= 1.3x floor, overdue(N) <= 2x overdue(N/10). Not part of
 the test suite (``tests/test_bench_storage.py`` only runs the quick mode so this never rots).
 """
@@ -19,17 +26,19 @@ the test suite (``tests/test_bench_storage.py`` only runs the quick mode so this
 from __future__ import annotations
 
 import argparse
-import gc
+import os
 import pathlib
-import platform
 import random
 import sqlite3
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 
 import pendulum
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness
 
 import musframework as mf
 from musframework.serialization import _load_json, converter
@@ -109,37 +118,16 @@ def conversations(n: int, seed: int = 2026) -> Iterator[mf.Conversation]:
         )
 
 
-def chunks(n: int) -> Iterator[list[mf.Conversation]]:
-    batch: list[mf.Conversation] = []
+def prepared(n: int, clock: mf.FixedClock, directory: pathlib.Path) -> dict[str, object]:
+    """The N conversations in batches, and the floor's rows (all built once, untimed)."""
+    batches: list[list[mf.Conversation]] = []
     for c in conversations(n):
-        batch.append(c)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def time_store_save(path: pathlib.Path, n: int, clock: mf.FixedClock) -> float:
-    store = SQLiteStore(path, clock=clock)
-    elapsed = 0.0
-    for batch in chunks(n):  # generation is not timed
-        t0 = time.perf_counter()
-        store.save_many(batch, chunk=CHUNK)
-        elapsed += time.perf_counter() - t0
-    store.close()
-    return elapsed
-
-
-def time_floor_save(path: pathlib.Path, n: int, clock: mf.FixedClock) -> float:
-    SQLiteStore(path).close()  # the same tables and indexes
-    writer = SQLiteStore(path.with_suffix(".scratch"), clock=clock)  # only to prepare rows
-    conn = connect(path)  # the store's own connection settings (WAL, cache, secure delete)
-    elapsed = 0.0
-    t0 = time.perf_counter()
-    conn.execute("BEGIN")
-    elapsed += time.perf_counter() - t0
-    for batch in chunks(n):
+        if not batches or len(batches[-1]) == CHUNK:
+            batches.append([])
+        batches[-1].append(c)
+    writer = SQLiteStore(directory / "scratch.db", clock=clock)  # only to prepare the rows
+    rows: list[dict[str, list[tuple[object, ...]]]] = []
+    for batch in batches:
         writes = [writer._prepare(c, 0) for c in batch]
         audit = [
             AuditEntry(
@@ -152,28 +140,35 @@ def time_floor_save(path: pathlib.Path, n: int, clock: mf.FixedClock) -> float:
             )
             for w in writes
         ]
-        rows = rows_for(writes, audit)
-        t0 = time.perf_counter()
+        rows.append(rows_for(writes, audit))
+    writer.close()
+    return {"batches": batches, "rows": rows}
+
+
+def fresh(path: pathlib.Path) -> None:
+    """An empty database with the store's tables and indexes at ``path`` (untimed)."""
+    for suffix in ("", "-wal", "-shm"):
+        pathlib.Path(f"{path}{suffix}").unlink(missing_ok=True)
+    SQLiteStore(path).close()
+
+
+def store_save(path: pathlib.Path, data: dict[str, object], clock: mf.FixedClock) -> None:
+    """``save_many`` of every batch into the (empty) database at ``path``."""
+    store = SQLiteStore(path, clock=clock)
+    for batch in data["batches"]:  # type: ignore[attr-defined]
+        store.save_many(batch, chunk=CHUNK)
+    store.close()
+
+
+def floor_save(path: pathlib.Path, data: dict[str, object]) -> None:
+    """Raw ``executemany`` of the very rows the store writes, in one transaction."""
+    conn = connect(path)  # the store's own connection settings (WAL, cache, secure delete)
+    conn.execute("BEGIN")
+    for rows in data["rows"]:  # type: ignore[attr-defined]
         for sql, values in rows.items():
             conn.executemany(sql, values)
-        elapsed += time.perf_counter() - t0
-    t0 = time.perf_counter()
     conn.execute("COMMIT")
-    elapsed += time.perf_counter() - t0
     conn.close()
-    writer.close()
-    return elapsed
-
-
-def best_of(repeat: int, *fns):  # type: ignore[no-untyped-def]
-    """The best time of each function, run in turns so that a busy machine hits all alike."""
-    best = [float("inf")] * len(fns)
-    for _ in range(repeat):
-        for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
-            fn()
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return best
 
 
 def load_floor(path: pathlib.Path, cycle: str) -> int:
@@ -190,65 +185,89 @@ def load_floor(path: pathlib.Path, cycle: str) -> int:
     return len(loaded)
 
 
-def run(n: int, directory: pathlib.Path, out=sys.stdout) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def run(  # type: ignore[no-untyped-def]
+    n: int, directory: pathlib.Path, out=sys.stdout, repeats: int | None = None, gc_mode="off"
+) -> dict[str, float]:
+    """Measure save, load and the overdue query at ``n``; print one line each.
+
+    Store and floor run interleaved (``repeats`` times, the order alternating), in the same
+    collector state (``harness.timed``), timed in CPU and wall time; the results are CPU
+    medians (``*_wall``: wall medians).
+    """
     clock = mf.FixedClock(pendulum.datetime(2026, 1, 1, 12, tz=CPH))
     small = max(n // 10, 1)
+    repeats = repeats or (3 if n >= 10_000 else 5)
     print(f"storage benchmark: {n:,} conversations (30 answers, 5 agreements each)", file=out)
     print(
-        f"machine: {platform.processor() or platform.machine()}, Python "
-        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"machine: {harness.machine()}, SQLite {sqlite3.sqlite_version}; {repeats} "
+        f"interleaved repeats, collector {gc_mode} for store and floor alike",
         file=out,
     )
-    gc.collect()
-    gc.freeze()  # see docs/performance.md: the collector slows bulk loading of many objects
+    data = prepared(n, clock, directory)
     results: dict[str, float] = {}
-    big, floor_db, small_db = directory / "big.db", directory / "floor.db", directory / "small.db"
-    results["save"] = time_store_save(big, n, clock)
-    results["save_floor"] = time_floor_save(floor_db, n, clock)
-    time_store_save(small_db, small, clock)
+    target = directory / "save.db"
+    save = harness.interleaved(
+        {
+            "save": lambda: store_save(target, data, clock),
+            "save_floor": lambda: floor_save(target, data),
+        },
+        repeats,
+        gc_mode,
+        reset=lambda: fresh(target),
+    )
+    big, small_db = directory / "big.db", directory / "small.db"
+    fresh(big)
+    store_save(big, data, clock)
+    fresh(small_db)
+    store_save(small_db, prepared(small, clock, directory), clock)
 
     store = SQLiteStore(big)
     cycle = "cycle-3"
     count = len(store.conversations(cycle=cycle))
     assert count == load_floor(big, cycle)
-    repeat = 3 if n >= 10_000 else 5
-    results["load"], results["load_floor"] = best_of(
-        repeat, lambda: store.conversations(cycle=cycle), lambda: load_floor(big, cycle)
+    load = harness.interleaved(
+        {
+            "load": lambda: store.conversations(cycle=cycle),
+            "load_floor": lambda: load_floor(big, cycle),
+        },
+        repeats,
+        gc_mode,
     )
-
     small_store = SQLiteStore(small_db)
     overdue_big = len(store.overdue_agreements(TODAY))
     overdue_small = len(small_store.overdue_agreements(TODAY))
-    results["overdue"], results["overdue_small"] = best_of(
+    overdue = harness.interleaved(
+        {
+            "overdue": lambda: store.overdue_agreements(TODAY),
+            "overdue_small": lambda: small_store.overdue_agreements(TODAY),
+        },
         50,
-        lambda: store.overdue_agreements(TODAY),
-        lambda: small_store.overdue_agreements(TODAY),
+        gc_mode,
     )
     store.close()
     small_store.close()
-    gc.unfreeze()
+    for stats in (save, load, overdue):
+        for name, st in stats.items():
+            summary = st.summary()
+            results[name] = summary["cpu_median"]
+            results[f"{name}_wall"] = summary["wall_median"]
 
-    def line(name: str, seconds: float, floor: float, target: float, what: str) -> None:
-        ratio = seconds / floor
-        verdict = "ok" if ratio <= target else "OVER TARGET"
+    def line(name: str, key: str, floor: str, target: float, what: str) -> None:
+        cpu = results[key] / results[floor]
+        wall = results[f"{key}_wall"] / results[f"{floor}_wall"]
+        verdict = "ok" if cpu <= target else "OVER TARGET"
         print(
-            f"{name:<28} {seconds:9.3f} s   {what:<24} {floor:9.3f} s   "
-            f"ratio {ratio:5.2f} (target <= {target}) {verdict}",
+            f"{name:<24} CPU {results[key]:8.3f} s  {what:<26} CPU {results[floor]:8.3f} s  "
+            f"ratio {cpu:5.2f} CPU, {wall:5.2f} wall (target <= {target}) {verdict}",
             file=out,
         )
 
-    line(f"save {n:,}", results["save"], results["save_floor"], 2.0, "floor (raw executemany)")
-    line(
-        f"load cycle ({count:,})",
-        results["load"],
-        results["load_floor"],
-        1.3,
-        "floor (select+parse+structure)",
-    )
+    line(f"save {n:,}", "save", "save_floor", 2.0, "floor (raw executemany)")
+    line(f"load cycle ({count:,})", "load", "load_floor", 1.3, "floor (select+parse+struct.)")
     line(
         f"overdue at {n:,} ({overdue_big})",
-        results["overdue"],
-        results["overdue_small"],
+        "overdue",
+        "overdue_small",
         2.0,
         f"at {small:,} ({overdue_small})",
     )
@@ -260,13 +279,15 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--quick", action="store_true", help="100 conversations (a smoke test)")
     parser.add_argument("-n", type=int, default=100_000, help="number of conversations")
     parser.add_argument("--dir", type=pathlib.Path, help="where to put the databases")
+    parser.add_argument("--repeats", type=int, help="interleaved runs (3 from 10,000, else 5)")
+    parser.add_argument("--gc", choices=harness.GC_MODES, default="off")
     args = parser.parse_args(argv)
     n = 100 if args.quick else args.n
     if args.dir is not None:
         args.dir.mkdir(parents=True, exist_ok=True)
-        return run(n, args.dir)
+        return run(n, args.dir, repeats=args.repeats, gc_mode=args.gc)
     with tempfile.TemporaryDirectory(prefix="mf-bench-") as directory:
-        return run(n, pathlib.Path(directory))
+        return run(n, pathlib.Path(directory), repeats=args.repeats, gc_mode=args.gc)
 
 
 if __name__ == "__main__":

@@ -41,13 +41,29 @@ def _round(n: int) -> data.Round:
 
 
 # --------------------------------------------------------------------------- round trip
+#
+# The peers: pydantic v2 models of the same shape (keeping the offset only: less work than
+# ours), and msgspec Structs of the same shape with zoned pendulum values made by the
+# library's own time functions, writing the very bytes ``mf.dumps`` writes
+# (``benchmarks/msgspec_peer.py``).
 
 
-def _roundtrip_setup(n: int) -> dict[str, Any]:
+def _peer_setup(n: int) -> dict[str, Any]:
+    import msgspec_peer
+
     r = _round(n)
     model = floors.pydantic_models()
-    peers = [model.model_validate(floors.strip_zone_names(mf.to_dict(c))) for c in r.conversations]
-    return {"conversations": r.conversations, "peers": peers, "model": model}
+    texts = [mf.dumps(c) for c in r.conversations]
+    stripped = [_dumps(floors.strip_zone_names(_loads(t))) for t in texts]
+    return {
+        "conversations": r.conversations,
+        "texts": texts,
+        "model": model,
+        "pydantic_texts": stripped,
+        "pydantic": [model.model_validate_json(t) for t in stripped],
+        "msgspec": msgspec_peer,
+        "structs": [msgspec_peer.decode(t) for t in texts],
+    }
 
 
 def _roundtrip(s: dict[str, Any]) -> list[mf.Conversation]:
@@ -60,61 +76,105 @@ def _roundtrip_floor(s: dict[str, Any]) -> list[mf.Conversation]:
     ]
 
 
-def _roundtrip_peer(s: dict[str, Any]) -> list[Any]:
+def _roundtrip_pydantic(s: dict[str, Any]) -> list[Any]:
     model = s["model"]
-    return [model.model_validate_json(p.model_dump_json()) for p in s["peers"]]
+    return [model.model_validate_json(p.model_dump_json()) for p in s["pydantic"]]
+
+
+def _roundtrip_msgspec(s: dict[str, Any]) -> list[Any]:
+    peer = s["msgspec"]
+    return [peer.decode(peer.encode(x)) for x in s["structs"]]
 
 
 workload(
     Workload(
         "roundtrip",
-        _roundtrip_setup,
+        _peer_setup,
         _roundtrip,
         floor=_roundtrip_floor,
-        peer=_roundtrip_peer,
         floor_name="hand-written to_dict/from_dict, same JSON library",
-        peer_name="pydantic v2 dump_json/validate_json",
-        target="<= 1.2x floor; >= 1.5x faster than pydantic",
+        peers={"pydantic": _roundtrip_pydantic, "msgspec": _roundtrip_msgspec},
+        target="pydantic v2 / ours >= 2.0 (same GC state)",
     )
 )
 
-# --------------------------------------------------------------------------- bulk load
+# --------------------------------------------------------------------------- decode and encode
 
 
-def _texts(n: int) -> list[str]:
-    return [mf.dumps(c) for c in _round(n).conversations]
+def _load_one_by_one(s: dict[str, Any]) -> list[mf.Conversation]:
+    return [mf.loads(t, mf.Conversation) for t in s["texts"]]
 
 
-def _load_one_by_one(texts: list[str]) -> list[mf.Conversation]:
-    return [mf.loads(t, mf.Conversation) for t in texts]
+def _load_many(s: dict[str, Any]) -> list[mf.Conversation]:
+    return serialization.loads_many(s["texts"], mf.Conversation)
 
 
-def _load_many(texts: list[str]) -> list[mf.Conversation]:
-    return serialization.loads_many(texts, mf.Conversation)
+def _load_floor(s: dict[str, Any]) -> list[mf.Conversation]:
+    return [floors.floor_from_dict(_loads(t)) for t in s["texts"]]
 
 
-def _load_floor(texts: list[str]) -> list[mf.Conversation]:
-    return [floors.floor_from_dict(_loads(t)) for t in texts]
+def _decode_pydantic(s: dict[str, Any]) -> list[Any]:
+    model = s["model"]
+    return [model.model_validate_json(t) for t in s["pydantic_texts"]]
 
+
+def _decode_msgspec(s: dict[str, Any]) -> list[Any]:
+    decode = s["msgspec"].decode
+    return [decode(t) for t in s["texts"]]
+
+
+_DECODE_PEERS = {"pydantic": _decode_pydantic, "msgspec": _decode_msgspec}
 
 workload(
     Workload(
         "load (one by one)",
-        _texts,
+        _peer_setup,
         _load_one_by_one,
         floor=_load_floor,
         floor_name="hand-written from_dict",
-        target="<= 1.2x floor",
+        peers=_DECODE_PEERS,
+        target="<= 1.3x msgspec zoned",
     )
 )
 workload(
     Workload(
-        "load (loads_many)",
-        _texts,
+        "decode (loads_many)",
+        _peer_setup,
         _load_many,
         floor=_load_floor,
         floor_name="hand-written from_dict",
-        target="<= 1.2x floor",
+        peers=_DECODE_PEERS,
+        target="<= 1.3x msgspec zoned; pydantic / ours >= 2.0",
+    )
+)
+
+
+def _encode(s: dict[str, Any]) -> list[str]:
+    return [mf.dumps(c) for c in s["conversations"]]
+
+
+def _encode_floor(s: dict[str, Any]) -> list[str]:
+    return [_dumps(floors.floor_to_dict(c)) for c in s["conversations"]]
+
+
+def _encode_pydantic(s: dict[str, Any]) -> list[str]:
+    return [p.model_dump_json() for p in s["pydantic"]]
+
+
+def _encode_msgspec(s: dict[str, Any]) -> list[bytes]:
+    encode = s["msgspec"].encode
+    return [encode(x) for x in s["structs"]]
+
+
+workload(
+    Workload(
+        "encode (dumps)",
+        _peer_setup,
+        _encode,
+        floor=_encode_floor,
+        floor_name="hand-written to_dict, same JSON library",
+        peers={"pydantic": _encode_pydantic, "msgspec": _encode_msgspec},
+        target="<= 1.3x msgspec zoned; pydantic / ours >= 2.0",
     )
 )
 
@@ -252,6 +312,10 @@ workload(
 MEMORY_TRACE_LIMIT = 100_000
 
 
+def _texts(n: int) -> list[str]:
+    return [mf.dumps(c) for c in _round(n).conversations]
+
+
 def _memory_figures(texts: list[str]) -> dict[str, Any]:
     """Bytes held by the loaded conversations vs the same data as plain dicts."""
     if len(texts) > MEMORY_TRACE_LIMIT:
@@ -279,7 +343,7 @@ workload(
     Workload(
         "memory (load and hold)",
         _texts,
-        _load_many,
+        lambda texts: serialization.loads_many(texts, mf.Conversation),
         floor=lambda texts: [_loads(t) for t in texts],
         floor_name="json.loads to plain dicts",
         target="objects held <= dicts held at 100,000",

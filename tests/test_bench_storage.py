@@ -17,6 +17,8 @@ def test_quick_mode_runs_and_reports_every_ratio(tmp_path):
     for label in ("save 100", "load cycle (10)", "overdue at 100"):
         assert label in text
     assert text.count("ratio") == 3
-    assert set(results) == {"save", "save_floor", "load", "load_floor", "overdue", "overdue_small"}
+    names = {"save", "save_floor", "load", "load_floor", "overdue", "overdue_small"}
+    assert set(results) == names | {f"{name}_wall" for name in names}
+    assert "interleaved repeats, collector off for store and floor alike" in text
     assert all(value > 0 for value in results.values())
     assert bench.main(["--quick", "--dir", str(tmp_path / "cli")])["save"] > 0

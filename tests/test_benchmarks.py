@@ -124,6 +124,50 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
         "agreement.no-deadline",
         "coverage.missing-conversation",
     } <= {f[0] for f in floor}
+    # And the carry-over rules and the owner-less agreement, on a conversation that continues
+    # another one of the round without carrying its open agreements over or reviewing them.
+    second = r.conversations[1]
+    carried = attrs.evolve(
+        second.agreements[0],
+        id="carried",
+        continues="elsewhere",
+        status=mf.AgreementStatus.OPEN,
+        history=(),
+    )
+    ownerless = attrs.evolve(second.agreements[1], id="ownerless", owner="  ")
+    follow = attrs.evolve(
+        second,
+        previous=r.conversations[2].id,
+        agreements=[carried, ownerless, *second.agreements[2:]],
+    )
+    broken = [r.conversations[0], follow, *r.conversations[2:]]
+    report = mf.validate(r.cycle, conversations=broken, organisation=r.organisation)
+    ours = [(f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity) for f in report]
+    floor = [
+        (f.code, f.path, f.message.get("da"), f.message.get("en"), f.severity)
+        for f in floors.floor_validate_round(r.cycle, broken, r.organisation)
+    ]
+    assert floor == ours
+    assert {"carry-over.not-reviewed", "carry-over.missing", "agreement.no-owner"} <= {
+        f[0] for f in floor
+    }
+
+
+def test_the_msgspec_peer_writes_and_reads_what_the_library_does(harness):
+    pytest.importorskip("msgspec")
+    import msgspec_peer
+
+    import data
+
+    r = data.make_round(40)
+    for c in r.conversations:
+        text = mf.dumps(c)
+        struct = msgspec_peer.decode(text)
+        assert msgspec_peer.encode(struct) == text.encode("utf-8")  # byte-identical
+        assert struct.scheduled_start == c.scheduled_start
+        assert struct.scheduled_start.timezone_name == "Europe/Copenhagen"
+    with pytest.raises(Exception, match="unknown field"):
+        msgspec_peer.decode(mf.dumps(r.conversations[0])[:-1] + ',"extra":1}')
 
 
 def test_the_render_floor_makes_the_same_html(harness):
@@ -154,3 +198,13 @@ def test_prebuilt_names_render_the_same_and_never_stale_ones(harness):
     from musframework.rendering import Names
 
     assert mf.render(c, "html", document="plan", people=Names(r.organisation)) == first
+
+
+def test_the_fast_paths_benchmark_runs(harness, capsys):
+    pytest.importorskip("msgspec")
+    import fast_paths
+
+    result = fast_paths.main(["--people", "30", "--repeats", "1"])
+    assert set(result) == {"questionnaire", "conversation", "response", "person", "unit", "cycle"}
+    assert all(r["load"] > 0 and r["write"] > 0 for r in result.values())
+    assert "| conversation |" in capsys.readouterr().out

@@ -1,12 +1,16 @@
-"""The fast converter's generated structure functions against the detailed converter.
+"""The fast paths against the strict, detailed converter.
 
-Loading tries the fast converter first and, on any failure, the detailed one, which reports
-every problem. So the fast path must never accept what the detailed converter rejects, nor
-build a different object; and it should accept what the detailed converter accepts, or every
-valid load pays twice. Both converters get the same valid and mutated documents.
+Loading tries a fast path first and, on any failure, the detailed converter, which reports
+every problem. So a fast path must never accept what the detailed converter rejects, nor build
+a different object; and it should accept what the detailed converter accepts, or every valid
+load pays twice. Two fast paths are checked here on the same valid and mutated documents:
+
+* the msgspec codec (``musframework.serialization._msgspec``, the ``fast`` extra), which
+  ``loads`` uses when msgspec is installed: JSON text straight into the models;
+* the fast cattrs converter (``converter()``, no detailed validation), which ``from_dict``
+  uses, and ``loads`` when msgspec is not installed.
 """
 
-import importlib
 import json
 from typing import ClassVar
 
@@ -17,10 +21,11 @@ from hypothesis import strategies as st
 
 import musframework as mf
 import musframework.serialization as ser
-from musframework.serialization import DOCUMENT_TYPES
-from musframework.serialization._fast import make_structure_fn
+from musframework.serialization import DOCUMENT_TYPES, schema_version
 from musframework.serialization.converter import make_converter
 from tests.test_fuzz_loaders import VALID, _settings, mutated
+
+msgspec = pytest.importorskip("msgspec")
 
 
 class _Same:
@@ -36,15 +41,31 @@ class _Same:
         return repr(self.obj)
 
 
-def _outcome(conv, data, cls):
+def _outcome(fn):
     try:
-        return True, _Same(conv.structure(data, cls))
+        return True, _Same(fn())
     except Exception as exc:
         return False, type(exc).__name__
 
 
 def _both(data, cls):
-    return _outcome(ser.converter(), data, cls), _outcome(ser._detailed(), data, cls)
+    return (
+        _outcome(lambda: ser.converter().structure(data, cls)),
+        _outcome(lambda: ser._detailed().structure(data, cls)),
+    )
+
+
+def _codec():
+    codec = ser._codec()
+    assert codec is not None  # msgspec is installed here
+    return codec
+
+
+def _fast_and_general(text, cls):
+    """The msgspec path's outcome and the general path's (JSON parser + converters)."""
+    fast = _outcome(lambda: _codec().decode(text, cls, schema_version(cls)))
+    general = _outcome(lambda: ser.from_dict(ser._load_json(text), cls))
+    return fast, general
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
@@ -68,9 +89,49 @@ def test_fast_and_detailed_converters_agree(name, data):
             assert fast == detailed
 
 
-def test_generated_functions_are_used_for_model_classes():
-    hook = ser.converter().get_structure_hook(mf.Agreement)
-    assert hook.__code__.co_filename == "<musframework fast structure Agreement>"
+@pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
+@_settings
+@given(data=st.data())
+def test_the_msgspec_path_and_the_general_path_agree(name, data):
+    cls = DOCUMENT_TYPES[name]
+    valid = data.draw(VALID[name], label="valid")
+    text = mf.dumps(valid)
+    fast, general = _fast_and_general(text, cls)
+    # A valid document takes the fast path, and both build the same object, byte for byte.
+    assert fast == general == (True, _Same(valid))
+    assert mf.dumps(fast[1].obj) == text
+    doc = json.loads(text)
+    for _ in range(4):
+        bad, _touched = data.draw(mutated(doc), label="mutated")
+        try:
+            bad_text = json.dumps(bad, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):  # not JSON (NaN is, in Python)
+            continue
+        fast, general = _fast_and_general(bad_text, cls)
+        if fast[0]:  # never accepts what the general path refuses, never builds otherwise
+            assert general == fast, (bad_text, fast, general)
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
+@_settings
+@given(data=st.data())
+def test_the_msgspec_writer_writes_what_cattrs_writes(name, data):
+    # Byte for byte, key order included: stored bodies and signature digests depend on it.
+    document = data.draw(VALID[name], label="valid")
+    version = schema_version(type(document))
+    cattrs_data = ser._to_dict(document, version)
+    assert json.dumps(_codec().to_builtins(document, version), ensure_ascii=False) == json.dumps(
+        cattrs_data, ensure_ascii=False
+    )
+    assert _codec().dumps(document, version) == ser._dump_json(cattrs_data).encode("utf-8")
+    assert ser.to_dict(document) == cattrs_data
+
+
+def test_loads_uses_the_msgspec_path_and_falls_back_to_explain():
+    agreement = mf.Agreement(id="a", description="d", owner="p")
+    text = mf.dumps(agreement)
+    assert _codec().decode(text, mf.Agreement, None) == agreement
+    assert mf.loads(text, mf.Agreement) == agreement
 
 
 @pytest.mark.parametrize(
@@ -85,38 +146,27 @@ def test_generated_functions_are_used_for_model_classes():
         (["a", "d"], "a list"),
     ],
 )
-def test_the_fast_path_rejects_and_loading_explains(data, why):
+def test_the_fast_paths_reject_and_loading_explains(data, why):
+    text = json.dumps(data)
     with pytest.raises(Exception):  # noqa: B017 - any failure sends it to the detailed path
-        make_structure_fn(mf.Agreement, ser.converter())(data, mf.Agreement)
+        _codec().decode(text, mf.Agreement, None)
+    with pytest.raises(Exception):  # noqa: B017
+        ser.converter().structure(data, mf.Agreement)
+    with pytest.raises(mf.errors.LoadError) as info:
+        ser.loads(text, mf.Agreement)
+    assert info.value.findings, why
     with pytest.raises(mf.errors.LoadError) as info:
         ser.from_dict(data, mf.Agreement)
     assert info.value.findings, why
 
 
-@pytest.fixture(scope="module")
-def cattrs_reference():
-    """A converter built the same way, but with cattrs' own unstructure functions."""
-    module = importlib.import_module("musframework.serialization.converter")
-    saved = module.make_unstructure_fn
-    module.make_unstructure_fn = lambda cls, conv: conv.gen_unstructure_attrs_fromdict(cls)
-    try:
-        return module.make_converter(detailed_validation=False)
-    finally:
-        module.make_unstructure_fn = saved
-
-
-@pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
-@_settings
-@given(data=st.data())
-def test_generated_unstructure_writes_what_cattrs_writes(name, cattrs_reference, data):
-    # Byte for byte, key order included: stored bodies and signature digests depend on it.
-    document = data.draw(VALID[name], label="valid")
-    ours = ser.converter().unstructure(document)
-    theirs = cattrs_reference.unstructure(document)
-    assert json.dumps(ours, ensure_ascii=False) == json.dumps(theirs, ensure_ascii=False)
-    assert ser.converter().get_unstructure_hook(type(document)) is not (
-        cattrs_reference.get_unstructure_hook(type(document))
-    )
+def test_integers_between_63_and_64_bits_take_the_general_path():
+    # msgspec checks bounds within signed 64 bits; the general path takes up to 2**64 - 1.
+    data = {"title": "t", "minutes": 2**63}
+    text = json.dumps(data)
+    with pytest.raises(msgspec.ValidationError):
+        _codec().decode(text, mf.AgendaItem, None)
+    assert mf.loads(text, mf.AgendaItem).minutes == 2**63
 
 
 @attrs.frozen
@@ -182,7 +232,58 @@ def test_plain_answer_types_registered_after_first_use_are_honoured():
             {**data, "answers": {"q": {"type": "mood", "value": 3}}}, mf.Response
         )
         assert loaded.answers["q"] == _MoodScore(3)
+        # The msgspec path is rebuilt for the new registry too.
+        text = json.dumps({**data, "answers": {"q": {"type": "mood", "value": 4}}})
+        assert _codec().decode(text, mf.Response, 1).answers["q"] == _MoodScore(4)
+        assert mf.dumps(mf.loads(text, mf.Response)) == mf.dumps(
+            ser.from_dict(json.loads(text), mf.Response)
+        )
     finally:
         mf.unregister_question_type("mood")
     with pytest.raises(mf.errors.LoadError):
         ser.from_dict({**data, "answers": {"q": {"type": "mood", "value": 3}}}, mf.Response)
+
+
+def test_generated_functions_show_their_source_in_tracebacks():
+    import linecache
+    import traceback
+
+    agreement = mf.Agreement(id="a", description="d")
+    _codec().decode(mf.dumps(agreement), mf.Agreement, None)
+    _codec().dumps(agreement, None)
+    for name in ("build Agreement", "write Agreement"):
+        lines = linecache.getlines(f"<musframework msgspec {name}>")
+        assert lines
+        assert lines[0].startswith("def ")
+    try:
+        _codec().dumps(attrs.evolve(agreement, deadline="not a date"), None)  # type: ignore[arg-type]
+    except Exception as exc:
+        text = "".join(traceback.format_exception(exc))
+        assert "<musframework msgspec write Agreement>" in text
+        assert "return _S(" in text  # the generated line itself
+    else:
+        raise AssertionError("a text deadline cannot be written")
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_TYPES))
+@_settings
+@given(data=st.data())
+def test_without_msgspec_the_public_functions_give_the_same(name, data):
+    # The pure cattrs path (what an install without the fast extra runs) against the msgspec
+    # path, through the public functions.
+    document = data.draw(VALID[name], label="valid")
+    cls = type(document)
+    with_fast = (mf.dumps(document), mf.to_dict(document))
+    loaded_fast = mf.loads(with_fast[0], cls)
+    saved = ser._CODEC[:]
+    ser._CODEC[:] = [None, ser.question_type_generation()]  # as if msgspec were missing
+    try:
+        assert ser._codec() is None
+        without = (mf.dumps(document), mf.to_dict(document))
+        loaded = mf.loads(without[0], cls)
+        many = mf.loads_many([without[0]] * 2, cls)
+    finally:
+        ser._CODEC[:] = saved
+    assert without == with_fast
+    assert loaded == loaded_fast == document
+    assert many == [document, document]

@@ -379,4 +379,6 @@ def content_digest(conversation: Conversation) -> str:
         "agreements": [list(a.signed_content()) for a in conversation.agreements],
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # "surrogatepass": a lone surrogate (which no loader accepts, but Python code can put in
+    # a model) gets bytes of its own instead of an error; every valid text encodes as UTF-8.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()

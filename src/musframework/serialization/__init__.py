@@ -49,6 +49,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
+from musframework.model.questions import question_type_generation, question_types
 from musframework.progress import gc_paused
 from musframework.serialization.converter import _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
@@ -148,11 +149,25 @@ def unregister_migration(document: str, from_version: int) -> Migration:
 
 
 def to_dict(obj: Any) -> Any:
-    """Unstructure ``obj`` to JSON-compatible data; top-level documents get a schema version."""
+    """Unstructure ``obj`` to JSON-compatible data; top-level documents get a schema version.
+
+    With msgspec installed (the ``fast`` extra) the data is built by msgspec; it is the same
+    data, key order included, as the cattrs converter's (tested on every model).
+    """
+    version = schema_version(type(obj))
+    codec = _codec()
+    if codec is not None:
+        try:
+            return codec.to_builtins(obj, version)
+        except Exception:
+            pass
+    return _to_dict(obj, version)
+
+
+def _to_dict(obj: Any, version: int | None) -> Any:
     # Questions and answers are tagged unions: unstructure as the base so the tag is written.
     base = Question if isinstance(obj, Question) else Answer if isinstance(obj, Answer) else None
     data = converter().unstructure(obj, unstructure_as=base)
-    version = schema_version(type(obj))
     if version is not None:
         data = {SCHEMA_KEY: version, **data}
     return data
@@ -249,19 +264,63 @@ def dump_json(data: Any) -> str:
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
-    """Serialize ``obj`` to JSON text (orjson is used when installed, else the stdlib)."""
+    """Serialize ``obj`` to JSON text.
+
+    The text is the same whichever libraries are installed: msgspec writes it when the
+    ``fast`` extra is installed, else orjson, else the standard library.
+    """
+    if indent is None:
+        codec = _codec()
+        if codec is not None:
+            try:
+                text: bytes = codec.dumps(obj, schema_version(type(obj)))
+            except Exception:
+                pass
+            else:
+                return text.decode("utf-8")
     data = to_dict(obj)
     if indent is not None:
         return json.dumps(data, ensure_ascii=False, indent=indent)
     return _dump_json(data)
 
 
+_CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]
+
+
+def _codec() -> Any | None:
+    """The msgspec codec (``fast`` extra), rebuilt when the question types change; or None."""
+    codec, generation = _CODEC
+    if generation == question_type_generation():
+        return codec
+    try:
+        from musframework.serialization._msgspec import Codec
+    except ImportError:  # msgspec is not installed: the cattrs path does everything
+        codec = None
+    else:
+        codec = Codec(converter(), question_types())
+    _CODEC[:] = [codec, question_type_generation()]
+    return codec
+
+
 def loads(text: str | bytes, cls: type[T], *, source: str | None = None) -> T:
     """Load ``cls`` from JSON text.
+
+    With msgspec installed (the ``fast`` extra) a document is decoded by msgspec straight into
+    the models first; anything that path refuses is loaded again by the strict converter,
+    which accepts exactly the same documents and explains every problem with its path (see
+    ``docs/serialization-and-migrations.md``).
 
     Raises:
         LoadError: for text that is not JSON, or data that does not fit ``cls``.
     """
+    codec = _codec()
+    if codec is not None:
+        try:
+            loaded: T = codec.decode(text, cls, schema_version(cls))
+        except Exception:
+            pass
+        else:
+            return loaded
     try:
         data = _load_json(text)
     except (ValueError, TypeError, RecursionError) as exc:  # stdlib json recurses on nesting

@@ -38,9 +38,8 @@ from musframework.model.questions import (
 )
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
-from musframework.serialization._fast import make_structure_fn, make_unstructure_fn
 
-__all__ = ["make_converter"]
+__all__ = ["INT_MAX", "INT_MIN", "make_converter"]
 
 
 def _short(value: object) -> str:
@@ -60,6 +59,51 @@ def _expected(what: str, value: object) -> InvalidValueError:
     return _invalid("value.expected", value, expected=Message(f"value.{what}"))
 
 
+INT_MIN = -(2**63)
+"""The smallest integer a document may hold: JSON libraries and stores take 64 bits."""
+INT_MAX = 2**64 - 1
+"""The largest integer a document may hold."""
+
+
+def _valid_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (no lone surrogates), as JSON text can."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text(value: Any, _: Any) -> str:
+    if type(value) is str and _valid_text(value):
+        return value
+    if type(value) is str:
+        raise _invalid("value.lone-surrogate", value)
+    raise _expected("text", value)
+
+
+def _in_range(value: int) -> int:
+    if INT_MIN <= value <= INT_MAX:
+        return value
+    raise _invalid("value.integer-range", value)
+
+
+def _int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return _in_range(value)
+    raise _expected("integer", value)
+
+
+def _number(value: Any, _: Any) -> int | float:
+    if type(value) is int:
+        return _in_range(value)
+    if type(value) is float:
+        return value
+    raise _expected("number", value)
+
+
 def _expect(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any], Any]:
     kinds = kind if isinstance(kind, tuple) else (kind,)
 
@@ -73,8 +117,10 @@ def _expect(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any], An
 
 
 def _float(value: Any, _: Any) -> float:
-    if type(value) in (int, float):
-        return float(value)
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(_in_range(value))
     raise _expected("number", value)
 
 
@@ -91,15 +137,22 @@ def _wrap_time(parse: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
 
 
 def _structure_text(value: Any, _: Any) -> LocalizedText:
-    if type(value) is str:
+    if type(value) is str and _valid_text(value):
         return LocalizedText({"da": value})
-    if isinstance(value, dict) and all(type(k) is str and type(v) is str for k, v in value.items()):
+    if isinstance(value, dict) and all(
+        type(k) is str and type(v) is str and _valid_text(k) and _valid_text(v)
+        for k, v in value.items()
+    ):
         return LocalizedText(value)
     raise _expected("localized-text", value)
 
 
 def _structure_scalar(value: Any) -> Any:
-    if type(value) in (str, int, float, bool):
+    if type(value) is int:
+        return _in_range(value)
+    if type(value) is str:
+        return _text(value, None)
+    if type(value) in (float, bool):
         return value
     raise _expected("scalar", value)
 
@@ -226,22 +279,17 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
         unstruct_collection_overrides={tuple: list, frozenset: list},
     )
     _register_primitives(conv)
-    # Generated functions for attrs classes (see _fast.py), registered before the model's
-    # own hooks, which take precedence over them.
-    conv.register_unstructure_hook_factory(attrs.has, make_unstructure_fn)
-    if not detailed_validation:
-        conv.register_structure_hook_factory(attrs.has, make_structure_fn)
     _register_time(conv)
     _register_model(conv)
     return conv
 
 
 def _register_primitives(conv: cattrs.Converter) -> None:
-    conv.register_structure_hook(int, _expect(int, "integer"))
-    conv.register_structure_hook(str, _expect(str, "text"))
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(str, _text)
     conv.register_structure_hook(bool, _expect(bool, "boolean"))
     conv.register_structure_hook(float, _float)
-    conv.register_structure_hook_func(lambda t: t == (int | float), _expect((int, float), "number"))
+    conv.register_structure_hook_func(lambda t: t == (int | float), _number)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
     conv.register_structure_hook_factory(_is_optional, _optional_factory)
     conv.register_structure_hook_factory(_is_enum, _enum_factory)
@@ -348,6 +396,7 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook_func(is_base(Answer), unstructure_tagged)
     conv.register_structure_hook_func(is_base(Question), structure_question)
     conv.register_structure_hook_func(is_base(Answer), structure_answer)
+    conv.register_structure_hook_factory(_is_concrete_tagged, _concrete_tagged_factory)
 
     plain_answers = _plain_answer_table()
 
@@ -381,6 +430,37 @@ def _register_tagged_unions(conv: cattrs.Converter) -> None:
         return out
 
     conv.register_unstructure_hook_func(_is(dict[str, Answer]), unstructure_answers)
+
+
+def _is_concrete_tagged(t: Any) -> bool:
+    return (
+        isinstance(t, type)
+        and issubclass(t, Question | Answer)
+        and t is not Question
+        and t is not Answer
+        and attrs.has(t)
+    )
+
+
+def _concrete_tagged_factory(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """A concrete question or answer class loads what ``dumps`` writes for it: its tag too.
+
+    ``dumps(TextQuestion(...))`` writes ``"type": "text"`` (questions and answers are tagged
+    wherever they are written), so loading it as ``TextQuestion`` accepts that key when it
+    names the class's own tag, and refuses another tag. Without the key it loads as before.
+    """
+    inner = conv.gen_structure_attrs_fromdict(cls)
+    tag = cls.type_name
+
+    def structure_concrete(data: Any, _: Any) -> Any:
+        if type(data) is dict and "type" in data:
+            found = data["type"]
+            if found != tag or type(found) is not str:
+                raise _invalid("value.wrong-tag", found, tag=repr(tag), cls=cls.__name__)
+            data = {k: v for k, v in data.items() if k != "type"}
+        return inner(data, cls)
+
+    return structure_concrete
 
 
 def _plain_answer_table() -> Callable[[], dict[str, tuple[type[Answer], type]]]:
@@ -418,7 +498,7 @@ def _structure_answers_fast(
     # handles everything else (and a failure is reported again by the detailed converter).
     out: dict[str, Answer] = {}
     for key, item in data.items():
-        if type(key) is not str:
+        if type(key) is not str or not _valid_text(key):
             raise _expected("text-key", key)
         if type(item) is dict and len(item) == 2:
             try:
@@ -427,7 +507,11 @@ def _structure_answers_fast(
             except (KeyError, TypeError):  # no such key, or an unhashable "type"
                 pass
             else:
-                if type(value) is value_type:
+                if type(value) is value_type and (
+                    value_type is bool
+                    or (value_type is str and _valid_text(value))  # type: ignore[arg-type]
+                    or (value_type is int and INT_MIN <= value <= INT_MAX)  # type: ignore[operator]
+                ):
                     out[key] = cls(value)  # type: ignore[call-arg]
                     continue
         out[key] = structure_answer(item, None)
@@ -456,6 +540,6 @@ def _structure_mapping(
 
 
 def _key(key: Any) -> str:
-    if type(key) is not str:
+    if type(key) is not str or not _valid_text(key):
         raise _expected("text-key", key)
     return key
