@@ -23,6 +23,9 @@ _STRATEGIES = {
         mst.conversations(), mst.questionnaires().flatmap(mst.conversations)
     ),
     "cycles": mst.cycles(),
+    "deliveries": mst.deliveries(),
+    "leader_changes": mst.leader_changes(),
+    "organisation_versions": mst.organisation_versions(),
     "development_plans": mst.development_plans(),
     "groups": mst.groups(),
     "localized_texts": mst.localized_texts(),
