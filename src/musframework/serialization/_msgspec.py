@@ -316,6 +316,11 @@ class Codec:
                 if a.default is attrs.NOTHING:
                     args.append(expr)
                     continue
+                derived = _derived_default(a)
+                if derived is not None:  # a default computed from the object itself
+                    default = _name(names, "f", derived)
+                    args.append(f"(_UNSET if v{i} == {default}(o) else {expr})")
+                    continue
                 # Written only when it differs from the default, as cattrs does (``!=``);
                 # ``is`` where that is the same test (None, true/false, enum members).
                 value = _default_maker(a)()
@@ -440,11 +445,18 @@ class Codec:
         ]
         spec: list[Any] = []
         steps: list[_Step] = []
+        by_init = False
         for a in ordered:
             plan = self._plan(hints[a.name])
             step = _Step(a, plan)
             if a.default is attrs.NOTHING:
                 spec.append((a.name, plan.mirror))
+            elif _derived_default(a) is not None:
+                # Computed from the other fields by the class itself: absent means "let
+                # __init__ compute it", so such a class is always made with its __init__.
+                spec.append((a.name, plan.mirror | msgspec.UnsetType, _UNSET))
+                step = _Step(a, plan, derived=True)
+                by_init = True
             else:
                 make_default = _default_maker(a)
                 value = make_default()
@@ -474,7 +486,7 @@ class Codec:
             gc=False,
             **options,
         )
-        if not _direct(cls):
+        if by_init or not _direct(cls):
             return struct, _by_init(cls, steps)
         if len(steps) == 1:
             return struct, _one_field(cls, steps[0], hints, struct, self._shared)
@@ -519,6 +531,7 @@ class _Step:
     field: attrs.Attribute[Any]
     plan: _Plan
     default: Callable[[], Any] | None = None
+    derived: bool = False  # a default the class computes from its other fields
 
 
 def _steps_source(steps: list[_Step], names: dict[str, Any], lines: list[str]) -> list[str]:
@@ -542,6 +555,8 @@ def _steps_source(steps: list[_Step], names: dict[str, Any], lines: list[str]) -
         if step.default is not None:
             default = _name(names, "d", step.default)
             expr = f"{default}() if {var} is _UNSET else {expr}"
+        elif step.derived:
+            expr = f"_UNSET if {var} is _UNSET else {expr}"
         lines.append(f"    {var} = {expr}")
     return out
 
@@ -609,9 +624,35 @@ def _by_init(cls: type[Any], steps: list[_Step]) -> Build:
     names: dict[str, Any] = {"_astuple": _astuple, "_cls": cls, "_UNSET": _UNSET}
     lines = ["def build(s):", "    t = _astuple(s)"]
     values = _steps_source(steps, names, lines)
-    args = ", ".join(f"{s.field.alias}={v}" for s, v in zip(steps, values, strict=True))
-    lines.append(f"    return _cls({args})")
+    args = ", ".join(
+        f"{s.field.alias}={v}" for s, v in zip(steps, values, strict=True) if not s.derived
+    )
+    derived = [(s, v) for s, v in zip(steps, values, strict=True) if s.derived]
+    if not derived:
+        lines.append(f"    return _cls({args})")
+    else:  # pass a derived field only when the document has it
+        lines.append("    kw = {}")
+        for step, var in derived:
+            lines.append(f"    if {var} is not _UNSET: kw[{step.field.alias!r}] = {var}")
+        lines.append(f"    return _cls({args}{', ' if args else ''}**kw)")
     return _compile("\n".join(lines) + "\n", names, f"init {cls.__qualname__}", "build")
+
+
+def _derived_default(a: attrs.Attribute[Any]) -> Callable[[Any], Any] | None:
+    """The function computing a default from the object itself, converter applied; else None.
+
+    Such a default is an ``attrs.Factory(..., takes_self=True)``.
+    """
+    default: Any = a.default
+    if not (isinstance(default, attrs.Factory) and default.takes_self):  # type: ignore[arg-type]
+        return None
+    factory, converter = default.factory, a.converter
+
+    def make(obj: Any) -> Any:
+        value = factory(obj)
+        return value if converter is None else converter(value)  # type: ignore[operator]
+
+    return make
 
 
 def _default_maker(a: attrs.Attribute[Any]) -> Callable[[], Any]:
