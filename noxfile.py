@@ -121,9 +121,10 @@ def catalogue(session: nox.Session) -> None:
     while Danish and English do not hold the same messages.
     """
     session.install("babel>=2.14")
-    session.run(
-        "pybabel", "compile", "-d", "src/musframework/catalogue/locale", "-D", "musframework"
-    )
+    locale = ROOT / "src" / "musframework" / "catalogue" / "locale"
+    domains = sorted({p.stem for p in locale.glob("*/LC_MESSAGES/musframework*.po")})
+    for domain in domains:  # musframework.po and its parts musframework-<part>.po
+        session.run("pybabel", "compile", "-d", str(locale), "-D", domain)
 
 
 @nox.session(python="3.11")

@@ -33,9 +33,18 @@ LOCALE = SRC / "catalogue" / "locale"
 LANGUAGES = ("da", "en")
 
 
+def _po_files(lang: str) -> list[pathlib.Path]:
+    # The built-in catalogue: musframework.po and its parts musframework-<part>.po.
+    folder = LOCALE / lang / "LC_MESSAGES"
+    return [folder / "musframework.po", *sorted(folder.glob("musframework-*.po"))]
+
+
 def _po(lang: str):
-    with (LOCALE / lang / "LC_MESSAGES" / "musframework.po").open("rb") as fp:
-        return read_po(fp, locale=lang)
+    messages = []
+    for path in _po_files(lang):
+        with path.open("rb") as fp:
+            messages.extend(m for m in read_po(fp, locale=lang))
+    return messages
 
 
 def _texts(message) -> list[str]:
@@ -77,18 +86,37 @@ def test_both_languages_use_the_same_placeholders():
 
 def test_the_compiled_catalogues_are_the_sources():
     for lang in LANGUAGES:
-        with (LOCALE / lang / "LC_MESSAGES" / "musframework.mo").open("rb") as fp:
-            compiled = gettext.GNUTranslations(fp)
-        for message in _po(lang):
-            if not message.id:
-                continue
-            if isinstance(message.id, tuple):
-                singular, plural = message.id
-                assert compiled.ngettext(singular, plural, 1) == message.string[0], message.id
-                assert compiled.ngettext(singular, plural, 5) == message.string[1], message.id
-            else:
-                assert compiled.gettext(message.id) == message.string, message.id
+        for source in _po_files(lang):
+            _compiled_is_source(lang, source)
         assert catalogue.message_ids(lang) == _ids(lang)
+
+
+def test_no_message_is_in_two_parts_of_the_catalogue():
+    for lang in LANGUAGES:
+        seen: dict[str, str] = {}
+        for source in _po_files(lang):
+            with source.open("rb") as fp:
+                for message in read_po(fp, locale=lang):
+                    if message.id:
+                        key = message.id if isinstance(message.id, str) else message.id[0]
+                        assert key not in seen, (key, seen.get(key), source.name)
+                        seen[key] = source.name
+
+
+def _compiled_is_source(lang: str, source: pathlib.Path) -> None:
+    with source.with_suffix(".mo").open("rb") as fp:
+        compiled = gettext.GNUTranslations(fp)
+    with source.open("rb") as fp:
+        messages = list(read_po(fp, locale=lang))
+    for message in messages:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            assert compiled.ngettext(singular, plural, 1) == message.string[0], message.id
+            assert compiled.ngettext(singular, plural, 5) == message.string[1], message.id
+        else:
+            assert compiled.gettext(message.id) == message.string, message.id
 
 
 def test_every_enum_label_exists_in_both_languages():

@@ -65,7 +65,12 @@ __all__ = [
 ]
 
 DOMAIN = "musframework"
-"""The gettext domain: catalogues are ``<dir>/<language>/LC_MESSAGES/musframework.mo``."""
+"""The gettext domain: catalogues are ``<dir>/<language>/LC_MESSAGES/musframework.mo``.
+
+A catalogue directory may split its messages over several files of one concern each,
+``musframework.mo`` first and then ``musframework-<part>.mo`` (the built-ins keep, for example,
+the web API's words in ``musframework-web.mo``); they read as one catalogue.
+"""
 
 BUILTIN_LOCALE_DIR = pathlib.Path(__file__).with_name("locale")
 """The directory of the built-in catalogues (Danish and English, both complete)."""
@@ -115,9 +120,17 @@ def languages() -> tuple[str, ...]:
     for _, directory in catalogue_dirs():
         if directory.is_dir():
             for child in directory.iterdir():
-                if (child / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+                if _mo_files(directory, child.name):
                     found.add(child.name)
     return tuple(sorted(found))
+
+
+def _mo_files(directory: pathlib.Path, lang: str) -> list[pathlib.Path]:
+    # ``musframework.mo``, then its parts ``musframework-<part>.mo`` in name order.
+    folder = directory / lang / "LC_MESSAGES"
+    main = folder / f"{DOMAIN}.mo"
+    parts = sorted(folder.glob(f"{DOMAIN}-*.mo")) if folder.is_dir() else []
+    return [main, *parts] if main.is_file() else parts
 
 
 def _chain(locale: str) -> tuple[gettext.NullTranslations, ...]:
@@ -136,8 +149,7 @@ def _chain_cached(locale: str, generation: int) -> tuple[gettext.NullTranslation
     chain: list[gettext.NullTranslations] = []
     for lang in wanted:
         for _, directory in catalogue_dirs():
-            path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-            if path.is_file():
+            for path in _mo_files(directory, lang):
                 with path.open("rb") as fp:
                     chain.append(gettext.GNUTranslations(fp))
     return tuple(chain)
@@ -188,8 +200,7 @@ def _message_ids(lang: str, generation: int) -> frozenset[str]:
     del generation
     ids: set[str] = set()
     for _, directory in catalogue_dirs():
-        path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        if path.is_file():
+        for path in _mo_files(directory, lang):
             ids |= _mo_ids(path)
     return frozenset(ids)
 
