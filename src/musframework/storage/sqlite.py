@@ -168,11 +168,22 @@ class SQLiteStore(BaseStore):
         return self._conn
 
     def close(self) -> None:
-        """Close the connection (a closed store raises :class:`StorageError` when used)."""
+        """Close the connection (a closed store raises :class:`StorageError` when used).
+
+        A store that is garbage-collected while open closes its connection then, so a
+        notebook that forgets ``close()`` leaks no file handle; ``with SQLiteStore(...)``
+        closes it at a known moment, which is what an application wants.
+        """
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    def __del__(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            self._conn = None
+            conn.close()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
