@@ -54,6 +54,10 @@ def tests(session: nox.Session) -> None:
     session.install(f".[{TEST_EXTRAS}]")
     session.run(
         "pytest",
+        # Two workers (CI machines have two cores), whole files per worker so that
+        # module-scoped fixtures (a PostgreSQL server per worker, a browser) start once.
+        "--numprocesses=2",
+        "--dist=loadfile",
         "--cov=musframework",
         "--cov-branch",
         "--cov-report=term",
