@@ -8,7 +8,8 @@ larger or smaller one, never below :data:`LOWEST_MINIMUM_GROUP_SIZE`.
 
 from __future__ import annotations
 
-from musframework.errors import InvalidValueError, Message
+from musframework.catalogue import Message
+from musframework.errors import InvalidValueError
 
 __all__ = [
     "LOWEST_MINIMUM_GROUP_SIZE",
