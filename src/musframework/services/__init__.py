@@ -14,7 +14,13 @@ The services sit above the workflow, the policy and storage: they ask the policy
 workflow step and save through the store. Nothing below imports them.
 """
 
-from musframework.services.application import Counters, NotificationReport, Services, Settings
+from musframework.services.application import (
+    Counters,
+    NotificationReport,
+    PreparationForm,
+    Services,
+    Settings,
+)
 from musframework.services.notices import (
     Attachment,
     Notice,
@@ -41,6 +47,7 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "OutgoingMessage",
+    "PreparationForm",
     "Services",
     "Settings",
     "SmtpNotifier",
