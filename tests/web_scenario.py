@@ -130,9 +130,10 @@ def conclude(url: str, conversation: str) -> None:
         )
 
 
-def who(request: Any) -> str | None:
-    """The tests' authentication hook: the person named by a header or a cookie."""
-    return request.headers.get("x-person") or request.cookies.get("person")
+def who(request: Any) -> Viewer | str | None:
+    """The tests' authentication hook: the person named by a header or a cookie (Hanne: HR)."""
+    person = request.headers.get("x-person") or request.cookies.get("person")
+    return HR if person == "hanne" else person
 
 
 @contextlib.contextmanager

@@ -675,6 +675,10 @@ class Services:
             current = stored.document
             organisation, policy = self._cached()
             used[:] = [policy]
+            if items is not None:
+                # Ask about the step first: building the items (importing a response against
+                # the form) must not tell a stranger anything about the conversation's form.
+                authorize_step(policy, viewer, step, current, organisation=organisation)
             touched = () if items is None else tuple(items(current, me))
             authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
             changed = apply(current, me)

@@ -1,6 +1,5 @@
 """The pages: the SurveyJS form, the overview, the plan, and the vendored assets."""
 
-
 import html
 import json
 import pathlib

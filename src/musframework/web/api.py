@@ -1,6 +1,5 @@
 """The HTTP API and the pages: one FastAPI ``APIRouter`` over the services."""
 
-
 import json
 from collections.abc import Callable
 from typing import Any
@@ -244,7 +243,7 @@ def router(
             mine = stored.document.response_of(person)
             if mine is None:
                 raise NotFoundError(Message("error.web.no-response", {"id": cid}))
-            return ok(to_dict(mine), stored.revision)
+            return ok(_response(mine), stored.revision)
 
         return await run(request, call)
 
@@ -278,7 +277,7 @@ def router(
             svc.submit_response(actor, cid, data, revision=expected)
             stored = svc.conversation_with_revision(actor, cid)
             person = actor.person if isinstance(actor, Viewer) else actor
-            return ok(to_dict(stored.document.response_of(person)), stored.revision)
+            return ok(_response(stored.document.response_of(person)), stored.revision)
 
         return await run(request, call, expected=expected)
 
@@ -313,7 +312,7 @@ def router(
             svc.share(actor, cid, shared=shared, revision=expected)
             stored = svc.conversation_with_revision(actor, cid)
             person = actor.person if isinstance(actor, Viewer) else actor
-            return ok(to_dict(stored.document.response_of(person)), stored.revision)
+            return ok(_response(stored.document.response_of(person)), stored.revision)
 
         return await run(request, call, expected=expected)
 
@@ -494,6 +493,11 @@ def router(
     if pages:
         _pages.add_pages(api, run, current, locale_of)
     return api
+
+
+def _response(response: Any) -> Any:
+    # The response with its sharing always spelled out (the stored form leaves defaults out).
+    return None if response is None else {**to_dict(response), "shared": response.shared}
 
 
 def _safe(name: str) -> str:
