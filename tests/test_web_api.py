@@ -12,9 +12,9 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx2")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from tests import web_scenario as ws  # noqa: E402
+from tests import web_scenario as ws
 
 ANE, BO, CARL, HANNE = ({"x-person": p} for p in ("ane", "bo", "carl", "hanne"))
 

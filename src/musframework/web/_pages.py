@@ -4,12 +4,15 @@ import html
 import json
 import pathlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from musframework.catalogue import translate
 from musframework.model import Conversation
 from musframework.policy import Viewer
 from musframework.services import Services
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
 
 STATIC = pathlib.Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
@@ -114,7 +117,7 @@ def _kind(c: Conversation, locale: str) -> str:
     return translate(f"ConversationKind.{c.kind.value}", locale)
 
 
-def add_pages(api: Any, run: Any, current: Any, locale_of: Any) -> None:
+def add_pages(api: "APIRouter", run: Any, current: Any, locale_of: Any) -> None:
     """Add the pages and assets to the router ``api``."""
     from fastapi import Request
     from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -204,12 +207,13 @@ def add_pages(api: Any, run: Any, current: Any, locale_of: Any) -> None:
             seen = [r.person for r in c.responses]
             organisation = svc.organisation()
             names = [organisation.person(p).name if organisation.has_person(p) else p for p in seen]
+            seen_text = _t("responses-seen", locale, n=len(seen), names=_join(names, locale))
             body = (
                 f"<p>{html.escape(_kind(c, locale))} · {html.escape(_status(c, locale))}</p>"
                 f'<ul class="mus-links">{"".join(links)}</ul>'
                 f"<h2>{_t('side-by-side', locale)}</h2>"
                 f'<p class="mus-note">{html.escape(_t("side-by-side-explain", locale))}</p>'
-                f'<p id="mus-seen">{html.escape(_t("responses-seen", locale, n=len(seen), names=_join(names, locale)))}</p>'
+                f'<p id="mus-seen">{html.escape(seen_text)}</p>'
                 f'<iframe class="mus-document" src="{side}" '
                 f'title="{html.escape(_t("side-by-side", locale))}"></iframe>'
             )
@@ -261,6 +265,7 @@ def add_pages(api: Any, run: Any, current: Any, locale_of: Any) -> None:
                     k: _t(k, locale) for k in ("signed-now", "sign-refused", "commented", "sending")
                 },
             }
+            word = request.url_for("mus_document", cid=cid, document="plan", suffix="docx").path
             config_json = json.dumps(config).replace("</", "<\\/")
             sign = (
                 f'<p id="mus-signed">{_t("you-signed", locale)}</p>'
@@ -272,7 +277,7 @@ def add_pages(api: Any, run: Any, current: Any, locale_of: Any) -> None:
                 f"{_t('back', locale)}</a> · "
                 f'<a href="{request.url_for("mus_calendar", cid=cid).path}">'
                 f"{_t('calendar', locale)}</a> · "
-                f'<a href="{request.url_for("mus_document", cid=cid, document="plan", suffix="docx").path}">'
+                f'<a href="{word}">'
                 f"{_t('word', locale)}</a></p>"
                 f'<iframe class="mus-document" src="{document}" '
                 f'title="{html.escape(_t("plan", locale))}"></iframe>'

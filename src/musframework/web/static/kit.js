@@ -46,8 +46,10 @@
     // The export writes Danish as SurveyJS's "default" string: make Danish the default.
     Survey.surveyLocalization.defaultLocale = "da";
     var survey = new Survey.Model(form.survey);
+    root.musSurvey = survey; // for the app's own code (and tests)
     survey.locale = form.locale === "en" ? "en" : "";
     survey.showProgressBar = "off";
+    survey.showTitle = false; // the page has the title already
     survey.data = form.data || {};
 
     var progress = element("p", { class: "mus-progress", "aria-live": "polite" });
