@@ -226,3 +226,14 @@ def test_the_openapi_schema_documents_every_route(world: Any) -> None:
         r"If-Match",
         schema["paths"]["/mus/api/conversations/{cid}/plan/signatures"]["post"]["description"],
     )
+
+
+def test_the_serve_example_sets_up_the_sample_and_answers(tmp_path: pathlib.Path) -> None:
+    import importlib.util
+
+    path = pathlib.Path(__file__).parent.parent / "examples" / "web_app.py"
+    spec = importlib.util.spec_from_file_location("web_app_example", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check", "--fresh", "--db", str(tmp_path / "web.db")]) == 0
