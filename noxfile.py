@@ -163,12 +163,13 @@ def bench(session: nox.Session) -> None:
     Every cell runs ours, the floor and the peers (pydantic v2, msgspec) interleaved in the same
     garbage-collector state and reports CPU time beside wall time (``benchmarks/harness.py``).
     """
-    session.install(".[fast,holidays,postgres,bench]")
+    session.install(".[fast,holidays,postgres,bench,web]")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)
     session.run("python", "benchmarks/bench_postgres.py", *quick)
     session.run("python", "benchmarks/bench_services.py", *quick)
+    session.run("python", "benchmarks/bench_web.py", *quick)
 
 
 @nox.session(python="3.11")

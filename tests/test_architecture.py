@@ -286,7 +286,7 @@ WEB_MAY_USE: dict[str, set[str] | None] = {
 }
 
 
-def test_the_web_layer_calls_only_the_services():
+def test_the_web_layer_calls_only_the_services() -> None:
     wrong = []
     for r in _all_reaches():
         if _unit(r.importer) != "web" or _unit(r.module) == "web":
