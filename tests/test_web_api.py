@@ -154,6 +154,9 @@ def test_plan_comment_sign_calendar_and_documents(world: Any) -> None:
     assert both.json()["signed_by"] == ["bo", "ane"] and both.json()["status"] == "signed"
     again = client.post(api(cid, "/plan/signatures"), headers=ANE)
     assert again.status_code == 409 and again.json()["type"].endswith(":not-now")
+    assert again.json()["title"] == "Ikke muligt nu"  # a refusal in the reader's language
+    english = client.post(api(cid, "/plan/signatures"), headers={**ANE, "accept-language": "en"})
+    assert "cannot sign now" in english.json()["detail"]
 
     ics = client.get(api(cid, "/calendar.ics"), headers=ANE)
     assert ics.headers["content-type"].startswith("text/calendar")

@@ -595,7 +595,7 @@ class Services:
         Raises:
             NotFoundError: when there is no such conversation.
             AccessDeniedError: when ``actor`` may not see it.
-            DocumentError: when the renderer cannot make that document.
+            musframework.errors.DocumentError: when the renderer cannot make that document.
             MissingExtraError: when the format needs an extra that is not installed.
         """
         from musframework.rendering import render
