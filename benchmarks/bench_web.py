@@ -87,11 +87,74 @@ def answers(person: str) -> dict[str, Any]:
     return {"mood": 1 + n % 5, "wish": f"Ønske fra {person}", "days": n % 21}
 
 
-def build(
-    folder: pathlib.Path, leaders: int, per_leader: int
-) -> tuple[pathlib.Path, dict[str, str]]:
-    db = folder / "template.db"
-    with mf.storage.open(f"sqlite:///{db}") as store:
+class Backend:
+    """Where each run's fresh copy of the same data lives: a SQLite file, or a PostgreSQL
+    database made from a template database."""
+
+    def __init__(self, folder: pathlib.Path, dsn: str | None = None) -> None:
+        self.folder = folder
+        self.dsn = dsn
+        self.name = "SQLite" if dsn is None else "PostgreSQL"
+
+    def url(self, name: str) -> str:
+        if self.dsn is None:
+            return f"sqlite:///{self.folder / name}.db"
+        return self.dsn.rsplit("/", 1)[0] + f"/bench_web_{name}"
+
+    def fresh(self, name: str) -> str:
+        """A new copy of the template under ``name``."""
+        if self.dsn is None:
+            target = self.folder / f"{name}.db"
+            for suffix in ("", "-wal", "-shm"):
+                pathlib.Path(f"{target}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.folder / "template.db", target)
+            return self.url(name)
+        self._sql(f"DROP DATABASE IF EXISTS bench_web_{name}")
+        self._sql(f"CREATE DATABASE bench_web_{name} TEMPLATE bench_web_template")
+        return self.url(name)
+
+    def _sql(self, statement: str) -> None:
+        import psycopg
+
+        assert self.dsn is not None
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            conn.execute(statement.encode("ascii"))
+
+    def prepare(self) -> str:
+        """The template's URL (created empty)."""
+        if self.dsn is not None:
+            self._sql("DROP DATABASE IF EXISTS bench_web_template")
+            self._sql("CREATE DATABASE bench_web_template")
+        return self.url("template")
+
+
+def open_services(url: str) -> tuple[Callable[[], Services], Callable[[], None]]:
+    """The current thread's services on ``url``, and how to close them.
+
+    SQLite: a store per thread (``ServicesPerThread``); PostgreSQL: one pooled store and one
+    ``Services`` shared by every thread, as the how-to says.
+    """
+    from musframework import web
+
+    if url.startswith("postgresql"):
+        pooled = mf.storage.open(url, pool=True, max_size=THREADS)
+        shared = Services(pooled, clock=CLOCK, settings=Settings(name="Bench"))
+        return (lambda: shared), pooled.close
+    store = mf.storage.open(url)
+    per_thread = web.ServicesPerThread(
+        Services(store, clock=CLOCK, settings=Settings(name="Bench")), url
+    )
+
+    def close() -> None:
+        per_thread.close()
+        store.close()
+
+    return per_thread, close
+
+
+def build(backend: Backend, leaders: int, per_leader: int) -> dict[str, str]:
+    """Write the template: the organisation, the form, the round, every MUS invited."""
+    with mf.storage.open(backend.prepare()) as store:
         services = Services(store, clock=CLOCK)
         services.replace_organisation(HR, organisation(leaders, per_leader))
         questionnaire = form()
@@ -108,15 +171,7 @@ def build(
         for c in plan.conversations:
             services.invite(str(c.leader), c.id)
             ids[str(c.employee)] = c.id
-    return db, ids
-
-
-def fresh_copy(template: pathlib.Path, folder: pathlib.Path, name: str) -> str:
-    target = folder / f"{name}.db"
-    for suffix in ("", "-wal", "-shm"):
-        pathlib.Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(template, target)
-    return f"sqlite:///{target}"
+    return ids
 
 
 # ---------------------------------------------------------------------------- the two sides
@@ -152,17 +207,7 @@ def timed(calls: list[Call], one: Callable[[Call], None]) -> tuple[list[float], 
 
 
 def bare(url: str, phases: tuple[list[Call], list[Call]]) -> tuple[list[float], float]:
-    local = threading.local()
-    stores: list[Any] = []
-    base_store = mf.storage.open(url)
-    base = Services(base_store, clock=CLOCK, settings=Settings(name="Bench"))
-
-    def services() -> Services:
-        if not hasattr(local, "s"):
-            store = mf.storage.open(url)
-            stores.append(store)
-            local.s = base.bind(store)
-        return local.s  # type: ignore[no-any-return]
+    services, close = open_services(url)
 
     def one(call: Call) -> None:
         who, method, cid, body = call
@@ -181,9 +226,7 @@ def bare(url: str, phases: tuple[list[Call], list[Call]]) -> tuple[list[float], 
             total += took
         return latencies, total
     finally:
-        for store in stores:
-            store.close()
-        base_store.close()
+        close()
 
 
 def make_app(url: str) -> tuple[Any, Callable[[], None]]:
@@ -192,16 +235,9 @@ def make_app(url: str) -> tuple[Any, Callable[[], None]]:
 
     from musframework import web
 
-    store = mf.storage.open(url)
-    services = Services(store, clock=CLOCK, settings=Settings(name="Bench"))
-    per_thread = web.ServicesPerThread(services, url)
+    services, close = open_services(url)
     app = FastAPI()
-    app.include_router(web.router(per_thread, lambda r: r.headers.get("x-person")), prefix="/mus")
-
-    def close() -> None:
-        per_thread.close()
-        store.close()
-
+    app.include_router(web.router(services, lambda r: r.headers.get("x-person")), prefix="/mus")
     return app, close
 
 
@@ -304,16 +340,24 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(
-    leaders: int, per_leader: int, repeat: int, folder: pathlib.Path, *, out: TextIO = sys.stdout
+    leaders: int,
+    per_leader: int,
+    repeat: int,
+    folder: pathlib.Path,
+    *,
+    dsn: str | None = None,
+    out: TextIO = sys.stdout,
 ) -> dict[str, float]:
-    template, ids = build(folder, leaders, per_leader)
+    """Both sides ``repeat`` times, alternating; print and return the medians and ratios."""
+    backend = Backend(folder, dsn)
+    ids = build(backend, leaders, per_leader)
     phases = workload(ids)
     requests = sum(len(p) for p in phases)
     rows: dict[str, list[tuple[float, float, float]]] = {"bare": [], "web": []}
     failures: list[str] = []
     for i in range(repeat):
         for side in ("bare", "web") if i % 2 == 0 else ("web", "bare"):
-            url = fresh_copy(template, folder, side)
+            url = backend.fresh(side)
             if side == "bare":
                 latencies, total = bare(url, phases)
             else:
@@ -337,7 +381,7 @@ def run(
     }
     print(
         f"web load benchmark: {leaders * per_leader} employees submitting, {leaders} leaders "
-        f"reading; {requests} requests from {THREADS} threads; SQLite; {repeat} runs each; "
+        f"reading; {requests} requests from {THREADS} threads; {backend.name}; {repeat} runs each; "
         f"Python {platform.python_version()}",
         file=out,
     )
@@ -360,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 employees, 2 leaders, 1 run")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--postgres", action="store_true", help="also on a throw-away PostgreSQL server"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -367,9 +414,16 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve, args.port)
         return 0
     leaders, per_leader, repeat = (2, 10, 1) if args.quick else (20, 10, args.repeat)
+    errors = 0.0
     with tempfile.TemporaryDirectory() as scratch:
-        result = run(leaders, per_leader, repeat, pathlib.Path(scratch))
-    return 1 if result["errors"] else 0
+        errors += run(leaders, per_leader, repeat, pathlib.Path(scratch))["errors"]
+        if args.postgres:
+            from tests.postgres_server import running_server
+
+            with running_server() as dsn:
+                result = run(leaders, per_leader, repeat, pathlib.Path(scratch), dsn=dsn)
+                errors += result["errors"]
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
