@@ -15,6 +15,7 @@ from musframework.web._http import (
     PRIVATE,
     PROBLEM,
     Authenticate,
+    ServicesPerThread,
     etag,
     if_match,
     language,
@@ -85,6 +86,11 @@ def router(
 
     def current(request: Request) -> Services:
         return services() if callable(services) else services
+
+    # The language when Accept-Language names none of ours: the settings' (read without
+    # calling a per-thread factory on the event loop's thread).
+    base = services.services if isinstance(services, ServicesPerThread) else services
+    fallback = base.settings.locale if isinstance(base, Services) else "da"
 
     def locale_of(request: Request, svc: Services) -> str:
         return language(request.headers.get("accept-language"), svc.settings.locale)
@@ -260,8 +266,7 @@ def router(
         tags=["preparation"],
     )
     async def submit(request: Request, cid: str) -> Response:
-        svc0 = current(request)
-        locale = locale_of(request, svc0)
+        locale = language(request.headers.get("accept-language"), fallback)
         data, refused = await body_of(request, locale)
         if refused is not None:
             return refused
@@ -294,8 +299,7 @@ def router(
         tags=["preparation"],
     )
     async def share(request: Request, cid: str) -> Response:
-        svc0 = current(request)
-        locale = locale_of(request, svc0)
+        locale = language(request.headers.get("accept-language"), fallback)
         data, refused = await body_of(request, locale)
         if refused is not None:
             return refused
@@ -368,8 +372,7 @@ def router(
         tags=["plan"],
     )
     async def comment(request: Request, cid: str) -> Response:
-        svc0 = current(request)
-        locale = locale_of(request, svc0)
+        locale = language(request.headers.get("accept-language"), fallback)
         data, refused = await body_of(request, locale)
         if refused is not None:
             return refused
@@ -401,8 +404,8 @@ def router(
         tags=["plan"],
     )
     async def sign(request: Request, cid: str) -> Response:
-        svc0 = current(request)
-        expected, refused = revision_of(request, locale_of(request, svc0))
+        locale = language(request.headers.get("accept-language"), fallback)
+        expected, refused = revision_of(request, locale)
         if refused is not None:
             return refused
 
