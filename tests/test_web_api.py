@@ -240,3 +240,39 @@ def test_the_serve_example_sets_up_the_sample_and_answers(tmp_path: pathlib.Path
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--check", "--fresh", "--db", str(tmp_path / "web.db")]) == 0
+
+
+def test_the_vendored_surveyjs_is_pinned_licensed_and_font_free() -> None:
+    import json
+
+    from musframework import web
+
+    vendor = pathlib.Path(web.__file__).parent / "static" / "vendor"
+    pins = json.loads((vendor / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert pins == {"survey-core": web.SURVEYJS_VERSION, "survey-js-ui": web.SURVEYJS_VERSION}
+    for package, script in (
+        ("survey-core", "survey.core.min.js"),
+        ("survey-js-ui", "survey-js-ui.min.js"),
+    ):
+        banner = (vendor / package / script).read_text(encoding="utf-8")[:300]
+        assert f"v{web.SURVEYJS_VERSION}" in banner and "License: MIT" in banner
+        assert "MIT License" in (vendor / package / "LICENSE").read_text(encoding="utf-8")
+    css = (vendor / "survey-core" / "survey-core.fontless.min.css").read_text(encoding="utf-8")
+    assert "fonts.gstatic" not in css and "@import" not in css and "url(http" not in css
+
+
+def test_every_page_asset_is_served_from_the_package(world: Any) -> None:
+    import re
+
+    from musframework import web
+
+    client, _, _ = world
+    names = re.findall(
+        r'(?:href|src)="/mus/static/([^"]+)"', web.assets_head(lambda n: f"/mus/static/{n}")
+    )
+    assert len(names) == 6
+    for name in names:
+        answer = client.get(f"/mus/static/{name}")
+        assert answer.status_code == 200 and len(answer.content) > 100, name
+    assert client.get("/mus/static/../../pyproject.toml").status_code == 404
+    assert client.get("/mus/static/survey-core.min.css").status_code == 404  # the font one
