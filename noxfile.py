@@ -21,7 +21,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = pathlib.Path(__file__).parent
 PYTHONS = ["3.11", "3.13"]
-TEST_EXTRAS = "test,toml,html,docx,ics,holidays,fast,pandas,plot,progress,postgres"
+TEST_EXTRAS = "test,toml,html,docx,ics,holidays,fast,pandas,plot,progress,postgres,web"
 
 
 def _expose_pyenv_interpreters() -> None:
@@ -167,9 +167,64 @@ def bench(session: nox.Session) -> None:
     Every cell runs ours, the floor and the peers (pydantic v2, msgspec) interleaved in the same
     garbage-collector state and reports CPU time beside wall time (``benchmarks/harness.py``).
     """
-    session.install(".[fast,holidays,postgres,bench]")
+    session.install(".[fast,holidays,postgres,bench,web]")
     session.run("python", "benchmarks/harness.py", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
     session.run("python", "benchmarks/bench_storage.py", *quick)
     session.run("python", "benchmarks/bench_postgres.py", *quick)
     session.run("python", "benchmarks/bench_services.py", *quick)
+    session.run("python", "benchmarks/bench_web.py", *quick)
+
+
+@nox.session(python="3.11")
+def serve(session: nox.Session) -> None:
+    """Try the web kit: API and pages on http://127.0.0.1:8000 with a development-only login.
+
+    ``examples/web_app.py`` over SQLite (``examples/output/web.db``) with the sample
+    organisation: an employee's form, a leader's overview side by side, the plan with sign
+    buttons, the calendar download. ``nox -s serve -- --port 8080 --fresh``.
+    """
+    session.install(".[web,html,docx,ics]")
+    session.run("python", "examples/web_app.py", *session.posargs)
+
+
+@nox.session(python="3.11")
+def vendor(session: nox.Session) -> None:
+    """Refresh the vendored SurveyJS files of ``musframework.web`` from npm.
+
+    The versions are pinned in ``src/musframework/web/static/vendor/package.json`` (survey-core
+    and survey-js-ui at the same version: survey-js-ui pins its survey-core). Change them
+    there (and ``SURVEYJS_VERSION`` in ``musframework/web/_pages.py``), run this session, run
+    the browser tests, commit. Only the files the pages load are copied, with the licence;
+    the font-less stylesheet is used (the default one loads Open Sans from a font host).
+    """
+    import json
+    import pathlib
+    import shutil
+    import tempfile
+
+    vendor_dir = pathlib.Path("src/musframework/web/static/vendor")
+    pins = json.loads((vendor_dir / "package.json").read_text(encoding="utf-8"))
+    wanted = [f"{name}@{version}" for name, version in pins["dependencies"].items()]
+    with tempfile.TemporaryDirectory() as scratch:
+        session.run(
+            "npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", scratch,
+            *wanted, external=True,
+        )  # fmt: skip
+        modules = pathlib.Path(scratch) / "node_modules"
+        files = {
+            "survey-core": ["survey.core.min.js", "survey-core.fontless.min.css",
+                            "i18n/danish.min.js"],
+            "survey-js-ui": ["survey-js-ui.min.js"],
+        }  # fmt: skip
+        for package, names in files.items():
+            for name in names:
+                target = vendor_dir / package / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(modules / package / name, target)
+            installed = json.loads((modules / package / "package.json").read_text("utf-8"))
+            if installed["version"] != pins["dependencies"][package]:
+                session.error(f"{package}: got {installed['version']}")
+            if installed.get("license") != "MIT":
+                session.error(f"{package}: licence is now {installed.get('license')}")
+    session.log("vendored " + ", ".join(wanted) + " (LICENSE files kept: MIT)")

@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("interop", "policy", "rules", "serialization", "workflow"),  # floor 3
     ("analytics", "rendering", "storage", "templates"),  # floor 4
     ("services",),  # floor 5: the use cases and notifications
-    ("web",),  # floor 6 (planned): HTTP over the services
+    ("web",),  # floor 6: HTTP over the services (every route calls a use case)
     ("testing",),  # beside the top floors: may import anything public
     (ROOT,),  # the package itself: re-exports names from every floor
 )
@@ -269,3 +269,30 @@ def test_the_architecture_page_shows_the_same_layers():
     shown = [tuple(re.findall(r"`([\w.]+)`", row.split("|")[2])) for row in rows[1:]]
     expected = [tuple(f"{ROOT}.{u}" if u != ROOT else ROOT for u in units) for units in LAYERS]
     assert shown == expected
+
+
+# What the web layer takes from below the services: words, errors, the models' types, the
+# acting person, JSON, and a store per thread. Every use case it runs is a services call
+# (no workflow step, rendering or SurveyJS translation of its own), so every route is the
+# services' policy-checked path.
+WEB_MAY_USE: dict[str, set[str] | None] = {
+    "musframework.services": None,  # anything
+    "musframework.catalogue": {"Message", "translate"},
+    "musframework.errors": None,
+    "musframework.model": {"Conversation", "Finding"},
+    "musframework.policy": {"Viewer"},
+    "musframework.serialization": {"to_dict"},
+    "musframework.storage": {"Store", "open"},
+}
+
+
+def test_the_web_layer_calls_only_the_services() -> None:
+    wrong = []
+    for r in _all_reaches():
+        if _unit(r.importer) != "web" or _unit(r.module) == "web":
+            continue
+        allowed = WEB_MAY_USE.get(r.module, set())
+        if allowed is not None and (r.name is None or r.name not in allowed):
+            wrong.append(f"{r.importer}:{r.line} uses {r.module}.{r.name or '*'}")
+    assert wrong == []
+    assert any(_unit(r.importer) == "web" for r in _all_reaches())

@@ -4,7 +4,11 @@
   organisation's :class:`Settings`; its methods are the use cases (plan a round, invite,
   submit a response, share, hold, reschedule, conclude, comment, sign, revise, set an
   agreement's status, follow up, hand over on a leader change, cancel, replace or update the
-  organisation, export and erase a person, send what is due).
+  organisation, export and erase a person, send what is due), and what an app shows one
+  person: their conversations, the preparation form for their role
+  (:class:`PreparationForm`, with the SurveyJS export and their saved answers), what is due
+  for them, a conversation's documents and calendar file. The steps a person takes after
+  reading (submit, share, comment, sign) take ``revision=`` to refuse a stale write.
 * Notifications: :func:`notices_for` (what people should be told, fed by
   ``workflow.what_is_due`` and by what happened), :func:`compose` (the message, in Danish or
   English, with the invitation as an iCalendar attachment), the :class:`Notifier` protocol,
@@ -14,7 +18,13 @@ The services sit above the workflow, the policy and storage: they ask the policy
 workflow step and save through the store. Nothing below imports them.
 """
 
-from musframework.services.application import Counters, NotificationReport, Services, Settings
+from musframework.services.application import (
+    Counters,
+    NotificationReport,
+    PreparationForm,
+    Services,
+    Settings,
+)
 from musframework.services.notices import (
     Attachment,
     Notice,
@@ -41,6 +51,7 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "OutgoingMessage",
+    "PreparationForm",
     "Services",
     "Settings",
     "SmtpNotifier",

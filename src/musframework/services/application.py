@@ -35,7 +35,7 @@ import pendulum
 from musframework import workflow as wf
 from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
-from musframework.errors import ConflictError, MusframeworkError, NotFoundError
+from musframework.errors import AccessDeniedError, ConflictError, MusframeworkError, NotFoundError
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -55,12 +55,12 @@ from musframework.model import (
     Response,
     Role,
 )
-from musframework.policy import DefaultPolicy, Policy, Viewer, authorize_step, view
+from musframework.policy import Action, DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
-from musframework.storage import Store
+from musframework.storage import Store, Stored
 
-__all__ = ["Counters", "NotificationReport", "Services", "Settings"]
+__all__ = ["Counters", "NotificationReport", "PreparationForm", "Services", "Settings"]
 
 T = TypeVar("T")
 
@@ -498,6 +498,144 @@ class Services:
         found = self.store.load(Conversation, conversation_id).document
         return view(found, _viewer(actor), self.policy)
 
+    def conversation_with_revision(
+        self, actor: Viewer | str, conversation_id: str
+    ) -> Stored[Conversation]:
+        """The conversation as ``actor`` may see it, with its stored revision.
+
+        The revision is what a web app sends as the ``ETag`` and takes back as ``If-Match``:
+        pass it as ``revision=`` to a step to refuse the step when someone saved since.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when ``actor`` may not see it at all.
+        """
+        stored = self.store.load(Conversation, conversation_id)
+        return Stored(view(stored.document, _viewer(actor), self.policy), stored.revision)
+
+    def conversations_for(self, actor: Viewer | str) -> list[Stored[Conversation]]:
+        """The conversations ``actor`` takes part in, each as they may see it, ordered by id."""
+        viewer = _viewer(actor)
+        policy = self.policy
+        return [
+            Stored(view(s.document, viewer, policy), s.revision)
+            for s in self.store.conversations(person=viewer.person)
+            if policy.allows(viewer, Action.VIEW, s.document)
+        ]
+
+    def _form_of(self, conversation: Conversation) -> Questionnaire:
+        ref = conversation.questionnaire
+        found = None if ref is None else self.store.get(Questionnaire, ref.id, ref.version)
+        if found is None:
+            raise NotFoundError(Message("error.not-found.form", {"conversation": conversation.id}))
+        return found.document
+
+    def preparation_form(self, actor: Viewer | str, conversation_id: str) -> PreparationForm:
+        """The preparation form ``actor`` fills in for a conversation, with their saved answers.
+
+        The form is the conversation's stored questionnaire, for the actor's role (a MUS
+        employee gets the employee's questions, the leader the leader's); the SurveyJS export
+        and the saved answers as SurveyJS ``data`` come with it, so a page can show the
+        survey prefilled.
+
+        Raises:
+            NotFoundError: when there is no such conversation, or it has no stored form.
+            AccessDeniedError: when ``actor`` may not see the conversation, or answers no form
+                in it (someone who is not a participant).
+        """
+        from musframework.interop.surveyjs import response_to_surveyjs, to_surveyjs
+
+        viewer = _viewer(actor)
+        stored = self.conversation_with_revision(viewer, conversation_id)
+        conversation = stored.document
+        role = conversation.role_of(viewer.person)
+        if role is None:
+            raise AccessDeniedError(
+                Message("error.web.no-form", {"person": viewer.person, "id": conversation_id})
+            )
+        questionnaire = self._form_of(conversation)
+        mine = conversation.response_of(viewer.person)
+        return PreparationForm(
+            conversation=conversation,
+            revision=stored.revision,
+            questionnaire=questionnaire,
+            role=role,
+            response=mine,
+            survey=to_surveyjs(questionnaire, role=role),
+            data={} if mine is None else response_to_surveyjs(mine, questionnaire),
+        )
+
+    def due_for(self, actor: Viewer | str, *, on: pendulum.Date | None = None) -> list[wf.DueItem]:
+        """What ``actor`` must do in their conversations, due by ``on`` (today) + 14 days."""
+        viewer = _viewer(actor)
+        mine = [s.document for s in self.store.conversations(person=viewer.person)]
+        return wf.what_is_due(
+            mine,
+            on=on if on is not None else self.clock.now().date(),
+            person=viewer.person,
+            cycles=[s.document for s in self.store.documents(Cycle)],
+        )
+
+    def document(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        document: str,
+        *,
+        format: str = "html",
+        locale: str | None = None,
+    ) -> str | bytes:
+        """A document of the conversation as ``actor`` may see it, rendered in ``format``.
+
+        ``document`` is one the renderers make from a conversation (``invitation``,
+        ``side_by_side``, ``plan``, ``follow_up``, ``calendar``); ``format`` a renderer name
+        (``html``, ``markdown``, ``docx``, ``ics``). Only what the policy lets ``actor`` see is
+        in it.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when ``actor`` may not see it.
+            musframework.errors.DocumentError: when the renderer cannot make that document.
+            MissingExtraError: when the format needs an extra that is not installed.
+        """
+        from musframework.rendering import render
+
+        viewer = _viewer(actor)
+        found = self.store.load(Conversation, conversation_id).document
+        organisation, policy = self._cached()
+        seen = view(found, viewer, policy)  # refuses early, before anything is rendered
+        questionnaire = None
+        if found.questionnaire is not None:
+            stored_form = self.store.get(
+                Questionnaire, found.questionnaire.id, found.questionnaire.version
+            )
+            questionnaire = None if stored_form is None else stored_form.document
+        return render(
+            seen,
+            format,
+            locale or self.settings.language(viewer.person),
+            document,
+            people=organisation,
+            questionnaire=questionnaire,
+            role=seen.role_of(viewer.person),
+            clock=self.clock,
+            viewer=viewer,
+            policy=policy,
+        )
+
+    def calendar(
+        self, actor: Viewer | str, conversation_id: str, *, locale: str | None = None
+    ) -> bytes:
+        """The conversation as an iCalendar file (``.ics``) for ``actor``'s calendar.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when ``actor`` may not see it.
+            MissingExtraError: without the ``ics`` extra.
+        """
+        made = self.document(actor, conversation_id, "calendar", format="ics", locale=locale)
+        return made if isinstance(made, bytes) else made.encode("utf-8")
+
     # ------------------------------------------------------------------ conversation steps
 
     def _retry(self, attempt: Callable[[], T]) -> T:
@@ -520,6 +658,7 @@ class Services:
         step: str,
         apply: Callable[[Conversation, str], Conversation],
         items: Callable[[Conversation, str], Iterable[object]] | None = None,
+        revision: int | None = None,
     ) -> Conversation:
         viewer = _viewer(actor)
         me = viewer.person
@@ -528,9 +667,18 @@ class Services:
 
         def attempt() -> Conversation:
             stored = self.store.load(Conversation, conversation_id)
+            if revision is not None and stored.revision != revision:
+                # The caller saw an older revision: refuse, never retry (it is not a race).
+                raise _StaleError(
+                    ConflictError(("conversation", conversation_id), revision, stored.revision)
+                )
             current = stored.document
             organisation, policy = self._cached()
             used[:] = [policy]
+            if items is not None:
+                # Ask about the step first: building the items (importing a response against
+                # the form) must not tell a stranger anything about the conversation's form.
+                authorize_step(policy, viewer, step, current, organisation=organisation)
             touched = () if items is None else tuple(items(current, me))
             authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
             changed = apply(current, me)
@@ -538,7 +686,10 @@ class Services:
                 self.store.save(changed, revision=stored.revision, actor=me)
             return changed
 
-        changed = self._retry(attempt)
+        try:
+            changed = self._retry(attempt)
+        except _StaleError as stale:
+            raise stale.error from None
         if self.notifier is not None:
             self._deliver(
                 me,
@@ -601,6 +752,7 @@ class Services:
         response: Response | Mapping[str, Any],
         *,
         check: bool = True,
+        revision: int | None = None,
     ) -> Conversation:
         """Store the actor's preparation response: a ``Response``, or SurveyJS result data.
 
@@ -612,6 +764,7 @@ class Services:
             AccessDeniedError: when the response is not the actor's own.
             DataError: when it has errors (every one listed).
             TransitionError: when the conversation is not invited or prepared.
+            ConflictError: when ``revision`` is given and the conversation was saved since.
         """
         forms: dict[str, Questionnaire | None] = {}
 
@@ -649,6 +802,7 @@ class Services:
                 c, the_response(c, me), questionnaire=form(c) if check else None, clock=self.clock
             ),
             items=lambda c, me: (the_response(c, me),),
+            revision=revision,
         )
 
     def share(
@@ -659,10 +813,12 @@ class Services:
         response: bool = True,
         notes: Iterable[Note] = (),
         shared: bool = True,
+        revision: int | None = None,
     ) -> Conversation:
         """Share the actor's response (and chosen notes) with the other party.
 
-        When the leader shares, the people developed are told.
+        When the leader shares, the people developed are told. With ``revision``, a
+        :class:`~musframework.errors.ConflictError` when the conversation was saved since.
         """
         chosen = tuple(notes)
 
@@ -676,6 +832,7 @@ class Services:
             "share",
             lambda c, me: wf.share(c, person=me, response=response, notes=chosen, shared=shared),
             items=touched,
+            revision=revision,
         )
 
     def prepare(self, actor: Viewer | str, conversation_id: str) -> Conversation:
@@ -697,9 +854,15 @@ class Services:
         )
 
     def comment(
-        self, actor: Viewer | str, conversation_id: str, text: str, *, private: bool = False
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        text: str,
+        *,
+        private: bool = False,
+        revision: int | None = None,
     ) -> Conversation:
-        """Add a note by the actor (private: theirs only)."""
+        """Add a note by the actor (private: theirs only); ``revision`` as for :meth:`sign`."""
 
         def note(c: Conversation, me: str) -> Note:
             return Note(author=me, text=text, private=private, at=self.clock.now())
@@ -710,6 +873,7 @@ class Services:
             "comment",
             lambda c, me: wf.comment(c, by=me, text=text, private=private, clock=self.clock),
             items=lambda c, me: (note(c, me),),
+            revision=revision,
         )
 
     def conclude(
@@ -749,10 +913,21 @@ class Services:
 
         return self._step(actor, conversation_id, "conclude", apply, items=lambda c, me: given[3])
 
-    def sign(self, actor: Viewer | str, conversation_id: str) -> Conversation:
-        """The actor signs the concluded content; the people developed are told the leader has."""
+    def sign(
+        self, actor: Viewer | str, conversation_id: str, *, revision: int | None = None
+    ) -> Conversation:
+        """The actor signs the concluded content; the people developed are told the leader has.
+
+        With ``revision`` (the one the actor read) the step is refused with a
+        :class:`~musframework.errors.ConflictError` when the conversation was saved since:
+        nobody signs content they have not seen.
+        """
         return self._step(
-            actor, conversation_id, "sign", lambda c, me: wf.sign(c, person=me, clock=self.clock)
+            actor,
+            conversation_id,
+            "sign",
+            lambda c, me: wf.sign(c, person=me, clock=self.clock),
+            revision=revision,
         )
 
     def revise(self, actor: Viewer | str, conversation_id: str, **changes: Any) -> Conversation:
@@ -1008,6 +1183,36 @@ class Services:
             unreachable=tuple(unreachable),
             failed=tuple(failed),
         )
+
+
+class _StaleError(Exception):
+    # A step refused for a stale revision: carries its ConflictError past the retry loop.
+    def __init__(self, error: ConflictError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@attrs.frozen(kw_only=True)
+class PreparationForm:
+    """The preparation form one person fills in for one conversation.
+
+    Attributes:
+        conversation: The conversation as the person may see it.
+        revision: The conversation's stored revision (for ``If-Match``).
+        questionnaire: The conversation's form (every role's questions).
+        role: The person's role in the conversation: the questions they answer.
+        response: Their saved response, if any.
+        survey: The form for their role as SurveyJS survey JSON.
+        data: Their saved answers as SurveyJS ``data`` (empty when none).
+    """
+
+    conversation: Conversation
+    revision: int
+    questionnaire: Questionnaire
+    role: Role
+    response: Response | None
+    survey: dict[str, Any]
+    data: dict[str, Any]
 
 
 def _delivery(notice: Notice, channel: str, clock: Clock) -> Delivery:
