@@ -20,7 +20,10 @@ from musframework.model.conversation import (
     FollowUpEntry,
     Invitation,
     Note,
+    PartDigest,
     Participant,
+    Proof,
+    Redaction,
     Signature,
 )
 from musframework.model.cycle import Cycle, CycleSettings, Period
@@ -110,6 +113,9 @@ __all__ = [
     "ScaleQuestion",
     "Section",
     "Severity",
+    "PartDigest",
+    "Proof",
+    "Redaction",
     "Signature",
     "SingleChoiceQuestion",
     "StatusChange",

@@ -38,13 +38,17 @@ from musframework.model import (
     Organisation,
     OrganisationVersion,
     OrgUnit,
+    PartDigest,
     Person,
     Questionnaire,
+    Redaction,
     Role,
 )
+from musframework.model.conversation import parts_digest, signed_parts
 from musframework.model.round import agreement_counts, superseded_agreements
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, from_dict, loads, to_dict
+from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -694,8 +698,15 @@ class BaseStore(abc.ABC):
             "audit_log": audit,
         }
 
-    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+    def erase_person(
+        self, person_id: str, *, actor: str = "system", signer: Signer | None = None
+    ) -> str:
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        A signed conversation whose signed content changes (or whose signer is renamed) gets
+        a :class:`~musframework.Redaction` with reason ``gdpr-art-17``, proved by ``signer``:
+        the signatures made before stay valid, and the erased signer's own signature is
+        attested by it when it was valid at the time (see docs/signatures.md).
 
         The person document is replaced by a tombstone under the pseudonym; every reference
         to the id becomes the pseudonym (participants, owners, signers, histories, notes,
@@ -715,6 +726,10 @@ class BaseStore(abc.ABC):
             if isinstance(doc, Person):
                 continue
             erased = eraser.erase(doc)
+            if isinstance(doc, Conversation) and erased is not doc:
+                erased = _with_redaction(
+                    doc, erased, (person_id, pseudonym), self.clock.now(), actor, signer
+                )
             if erased is not doc:
                 w = self._prepare(cast(Document, erased), stored.revision)
                 writes.append(attrs.evolve(w, action="erase"))
@@ -745,6 +760,45 @@ class BaseStore(abc.ABC):
     def compact(self) -> None:
         """Reclaim space and overwrite deleted data (``VACUUM`` and a WAL checkpoint)."""
         self._compact()
+
+
+def _with_redaction(
+    before: Conversation,
+    after: Conversation,
+    erased: tuple[str, str],
+    at: pendulum.DateTime,
+    actor: str,
+    signer: Signer | None,
+) -> Conversation:
+    """``after`` (``before`` erased) with the redaction that keeps its signatures, if any.
+
+    ``erased`` is ``(person id, pseudonym)``. The erased signer's own signature is attested
+    (listed in ``renamed``) only when it counted before: valid, or unverified without a key.
+    """
+    if not before.signatures:
+        return after
+    person, pseudonym = erased
+    old, new = signed_parts(before), signed_parts(after)
+    good = {SignatureStatus.VALID}
+    if signer is None:
+        good.add(SignatureStatus.UNVERIFIED)
+    attested = any(
+        c.signature.person == person and c.status in good for c in verify(before, signer).checks
+    )
+    if old == new and not attested:
+        return after
+    redaction = Redaction(
+        at=at,
+        reason="gdpr-art-17",
+        by=actor,
+        before=parts_digest(old),
+        after=parts_digest(new),
+        changed=[PartDigest(i, o) for i, (o, n) in enumerate(zip(old, new, strict=True)) if o != n],
+        renamed=(pseudonym,) if attested else (),
+    )
+    if signer is not None:
+        redaction = sign_redaction(after.id, redaction, signer)
+    return attrs.evolve(after, redactions=(*after.redactions, redaction))
 
 
 def agreement_from_json(data: Any) -> Agreement:

@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.signing import Signer
 
 __all__ = [
     "AgreementRecord",
@@ -289,8 +290,14 @@ class Store(Protocol):
         """Everything stored about a person, as one JSON-compatible document (GDPR access)."""
         ...
 
-    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+    def erase_person(
+        self, person_id: str, *, actor: str = "system", signer: Signer | None = None
+    ) -> str:
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        A signed conversation whose content the erasure changes records a
+        :class:`~musframework.Redaction` (proved by ``signer``, the system's key), so the
+        signatures made before stay valid (see docs/signatures.md).
 
         The person's id is replaced by a random pseudonym wherever it occurs; their name,
         e-mail address and own free texts are removed; documents, participants, agreements,
