@@ -716,10 +716,12 @@ class BaseStore(abc.ABC):
         """
         stored_person = self.get(Person, person_id)
         needles: list[str] = []
+        name = ""
         if stored_person is not None:
-            needles = [stored_person.document.name, stored_person.document.email or ""]
+            name = stored_person.document.name
+            needles = [name, stored_person.document.email or ""]
         pseudonym = "erased-" + secrets.token_hex(8)
-        eraser = Eraser(person_id, pseudonym, needles)
+        eraser = Eraser(person_id, pseudonym, needles, name)
         writes: list[Write] = []
         for stored in self._all_documents():
             doc = stored.document
