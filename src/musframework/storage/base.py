@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import datetime
+import json
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,13 +27,14 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
-from musframework.errors import ConflictError, NotFoundError, StorageError
+from musframework.errors import ConflictError, MusframeworkError, NotFoundError, StorageError
 from musframework.model import (
     Agreement,
     AgreementStatus,
     Conversation,
     ConversationKind,
     ConversationStatus,
+    Finding,
     Group,
     LeaderChange,
     Organisation,
@@ -49,6 +51,17 @@ from musframework.model.round import agreement_counts, superseded_agreements
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, from_dict, loads, to_dict
 from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
+from musframework.storage._integrity import (
+    IntegrityReport,
+    SideRows,
+    body_hash,
+    chain,
+    check_chain,
+    check_documents,
+    check_side_rows,
+    check_signatures,
+    renamed,
+)
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -64,6 +77,7 @@ __all__ = [
     "ConversationIndex",
     "Write",
     "kind_of",
+    "link_audit",
     "natural_key",
     "rename_entry",
     "utc_key",
@@ -377,7 +391,13 @@ class BaseStore(abc.ABC):
         at = self.clock.now()
         audit = [
             AuditEntry(
-                kind=w.kind, id=w.name, revision=w.revision, actor=actor, action=w.action, at=at
+                kind=w.kind,
+                id=w.name,
+                revision=w.revision,
+                actor=actor,
+                action=w.action,
+                at=at,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]
@@ -753,6 +773,7 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action="erase",
                 at=at,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]
@@ -762,6 +783,71 @@ class BaseStore(abc.ABC):
     def compact(self) -> None:
         """Reclaim space and overwrite deleted data (``VACUUM`` and a WAL checkpoint)."""
         self._compact()
+
+    # ------------------------------------------------------------------ tamper evidence
+
+    def _side_rows(self) -> SideRows | None:
+        """The stored side-table rows by conversation (``None``: the backend keeps none)."""
+        return None
+
+    def _bodies(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        for revision, data in self._fetch_all(kind):
+            if isinstance(data, str | bytes):
+                yield revision, json.loads(data)
+            elif isinstance(data, dict):
+                yield revision, data
+            else:  # a backend that keeps loaded objects
+                yield revision, to_dict(data)
+
+    def verify(self, *, signer: Signer | None = None) -> IntegrityReport:
+        """Check the store for tampering; every problem is a finding, nothing is changed.
+
+        * the audit log's hash chain: every broken link, every altered entry;
+        * every document against the latest audit entry about it (revision and the hash of
+          the body written): a body changed outside the library is found;
+        * the side tables (people, agreements, indexed columns) against the bodies;
+        * every signature and redaction (:func:`musframework.signing.verify` with
+          ``signer``; without it, proofs are counted as unverified, not as findings).
+
+        Deleting the newest entries together with the documents they record leaves a
+        shorter, valid chain: keep :attr:`IntegrityReport.head` elsewhere to notice that.
+        """
+        entries = self._audit(None, None)
+        findings, chained, unchained = check_chain(entries)
+        documents: list[tuple[str, str, int, dict[str, Any]]] = []
+        conversations: list[tuple[Conversation, dict[str, Any]]] = []
+        for kind, cls in DOCUMENT_KINDS.items():
+            for revision, data in self._bodies(kind):
+                name = str(data.get("id"))
+                if kind == "questionnaire":
+                    name = f"{name}@{data.get('version')}"
+                documents.append((kind, name, revision, data))
+                if cls is Conversation:
+                    try:
+                        c = from_dict(data, Conversation, source=f"conversation {name!r}")
+                    except MusframeworkError as exc:
+                        findings.append(
+                            Finding.error("store.unreadable", f"conversation {name!r}", id=name)
+                        )
+                        del exc
+                        continue
+                    conversations.append((c, data))
+        found, count = check_documents(documents, entries)
+        findings += found
+        stored = self._side_rows()
+        if stored is not None:
+            findings += check_side_rows(stored, conversations, ConversationIndex.of)
+        found, signatures, unverified = check_signatures((c for c, _ in conversations), signer)
+        findings += found
+        return IntegrityReport(
+            findings=tuple(findings),
+            entries=chained,
+            unchained=unchained,
+            documents=count,
+            signatures=signatures,
+            unverified=unverified,
+            head=entries[-1].hash if entries else "",
+        )
 
 
 def _with_redaction(
@@ -809,9 +895,19 @@ def agreement_from_json(data: Any) -> Agreement:
 
 
 def rename_entry(entry: AuditEntry, old: str, new: str) -> AuditEntry:
-    """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id)."""
-    actor = new if entry.actor == old else entry.actor
-    id = new if (entry.kind == "person" and entry.id == old) else entry.id
-    if actor == entry.actor and id == entry.id:
-        return entry
-    return attrs.evolve(entry, actor=actor, id=id)
+    """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id).
+
+    The entry's seal stays (the chain holds) and its nonce is dropped, so nothing left can
+    tell which id it was.
+    """
+    found: AuditEntry = renamed(entry, old, new)
+    return found
+
+
+def link_audit(previous: str, audit: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """``audit`` sealed and chained after the entry whose hash is ``previous``.
+
+    A backend calls it inside the transaction that appends the entries, with the hash of
+    the last entry it holds (``""`` when none).
+    """
+    return chain(previous, audit)

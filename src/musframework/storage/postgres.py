@@ -34,20 +34,25 @@ from musframework.model import (
     Questionnaire,
 )
 from musframework.progress import gc_paused
-from musframework.serialization.time import parse_datetime
+from musframework.storage._integrity import SideRows, body_hash
 from musframework.storage._sql import (
+    AUDIT_SELECT,
     COLUMNS,
+    SIDE_ROW_QUERIES,
     Where,
     agreement_filters,
+    audit_entry,
     conversation_filters,
     conversation_row,
     schema_steps,
+    side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write, kind_of
+from musframework.storage.base import BaseStore, Write, kind_of, link_audit
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Document, Stored
 
 __all__ = [
+    "CHAIN_LOCK",
     "COPY_AGREEMENTS",
     "COPY_AUDIT",
     "COPY_CONVERSATIONS",
@@ -86,6 +91,16 @@ COPY_PEOPLE = _copy("conversation_people")
 """Copies the participants of the conversations written in."""
 COPY_AGREEMENTS = _copy("agreements")
 """Copies the agreements of the conversations written in."""
+CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.mf_audit_chain'))"
+"""Serialises the writers of one schema (the audit log is a hash chain: one link at a time)."""
+
+
+def _head(cur: Any) -> str:
+    """The hash of the audit log's last entry (``""`` when none, or from before the chain)."""
+    row = cur.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return "" if row is None or row[0] is None else str(row[0])
+
+
 COPY_AUDIT = _copy("audit_log")
 """Copies the audit entries of a batch in."""
 
@@ -255,6 +270,8 @@ class PostgresStore(BaseStore):
         psycopg = self._psycopg
         try:
             with self._read() as conn, conn.transaction(), conn.cursor() as cur:
+                # trust: one writer at a time appends to the audit log's hash chain.
+                cur.execute(CHAIN_LOCK)
                 stored = self._locked_revisions(conn, writes)
                 for w in writes:
                     actual = stored.get((w.kind, w.id, w.version), 0)
@@ -282,9 +299,12 @@ class PostgresStore(BaseStore):
             self._apply(cur, writes, audit)
             if rename is not None:
                 old, new = rename
-                cur.execute("UPDATE audit_log SET actor = %s WHERE actor = %s", (new, old))
+                # The seal stays and the chain holds; the nonce goes (see _integrity).
                 cur.execute(
-                    "UPDATE audit_log SET id = %s WHERE kind = 'person' AND id = %s",
+                    "UPDATE audit_log SET actor = %s, nonce = NULL WHERE actor = %s", (new, old)
+                )
+                cur.execute(
+                    "UPDATE audit_log SET id = %s, nonce = NULL WHERE kind = 'person' AND id = %s",
                     (new, old),
                 )
 
@@ -350,9 +370,18 @@ class PostgresStore(BaseStore):
             else:
                 writes = [self._prepare(d, 0) for d in documents]
             audit = [
-                AuditEntry(kind=w.kind, id=w.name, revision=1, actor=actor, action="create", at=at)
+                AuditEntry(
+                    kind=w.kind,
+                    id=w.name,
+                    revision=1,
+                    actor=actor,
+                    action="create",
+                    at=at,
+                    document_hash=body_hash(w.body),
+                )
                 for w in writes
             ]
+            audit = link_audit(_head(cur), audit)  # trust: the hash chain
             rows = rows_for(writes, audit)
             del rows[COPY_CONVERSATIONS]
             _copy_in(cur, rows)
@@ -410,6 +439,7 @@ class PostgresStore(BaseStore):
                 "WHERE kind = %s AND id = %s AND version = %s",
                 changed_docs,
             )
+        audit = link_audit(_head(cur), audit)  # trust: the hash chain
         _copy_in(cur, rows_for(writes, audit))
 
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
@@ -420,15 +450,16 @@ class PostgresStore(BaseStore):
         if id is not None:
             where.append("id = %s")
             params.append(id)
-        sql = "SELECT kind, id, revision, actor, action, at FROM audit_log"
+        sql = AUDIT_SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
         with self._read() as conn:
             rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
-        return [
-            AuditEntry(kind=k, id=i, revision=r, actor=a, action=act, at=parse_datetime(at))
-            for k, i, r, a, act, at in rows
-        ]
+        return [audit_entry(row) for row in rows]
+
+    def _side_rows(self) -> SideRows:
+        with self._read() as conn:
+            return side_rows([conn.execute(sql).fetchall() for sql in SIDE_ROW_QUERIES])
 
     def _compact(self) -> None:
         with self._read() as conn:
