@@ -76,6 +76,7 @@ __all__ = [
     "BaseStore",
     "ConversationIndex",
     "Write",
+    "check_actor",
     "kind_of",
     "link_audit",
     "natural_key",
@@ -103,6 +104,21 @@ def kind_of(cls: type[Any]) -> str:
         raise StorageError(
             Message("error.store.kind", {"known": known, "type": cls.__name__})
         ) from None
+
+
+def check_actor(actor: str) -> str:
+    """``actor`` if it can be an audit actor: a person id or a system name.
+
+    The audit log keeps ids, never names or addresses, so that erasing a person leaves
+    nothing behind: an actor with white space or an ``@`` (a name, an e-mail address) is
+    refused. Map your users to their person ids before saving.
+
+    Raises:
+        StorageError: for an empty actor, or one with white space or ``@``.
+    """
+    if not actor or "@" in actor or any(ch.isspace() for ch in actor):
+        raise StorageError(Message("error.store.actor"))
+    return actor
 
 
 def _twice(kind: str, name: str) -> Message:
@@ -380,6 +396,7 @@ class BaseStore(abc.ABC):
         return Write(kind, id, version or "", revision, revision, None, 0, None, "delete")
 
     def _write(self, writes: Sequence[Write], actor: str) -> None:
+        check_actor(actor)
         if not writes:
             return
         seen: set[tuple[str, str, str]] = set()
@@ -734,6 +751,7 @@ class BaseStore(abc.ABC):
         ``[erased]``; their name and e-mail address are removed from every free text. One
         transaction; counts of documents, participants, agreements, responses and notes stay.
         """
+        check_actor(actor)
         stored_person = self.get(Person, person_id)
         needles: list[str] = []
         name = ""

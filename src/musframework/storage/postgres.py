@@ -48,7 +48,7 @@ from musframework.storage._sql import (
     side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write, kind_of, link_audit
+from musframework.storage.base import BaseStore, Write, check_actor, kind_of, link_audit
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Document, Stored
 
 __all__ = [
@@ -332,6 +332,7 @@ class PostgresStore(BaseStore):
         return count + len(batch)
 
     def _save_new(self, documents: Sequence[Document], actor: str) -> None:
+        check_actor(actor)
         keys = [
             Write(
                 kind=kind_of(type(d)),
