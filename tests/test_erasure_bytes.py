@@ -141,3 +141,24 @@ def test_after_erasure_and_compact_no_byte_of_her_is_left(round_file):
         mus = next(c for c in after if c.kind.value == "MUS")
         assert mus.conclusions[1] == "Et godt år"  # other people's words stay
     assert occurrences(files) == {}  # and after closing
+
+
+def test_old_audit_actors_written_as_her_name_are_mapped_to_the_pseudonym(tmp_path):
+    path = tmp_path / "old.db"
+    with SQLiteStore(path) as store:
+        # Written before actors had to be ids (no hash: from before the chain, too).
+        store.connection.execute(
+            "INSERT INTO audit_log (kind, id, revision, actor, action, at) "
+            "VALUES ('unit', 'it', 1, 'Zelda Quixote', 'create', '2025-01-01T00:00:00+00:00'),"
+            " ('unit', 'it', 2, 'zelda.quixote@kommune.dk', 'update', '2025-01-02T00:00:00+00:00')"
+        )
+        store.save(ZQ, actor="hr")
+        store.save(mf.Person(id="zelda", name="Zelda Other"), actor="hr")  # another Zelda
+        pseudonym = store.erase_person(ZQ.id, actor="dpo")
+        store.compact()
+        actors = [e.actor for e in store.audit_log()]
+        assert actors[:2] == [pseudonym, pseudonym]
+        assert store.verify().ok  # the two old entries count as unchained, not as findings
+        assert store.verify().unchained == 2
+    data = path.read_bytes().lower()
+    assert b"quixote" not in data and b"zelda other" in data

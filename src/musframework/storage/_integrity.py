@@ -89,9 +89,12 @@ def chain(previous: str, entries: Iterable[Any]) -> list[Any]:
     return linked
 
 
-def renamed(entry: Any, old: str, new: str) -> Any:
-    """``entry`` with the person id ``old`` replaced by ``new``; the nonce goes with it."""
-    actor = new if entry.actor == old else entry.actor
+def renamed(entry: Any, old: str, new: str, aliases: Iterable[str] = ()) -> Any:
+    """``entry`` with the person id ``old`` (or an actor in ``aliases``) replaced by ``new``.
+
+    The nonce goes with it, so the seal can no longer be opened.
+    """
+    actor = new if entry.actor == old or entry.actor in set(aliases) else entry.actor
     id = new if (entry.kind == "person" and entry.id == old) else entry.id
     if actor == entry.actor and id == entry.id:
         return entry

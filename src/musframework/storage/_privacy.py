@@ -144,6 +144,10 @@ class Eraser:
         self._narrow = _compile([*literal, *name_variants(name, narrow=True), _flexible(person)])
         self._pattern = self._wide
 
+    def names(self, text: str) -> bool:
+        """Whether ``text`` as a whole is the person's name (a variant) or e-mail address."""
+        return self._wide is not None and self._wide.fullmatch(text.strip()) is not None
+
     def scrub(self, text: str) -> str:
         """``text`` with the person's name and e-mail address replaced by ``[erased]``."""
         return text if self._pattern is None else self._pattern.sub(ERASED, text)

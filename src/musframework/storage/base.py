@@ -315,12 +315,13 @@ class BaseStore(abc.ABC):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         """Apply ``writes`` and append ``audit`` atomically: all or nothing.
 
         Raise ``write.conflict(actual)`` for the first write whose ``expected`` revision
-        differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym)``
+        differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym,
+        *aliases)``
         during an erasure: replace that id in the audit log's actors and ids too.
         """
 
@@ -795,7 +796,10 @@ class BaseStore(abc.ABC):
             )
             for w in writes
         ]
-        self._commit(writes, audit, rename=(person_id, pseudonym))
+        # Audit actors written as the person's name or address (before actors had to be ids).
+        actors = {e.actor for e in self._audit(None, None)} - {person_id}
+        aliases = sorted(a for a in actors if eraser.names(a))
+        self._commit(writes, audit, rename=(person_id, pseudonym, *aliases))
         return pseudonym
 
     def compact(self) -> None:
@@ -912,13 +916,13 @@ def agreement_from_json(data: Any) -> Agreement:
     return BaseStore._structure(data, Agreement, "agreement")
 
 
-def rename_entry(entry: AuditEntry, old: str, new: str) -> AuditEntry:
+def rename_entry(entry: AuditEntry, old: str, new: str, *aliases: str) -> AuditEntry:
     """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id).
 
     The entry's seal stays (the chain holds) and its nonce is dropped, so nothing left can
     tell which id it was.
     """
-    found: AuditEntry = renamed(entry, old, new)
+    found: AuditEntry = renamed(entry, old, new, aliases)
     return found
 
 

@@ -62,7 +62,7 @@ class MemoryStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         loaded = [None if w.body is None else loads(w.body, DOCUMENT_KINDS[w.kind]) for w in writes]
         with self._lock:

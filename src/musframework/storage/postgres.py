@@ -293,15 +293,16 @@ class PostgresStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         with self._transaction(writes) as cur:
             self._apply(cur, writes, audit)
             if rename is not None:
-                old, new = rename
+                old, new, *aliases = rename
                 # The seal stays and the chain holds; the nonce goes (see _integrity).
-                cur.execute(
-                    "UPDATE audit_log SET actor = %s, nonce = NULL WHERE actor = %s", (new, old)
+                cur.executemany(
+                    "UPDATE audit_log SET actor = %s, nonce = NULL WHERE actor = %s",
+                    [(new, actor) for actor in (old, *aliases)],
                 )
                 cur.execute(
                     "UPDATE audit_log SET id = %s, nonce = NULL WHERE kind = 'person' AND id = %s",

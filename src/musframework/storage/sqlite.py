@@ -250,7 +250,7 @@ class SQLiteStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         new = [w for w in writes if w.expected == 0 and w.body is not None]
         changed = [w for w in writes if w.expected != 0 and w.body is not None]
@@ -275,11 +275,11 @@ class SQLiteStore(BaseStore):
                 for sql in (INSERT_PERSON, INSERT_AGREEMENT, INSERT_AUDIT):
                     conn.executemany(sql, rows[sql])
                 if rename is not None:
-                    old, pseudonym = rename
+                    old, pseudonym, *aliases = rename
                     # The seal stays and the chain holds; the nonce goes (see _integrity).
-                    conn.execute(
+                    conn.executemany(
                         "UPDATE audit_log SET actor = ?, nonce = NULL WHERE actor = ?",
-                        (pseudonym, old),
+                        [(pseudonym, actor) for actor in (old, *aliases)],
                     )
                     conn.execute(
                         "UPDATE audit_log SET id = ?, nonce = NULL "
