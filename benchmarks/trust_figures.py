@@ -142,10 +142,17 @@ def _store_edit(conn: sqlite3.Connection, rng: random.Random) -> str:
         conn.execute("DELETE FROM audit_log WHERE seq = ?", (seq,))
         return "deleted entry"
     if choice == 2:
+        seq = rng.choice(seqs)
+        (action,) = conn.execute("SELECT action FROM audit_log WHERE seq = ?", (seq,)).fetchone()
         column, value = rng.choice(
-            [("actor", "mallory"), ("revision", 99), ("action", "create"), ("id", "x")]
+            [
+                ("actor", "mallory"),
+                ("revision", 99),
+                ("action", "update" if action == "create" else "create"),  # a real change
+                ("id", "x"),
+            ]
         )
-        conn.execute(f"UPDATE audit_log SET {column} = ? WHERE seq = ?", (value, rng.choice(seqs)))
+        conn.execute(f"UPDATE audit_log SET {column} = ? WHERE seq = ?", (value, seq))
         return "entry field"
     if choice == 3:
         a, b = rng.sample(seqs, 2)

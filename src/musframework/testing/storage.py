@@ -740,7 +740,7 @@ class StoreConformance:
             log = store.audit_log()
             assert [e.previous for e in log[1:]] == [e.hash for e in log[:-1]]
             assert log[0].previous == ""
-            assert all(len(e.hash) == 64 for e in log)
+            assert all(len(e.hash) == 64 for e in log), "link the entries with link_audit()"
             assert all(e.document_hash for e in log if e.action != "delete")
             report = cast(Any, store).verify(signer=signer)
             assert report.ok, report.findings
