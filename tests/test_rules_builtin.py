@@ -77,6 +77,17 @@ FAULTS = {
         agreements=agreements_with(learning_method=mf.LearningMethod.COURSE)
     ),
     "grus.no-individual-plan": lambda: valid_grus(agreements=valid_grus().agreements[:1]),
+    "signature.not-required": lambda: valid_mus(
+        signatures=(
+            *valid_mus().signatures,
+            mf.Signature(
+                person="stranger",
+                role="employee",
+                signed_at=valid_mus().signatures[0].signed_at,
+                digest=valid_mus().content_digest(),
+            ),
+        )
+    ),
 }
 
 
