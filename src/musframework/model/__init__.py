@@ -25,6 +25,7 @@ from musframework.model.conversation import (
     Proof,
     Redaction,
     Signature,
+    signed_parts,
 )
 from musframework.model.cycle import Cycle, CycleSettings, Period
 from musframework.model.findings import Finding, Severity, sorted_findings
@@ -100,12 +101,15 @@ __all__ = [
     "OrgUnit",
     "Organisation",
     "OrganisationVersion",
+    "PartDigest",
     "Participant",
     "Period",
     "Person",
+    "Proof",
     "Question",
     "Questionnaire",
     "QuestionnaireRef",
+    "Redaction",
     "Response",
     "Role",
     "ScaleAnswer",
@@ -113,9 +117,6 @@ __all__ = [
     "ScaleQuestion",
     "Section",
     "Severity",
-    "PartDigest",
-    "Proof",
-    "Redaction",
     "Signature",
     "SingleChoiceQuestion",
     "StatusChange",
@@ -129,6 +130,7 @@ __all__ = [
     "question_type_names",
     "question_types",
     "register_question_type",
+    "signed_parts",
     "sorted_findings",
     "unregister_question_type",
 ]

@@ -160,7 +160,7 @@ class Signature:
 
 @attrs.frozen
 class PartDigest:
-    """The SHA-256 digest of one signed part (see :func:`signed_parts`), by its position."""
+    """The SHA-256 digest of one signed part, by its position (see ``signed_parts``)."""
 
     position: int
     digest: str
@@ -420,7 +420,7 @@ class Conversation(DisplayMixin):
         return tuple(a for a in self.agreements if a.is_open)
 
     def content_digest(self) -> str:
-        """A SHA-256 digest of what signatures cover (see :func:`signed_parts`).
+        """A SHA-256 digest of what signatures cover (see ``signed_parts``).
 
         Status changes and agreement history are not covered: following up on an agreement
         does not void the plan it belongs to.
@@ -556,7 +556,7 @@ def content_digest(conversation: Conversation) -> str:
 
 
 def legacy_content_digest(conversation: Conversation) -> str:
-    """The digest signatures stored before :func:`signed_parts` (read as *unverified*)."""
+    """The digest signatures stored before ``signed_parts`` existed (read as *unverified*)."""
 
     def iso(d: pendulum.Date | None) -> str | None:
         return None if d is None else d.isoformat()

@@ -21,8 +21,8 @@ from musframework.serialization.time import format_datetime
 from musframework.signing import SignatureStatus, Signer, verify
 
 __all__ = [
-    "PSEUDONYM_PREFIX",
     "IntegrityReport",
+    "PSEUDONYM_PREFIX",
     "SideRows",
     "body_hash",
     "chain",

@@ -742,7 +742,7 @@ class BaseStore(abc.ABC):
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
 
         A signed conversation whose signed content changes (or whose signer is renamed) gets
-        a :class:`~musframework.Redaction` with reason ``gdpr-art-17``, proved by ``signer``:
+        a :class:`~musframework.model.Redaction` with reason ``gdpr-art-17``, proved by ``signer``:
         the signatures made before stay valid, and the erased signer's own signature is
         attested by it when it was valid at the time (see docs/signatures.md).
 
@@ -832,7 +832,8 @@ class BaseStore(abc.ABC):
           ``signer``; without it, proofs are counted as unverified, not as findings).
 
         Deleting the newest entries together with the documents they record leaves a
-        shorter, valid chain: keep :attr:`IntegrityReport.head` elsewhere to notice that.
+        shorter, valid chain: keep :attr:`~musframework.storage.IntegrityReport.head`
+        elsewhere to notice that.
         """
         entries = self._audit(None, None)
         findings, chained, unchained = check_chain(entries)

@@ -308,7 +308,7 @@ class Store(Protocol):
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
 
         A signed conversation whose content the erasure changes records a
-        :class:`~musframework.Redaction` (proved by ``signer``, the system's key), so the
+        :class:`~musframework.model.Redaction` (proved by ``signer``, the system's key), so the
         signatures made before stay valid (see docs/signatures.md).
 
         The person's id is replaced by a random pseudonym wherever it occurs; their name,
