@@ -197,5 +197,11 @@ def test_services_sign_with_the_signer_they_are_given(tmp_path):
         services.sign("bo", c.id)
         done = services.sign("ane", c.id)
         stored = store.load(mf.Conversation, c.id).document
+        # HR erases the leader through the services: the redaction is proved by their signer.
+        hr = mf.Viewer("hr1", {mf.policy.Capacity.HR})
+        pseudonym = services.erase_person(hr, "bo")
+        erased = store.load(mf.Conversation, c.id).document
     assert done.status is mf.ConversationStatus.SIGNED
     assert statuses(stored) == [S.VALID, S.VALID]
+    assert erased.leader == pseudonym and erased.redactions[-1].proof is not None
+    assert statuses(erased) == [S.VALID, S.VALID]

@@ -895,13 +895,16 @@ class Services:
     def erase_person(self, actor: Viewer | str, person_id: str) -> str:
         """Erase a person's data everywhere (GDPR erasure); returns the pseudonym.
 
+        Signed conversations keep their signatures through a redaction proved by
+        :attr:`signer` (see :meth:`musframework.storage.Store.erase_person`).
+
         Raises:
             AccessDeniedError: unless the policy lets ``actor`` change the organisation (HR).
         """
         viewer = _viewer(actor)
         authorize_step(self.policy, viewer, "erase_person", self.organisation())
         try:
-            return self.store.erase_person(person_id, actor=viewer.person)
+            return self.store.erase_person(person_id, actor=viewer.person, signer=self.signer)
         finally:
             self.refresh()
 
