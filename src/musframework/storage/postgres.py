@@ -95,9 +95,15 @@ CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.mf_aud
 """Serialises the writers of one schema (the audit log is a hash chain: one link at a time)."""
 
 
-def _head(cur: Any) -> str:
-    """The hash of the audit log's last entry (``""`` when none, or from before the chain)."""
-    row = cur.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+def _chain_start(cur: Any) -> str:
+    """Take the chain's lock, then read the hash of the audit log's last entry.
+
+    Two statements in one round trip; the second runs after the lock is granted, with a
+    snapshot of its own, so it sees every entry committed before (``""``: none yet).
+    """
+    cur.execute(CHAIN_LOCK + "; SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    cur.nextset()
+    row = cur.fetchone()
     return "" if row is None or row[0] is None else str(row[0])
 
 
@@ -261,8 +267,10 @@ class PostgresStore(BaseStore):
         return found
 
     @contextmanager
-    def _transaction(self, writes: Sequence[Write]) -> Iterator[Any]:
+    def _transaction(self, writes: Sequence[Write]) -> Iterator[tuple[Any, str]]:
         """A cursor in a transaction that has locked and checked the revisions of ``writes``.
+
+        Yields the cursor and the hash of the audit log's last entry (the chain is locked).
 
         psycopg errors become ``ConflictError`` (a new document another process created
         meanwhile) or ``StorageError``.
@@ -271,13 +279,13 @@ class PostgresStore(BaseStore):
         try:
             with self._read() as conn, conn.transaction(), conn.cursor() as cur:
                 # trust: one writer at a time appends to the audit log's hash chain.
-                cur.execute(CHAIN_LOCK)
+                head = _chain_start(cur)
                 stored = self._locked_revisions(conn, writes)
                 for w in writes:
                     actual = stored.get((w.kind, w.id, w.version), 0)
                     if actual != w.expected:
                         raise w.conflict(actual)
-                yield cur
+                yield cur, head
         except psycopg.errors.UniqueViolation:
             # Another process created one of the new documents after our check.
             for w in writes:
@@ -295,8 +303,8 @@ class PostgresStore(BaseStore):
         audit: Sequence[AuditEntry],
         rename: tuple[str, ...] | None = None,
     ) -> None:
-        with self._transaction(writes) as cur:
-            self._apply(cur, writes, audit)
+        with self._transaction(writes) as (cur, head):
+            self._apply(cur, writes, audit, head)
             if rename is not None:
                 old, new, *aliases = rename
                 # The seal stays and the chain holds; the nonce goes (see _integrity).
@@ -358,7 +366,7 @@ class PostgresStore(BaseStore):
                 )
             seen.add((k.kind, k.id, k.version))
         at = self.clock.now()
-        with self._transaction(keys) as cur:
+        with self._transaction(keys) as (cur, head):
             writes: list[Write] = []
             if any(k.kind == "conversation" for k in keys):
                 # A worker thread sends to the server while this one serializes the next.
@@ -383,12 +391,14 @@ class PostgresStore(BaseStore):
                 )
                 for w in writes
             ]
-            audit = link_audit(_head(cur), audit)  # trust: the hash chain
+            audit = link_audit(head, audit)  # trust: the hash chain
             rows = rows_for(writes, audit)
             del rows[COPY_CONVERSATIONS]
             _copy_in(cur, rows)
 
-    def _apply(self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry]) -> None:
+    def _apply(
+        self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry], head: str
+    ) -> None:
         # Existing rows are updated in place, not deleted and inserted again: a writer waiting
         # in SELECT ... FOR UPDATE then sees the new row version (and its revision).
         changed = [w for w in writes if w.expected and w.body is not None]
@@ -441,7 +451,7 @@ class PostgresStore(BaseStore):
                 "WHERE kind = %s AND id = %s AND version = %s",
                 changed_docs,
             )
-        audit = link_audit(_head(cur), audit)  # trust: the hash chain
+        audit = link_audit(head, audit)  # trust: the hash chain (``head``: see _chain_start)
         _copy_in(cur, rows_for(writes, audit))
 
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
