@@ -132,6 +132,10 @@ def test_stale_side_tables_are_found(backend):
     report = store.verify(signer=HMAC)
     assert codes(report) == {"store.side-table-stale"}
     assert {f.path for f in report.findings} == {"conversation 'c1'", "conversation 'c2'"}
+    # Rows left behind by a conversation that is gone (deleted outside the library).
+    raw("INSERT INTO conversation_people (conversation, person, role) VALUES ('gone', 'x', 'y')")
+    paths = {f.path for f in store.verify().findings if f.code == "store.side-table-stale"}
+    assert "conversation 'gone'" in paths
 
 
 def test_broken_links_and_altered_entries_are_found(backend):

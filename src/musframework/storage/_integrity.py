@@ -221,13 +221,17 @@ def check_side_rows(
 ) -> list[Finding]:
     """Findings for conversations whose side-table rows disagree with their body."""
     findings = []
+    seen = set()
     for c, data in conversations:
+        seen.add(c.id)
         expected = expected_side_rows(c, data, index_of)
         found = stored.get(c.id)
         if found is None or found != expected:
             findings.append(
                 Finding.error("store.side-table-stale", f"conversation {c.id!r}", id=c.id)
             )
+    for id in sorted(stored.keys() - seen):  # rows of a conversation that is not there
+        findings.append(Finding.error("store.side-table-stale", f"conversation {id!r}", id=id))
     return findings
 
 

@@ -221,6 +221,8 @@ def side_rows(queries: Sequence[Sequence[Sequence[Any]]]) -> dict[str, Any]:
             frozenset(persons.get(id, ())),
             tuple(rows.get(id, ())),
         )
+    for id in (persons.keys() | rows.keys()) - found.keys():  # rows left without a conversation
+        found[id] = (None, frozenset(persons.get(id, ())), tuple(rows.get(id, ())))
     return found
 
 
