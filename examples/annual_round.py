@@ -41,6 +41,7 @@ from collections import Counter
 import pendulum
 
 import musframework as mf
+from musframework import signing
 from musframework import workflow as wf
 from musframework.policy import Capacity, Viewer
 from musframework.services import Services, Settings, SmtpNotifier
@@ -267,7 +268,10 @@ def main(argv: list[str] | None = None) -> None:
         server.host, server.port, sender="mus@eksempel.dk", sender_name="Eksempel Kommune"
     )
     settings = Settings(name="Eksempel Kommune", link="https://mus.eksempel.dk/samtaler/{id}")
-    services = Services(store, clock=clock, notifier=notifier, settings=settings)
+    # Signatures carry a proof by the app's key (a real app reads it from its secret store,
+    # never from the database; see docs/signatures.md). The demo's key is fixed and public.
+    signer = signing.HmacSigner({"demo-1": b"musframework demo key, not a secret"})
+    services = Services(store, clock=clock, notifier=notifier, settings=settings, signer=signer)
     delivered_before = len(store.documents(mf.Delivery))
     if store.organisation() != org:
         services.replace_organisation(hr, org)
@@ -331,7 +335,8 @@ def main(argv: list[str] | None = None) -> None:
         for person in developed:
             plan_doc = mf.DevelopmentPlan.from_conversation(c, person)
             for extension in formats:
-                mf.render_to(plans_dir / f"{c.id}-{person}{extension}", plan_doc, people=org)
+                target = plans_dir / f"{c.id}-{person}{extension}"
+                mf.render_to(target, plan_doc, people=org, signer=signer)
                 written += 1
     report_html = mf.render_to(
         out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage import AuditEntry, BaseStore, register_store
-from musframework.storage.base import rename_entry
+from musframework.storage.base import link_audit, rename_entry
 
 
 def _atomic_write(path: pathlib.Path, text: str) -> None:
@@ -118,6 +118,7 @@ class JsonDirectoryStore(BaseStore):
             entries = self._audit(None, None)
             if rename is not None:
                 entries = [rename_entry(e, *rename) for e in entries]
+            audit = link_audit(entries[-1].hash if entries else "", audit)  # the hash chain
             lines = "".join(_line(e) + "\n" for e in [*entries, *audit])
             fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".jsonl")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -150,6 +151,11 @@ def _line(entry):
             "actor": entry.actor,
             "action": entry.action,
             "at": format_datetime(entry.at),
+            "document_hash": entry.document_hash,
+            "seal": entry.seal,
+            "nonce": entry.nonce,
+            "previous": entry.previous,
+            "hash": entry.hash,
         },
         ensure_ascii=False,
     )

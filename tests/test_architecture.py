@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),  # floor 1: the error hierarchy (its messages come from the words)
     ("clock", "progress"),  # floor 1: time, batch helpers
     ("model",),  # floor 2: the models and the facts derived from them
+    ("signing",),  # floor 2b: proofs of signatures and redactions (on the model only)
     ("interop", "policy", "rules", "serialization", "workflow"),  # floor 3
     ("analytics", "rendering", "storage", "templates"),  # floor 4
     ("services",),  # floor 5: the use cases and notifications

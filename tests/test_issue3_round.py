@@ -109,6 +109,12 @@ CONVERSATION_FAULTS: dict[str, tuple[str, Fault]] = {
         ),
     ),
     "signature.void": ("LUS", _evolve(conclusions=("Ændret efter underskrift",))),
+    "signature.not-required": (
+        "MUS",
+        lambda c: attrs.evolve(
+            c, signatures=(*c.signatures, attrs.evolve(c.signatures[0], person="dir"))
+        ),
+    ),
     "grus.no-individual-plan": (
         "GRUS",
         lambda c: attrs.evolve(c, agreements=[a for a in c.agreements if a.owner != "m2"]),

@@ -164,8 +164,10 @@ def test_plan_shows_agreements_and_signature_validity():
     assert "Opfølgning: 3. september 2026" in text
     assert "Næste samtale: 3. marts 2027" in text
     assert "Ane Jensen Rolle: medarbejder Underskrevet: onsdag d. 4. marts 2026 kl. 12.00" in text
-    assert "Gyldighed: gyldig" in text
+    # Without a signer a signature on the current content cannot be called valid.
+    assert "Gyldighed: ikke efterprøvet: intet bevis eller ingen nøgle" in text
     assert "Gyldighed: ugyldig: indholdet er ændret efter underskriften" in text
+    assert "Gyldighed: gyldig" not in text
 
 
 def test_development_plan_object_renders_like_the_conversation():

@@ -77,6 +77,17 @@ FAULTS = {
         agreements=agreements_with(learning_method=mf.LearningMethod.COURSE)
     ),
     "grus.no-individual-plan": lambda: valid_grus(agreements=valid_grus().agreements[:1]),
+    "signature.not-required": lambda: valid_mus(
+        signatures=(
+            *valid_mus().signatures,
+            mf.Signature(
+                person="stranger",
+                role="employee",
+                signed_at=valid_mus().signatures[0].signed_at,
+                digest=valid_mus().content_digest(),
+            ),
+        )
+    ),
 }
 
 
@@ -138,8 +149,11 @@ def test_closed_agreements_need_no_deadline_in_the_future():
 def test_owner_checks_on_plans_too():
     plan = mf.DevelopmentPlan.from_conversation(valid_mus())
     foreign = attrs.evolve(plan.activities[0], owner="stranger")
+    # The owner changed after signing: the signatures no longer match the plan's content.
     assert codes(attrs.evolve(plan, activities=[foreign, *plan.activities[1:]])) == {
-        "agreement.owner-not-participant"
+        "agreement.owner-not-participant",
+        "plan.not-signed",
+        "signature.void",
     }
 
 
@@ -281,19 +295,29 @@ def test_void_signatures_fire_until_signed_again():
 
 def test_void_signatures_on_plans():
     plan = mf.DevelopmentPlan.from_conversation(valid_mus())
-    assert codes(attrs.evolve(plan, digest="0" * 64)) == {"signature.void", "plan.not-signed"}
+    # The stored digest is never trusted: validity is recomputed from the plan's content.
+    assert codes(attrs.evolve(plan, digest="0" * 64)) == set()
+    assert codes(attrs.evolve(plan, goals=("Get a 50% raise",))) == {
+        "signature.void",
+        "plan.not-signed",
+    }
     assert codes(attrs.evolve(plan, signatures=())) == {"plan.not-signed"}
 
 
 def test_plan_content_rules_on_plans():
-    plan = mf.DevelopmentPlan.from_conversation(valid_mus())
-    assert codes(attrs.evolve(plan, goals=())) == {"plan.no-goals"}
-    assert codes(attrs.evolve(plan, activities=())) == {"plan.no-activities"}
-    assert codes(attrs.evolve(plan, follow_up_date=None)) == {"plan.no-follow-up-date"}
+    plan = attrs.evolve(mf.DevelopmentPlan.from_conversation(valid_mus()), signatures=())
+
+    def content_codes(changed: mf.DevelopmentPlan) -> set[str]:
+        # Changing the content voids the signatures too; those rules are tested above.
+        return codes(changed) - {"plan.not-signed"}
+
+    assert content_codes(attrs.evolve(plan, goals=())) == {"plan.no-goals"}
+    assert content_codes(attrs.evolve(plan, activities=())) == {"plan.no-activities"}
+    assert content_codes(attrs.evolve(plan, follow_up_date=None)) == {"plan.no-follow-up-date"}
     only_courses = [
         attrs.evolve(a, learning_method=mf.LearningMethod.COURSE) for a in plan.activities
     ]
-    assert codes(attrs.evolve(plan, activities=only_courses)) == {"plan.courses-only"}
+    assert content_codes(attrs.evolve(plan, activities=only_courses)) == {"plan.courses-only"}
 
 
 def test_courses_only_is_a_hint_and_other_methods_silence_it():

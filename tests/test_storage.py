@@ -208,6 +208,9 @@ def _overdue(store):
     return [(r.conversation, r.agreement.id) for r in store.overdue_agreements(ON)]
 
 
+CHAIN_COLUMNS = ("document_hash", "seal", "nonce", "previous", "hash")
+
+
 def test_sqlite_upgrade_fills_in_what_decides_whether_an_agreement_counts(tmp_path):
     # A file written before step 3: its agreement rows lack status, continues and previous.
     path = tmp_path / "v2.db"
@@ -218,6 +221,8 @@ def test_sqlite_upgrade_fills_in_what_decides_whether_an_agreement_counts(tmp_pa
         conn.execute("DROP INDEX agreements_continued")
         for column in ("conversation_status", "continues", "previous"):
             conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
+        for column in CHAIN_COLUMNS:  # step 4 (the audit log's hash chain) is later too
+            conn.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
         conn.execute("PRAGMA user_version = 2")
     with SQLiteStore(path) as store:
         assert store.schema_version() == len(sqlite_backend.SCHEMA)
@@ -242,6 +247,8 @@ def test_postgres_upgrade_fills_in_what_decides_whether_an_agreement_counts(post
         conn.execute("DROP INDEX agreements_continued")
         for column in ("conversation_status", "continues", "previous"):
             conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
+        for column in CHAIN_COLUMNS:
+            conn.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
         conn.execute("UPDATE store_meta SET version = 1")
     with PostgresStore(postgres_dsn, schema=schema) as store:
         assert _overdue(store) == [("mus-2026", "a1")]

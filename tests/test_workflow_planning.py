@@ -43,14 +43,33 @@ def cycle(days: int = 60, scope=(), **settings) -> mf.Cycle:
     )
 
 
+def mid(person: str) -> str:
+    """The id planning gives ``person``'s MUS in round r26 (opaque: no person id in it)."""
+    return wf.conversation_id(cycle(), K.MUS, person)
+
+
+def lid(person: str) -> str:
+    return wf.conversation_id(cycle(), K.LUS, person)
+
+
+def test_planned_ids_hold_no_person_id_and_a_key_makes_them_unguessable():
+    assert mid("emp").startswith("r26-mus-") and "emp" not in mid("emp")
+    assert mid("emp") == mid("emp") != mid("emp2")  # deterministic, one per person
+    keyed = wf.conversation_id(cycle(), K.MUS, "emp", key=b"secret")
+    assert keyed != mid("emp") and keyed.startswith("r26-mus-")
+    plan = wf.plan_round(organisation(), cycle(), id_key=b"secret")
+    assert keyed in {c.id for c in plan.conversations}
+    assert wf.conversation_id(cycle(), K.GRUS, "it") == "r26-grus-it"  # a unit, not a person
+
+
 def test_who_meets_whom():
     plan = wf.plan_round(organisation(), cycle(grus_before_mus=True))
     by_id = {c.id: c for c in plan.conversations}
-    mus = by_id["r26-mus-emp"]
+    mus = by_id[mid("emp")]
     assert (mus.kind, mus.employee, mus.leader, mus.unit) == (K.MUS, "emp", "boss", "it")
     assert mus.questionnaire == mf.QuestionnaireRef("form", "1")
     assert mus.duration == pendulum.duration(minutes=60)
-    lus = by_id["r26-lus-boss"]
+    lus = by_id[lid("boss")]
     assert (lus.kind, lus.employee, lus.leader) == (K.LUS, "boss", "dir")
     grus = by_id["r26-grus-it"]
     assert (grus.leader, grus.people_in(mf.Role.GROUP_MEMBER), grus.group) == (
@@ -58,7 +77,7 @@ def test_who_meets_whom():
         ("emp", "m1", "m2"),
         "it-team",
     )
-    assert "r26-mus-boss" not in by_id  # a leader has a LUS, not a MUS
+    assert mid("boss") not in by_id  # a leader has a LUS, not a MUS
     assert [e.reason.text("en") for e in plan.entries_for("dir")] == ["no leader above"]
     assert [e.reason.text("da") for e in plan.entries_for("dir")] == ["ingen leder over"]
     assert [e.action for e in plan.entries_for("top")] == [A.SKIPPED]  # no members: no GRUS
@@ -100,7 +119,7 @@ def test_replanning_keeps_everything_and_adds_only_what_is_missing():
     assert {e.action for e in again.report if e.conversation} == {A.KEPT}
     # a new employee joins; one held conversation must stay untouched
     progressed = [
-        attrs.evolve(c, status="held") if c.id == "r26-mus-emp" else c for c in first.conversations
+        attrs.evolve(c, status="held") if c.id == mid("emp") else c for c in first.conversations
     ]
     grown = attrs.evolve(
         org,
@@ -108,12 +127,12 @@ def test_replanning_keeps_everything_and_adds_only_what_is_missing():
         units=[u.with_member("new") if u.id == "it" else u for u in org.units],
     )
     third = wf.plan_round(grown, cycle(grus_before_mus=True), existing=progressed)
-    assert third.added == ("r26-mus-new",)
+    assert third.added == (mid("new"),)
     assert [e.action for e in third.entries_for("new")] == [A.ADDED]
     assert [e.reason.text("en") for e in third.entries_for("emp")] == ["already planned (held)"]
     kept = {c.id: c for c in third.conversations}
     assert all(kept[c.id] == c for c in progressed)  # times and states kept as they were
-    new = kept["r26-mus-new"]
+    new = kept[mid("new")]
     taken = {(c.leader, c.scheduled_start) for c in progressed}
     assert (new.leader, new.scheduled_start) not in taken
 
@@ -127,7 +146,7 @@ def test_existing_conversations_are_matched_by_person_and_leftovers_reported():
         participants=[mf.Participant("emp", "employee"), mf.Participant("boss", "leader")],
     )
     gone = mf.Conversation(
-        id="r26-mus-left",
+        id=mid("left"),
         kind="MUS",
         cycle="r26",
         participants=[mf.Participant("left", "employee"), mf.Participant("boss", "leader")],
@@ -143,7 +162,7 @@ def test_existing_conversations_are_matched_by_person_and_leftovers_reported():
 
 def test_new_conversations_carry_over_open_agreements():
     plan = wf.plan_round(organisation(), cycle(), previous=[previous_mus()])
-    mus = next(c for c in plan.conversations if c.id == "r26-mus-emp")
+    mus = next(c for c in plan.conversations if c.id == mid("emp"))
     assert mus.previous == "mus-2025-mus-emp"
     assert [(a.id, a.continues) for a in mus.agreements] == [("sql", "sql")]
 

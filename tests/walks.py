@@ -367,7 +367,7 @@ def walk_mus() -> Walk:
         previous,
         _planned(
             "MUS",
-            f"{CYCLE_ID}-mus-emp",
+            wf.conversation_id(cycle(), "MUS", "emp"),  # the id planning gives it
             [mf.Participant("emp", "employee"), mf.Participant("boss", "leader")],
             start,
         ),
@@ -458,7 +458,7 @@ def walk_lus() -> Walk:
     start = at(2026, 3, 10, 9)
     base = _planned(
         "LUS",
-        f"{CYCLE_ID}-lus-boss",
+        wf.conversation_id(cycle(), "LUS", "boss"),
         [mf.Participant("boss", "employee"), mf.Participant("dir", "leader")],
         start,
     )

@@ -37,6 +37,7 @@ __all__ = [
     "MusframeworkError",
     "NotFoundError",
     "RegistryError",
+    "SigningError",
     "StorageError",
     "TransitionError",
     "UnsupportedObjectError",
@@ -217,6 +218,10 @@ class ConflictError(MusframeworkError):
 
 class StorageError(MusframeworkError):
     """A storage backend failed, or was configured wrongly."""
+
+
+class SigningError(MusframeworkError):
+    """A signature or redaction cannot be made (no private key, an unknown key id)."""
 
 
 class AccessDeniedError(MusframeworkError):

@@ -20,8 +20,12 @@ from musframework.model.conversation import (
     FollowUpEntry,
     Invitation,
     Note,
+    PartDigest,
     Participant,
+    Proof,
+    Redaction,
     Signature,
+    signed_parts,
 )
 from musframework.model.cycle import Cycle, CycleSettings, Period
 from musframework.model.findings import Finding, Severity, sorted_findings
@@ -97,12 +101,15 @@ __all__ = [
     "OrgUnit",
     "Organisation",
     "OrganisationVersion",
+    "PartDigest",
     "Participant",
     "Period",
     "Person",
+    "Proof",
     "Question",
     "Questionnaire",
     "QuestionnaireRef",
+    "Redaction",
     "Response",
     "Role",
     "ScaleAnswer",
@@ -123,6 +130,7 @@ __all__ = [
     "question_type_names",
     "question_types",
     "register_question_type",
+    "signed_parts",
     "sorted_findings",
     "unregister_question_type",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import attrs
@@ -31,8 +31,17 @@ __all__ = [
     "FollowUpEntry",
     "Invitation",
     "Note",
+    "PartDigest",
     "Participant",
+    "Proof",
+    "Redaction",
     "Signature",
+    "agreement_part",
+    "core_part",
+    "legacy_content_digest",
+    "parts_digest",
+    "redaction_chain",
+    "signed_parts",
 ]
 
 
@@ -118,17 +127,82 @@ class Note:
 
 
 @attrs.frozen(kw_only=True)
+class Proof:
+    """The cryptographic proof of a signature or a redaction (see :mod:`musframework.signing`).
+
+    Attributes:
+        method: The signer's method (``"hmac-sha256"``, ``"ed25519"`` or an app's own).
+        key_id: Which key made it (the key itself is never stored).
+        value: The proof itself (hexadecimal for the built-in methods).
+    """
+
+    method: str
+    key_id: str
+    value: str
+
+
+@attrs.frozen(kw_only=True)
 class Signature:
     """A participant's signature on the conclusions and agreements.
 
     ``digest`` is :meth:`Conversation.content_digest` at signing; when the content changes the
-    digests no longer match and the signature is void.
+    digests no longer match and the signature is void. ``proof`` binds the digest, the person,
+    the role and the time to a key (:mod:`musframework.signing`); a signature without one (made
+    without a signer, or before signers existed) reads as *unverified*.
     """
 
     person: str
     role: Role = attrs.field(converter=Role)
     signed_at: pendulum.DateTime
     digest: str
+    proof: Proof | None = None
+
+
+@attrs.frozen
+class PartDigest:
+    """The SHA-256 digest of one signed part, by its position (see ``signed_parts``)."""
+
+    position: int
+    digest: str
+
+
+def _part_digests(values: Iterable[PartDigest]) -> tuple[PartDigest, ...]:
+    return tuple(values)
+
+
+def _pseudonyms(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Redaction:
+    """An authorised change of signed content that keeps the signatures (GDPR erasure).
+
+    The signed content went from digest ``before`` to ``after``; ``changed`` holds the digest
+    each changed part had before, so that a verifier can rebuild ``before`` from the current
+    content and check the signatures made on it. ``renamed`` lists the pseudonyms of erased
+    signers: their signatures named the erased id, so the redaction (signed by the system)
+    attests them. Anything else that changes the content breaks the chain and voids.
+
+    Attributes:
+        at: When.
+        reason: Why, a code (``"gdpr-art-17"``: erasure under GDPR article 17).
+        by: Who (a person id or ``"system"``).
+        before: The content digest before.
+        after: The content digest after.
+        changed: The changed parts' digests before the redaction.
+        renamed: Pseudonyms that replaced erased signers.
+        proof: The system's proof over all of the above.
+    """
+
+    at: pendulum.DateTime
+    reason: str
+    by: str = "system"
+    before: str
+    after: str
+    changed: tuple[PartDigest, ...] = attrs.field(default=(), converter=_part_digests)
+    renamed: tuple[str, ...] = attrs.field(default=(), converter=_pseudonyms)
+    proof: Proof | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -202,6 +276,10 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _redactions(values: Iterable[Redaction]) -> tuple[Redaction, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Conversation(DisplayMixin):
     """One development conversation (MUS, GRUS, LUS or follow-up).
@@ -234,6 +312,8 @@ class Conversation(DisplayMixin):
         follow_up: The follow-up record, once followed up.
         previous: The id of the person's previous conversation of the same kind, if any.
         cancelled_reason: Why it was cancelled, if it was.
+        redactions: Authorised changes of the signed content that keep the signatures
+            (erasure), oldest first.
     """
 
     SCHEMA_VERSION = 1
@@ -266,6 +346,7 @@ class Conversation(DisplayMixin):
     follow_up: FollowUp | None = None
     previous: str | None = None
     cancelled_reason: str | None = None
+    redactions: tuple[Redaction, ...] = attrs.field(default=(), converter=_redactions)
 
     # ------------------------------------------------------------------ participants
 
@@ -339,7 +420,7 @@ class Conversation(DisplayMixin):
         return tuple(a for a in self.agreements if a.is_open)
 
     def content_digest(self) -> str:
-        """A SHA-256 digest of what signatures cover: conclusions, goals and agreements.
+        """A SHA-256 digest of what signatures cover (see ``signed_parts``).
 
         Status changes and agreement history are not covered: following up on an agreement
         does not void the plan it belongs to.
@@ -347,38 +428,147 @@ class Conversation(DisplayMixin):
         return content_digest(self)
 
     @property
+    def required_signers(self) -> tuple[str, ...]:
+        """Who must sign: the leader and everyone developed; only their signatures count."""
+        return tuple(dict.fromkeys((*self.people_in(Role.LEADER), *self.developed)))
+
+    def signed_digests(self) -> tuple[str, ...]:
+        """The digests the signed content had: now, then before each unbroken redaction."""
+        return redaction_chain(signed_parts(self), self.redactions)
+
+    @property
     def valid_signatures(self) -> tuple[Signature, ...]:
-        """Signatures whose digest matches the current content."""
-        digest = self.content_digest()
-        return tuple(s for s in self.signatures if s.digest == digest)
+        """Required signers' signatures that match the content, recomputed now.
+
+        A signature matches when its digest is the current content's, or the content's before
+        an unbroken chain of redactions; an unkeyed signature from before the digest changed
+        also matches the old digest (it reads as *unverified*: :mod:`musframework.signing`
+        checks the proofs).
+        """
+        if not self.signatures:
+            return ()
+        digests = set(self.signed_digests())
+        legacy = legacy_content_digest(self)
+        required = set(self.required_signers)
+        return tuple(
+            s
+            for s in self.signatures
+            if s.person in required
+            and (s.digest in digests or (s.proof is None and s.digest == legacy))
+        )
 
     @property
     def void_signatures(self) -> tuple[Signature, ...]:
-        """Signatures made on content that has changed since."""
-        digest = self.content_digest()
-        return tuple(s for s in self.signatures if s.digest != digest)
+        """Signatures that do not count: made on other content, or by someone not required."""
+        valid = self.valid_signatures
+        return tuple(s for s in self.signatures if s not in valid)
 
     def is_signed_by(self, person: str) -> bool:
         """Whether ``person`` has a valid signature on the current content."""
         return any(s.person == person for s in self.valid_signatures)
 
 
-def content_digest(conversation: Conversation) -> str:
-    """The SHA-256 digest of a conversation's signed content (see ``content_digest``)."""
+def _sha256(value: object) -> str:
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # "surrogatepass": a lone surrogate (which no loader accepts, but Python code can put in
+    # a model) gets bytes of its own instead of an error; every valid text encodes as UTF-8.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def core_part(
+    conversation: str,
+    goals: Iterable[str],
+    practice_changes: Iterable[str],
+    follow_up_date: pendulum.Date | None,
+    next_conversation_date: pendulum.Date | None,
+) -> str:
+    """The digest of the signed part every plan of a conversation shows in full (part 0)."""
 
     def iso(d: pendulum.Date | None) -> str | None:
         return None if d is None else d.isoformat()
 
-    payload = {
-        "conversation": conversation.id,
-        "conclusions": list(conversation.conclusions),
-        "goals": list(conversation.goals),
-        "practice_changes": list(conversation.practice_changes),
-        "follow_up_date": iso(conversation.follow_up_date),
-        "next_conversation_date": iso(conversation.next_conversation_date),
-        "agreements": [list(a.signed_content()) for a in conversation.agreements],
-    }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    # "surrogatepass": a lone surrogate (which no loader accepts, but Python code can put in
-    # a model) gets bytes of its own instead of an error; every valid text encodes as UTF-8.
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return _sha256(
+        [
+            "core",
+            conversation,
+            list(goals),
+            list(practice_changes),
+            iso(follow_up_date),
+            iso(next_conversation_date),
+        ]
+    )
+
+
+def agreement_part(agreement: Agreement) -> str:
+    """The digest of one agreement's signed content (parts 2 and later)."""
+    return _sha256(["agreement", *agreement.signed_content()])
+
+
+def signed_parts(conversation: Conversation) -> tuple[str, ...]:
+    """The digests of the parts a signature covers, in order.
+
+    Part 0: the conversation id, goals, practice changes and the two dates; part 1: the
+    conclusions; part 2 onwards: each agreement. A development plan shows part 0 and some
+    agreements, and keeps the digests of the rest, so it can be verified on its own.
+    """
+    c = conversation
+    return (
+        core_part(c.id, c.goals, c.practice_changes, c.follow_up_date, c.next_conversation_date),
+        _sha256(["conclusions", list(c.conclusions)]),
+        *(agreement_part(a) for a in c.agreements),
+    )
+
+
+def parts_digest(parts: Iterable[str]) -> str:
+    """The content digest of a sequence of part digests."""
+    return _sha256(["musframework.signed-content/2", list(parts)])
+
+
+def redaction_chain(parts: Sequence[str], redactions: Sequence[Redaction]) -> tuple[str, ...]:
+    """The digests signed content had: ``parts``' own, then each earlier one a redaction names.
+
+    Walks the redactions from the newest: each must lead to the current digest (``after``)
+    and, with the changed parts put back, rebuild its ``before``. The walk stops at the first
+    redaction that does not fit (a later edit, or a forged step).
+    """
+    current = list(parts)
+    digest = parts_digest(current)
+    found = [digest]
+    for r in reversed(redactions):
+        if r.after != digest:
+            break
+        restored = list(current)
+        for part in r.changed:
+            if not 0 <= part.position < len(restored):
+                return tuple(found)
+            restored[part.position] = part.digest
+        before = parts_digest(restored)
+        if before != r.before:
+            break
+        current, digest = restored, before
+        found.append(digest)
+    return tuple(found)
+
+
+def content_digest(conversation: Conversation) -> str:
+    """The SHA-256 digest of a conversation's signed content (see ``content_digest``)."""
+    return parts_digest(signed_parts(conversation))
+
+
+def legacy_content_digest(conversation: Conversation) -> str:
+    """The digest signatures stored before ``signed_parts`` existed (read as *unverified*)."""
+
+    def iso(d: pendulum.Date | None) -> str | None:
+        return None if d is None else d.isoformat()
+
+    return _sha256(
+        {
+            "conversation": conversation.id,
+            "conclusions": list(conversation.conclusions),
+            "goals": list(conversation.goals),
+            "practice_changes": list(conversation.practice_changes),
+            "follow_up_date": iso(conversation.follow_up_date),
+            "next_conversation_date": iso(conversation.next_conversation_date),
+            "agreements": [list(a.signed_content()) for a in conversation.agreements],
+        }
+    )

@@ -10,7 +10,18 @@ import pendulum
 from musframework.catalogue import Message
 from musframework.errors import DataError
 from musframework.model.agreement import Agreement
-from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.conversation import (
+    Conversation,
+    ConversationStatus,
+    PartDigest,
+    Redaction,
+    Signature,
+    agreement_part,
+    core_part,
+    parts_digest,
+    redaction_chain,
+    signed_parts,
+)
 from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 
@@ -33,6 +44,14 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _parts(values: Iterable[PartDigest]) -> tuple[PartDigest, ...]:
+    return tuple(values)
+
+
+def _redactions(values: Iterable[Redaction]) -> tuple[Redaction, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class DevelopmentPlan(DisplayMixin):
     """One person's development plan, derived from a concluded conversation (seed 003 §5).
@@ -46,8 +65,12 @@ class DevelopmentPlan(DisplayMixin):
         practice_changes: The changes in practice that are wanted.
         follow_up_date: When it is followed up.
         next_conversation_date: When the next conversation is due.
-        signatures: The conversation's signatures.
-        digest: The conversation's content digest when the plan was derived.
+        signatures: The signatures of the person and the leader on the conversation.
+        digest: The conversation's content digest when the plan was derived, as recorded:
+            never trusted, validity is recomputed from the plan's content.
+        withheld: The digests of the signed parts the plan does not show (the conclusions,
+            other members' agreements), so that the plan can be verified on its own.
+        redactions: The conversation's redactions (erasure that kept the signatures).
     """
 
     SCHEMA_VERSION = 1
@@ -62,6 +85,8 @@ class DevelopmentPlan(DisplayMixin):
     next_conversation_date: pendulum.Date | None = None
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
     digest: str = ""
+    withheld: tuple[PartDigest, ...] = attrs.field(default=(), converter=_parts)
+    redactions: tuple[Redaction, ...] = attrs.field(default=(), converter=_redactions)
 
     @classmethod
     def from_conversation(
@@ -94,6 +119,13 @@ class DevelopmentPlan(DisplayMixin):
         if problems or person is None:
             raise DataError(Message("error.no-plan", {"conversation": conversation.id}), problems)
         owners = {person, conversation.leader}
+        parts = signed_parts(conversation)
+        withheld = [PartDigest(1, parts[1])]
+        withheld += [
+            PartDigest(2 + i, parts[2 + i])
+            for i, a in enumerate(conversation.agreements)
+            if a.owner not in owners
+        ]
         return cls(
             conversation=conversation.id,
             person=person,
@@ -103,19 +135,67 @@ class DevelopmentPlan(DisplayMixin):
             practice_changes=conversation.practice_changes,
             follow_up_date=conversation.follow_up_date,
             next_conversation_date=conversation.next_conversation_date,
-            signatures=conversation.signatures,
+            signatures=tuple(s for s in conversation.signatures if s.person in owners),
             digest=conversation.content_digest(),
+            withheld=withheld,
+            redactions=conversation.redactions,
         )
+
+    def signed_parts(self) -> tuple[str, ...] | None:
+        """The signed parts' digests rebuilt from what the plan shows and withholds.
+
+        ``None`` when they do not fit together (a withheld position twice or out of range).
+        """
+        total = 1 + len(self.withheld) + len(self.activities)
+        kept = {p.position: p.digest for p in self.withheld}
+        if len(kept) != len(self.withheld) or not all(0 < p < total for p in kept):
+            return None
+        shown = iter(self.activities)
+        parts = [
+            core_part(
+                self.conversation,
+                self.goals,
+                self.practice_changes,
+                self.follow_up_date,
+                self.next_conversation_date,
+            )
+        ]
+        for position in range(1, total):
+            parts.append(kept[position] if position in kept else agreement_part(next(shown)))
+        return tuple(parts)
+
+    def content_digest(self) -> str:
+        """The content digest recomputed from the plan (``""`` when its parts do not fit)."""
+        parts = self.signed_parts()
+        return "" if parts is None else parts_digest(parts)
+
+    def signed_digests(self) -> tuple[str, ...]:
+        """The digests the signed content had: now, then before each unbroken redaction."""
+        parts = self.signed_parts()
+        return () if parts is None else redaction_chain(parts, self.redactions)
+
+    @property
+    def required_signers(self) -> tuple[str, ...]:
+        """Who must sign the plan: the person and the leader."""
+        return tuple(p for p in (self.person, self.leader) if p is not None)
 
     @property
     def valid_signatures(self) -> tuple[Signature, ...]:
-        """Signatures that match the content the plan was derived from."""
-        return tuple(s for s in self.signatures if s.digest == self.digest)
+        """The person's and the leader's signatures on the content, recomputed from the plan.
+
+        Never read from :attr:`digest`: a plan changed after deriving it (edited goals or
+        activities) has no valid signatures. Proofs are checked by
+        :func:`musframework.signing.verify`.
+        """
+        digests = set(self.signed_digests())
+        required = set(self.required_signers)
+        return tuple(s for s in self.signatures if s.person in required and s.digest in digests)
 
     @property
     def void_signatures(self) -> tuple[Signature, ...]:
-        """Signatures made on content that changed afterwards."""
-        return tuple(s for s in self.signatures if s.digest != self.digest)
+        """Signatures that do not count: on other content, or by someone who need not sign."""
+        valid = self.valid_signatures
+        return tuple(s for s in self.signatures if s not in valid)
 
     @property
     def is_signed_by_both(self) -> bool:

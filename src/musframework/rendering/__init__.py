@@ -50,6 +50,7 @@ from musframework.rendering.base import (
 )
 from musframework.rendering.blocks import Document
 from musframework.rendering.documents import RoundFigures, build_document, round_figures
+from musframework.signing import Signer
 
 __all__ = [
     "DOCUMENTS",
@@ -232,6 +233,7 @@ def _context(
     on: pendulum.Date | None,
     timezone: str,
     gap_threshold: int | None,
+    signer: Signer | None = None,
 ) -> RenderContext:
     now = resolve_clock(clock).now()
     return RenderContext(
@@ -245,6 +247,7 @@ def _context(
         now=now,
         timezone=timezone,
         gap_threshold=gap_threshold,
+        signer=signer,
     )
 
 
@@ -264,6 +267,7 @@ def render(
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,
     policy: Policy | None = None,
+    signer: Signer | None = None,
 ) -> str | bytes:
     """Render ``obj`` as a document in ``format`` and ``locale`` (Danish by default).
 
@@ -285,6 +289,8 @@ def render(
         viewer: Render only what this person may see: the object (and ``conversations``)
             are replaced by their redacted views under ``policy`` first.
         policy: The access policy that decides for ``viewer`` (required with ``viewer``).
+        signer: Checks the signatures' proofs (:mod:`musframework.signing`): without it a
+            signature on the current content reads "unverified", never "valid".
 
     Returns:
         ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
@@ -305,6 +311,7 @@ _OPTIONS = (
     "gap_threshold",
     "viewer",
     "policy",
+    "signer",
 )
 
 
@@ -358,6 +365,7 @@ def render_to(
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,
     policy: Policy | None = None,
+    signer: Signer | None = None,
 ) -> pathlib.Path:
     """Render ``obj`` into the file ``path``; the format follows the extension.
 

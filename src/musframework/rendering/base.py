@@ -25,6 +25,7 @@ from musframework.model.people import Person
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
+from musframework.signing import Signer
 
 __all__ = [
     "DOCUMENTS",
@@ -182,6 +183,7 @@ class RenderContext:
         gap_threshold: The rating gap highlighted in side by side; ``None`` means half the
             scale's range (2 on a 1-5 scale).
         reminder: How long before a conversation the calendar reminder fires.
+        signer: Checks signatures' proofs (none: signatures read "unverified" at best).
     """
 
     document: str
@@ -196,6 +198,7 @@ class RenderContext:
     upcoming_days: int = 30
     gap_threshold: int | None = None
     reminder: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(days=1))
+    signer: Signer | None = None
 
 
 @runtime_checkable

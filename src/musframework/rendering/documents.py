@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 import attrs
 import pendulum
 
-from musframework.catalogue import Message
+from musframework.catalogue import Message, translate
 from musframework.model.agreement import Agreement
-from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import Role
 from musframework.model.plan import DevelopmentPlan
@@ -61,6 +61,7 @@ from musframework.rendering.blocks import (
     Row,
     Table,
 )
+from musframework.signing import SignatureStatus, Verification, verify
 
 __all__ = ["RoundFigures", "UnitFigures", "build_document", "round_figures"]
 
@@ -130,27 +131,36 @@ def _agreement_table(agreements: Iterable[Agreement], names: Names, loc: str) ->
     )
 
 
-def _signature_table(
-    signatures: Sequence[Signature],
-    valid_digest: str,
+_STATUS_LABELS = {
+    SignatureStatus.VALID: "valid",
+    SignatureStatus.VOID: "void",
+    SignatureStatus.INVALID: "invalid",
+    SignatureStatus.UNVERIFIED: "unverified",
+}
+
+
+def _signature_blocks(
+    obj: Conversation | DevelopmentPlan,
     signers: Sequence[tuple[str, Role]],
-    names: Names,
-    loc: str,
-) -> Table:
+    ctx: RenderContext,
+) -> tuple[Block, ...]:
+    """The signature table (each signature checked now) and a one-line summary."""
+    loc, names = ctx.locale, ctx.names
+    checked = verify(obj, ctx.signer)
     rows: list[Row] = []
     signed_people = set()
-    for s in signatures:
+    for check in checked.checks:
+        s = check.signature
         signed_people.add(s.person)
-        ok = s.digest == valid_digest
         rows.append(
             Row(
                 (
                     names.name(s.person),
                     enum_label(s.role, loc),
                     fmt_datetime(s.signed_at, loc),
-                    label("valid" if ok else "void", loc),
+                    label(_STATUS_LABELS[check.status], loc),
                 ),
-                highlight=not ok,
+                highlight=check.status is not SignatureStatus.VALID,
             )
         )
     for person, role in signers:
@@ -158,11 +168,43 @@ def _signature_table(
             rows.append(
                 Row((names.name(person), enum_label(role, loc), "", label("unsigned", loc)))
             )
-    return Table(
+    table = Table(
         columns=tuple(label(k, loc) for k in ("name", "role", "signed", "validity")),
         rows=tuple(rows),
         role="signatures",
     )
+    summary = _signature_summary(checked, loc)
+    return (table,) if summary is None else (table, Paragraph(summary, style="note"))
+
+
+def _signature_summary(checked: Verification, loc: str) -> str | None:
+    """The line "Signed by both on D1; redacted on D2 (GDPR art. 17)", or ``None``."""
+    statuses = [checked.status_of(p) for p in checked.required]
+    good = (SignatureStatus.VALID, SignatureStatus.UNVERIFIED)
+    if not statuses or any(s not in good for s in statuses):
+        return None
+    if any(c.status is SignatureStatus.INVALID for c in checked.checks):
+        return None
+    moments = [
+        c.signature.signed_at
+        for c in checked.checks
+        if c.signature.person in checked.required and c.status in good
+    ]
+    day = fmt_date(max(moments).date(), loc)
+    key = "signed-by-both" if len(checked.required) == 2 else "signed-by-all"
+    text = label(key, loc, date=day)
+    if SignatureStatus.UNVERIFIED in statuses:
+        text = label("signed-unverified", loc, summary=text)
+    for redaction, status in checked.redactions:
+        msgid = f"doc.redaction.{redaction.reason}"
+        reason = translate(msgid, loc)
+        if reason == msgid:  # an app's own reason code: shown as it is
+            reason = redaction.reason
+        step = label("redacted-on", loc, date=fmt_date(redaction.at.date(), loc), reason=reason)
+        if status is not SignatureStatus.VALID:
+            step = label("redacted-unverified", loc, step=step)
+        text = label("summary-then", loc, first=text, then=step)
+    return text
 
 
 # ------------------------------------------------------------------ invitation
@@ -443,7 +485,7 @@ def _plan_blocks(
     agreements: Sequence[Agreement],
     follow_up: pendulum.Date | None,
     next_date: pendulum.Date | None,
-    signature_table: Table,
+    signature_blocks: tuple[Block, ...],
     head: Facts,
     ctx: RenderContext,
 ) -> tuple[Block, ...]:
@@ -470,7 +512,7 @@ def _plan_blocks(
             )
         ),
         Heading(label("signatures", loc)),
-        signature_table,
+        *signature_blocks,
     ]
     return tuple(blocks)
 
@@ -492,7 +534,7 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
         agreements=c.agreements,
         follow_up=c.follow_up_date,
         next_date=c.next_conversation_date,
-        signature_table=_signature_table(c.signatures, c.content_digest(), signers, names, loc),
+        signature_blocks=_signature_blocks(c, signers, ctx),
         head=head,
         ctx=ctx,
     )
@@ -523,7 +565,7 @@ def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
         agreements=p.activities,
         follow_up=p.follow_up_date,
         next_date=p.next_conversation_date,
-        signature_table=_signature_table(p.signatures, p.digest, signers, names, loc),
+        signature_blocks=_signature_blocks(p, signers, ctx),
         head=head,
         ctx=ctx,
     )

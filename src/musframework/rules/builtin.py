@@ -52,6 +52,7 @@ __all__ = [
     "plan_not_signed",
     "questionnaire_check",
     "questionnaire_salary_topic",
+    "signature_not_required",
     "signature_void",
 ]
 
@@ -455,6 +456,21 @@ def plan_not_signed(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> It
 
 
 @rule(
+    "signature.not-required",
+    severity="error",
+    applies_to=_PLAN,
+)
+def signature_not_required(
+    obj: Conversation | DevelopmentPlan, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Signatures by someone who need not sign (only the leader and those developed count)."""
+    required = set(obj.required_signers)
+    for i, s in enumerate(obj.signatures):
+        if s.person not in required:
+            yield ctx.finding(f"signatures[{i}]", person=s.person)
+
+
+@rule(
     "signature.void",
     severity="error",
     applies_to=_PLAN,
@@ -464,8 +480,9 @@ def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Ite
     if not obj.signatures:  # nothing to void (and no content digest to compute)
         return
     valid = {s.person for s in obj.valid_signatures}
+    required = set(obj.required_signers)  # others: signature.not-required
     for i, s in enumerate(obj.signatures):
-        if s in obj.void_signatures and s.person not in valid:
+        if s in obj.void_signatures and s.person not in valid and s.person in required:
             yield ctx.finding(
                 f"signatures[{i}]",
                 person=s.person,

@@ -58,6 +58,7 @@ from musframework.model import (
 from musframework.policy import Action, DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
+from musframework.signing import Signer
 from musframework.storage import Store, Stored
 
 __all__ = ["Counters", "NotificationReport", "PreparationForm", "Services", "Settings"]
@@ -197,6 +198,9 @@ class Services:
         clock: The time of every step (the system clock by default).
         notifier: Where messages go (none: nothing is sent).
         settings: The organisation's :class:`Settings`.
+        signer: Proves signatures (an :class:`~musframework.signing.HmacSigner` with the
+            app's key, an :class:`~musframework.signing.Ed25519Signer`, or an e-signature
+            service); without one signatures are unkeyed and read as *unverified*.
 
     Each use case takes the acting person first: a :class:`~musframework.policy.Viewer`
     (a person id with capacities such as HR) or a plain person id.
@@ -218,8 +222,11 @@ class Services:
         clock: Clock | None = None,
         notifier: Notifier | None = None,
         settings: Settings | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.store = store
+        self.signer = signer
+        """Makes the proof of every signature (:mod:`musframework.signing`); none: unkeyed."""
         self.clock = resolve_clock(clock)
         self.notifier = notifier
         self.settings = settings if settings is not None else Settings()
@@ -926,7 +933,7 @@ class Services:
             actor,
             conversation_id,
             "sign",
-            lambda c, me: wf.sign(c, person=me, clock=self.clock),
+            lambda c, me: wf.sign(c, person=me, clock=self.clock, signer=self.signer),
             revision=revision,
         )
 
@@ -1060,13 +1067,16 @@ class Services:
     def erase_person(self, actor: Viewer | str, person_id: str) -> str:
         """Erase a person's data everywhere (GDPR erasure); returns the pseudonym.
 
+        Signed conversations keep their signatures through a redaction proved by
+        :attr:`signer` (see :meth:`musframework.storage.Store.erase_person`).
+
         Raises:
             AccessDeniedError: unless the policy lets ``actor`` change the organisation (HR).
         """
         viewer = _viewer(actor)
         authorize_step(self.policy, viewer, "erase_person", self.organisation())
         try:
-            return self.store.erase_person(person_id, actor=viewer.person)
+            return self.store.erase_person(person_id, actor=viewer.person, signer=self.signer)
         finally:
             self.refresh()
 

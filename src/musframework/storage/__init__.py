@@ -21,6 +21,7 @@ from typing import Any
 from musframework._registry import Registry
 from musframework.catalogue import Message
 from musframework.errors import RegistryError, StorageError
+from musframework.storage._integrity import IntegrityReport
 from musframework.storage.base import BaseStore
 from musframework.storage.memory import MemoryStore
 from musframework.storage.postgres import PooledPostgresStore, PostgresStore
@@ -41,6 +42,7 @@ __all__ = [
     "BaseStore",
     "DOCUMENT_KINDS",
     "Document",
+    "IntegrityReport",
     "MemoryStore",
     "PooledPostgresStore",
     "PostgresStore",

@@ -25,7 +25,7 @@ from musframework.model import (
     TextAnswer,
 )
 
-__all__ = ["ERASED", "Eraser", "private_notes_removed", "refers_to"]
+__all__ = ["ERASED", "Eraser", "name_variants", "private_notes_removed", "refers_to"]
 
 ERASED = "[erased]"
 """What replaces an erased person's name and own free texts."""
@@ -75,18 +75,78 @@ def private_notes_removed(c: Conversation, reader: str) -> Conversation:
     return c if len(notes) == len(c.notes) else attrs.evolve(c, notes=notes)
 
 
-class Eraser:
-    """Replaces one person's id by a pseudonym and removes their name, e-mail and own texts."""
+_INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060]*"  # soft hyphen, zero-width characters
+_GAP = "[\\s\u00ad\u200b\u2060]+"
 
-    def __init__(self, person: str, pseudonym: str, needles: Iterable[str]) -> None:
+
+def _flexible(word: str) -> str:
+    """A pattern for ``word`` that also matches it with soft hyphens or zero-width characters."""
+    return _INVISIBLE.join(re.escape(ch) for ch in word)
+
+
+def _tokens(name: str) -> list[str]:
+    cleaned = re.sub(_INVISIBLE.replace("*", "+"), "", name)
+    return [t for t in re.split(r"[\s,]+", cleaned) if t]
+
+
+def name_variants(name: str, *, narrow: bool) -> list[str]:
+    """Regular expressions for the ways a text may write ``name``.
+
+    Any case and run of white space, soft hyphens inside words, "Surname, First", "First S.",
+    "F. Surname"; ``narrow`` (inside the person's own conversations) adds the first name and
+    the surname alone and the initials ("Z.Q.", "Z. Q.").
+    """
+    tokens = _tokens(name)
+    if not tokens:
+        return []
+    words = [_flexible(t) for t in tokens]
+    first, last = words[0], words[-1]
+    found = [_GAP.join(words)]
+    if len(tokens) > 1:
+        initial_first = _flexible(tokens[0][0])
+        initial_last = _flexible(tokens[-1][0])
+        found += [
+            last + "," + "[\\s\u00ad]*" + _GAP.join(words[:-1]),
+            first + _GAP + initial_last + r"\.?",
+            initial_first + r"\." + "[\\s\u00ad]*" + last,
+        ]
+        if narrow:
+            found += [
+                initial_first + r"\." + "[\\s]*" + initial_last + r"\.",
+                *(w for t, w in zip(tokens, words, strict=True) if len(t) > 2),
+            ]
+    elif narrow:
+        found.append(first)
+    return found
+
+
+def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    unique = sorted(set(patterns), key=len, reverse=True)
+    if not unique:
+        return None
+    # A genitive s ("Zeldas plan", "Zelda's") belongs to the name.
+    return re.compile("|".join(rf"(?<!\w)(?:{p})(?:['’]?s)?(?!\w)" for p in unique), re.IGNORECASE)
+
+
+class Eraser:
+    """Replaces one person's id by a pseudonym and removes their name, e-mail and own texts.
+
+    In every document the full name (any case and spacing, soft hyphens, "Surname, First",
+    "First S.", "F. Surname") and the e-mail address are replaced; in the conversations the
+    person took part in, also the first name and surname alone, the initials and the id.
+    """
+
+    def __init__(self, person: str, pseudonym: str, needles: Iterable[str], name: str = "") -> None:
         self.person = person
         self.pseudonym = pseudonym
-        words = sorted({n for n in needles if n and n.strip()}, key=len, reverse=True)
-        self._pattern = (
-            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
-            if words
-            else None
-        )
+        literal = [_flexible(n) for n in needles if n and n.strip()]
+        self._wide = _compile([*literal, *name_variants(name, narrow=False)])
+        self._narrow = _compile([*literal, *name_variants(name, narrow=True), _flexible(person)])
+        self._pattern = self._wide
+
+    def names(self, text: str) -> bool:
+        """Whether ``text`` as a whole is the person's name (a variant) or e-mail address."""
+        return self._wide is not None and self._wide.fullmatch(text.strip()) is not None
 
     def scrub(self, text: str) -> str:
         """``text`` with the person's name and e-mail address replaced by ``[erased]``."""
@@ -122,7 +182,12 @@ class Eraser:
         handler = handlers.get(type(document))
         if handler is None:
             return document
-        changed = handler(document)
+        took_part = isinstance(document, Conversation) and refers_to(document, self.person)
+        self._pattern = self._narrow if took_part else self._wide
+        try:
+            changed = handler(document)
+        finally:
+            self._pattern = self._wide
         return document if changed == document else changed
 
     def _unit(self, u: OrgUnit) -> OrgUnit:

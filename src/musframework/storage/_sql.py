@@ -10,20 +10,26 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from musframework.model import AgreementStatus, ConversationKind, ConversationStatus
-from musframework.serialization.time import format_datetime
+from musframework.serialization.time import format_datetime, parse_datetime
+from musframework.storage._integrity import body_hash
+from musframework.storage.protocol import AuditEntry
 
 if TYPE_CHECKING:
     from musframework.storage.base import ConversationIndex, Write
     from musframework.storage.protocol import AuditEntry
 
 __all__ = [
+    "AUDIT_SELECT",
     "COLUMNS",
+    "SIDE_ROW_QUERIES",
     "TableRows",
     "Where",
     "agreement_filters",
+    "audit_entry",
     "conversation_filters",
     "conversation_row",
     "schema_steps",
+    "side_rows",
     "table_rows",
 ]
 
@@ -81,6 +87,18 @@ _SCHEMA_STEPS: tuple[str, ...] = (
             WHERE c.id = agreements.conversation);
     CREATE INDEX agreements_continued ON agreements (previous, continues);
     """,
+    # --- trust (issue 15): the audit log as a hash chain. A step of its own; when another
+    # branch adds a step, keep both, in either order (each only adds).
+    # 4: each entry the hash of the revision it records, a seal over actor and id (with its
+    # nonce), the hash of the entry before and its own (see musframework.storage._integrity)
+    """
+    ALTER TABLE audit_log ADD COLUMN document_hash TEXT;
+    ALTER TABLE audit_log ADD COLUMN seal TEXT;
+    ALTER TABLE audit_log ADD COLUMN nonce TEXT;
+    ALTER TABLE audit_log ADD COLUMN previous TEXT;
+    ALTER TABLE audit_log ADD COLUMN hash TEXT;
+    """,
+    # --- end trust
 )
 
 
@@ -132,10 +150,80 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "continues",
         "previous",
     ),
-    "audit_log": ("kind", "id", "revision", "actor", "action", "at"),
+    "audit_log": (
+        "kind",
+        "id",
+        "revision",
+        "actor",
+        "action",
+        "at",
+        # trust: the hash chain (schema step 4)
+        "document_hash",
+        "seal",
+        "nonce",
+        "previous",
+        "hash",
+    ),
 }
 """The columns a batch writes, by table, in the order of :class:`TableRows`' rows (the audit
 log's ``seq`` is assigned by the database)."""
+
+
+AUDIT_SELECT = (
+    "SELECT kind, id, revision, actor, action, at, document_hash, seal, nonce, previous, hash "
+    "FROM audit_log"
+)
+"""The audit log's columns, in :class:`~musframework.storage.AuditEntry`'s field order."""
+
+SIDE_ROW_QUERIES = (
+    "SELECT id, cycle, unit, kind, status, start FROM conversations",
+    "SELECT conversation, person, role FROM conversation_people",
+    "SELECT conversation, position, id, owner, status, deadline, body, conversation_status, "
+    "continues, previous FROM agreements ORDER BY conversation, position",
+)
+"""What ``verify()`` compares with the bodies: conversations' columns, people, agreements."""
+
+
+def audit_entry(row: Sequence[Any]) -> AuditEntry:
+    """An :class:`~musframework.storage.AuditEntry` from a row of :data:`AUDIT_SELECT`."""
+    kind, id, revision, actor, action, at, document_hash, seal, nonce, previous, hash = row
+    return AuditEntry(
+        kind=kind,
+        id=id,
+        revision=revision,
+        actor=actor,
+        action=action,
+        at=parse_datetime(at),
+        document_hash=document_hash or "",
+        seal=seal or "",
+        nonce=nonce,
+        previous=previous or "",
+        hash=hash or "",
+    )
+
+
+def side_rows(queries: Sequence[Sequence[Sequence[Any]]]) -> dict[str, Any]:
+    """The result rows of :data:`SIDE_ROW_QUERIES` in the shape ``verify()`` compares."""
+    conversations, people, agreements = queries
+    found: dict[str, Any] = {}
+    persons: dict[str, set[tuple[str, str]]] = {}
+    for conversation, person, role in people:
+        persons.setdefault(conversation, set()).add((person, role))
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for conversation, *rest in agreements:
+        position, id, owner, status, deadline, body, c_status, continues, previous = rest
+        rows.setdefault(conversation, []).append(
+            (position, id, owner, status, deadline, body_hash(body), c_status, continues, previous)
+        )
+    for id, cycle, unit, kind, status, start in conversations:
+        found[id] = (
+            (cycle, unit, kind, status, start),
+            frozenset(persons.get(id, ())),
+            tuple(rows.get(id, ())),
+        )
+    for id in (persons.keys() | rows.keys()) - found.keys():  # rows left without a conversation
+        found[id] = (None, frozenset(persons.get(id, ())), tuple(rows.get(id, ())))
+    return found
 
 
 class Where:
@@ -295,6 +383,19 @@ def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRow
             for a in ix.agreements
         )
     rows.audit_log.extend(
-        (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
+        (
+            e.kind,
+            e.id,
+            e.revision,
+            e.actor,
+            e.action,
+            format_datetime(e.at),
+            e.document_hash,
+            e.seal,
+            e.nonce,
+            e.previous,
+            e.hash,
+        )
+        for e in audit
     )
     return rows

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import datetime
+import json
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,25 +27,41 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
-from musframework.errors import ConflictError, NotFoundError, StorageError
+from musframework.errors import ConflictError, MusframeworkError, NotFoundError, StorageError
 from musframework.model import (
     Agreement,
     AgreementStatus,
     Conversation,
     ConversationKind,
     ConversationStatus,
+    Finding,
     Group,
     LeaderChange,
     Organisation,
     OrganisationVersion,
     OrgUnit,
+    PartDigest,
     Person,
     Questionnaire,
+    Redaction,
     Role,
 )
+from musframework.model.conversation import parts_digest, signed_parts
 from musframework.model.round import agreement_counts, superseded_agreements
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, from_dict, loads, to_dict
+from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
+from musframework.storage._integrity import (
+    IntegrityReport,
+    SideRows,
+    body_hash,
+    chain,
+    check_chain,
+    check_documents,
+    check_side_rows,
+    check_signatures,
+    renamed,
+)
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -59,7 +76,9 @@ __all__ = [
     "BaseStore",
     "ConversationIndex",
     "Write",
+    "check_actor",
     "kind_of",
+    "link_audit",
     "natural_key",
     "rename_entry",
     "utc_key",
@@ -85,6 +104,21 @@ def kind_of(cls: type[Any]) -> str:
         raise StorageError(
             Message("error.store.kind", {"known": known, "type": cls.__name__})
         ) from None
+
+
+def check_actor(actor: str) -> str:
+    """``actor`` if it can be an audit actor: a person id or a system name.
+
+    The audit log keeps ids, never names or addresses, so that erasing a person leaves
+    nothing behind: an actor with white space or an ``@`` (a name, an e-mail address) is
+    refused. Map your users to their person ids before saving.
+
+    Raises:
+        StorageError: for an empty actor, or one with white space or ``@``.
+    """
+    if not actor or "@" in actor or any(ch.isspace() for ch in actor):
+        raise StorageError(Message("error.store.actor"))
+    return actor
 
 
 def _twice(kind: str, name: str) -> Message:
@@ -281,12 +315,13 @@ class BaseStore(abc.ABC):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         """Apply ``writes`` and append ``audit`` atomically: all or nothing.
 
         Raise ``write.conflict(actual)`` for the first write whose ``expected`` revision
-        differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym)``
+        differs from the stored one (0 when absent). ``rename`` is ``(person, pseudonym,
+        *aliases)``
         during an erasure: replace that id in the audit log's actors and ids too.
         """
 
@@ -362,6 +397,7 @@ class BaseStore(abc.ABC):
         return Write(kind, id, version or "", revision, revision, None, 0, None, "delete")
 
     def _write(self, writes: Sequence[Write], actor: str) -> None:
+        check_actor(actor)
         if not writes:
             return
         seen: set[tuple[str, str, str]] = set()
@@ -373,7 +409,13 @@ class BaseStore(abc.ABC):
         at = self.clock.now()
         audit = [
             AuditEntry(
-                kind=w.kind, id=w.name, revision=w.revision, actor=actor, action=w.action, at=at
+                kind=w.kind,
+                id=w.name,
+                revision=w.revision,
+                actor=actor,
+                action=w.action,
+                at=at,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]
@@ -694,8 +736,15 @@ class BaseStore(abc.ABC):
             "audit_log": audit,
         }
 
-    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+    def erase_person(
+        self, person_id: str, *, actor: str = "system", signer: Signer | None = None
+    ) -> str:
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        A signed conversation whose signed content changes (or whose signer is renamed) gets
+        a :class:`~musframework.model.Redaction` with reason ``gdpr-art-17``, proved by ``signer``:
+        the signatures made before stay valid, and the erased signer's own signature is
+        attested by it when it was valid at the time (see docs/signatures.md).
 
         The person document is replaced by a tombstone under the pseudonym; every reference
         to the id becomes the pseudonym (participants, owners, signers, histories, notes,
@@ -703,18 +752,25 @@ class BaseStore(abc.ABC):
         ``[erased]``; their name and e-mail address are removed from every free text. One
         transaction; counts of documents, participants, agreements, responses and notes stay.
         """
+        check_actor(actor)
         stored_person = self.get(Person, person_id)
         needles: list[str] = []
+        name = ""
         if stored_person is not None:
-            needles = [stored_person.document.name, stored_person.document.email or ""]
+            name = stored_person.document.name
+            needles = [name, stored_person.document.email or ""]
         pseudonym = "erased-" + secrets.token_hex(8)
-        eraser = Eraser(person_id, pseudonym, needles)
+        eraser = Eraser(person_id, pseudonym, needles, name)
         writes: list[Write] = []
         for stored in self._all_documents():
             doc = stored.document
             if isinstance(doc, Person):
                 continue
             erased = eraser.erase(doc)
+            if isinstance(doc, Conversation) and erased is not doc:
+                erased = _with_redaction(
+                    doc, erased, (person_id, pseudonym), self.clock.now(), actor, signer
+                )
             if erased is not doc:
                 w = self._prepare(cast(Document, erased), stored.revision)
                 writes.append(attrs.evolve(w, action="erase"))
@@ -736,15 +792,124 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action="erase",
                 at=at,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]
-        self._commit(writes, audit, rename=(person_id, pseudonym))
+        # Audit actors written as the person's name or address (before actors had to be ids).
+        actors = {e.actor for e in self._audit(None, None)} - {person_id}
+        aliases = sorted(a for a in actors if eraser.names(a))
+        self._commit(writes, audit, rename=(person_id, pseudonym, *aliases))
         return pseudonym
 
     def compact(self) -> None:
         """Reclaim space and overwrite deleted data (``VACUUM`` and a WAL checkpoint)."""
         self._compact()
+
+    # ------------------------------------------------------------------ tamper evidence
+
+    def _side_rows(self) -> SideRows | None:
+        """The stored side-table rows by conversation (``None``: the backend keeps none)."""
+        return None
+
+    def _bodies(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        for revision, data in self._fetch_all(kind):
+            if isinstance(data, str | bytes):
+                yield revision, json.loads(data)
+            elif isinstance(data, dict):
+                yield revision, data
+            else:  # a backend that keeps loaded objects
+                yield revision, to_dict(data)
+
+    def verify(self, *, signer: Signer | None = None) -> IntegrityReport:
+        """Check the store for tampering; every problem is a finding, nothing is changed.
+
+        * the audit log's hash chain: every broken link, every altered entry;
+        * every document against the latest audit entry about it (revision and the hash of
+          the body written): a body changed outside the library is found;
+        * the side tables (people, agreements, indexed columns) against the bodies;
+        * every signature and redaction (:func:`musframework.signing.verify` with
+          ``signer``; without it, proofs are counted as unverified, not as findings).
+
+        Deleting the newest entries together with the documents they record leaves a
+        shorter, valid chain: keep :attr:`~musframework.storage.IntegrityReport.head`
+        elsewhere to notice that.
+        """
+        entries = self._audit(None, None)
+        findings, chained, unchained = check_chain(entries)
+        documents: list[tuple[str, str, int, dict[str, Any]]] = []
+        conversations: list[tuple[Conversation, dict[str, Any]]] = []
+        for kind, cls in DOCUMENT_KINDS.items():
+            for revision, data in self._bodies(kind):
+                name = str(data.get("id"))
+                if kind == "questionnaire":
+                    name = f"{name}@{data.get('version')}"
+                documents.append((kind, name, revision, data))
+                if cls is Conversation:
+                    try:
+                        c = from_dict(data, Conversation, source=f"conversation {name!r}")
+                    except MusframeworkError as exc:
+                        findings.append(
+                            Finding.error("store.unreadable", f"conversation {name!r}", id=name)
+                        )
+                        del exc
+                        continue
+                    conversations.append((c, data))
+        found, count = check_documents(documents, entries)
+        findings += found
+        stored = self._side_rows()
+        if stored is not None:
+            findings += check_side_rows(stored, conversations, ConversationIndex.of)
+        found, signatures, unverified = check_signatures((c for c, _ in conversations), signer)
+        findings += found
+        return IntegrityReport(
+            findings=tuple(findings),
+            entries=chained,
+            unchained=unchained,
+            documents=count,
+            signatures=signatures,
+            unverified=unverified,
+            head=entries[-1].hash if entries else "",
+        )
+
+
+def _with_redaction(
+    before: Conversation,
+    after: Conversation,
+    erased: tuple[str, str],
+    at: pendulum.DateTime,
+    actor: str,
+    signer: Signer | None,
+) -> Conversation:
+    """``after`` (``before`` erased) with the redaction that keeps its signatures, if any.
+
+    ``erased`` is ``(person id, pseudonym)``. The erased signer's own signature is attested
+    (listed in ``renamed``) only when it counted before: valid, or unverified without a key.
+    """
+    if not before.signatures:
+        return after
+    person, pseudonym = erased
+    old, new = signed_parts(before), signed_parts(after)
+    good = {SignatureStatus.VALID}
+    if signer is None:
+        good.add(SignatureStatus.UNVERIFIED)
+    attested = any(
+        c.signature.person == person and c.status in good for c in verify(before, signer).checks
+    )
+    if old == new and not attested:
+        return after
+    redaction = Redaction(
+        at=at,
+        reason="gdpr-art-17",
+        by=actor,
+        before=parts_digest(old),
+        after=parts_digest(new),
+        changed=[PartDigest(i, o) for i, (o, n) in enumerate(zip(old, new, strict=True)) if o != n],
+        renamed=(pseudonym,) if attested else (),
+    )
+    if signer is not None:
+        redaction = sign_redaction(after.id, redaction, signer)
+    return attrs.evolve(after, redactions=(*after.redactions, redaction))
 
 
 def agreement_from_json(data: Any) -> Agreement:
@@ -752,10 +917,20 @@ def agreement_from_json(data: Any) -> Agreement:
     return BaseStore._structure(data, Agreement, "agreement")
 
 
-def rename_entry(entry: AuditEntry, old: str, new: str) -> AuditEntry:
-    """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id)."""
-    actor = new if entry.actor == old else entry.actor
-    id = new if (entry.kind == "person" and entry.id == old) else entry.id
-    if actor == entry.actor and id == entry.id:
-        return entry
-    return attrs.evolve(entry, actor=actor, id=id)
+def rename_entry(entry: AuditEntry, old: str, new: str, *aliases: str) -> AuditEntry:
+    """``entry`` with the person id ``old`` replaced by ``new`` (as actor, and as person id).
+
+    The entry's seal stays (the chain holds) and its nonce is dropped, so nothing left can
+    tell which id it was.
+    """
+    found: AuditEntry = renamed(entry, old, new, aliases)
+    return found
+
+
+def link_audit(previous: str, audit: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """``audit`` sealed and chained after the entry whose hash is ``previous``.
+
+    A backend calls it inside the transaction that appends the entries, with the hash of
+    the last entry it holds (``""`` when none).
+    """
+    return chain(previous, audit)

@@ -15,7 +15,7 @@ from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import StorageError
 from musframework.serialization import loads
-from musframework.storage.base import BaseStore, Write, rename_entry
+from musframework.storage.base import BaseStore, Write, link_audit, rename_entry
 from musframework.storage.protocol import DOCUMENT_KINDS, AuditEntry
 
 __all__ = ["MemoryStore", "open_url"]
@@ -62,7 +62,7 @@ class MemoryStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         loaded = [None if w.body is None else loads(w.body, DOCUMENT_KINDS[w.kind]) for w in writes]
         with self._lock:
@@ -79,7 +79,7 @@ class MemoryStore(BaseStore):
                     docs[(w.id, w.version)] = (w.revision, w.body, w.schema_version, obj)
             if rename is not None:
                 self._log = [rename_entry(e, *rename) for e in self._log]
-            self._log.extend(audit)
+            self._log.extend(link_audit(self._log[-1].hash if self._log else "", audit))
 
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
         return [

@@ -34,20 +34,25 @@ from musframework.model import (
     Questionnaire,
 )
 from musframework.progress import gc_paused
-from musframework.serialization.time import parse_datetime
+from musframework.storage._integrity import SideRows, body_hash
 from musframework.storage._sql import (
+    AUDIT_SELECT,
     COLUMNS,
+    SIDE_ROW_QUERIES,
     Where,
     agreement_filters,
+    audit_entry,
     conversation_filters,
     conversation_row,
     schema_steps,
+    side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write, kind_of
+from musframework.storage.base import BaseStore, Write, check_actor, kind_of, link_audit
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Document, Stored
 
 __all__ = [
+    "CHAIN_LOCK",
     "COPY_AGREEMENTS",
     "COPY_AUDIT",
     "COPY_CONVERSATIONS",
@@ -86,6 +91,22 @@ COPY_PEOPLE = _copy("conversation_people")
 """Copies the participants of the conversations written in."""
 COPY_AGREEMENTS = _copy("agreements")
 """Copies the agreements of the conversations written in."""
+CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.mf_audit_chain'))"
+"""Serialises the writers of one schema (the audit log is a hash chain: one link at a time)."""
+
+
+def _chain_start(cur: Any) -> str:
+    """Take the chain's lock, then read the hash of the audit log's last entry.
+
+    Two statements in one round trip; the second runs after the lock is granted, with a
+    snapshot of its own, so it sees every entry committed before (``""``: none yet).
+    """
+    cur.execute(CHAIN_LOCK + "; SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    cur.nextset()
+    row = cur.fetchone()
+    return "" if row is None or row[0] is None else str(row[0])
+
+
 COPY_AUDIT = _copy("audit_log")
 """Copies the audit entries of a batch in."""
 
@@ -246,8 +267,10 @@ class PostgresStore(BaseStore):
         return found
 
     @contextmanager
-    def _transaction(self, writes: Sequence[Write]) -> Iterator[Any]:
+    def _transaction(self, writes: Sequence[Write]) -> Iterator[tuple[Any, str]]:
         """A cursor in a transaction that has locked and checked the revisions of ``writes``.
+
+        Yields the cursor and the hash of the audit log's last entry (the chain is locked).
 
         psycopg errors become ``ConflictError`` (a new document another process created
         meanwhile) or ``StorageError``.
@@ -255,12 +278,14 @@ class PostgresStore(BaseStore):
         psycopg = self._psycopg
         try:
             with self._read() as conn, conn.transaction(), conn.cursor() as cur:
+                # trust: one writer at a time appends to the audit log's hash chain.
+                head = _chain_start(cur)
                 stored = self._locked_revisions(conn, writes)
                 for w in writes:
                     actual = stored.get((w.kind, w.id, w.version), 0)
                     if actual != w.expected:
                         raise w.conflict(actual)
-                yield cur
+                yield cur, head
         except psycopg.errors.UniqueViolation:
             # Another process created one of the new documents after our check.
             for w in writes:
@@ -276,15 +301,19 @@ class PostgresStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
-        with self._transaction(writes) as cur:
-            self._apply(cur, writes, audit)
+        with self._transaction(writes) as (cur, head):
+            self._apply(cur, writes, audit, head)
             if rename is not None:
-                old, new = rename
-                cur.execute("UPDATE audit_log SET actor = %s WHERE actor = %s", (new, old))
+                old, new, *aliases = rename
+                # The seal stays and the chain holds; the nonce goes (see _integrity).
+                cur.executemany(
+                    "UPDATE audit_log SET actor = %s, nonce = NULL WHERE actor = %s",
+                    [(new, actor) for actor in (old, *aliases)],
+                )
                 cur.execute(
-                    "UPDATE audit_log SET id = %s WHERE kind = 'person' AND id = %s",
+                    "UPDATE audit_log SET id = %s, nonce = NULL WHERE kind = 'person' AND id = %s",
                     (new, old),
                 )
 
@@ -312,6 +341,7 @@ class PostgresStore(BaseStore):
         return count + len(batch)
 
     def _save_new(self, documents: Sequence[Document], actor: str) -> None:
+        check_actor(actor)
         keys = [
             Write(
                 kind=kind_of(type(d)),
@@ -336,7 +366,7 @@ class PostgresStore(BaseStore):
                 )
             seen.add((k.kind, k.id, k.version))
         at = self.clock.now()
-        with self._transaction(keys) as cur:
+        with self._transaction(keys) as (cur, head):
             writes: list[Write] = []
             if any(k.kind == "conversation" for k in keys):
                 # A worker thread sends to the server while this one serializes the next.
@@ -350,14 +380,25 @@ class PostgresStore(BaseStore):
             else:
                 writes = [self._prepare(d, 0) for d in documents]
             audit = [
-                AuditEntry(kind=w.kind, id=w.name, revision=1, actor=actor, action="create", at=at)
+                AuditEntry(
+                    kind=w.kind,
+                    id=w.name,
+                    revision=1,
+                    actor=actor,
+                    action="create",
+                    at=at,
+                    document_hash=body_hash(w.body),
+                )
                 for w in writes
             ]
+            audit = link_audit(head, audit)  # trust: the hash chain
             rows = rows_for(writes, audit)
             del rows[COPY_CONVERSATIONS]
             _copy_in(cur, rows)
 
-    def _apply(self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry]) -> None:
+    def _apply(
+        self, cur: Any, writes: Sequence[Write], audit: Sequence[AuditEntry], head: str
+    ) -> None:
         # Existing rows are updated in place, not deleted and inserted again: a writer waiting
         # in SELECT ... FOR UPDATE then sees the new row version (and its revision).
         changed = [w for w in writes if w.expected and w.body is not None]
@@ -410,6 +451,7 @@ class PostgresStore(BaseStore):
                 "WHERE kind = %s AND id = %s AND version = %s",
                 changed_docs,
             )
+        audit = link_audit(head, audit)  # trust: the hash chain (``head``: see _chain_start)
         _copy_in(cur, rows_for(writes, audit))
 
     def _audit(self, kind: str | None, id: str | None) -> list[AuditEntry]:
@@ -420,15 +462,16 @@ class PostgresStore(BaseStore):
         if id is not None:
             where.append("id = %s")
             params.append(id)
-        sql = "SELECT kind, id, revision, actor, action, at FROM audit_log"
+        sql = AUDIT_SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
         with self._read() as conn:
             rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
-        return [
-            AuditEntry(kind=k, id=i, revision=r, actor=a, action=act, at=parse_datetime(at))
-            for k, i, r, a, act, at in rows
-        ]
+        return [audit_entry(row) for row in rows]
+
+    def _side_rows(self) -> SideRows:
+        with self._read() as conn:
+            return side_rows([conn.execute(sql).fetchall() for sql in SIDE_ROW_QUERIES])
 
     def _compact(self) -> None:
         with self._read() as conn:

@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.signing import Signer
 
 __all__ = [
     "AgreementRecord",
@@ -111,6 +112,13 @@ class AuditEntry:
         actor: Who made the change (a person id or a system name).
         action: ``"create"``, ``"update"``, ``"delete"`` or ``"erase"``.
         at: When, from the store's clock.
+        document_hash: The SHA-256 of the document revision written (canonical JSON;
+            ``""`` for a delete and for entries written before the log was a chain).
+        seal: A commitment to ``actor`` and ``id`` (SHA-256 with ``nonce``), which the chain
+            covers, so that an erasure can rename them without breaking it.
+        nonce: The random value of the seal; an erasure that renames the entry drops it.
+        previous: The hash of the entry before (``""`` for the first).
+        hash: This entry's hash: of ``previous``, ``seal`` and every other field.
     """
 
     kind: str
@@ -119,6 +127,11 @@ class AuditEntry:
     actor: str
     action: str
     at: pendulum.DateTime
+    document_hash: str = ""
+    seal: str = ""
+    nonce: str | None = None
+    previous: str = ""
+    hash: str = ""
 
 
 @runtime_checkable
@@ -289,8 +302,14 @@ class Store(Protocol):
         """Everything stored about a person, as one JSON-compatible document (GDPR access)."""
         ...
 
-    def erase_person(self, person_id: str, *, actor: str = "system") -> str:
+    def erase_person(
+        self, person_id: str, *, actor: str = "system", signer: Signer | None = None
+    ) -> str:
         """Erase a person's personal data everywhere (GDPR erasure); returns the pseudonym.
+
+        A signed conversation whose content the erasure changes records a
+        :class:`~musframework.model.Redaction` (proved by ``signer``, the system's key), so the
+        signatures made before stay valid (see docs/signatures.md).
 
         The person's id is replaced by a random pseudonym wherever it occurs; their name,
         e-mail address and own free texts are removed; documents, participants, agreements,

@@ -32,16 +32,20 @@ from musframework.model import (
     ConversationStatus,
 )
 from musframework.progress import gc_paused
-from musframework.serialization.time import parse_datetime
+from musframework.storage._integrity import SideRows
 from musframework.storage._sql import (
+    AUDIT_SELECT,
     COLUMNS,
+    SIDE_ROW_QUERIES,
     Where,
     agreement_filters,
+    audit_entry,
     conversation_filters,
     schema_steps,
+    side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write
+from musframework.storage.base import BaseStore, Write, link_audit
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
@@ -121,6 +125,12 @@ def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
         conn.execute("ROLLBACK")
         raise
     return max(int(current), target)
+
+
+def _head(conn: sqlite3.Connection) -> str:
+    """The hash of the audit log's last entry (``""`` when none, or from before the chain)."""
+    row = conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return "" if row is None or row[0] is None else str(row[0])
 
 
 def _cannot_open(path: object, exc: BaseException) -> Message:
@@ -251,7 +261,7 @@ class SQLiteStore(BaseStore):
         self,
         writes: Sequence[Write],
         audit: Sequence[AuditEntry],
-        rename: tuple[str, str] | None = None,
+        rename: tuple[str, ...] | None = None,
     ) -> None:
         new = [w for w in writes if w.expected == 0 and w.body is not None]
         changed = [w for w in writes if w.expected != 0 and w.body is not None]
@@ -266,6 +276,7 @@ class SQLiteStore(BaseStore):
                         "DELETE FROM conversation_people WHERE conversation = ?", conv_old
                     )
                     conn.executemany("DELETE FROM agreements WHERE conversation = ?", conv_old)
+                audit = link_audit(_head(conn), audit)  # trust: the hash chain
                 rows = rows_for(writes, audit)
                 try:
                     conn.executemany(INSERT_CONVERSATION, rows[INSERT_CONVERSATION])
@@ -275,10 +286,15 @@ class SQLiteStore(BaseStore):
                 for sql in (INSERT_PERSON, INSERT_AGREEMENT, INSERT_AUDIT):
                     conn.executemany(sql, rows[sql])
                 if rename is not None:
-                    old, pseudonym = rename
-                    conn.execute("UPDATE audit_log SET actor = ? WHERE actor = ?", (pseudonym, old))
+                    old, pseudonym, *aliases = rename
+                    # The seal stays and the chain holds; the nonce goes (see _integrity).
+                    conn.executemany(
+                        "UPDATE audit_log SET actor = ?, nonce = NULL WHERE actor = ?",
+                        [(pseudonym, actor) for actor in (old, *aliases)],
+                    )
                     conn.execute(
-                        "UPDATE audit_log SET id = ? WHERE kind = 'person' AND id = ?",
+                        "UPDATE audit_log SET id = ?, nonce = NULL "
+                        "WHERE kind = 'person' AND id = ?",
                         (pseudonym, old),
                     )
         except sqlite3.Error as exc:
@@ -348,15 +364,16 @@ class SQLiteStore(BaseStore):
         if id is not None:
             where.append("id = ?")
             params.append(id)
-        sql = "SELECT kind, id, revision, actor, action, at FROM audit_log"
+        sql = AUDIT_SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
         with self._read() as conn:
             rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
-        return [
-            AuditEntry(kind=k, id=i, revision=r, actor=a, action=act, at=parse_datetime(at))
-            for k, i, r, a, act, at in rows
-        ]
+        return [audit_entry(row) for row in rows]
+
+    def _side_rows(self) -> SideRows:
+        with self._read() as conn:
+            return side_rows([conn.execute(sql).fetchall() for sql in SIDE_ROW_QUERIES])
 
     def _compact(self) -> None:
         with self._read() as conn:

@@ -24,7 +24,7 @@ import pathlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pendulum
@@ -54,6 +54,7 @@ from musframework.model import (
 )
 from musframework.model.round import counted_agreements
 from musframework.serialization import dumps, register_migration, unregister_migration
+from musframework.signing import HmacSigner
 from musframework.storage.protocol import AgreementRecord, Store
 from musframework.testing import strategies as mst
 
@@ -722,6 +723,39 @@ class StoreConformance:
             assert {e.action for e in store.audit_log() if e.actor == "dpo"} == {"erase"}
             store.compact()
             assert store.load(Conversation, "mus-1").revision == 2
+
+    # ------------------------------------------------------------------ tamper evidence
+
+    def test_the_audit_log_is_a_hash_chain_that_survives_erasure(self) -> None:
+        """Each entry links to the one before; verify() finds nothing in what the library wrote.
+
+        Renaming an erased person's entries keeps the chain (their seals stay, the nonces
+        go); a signature by someone who need not sign, or with a proof that fails, is found.
+        """
+        signer = HmacSigner({"conformance": b"c" * 32})
+        with self.fresh_store() as store:
+            if not callable(getattr(store, "verify", None)):
+                pytest.skip("the backend has no verify()")
+            self._people_world(store)
+            log = store.audit_log()
+            assert [e.previous for e in log[1:]] == [e.hash for e in log[:-1]]
+            assert log[0].previous == ""
+            assert all(len(e.hash) == 64 for e in log), "link the entries with link_audit()"
+            assert all(e.document_hash for e in log if e.action != "delete")
+            report = cast(Any, store).verify(signer=signer)
+            assert report.ok, report.findings
+            assert report.entries == len(log)
+            assert report.head == log[-1].hash
+            store.erase_person("ane", actor="dpo", signer=signer)
+            store.compact()
+            after = cast(Any, store).verify(signer=signer)
+            assert after.ok, after.findings
+            assert "ane" not in {e.actor for e in store.audit_log()}
+            stored = store.load(Conversation, "mus-2")
+            eve = Signature(person="eve", role="employee", signed_at=_CLOCK_START, digest="0")
+            store.save(attrs.evolve(stored.document, signatures=[eve]), revision=stored.revision)
+            found = cast(Any, store).verify(signer=signer)
+            assert [f.code for f in found.findings] == ["signature.not-required"]
 
     @staticmethod
     def _counts(store: Store) -> dict[str, int]:

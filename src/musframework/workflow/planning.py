@@ -27,6 +27,8 @@ day to send each invitation.
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from collections.abc import Iterable
 
 import attrs
@@ -111,9 +113,27 @@ class RoundPlan:
         return invitation_date(found, self.cycle.settings.invitation_lead_days)
 
 
-def conversation_id(cycle: Cycle, kind: ConversationKind, subject: str) -> str:
-    """The deterministic id planning gives a conversation: ``<cycle>-<kind>-<subject>``."""
-    return f"{cycle.id}-{kind.value.lower()}-{subject}"
+def conversation_id(
+    cycle: Cycle, kind: ConversationKind | str, subject: str, *, key: bytes | None = None
+) -> str:
+    """The deterministic id planning gives a conversation; it never holds a person's id.
+
+    ``<cycle>-grus-<unit>`` for a GRUS (a unit is no person); ``<cycle>-<kind>-<12 hex>`` for
+    a MUS or LUS, the start of a SHA-256 of the cycle, kind and person (an HMAC with ``key``
+    when given: then nobody without the key can tell from the database whose it was, even
+    with a list of person ids). An erased person's conversations keep their ids.
+    """
+    kind = ConversationKind(kind)
+    prefix = f"{cycle.id}-{kind.value.lower()}-"
+    if kind is K.GRUS:
+        return prefix + subject
+    message = "\x00".join(("musframework.conversation-id/1", cycle.id, kind.value, subject))
+    data = message.encode("utf-8", "surrogatepass")
+    if key is None:
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        digest = hmac.new(key, data, hashlib.sha256).hexdigest()
+    return prefix + digest[:12]
 
 
 def _key(c: Conversation) -> tuple[ConversationKind, str | None]:
@@ -135,6 +155,7 @@ def plan_round(
     grus_minutes: int = 120,
     schedule_new: bool = True,
     scheduler: Scheduler | None = None,
+    id_key: bytes | None = None,
 ) -> RoundPlan:
     """Plan (and schedule) a round; keep what exists, add what is missing, report both.
 
@@ -149,6 +170,7 @@ def plan_round(
         schedule_new: Place new conversations with the scheduler (default) or leave them
             unscheduled.
         scheduler: Working days, hours, capacity, breaks and closed days.
+        id_key: A secret for the ids of new conversations (see :func:`conversation_id`).
 
     Raises:
         MissingExtraError: when scheduling needs public holidays and ``holidays`` is missing.
@@ -181,7 +203,7 @@ def plan_round(
     def add(
         kind: ConversationKind, subject: str, unit: OrgUnit | None, people: list[Participant]
     ) -> None:
-        cid = conversation_id(cycle, kind, subject)
+        cid = conversation_id(cycle, kind, subject, key=id_key)
         found = by_id.get(cid) or by_key.get((kind, subject))
         if found is not None:
             matched.add(found.id)

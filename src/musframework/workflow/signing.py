@@ -24,7 +24,7 @@ from musframework.errors import DataError
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
 from musframework.model.findings import Finding
-from musframework.model.kinds import Role
+from musframework.signing import Signer, sign_statement
 from musframework.workflow._common import (
     now,
     refuse,
@@ -50,8 +50,7 @@ _UNSET: Any = object()
 
 def required_signers(conversation: Conversation) -> tuple[str, ...]:
     """Who must sign: the leader and everyone developed (employee, or each group member)."""
-    leader = conversation.people_in(Role.LEADER)
-    return tuple(dict.fromkeys((*leader, *conversation.developed)))
+    return conversation.required_signers
 
 
 def missing_signers(conversation: Conversation) -> tuple[str, ...]:
@@ -65,8 +64,17 @@ def is_fully_signed(conversation: Conversation) -> bool:
     return bool(required_signers(conversation)) and not missing_signers(conversation)
 
 
-def sign(conversation: Conversation, *, person: str, clock: Clock | None = None) -> Conversation:
+def sign(
+    conversation: Conversation,
+    *,
+    person: str,
+    clock: Clock | None = None,
+    signer: Signer | None = None,
+) -> Conversation:
     """``person`` signs the concluded content; the conversation is signed once all have.
+
+    With ``signer`` the signature carries a proof (:mod:`musframework.signing`); without one
+    it is unkeyed and :func:`musframework.signing.verify` reads it as *unverified*.
 
     A participant's earlier signature (void after a change) is replaced by the new one, so a
     re-signed conversation lists no void signatures.
@@ -84,6 +92,7 @@ def sign(conversation: Conversation, *, person: str, clock: Clock | None = None)
     signature = Signature(
         person=person, role=role, signed_at=now(clock), digest=conversation.content_digest()
     )
+    signature = sign_statement(conversation.id, signature, signer)
     kept = tuple(s for s in conversation.signatures if s.person != person)
     signed = attrs.evolve(conversation, signatures=(*kept, signature))
     if is_fully_signed(signed):
