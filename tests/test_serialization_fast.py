@@ -287,3 +287,10 @@ def test_without_msgspec_the_public_functions_give_the_same(name, data):
     assert without == with_fast
     assert loaded == loaded_fast == document
     assert many == [document, document]
+
+
+def test_a_member_listed_twice_is_one_member_on_both_paths():
+    text = '{"id": "u", "name": "U", "members": ["a", "a", "b"]}'
+    fast, general = _fast_and_general(text, mf.OrgUnit)
+    assert fast == general
+    assert mf.loads(text, mf.OrgUnit).members == ("a", "b")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import attrs
 import pendulum
 
@@ -11,6 +9,7 @@ from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
 from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
+from musframework.model.people import unique_ids
 from musframework.model.response import QuestionnaireRef
 
 __all__ = ["Cycle", "CycleSettings", "Period"]
@@ -41,10 +40,6 @@ class Period:
         return (self.end - self.start).in_days() + 1
 
 
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
 @attrs.frozen(kw_only=True)
 class CycleSettings:
     """How a round is run; the defaults follow the sources (seed 002).
@@ -69,7 +64,7 @@ class CycleSettings:
     next_conversation_months: int = 12
     grus_before_mus: bool = False
     include_lus: bool = True
-    grus_replaces_mus: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    grus_replaces_mus: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     timezone: str = "Europe/Copenhagen"
 
 
@@ -93,6 +88,6 @@ class Cycle(DisplayMixin):
     name: str
     kind: ConversationKind = attrs.field(default=ConversationKind.MUS, converter=ConversationKind)
     period: Period
-    scope: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    scope: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     questionnaire: QuestionnaireRef | None = None
     settings: CycleSettings = attrs.field(factory=CycleSettings)

@@ -22,7 +22,7 @@ import attrs
 import pendulum
 
 from musframework.model.organisation import Organisation
-from musframework.model.people import Group, OrgUnit, Person
+from musframework.model.people import Group, OrgUnit, Person, unique_ids
 
 __all__ = ["Delivery", "LeaderChange", "OrganisationVersion", "moment_key"]
 
@@ -82,10 +82,6 @@ def _groups(values: Iterable[Group]) -> tuple[Group, ...]:
     return tuple(values)
 
 
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
 def _version_id(version: OrganisationVersion) -> str:
     return moment_key(version.effective)
 
@@ -109,7 +105,7 @@ class OrganisationVersion:
     SCHEMA_VERSION = 1
 
     effective: pendulum.DateTime
-    people: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    people: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     units: tuple[OrgUnit, ...] = attrs.field(default=(), converter=_units)
     groups: tuple[Group, ...] = attrs.field(default=(), converter=_groups)
     id: str = attrs.field(default=attrs.Factory(_version_id, takes_self=True), eq=False, repr=False)

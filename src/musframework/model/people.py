@@ -10,11 +10,15 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["Group", "OrgUnit", "Person"]
+__all__ = ["Group", "OrgUnit", "Person", "unique_ids"]
 
 
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
-    # Keep the caller's order but drop repeats: a member listed twice is still one member.
+def unique_ids(values: Iterable[str]) -> tuple[str, ...]:
+    """The ids in the caller's order without repeats: a member listed twice is one member.
+
+    The converter of every id list in the model. It changes what a document says (a repeat is
+    dropped), so the msgspec loading path builds classes that use it with their ``__init__``.
+    """
     return tuple(dict.fromkeys(values))
 
 
@@ -52,7 +56,7 @@ class OrgUnit:
     id: str
     name: str
     leader: str | None = None
-    members: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    members: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     parent: str | None = None
 
     def with_member(self, person_id: str) -> OrgUnit:
@@ -81,5 +85,5 @@ class Group:
     id: str
     name: str
     leader: str
-    members: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    members: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     unit: str | None = None

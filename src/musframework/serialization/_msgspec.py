@@ -48,6 +48,7 @@ import cattrs
 import msgspec
 import pendulum
 
+from musframework.model.people import unique_ids
 from musframework.model.questions import Answer, Question
 from musframework.model.text import LocalizedText
 from musframework.serialization import time as _time
@@ -87,6 +88,8 @@ def _safe_converter(converter: Any) -> bool:
     """Whether a converter leaves an already normalised value as it is (see module docs)."""
     if converter is None:
         return True
+    if converter is unique_ids:  # drops repeats: a decoded list may not be normalised
+        return False
     if isinstance(converter, type) and issubclass(converter, enum.Enum):
         return True
     return bool(getattr(converter, "__module__", "").startswith("musframework.model."))
