@@ -200,18 +200,28 @@ def plot_rating_gaps(
 ) -> Any:
     """A dumbbell chart: each question's mean self rating and mean leader rating.
 
-    With ``unit``, shows that unit's rows; otherwise the whole round's.
+    With ``unit``, shows that unit's rows; otherwise the whole round's. Questions whose
+    figures are suppressed (too few answers) are left out, and a note says how many.
     """
     if isinstance(gaps, RoundAnalysis):
         gaps = gaps.rating_gaps
     rows = list(gaps.questions if unit is None else gaps.for_unit(unit))
     rows.reverse()  # first question on top
+    hidden = [c for c in gaps.suppressed if c.unit == unit]
     fig = _figure(9, 1.4 + 0.5 * max(1, len(rows)))
     ax = fig.add_subplot()
     title = translate("plot.gaps.title", locale)
-    if unit is not None and rows:
-        title += f": {rows[0].unit_name}"
+    name = rows[0].unit_name if rows else hidden[0].unit_name if hidden else None
+    if unit is not None and name is not None:
+        title += f": {name}"
     ax.set_title(title)
+    if hidden:
+        fig.text(
+            0.01,
+            0.01,
+            translate("plot.suppressed", locale, n=len(hidden), minimum=gaps.minimum),
+            fontsize=8,
+        )
     if not rows:
         _no_data(ax, locale)
         return fig
