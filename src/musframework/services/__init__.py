@@ -3,7 +3,7 @@
 * :class:`Services`: one object bound to a store, a policy, a clock, a notifier and the
   organisation's :class:`Settings`; its methods are the use cases (plan a round, invite,
   submit a response, share, hold, reschedule, conclude, comment, sign, revise, set an
-  agreement's status, follow up, hand over on a leader change, cancel, replace or update the
+  agreement's status, follow up, hand over on a leader change, cancel, replace, update or import the
   organisation, export and erase a person, send what is due).
 * Notifications: :func:`notices_for` (what people should be told, fed by
   ``workflow.what_is_due`` and by what happened), :func:`compose` (the message, in Danish or
@@ -30,6 +30,7 @@ from musframework.services.notifiers import (
     SmtpNotifier,
     email_message,
 )
+from musframework.services.organisation_import import OrganisationImport
 
 __all__ = [
     "Attachment",
@@ -40,6 +41,7 @@ __all__ = [
     "NotificationReport",
     "Notifier",
     "NotifierError",
+    "OrganisationImport",
     "OutgoingMessage",
     "Services",
     "Settings",

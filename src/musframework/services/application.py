@@ -24,10 +24,11 @@ Errors are the library's own, each with ``error.text(locale)`` for the person wh
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import attrs
 import pendulum
@@ -58,6 +59,7 @@ from musframework.model import (
 from musframework.policy import DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
+from musframework.services.organisation_import import OrganisationImport, import_organisation
 from musframework.storage import Store
 
 __all__ = ["Counters", "NotificationReport", "Services", "Settings"]
@@ -320,6 +322,31 @@ class Services:
             return self._retry(attempt)
         finally:
             self.refresh()
+
+    def import_organisation(
+        self,
+        actor: Viewer | str,
+        source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str],
+        *,
+        format: str | None = None,
+        effective: pendulum.DateTime | None = None,
+    ) -> OrganisationImport:
+        """Import an HR export (CSV, or Excel with the ``excel`` extra) as the organisation.
+
+        ``source`` is a path, the file's bytes or an open file in the format of
+        :func:`musframework.interop.organisation_file.read_organisation` (as of the day of
+        ``effective``, now by default). Stored like :meth:`replace_organisation`: a new
+        :class:`~musframework.OrganisationVersion`, and a :class:`~musframework.LeaderChange`
+        with the hand-over of the current plan for everyone whose leader changed; leavers keep
+        their person document, with their end date. Returns an
+        :class:`~musframework.services.organisation_import.OrganisationImport`: the changes
+        compared with the organisation stored before, and the leader changes recorded.
+
+        Raises:
+            LoadError: listing every problem of the file, each with its row and column.
+            AccessDeniedError: unless the policy lets ``actor`` change the organisation.
+        """
+        return import_organisation(self, actor, source, format=format, effective=effective)
 
     def update_organisation(
         self,
