@@ -4,8 +4,8 @@ import html5lib
 import pytest
 
 from musframework import analytics as an
-from musframework.model.anonymity import Suppressed
 from musframework.errors import MissingExtraError
+from musframework.model.anonymity import Suppressed
 from tests import analytics_round as r
 
 ORG = r.organisation()

@@ -120,7 +120,7 @@ def drawn_rounds(draw: st.DrawFn) -> tuple[int, mf.Organisation, list[mf.Convers
     organisation = mf.Organisation(people=people, units=units)
     order = draw(st.permutations(employees))
     conversations = []
-    for k, (person, unit, leader) in enumerate(order):
+    for k, (person, _unit, leader) in enumerate(order):
         own = draw(st.integers(1, 5))
         theirs = draw(st.integers(1, 5))
         at = START.add(hours=k)

@@ -195,11 +195,11 @@ def _cell_text(value: object) -> str:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The delimiter is the one of , ; and tab that the header line uses most (Danish Excel
+    # writes semicolons); quoting is the standard one.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     for row in reader:
         rows.append(row)
@@ -642,9 +642,10 @@ def _xlsx_bytes(rows: Iterable[Sequence[str]]) -> bytes:
         raise MissingExtraError("excel", "excel") from None
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(list(row))
+    for r, row in enumerate([COLUMNS, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.data_type = "s"  # text, always: a name such as "=1+1" is not a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
