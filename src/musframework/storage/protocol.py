@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.model.upward import UpwardFeedback
 
 __all__ = [
     "AgreementRecord",
@@ -67,6 +68,7 @@ DOCUMENT_KINDS: dict[str, type[Any]] = {
     "person": Person,
     "questionnaire": Questionnaire,
     "unit": OrgUnit,
+    "upward_feedback": UpwardFeedback,
 }
 """The stored document types by kind name (the name used in the audit log and errors)."""
 
