@@ -37,6 +37,7 @@ from musframework.model.cycle import Cycle
 from musframework.model.findings import Finding
 from musframework.model.kinds import Role
 from musframework.model.questionnaire import Questionnaire
+from musframework.model.upward import UpwardSummary
 from musframework.policy import Action, Policy, Viewer, view
 from musframework.rendering.base import (
     DOCUMENTS,
@@ -232,6 +233,7 @@ def _context(
     on: pendulum.Date | None,
     timezone: str,
     gap_threshold: int | None,
+    upward_feedback: UpwardSummary | None,
 ) -> RenderContext:
     now = resolve_clock(clock).now()
     return RenderContext(
@@ -245,6 +247,7 @@ def _context(
         now=now,
         timezone=timezone,
         gap_threshold=gap_threshold,
+        upward_feedback=upward_feedback,
     )
 
 
@@ -264,6 +267,7 @@ def render(
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,
     policy: Policy | None = None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> str | bytes:
     """Render ``obj`` as a document in ``format`` and ``locale`` (Danish by default).
 
@@ -285,6 +289,9 @@ def render(
         viewer: Render only what this person may see: the object (and ``conversations``)
             are replaced by their redacted views under ``policy`` first.
         policy: The access policy that decides for ``viewer`` (required with ``viewer``).
+        upward_feedback: The summary of the staff's upward feedback
+            (``Services.upward_feedback_summary``), shown in a LUS invitation: the leader's
+            preparation and their own leader's guide.
 
     Returns:
         ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
@@ -305,6 +312,7 @@ _OPTIONS = (
     "gap_threshold",
     "viewer",
     "policy",
+    "upward_feedback",
 )
 
 
@@ -358,6 +366,7 @@ def render_to(
     gap_threshold: int | None = None,
     viewer: Viewer | None = None,
     policy: Policy | None = None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> pathlib.Path:
     """Render ``obj`` into the file ``path``; the format follows the extension.
 

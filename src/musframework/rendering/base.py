@@ -25,6 +25,7 @@ from musframework.model.people import Person
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
+from musframework.model.upward import UpwardSummary
 
 __all__ = [
     "DOCUMENTS",
@@ -182,6 +183,8 @@ class RenderContext:
         gap_threshold: The rating gap highlighted in side by side; ``None`` means half the
             scale's range (2 on a 1-5 scale).
         reminder: How long before a conversation the calendar reminder fires.
+        upward_feedback: The summary of the staff's upward feedback, shown in a LUS
+            invitation (the leader's preparation and their own leader's guide).
     """
 
     document: str
@@ -196,6 +199,7 @@ class RenderContext:
     upcoming_days: int = 30
     gap_threshold: int | None = None
     reminder: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(days=1))
+    upward_feedback: UpwardSummary | None = None
 
 
 @runtime_checkable

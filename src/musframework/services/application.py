@@ -56,10 +56,12 @@ from musframework.model import (
     Response,
     Role,
 )
+from musframework.model.upward import UpwardSummary
 from musframework.policy import DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
 from musframework.services.organisation_import import OrganisationImport, import_organisation
+from musframework.services.upward import give_upward_feedback, upward_feedback_summary
 from musframework.storage import Store
 
 __all__ = ["Counters", "NotificationReport", "Services", "Settings"]
@@ -894,6 +896,44 @@ class Services:
             "cancel",
             lambda c, me: wf.cancel(c, by=me, reason=reason, clock=self.clock),
         )
+
+    # ------------------------------------------------------------------ upward feedback
+
+    def give_upward_feedback(
+        self,
+        actor: Viewer | str,
+        cycle_id: str,
+        leader: str,
+        answers: Mapping[str, Any],
+    ) -> None:
+        """Give anonymous feedback on ``leader`` before their LUS (the built-in form).
+
+        ``answers`` are plain values by question id of the ``upward-feedback`` form. They are
+        stored without the respondent: the document records that ``actor`` has answered (once
+        per round) apart from the answers, which are sealed in batches of the round's minimum
+        group size in an order that does not follow arrival, and the audit log records the
+        actor ``"anonymous"`` (see ``docs/upward-feedback.md``).
+
+        Raises:
+            AccessDeniedError: unless ``actor`` is one of ``leader``'s staff.
+            DataError: when the answers do not fit the form, ``actor`` has answered already,
+                the leader's LUS has been held, or the staff is smaller than the minimum group
+                size (their answers could never be shown).
+        """
+        give_upward_feedback(self, _viewer(actor), cycle_id, leader, answers)
+
+    def upward_feedback_summary(
+        self, actor: Viewer | str, cycle_id: str, leader: str
+    ) -> UpwardSummary:
+        """The aggregate of the upward feedback on ``leader``, or why there is none.
+
+        For the leader, their own leader and HR; nobody gets the answers themselves. Render it
+        into the LUS preparation with ``RenderContext(upward_feedback=...)``.
+
+        Raises:
+            AccessDeniedError: for anyone else.
+        """
+        return upward_feedback_summary(self, _viewer(actor), cycle_id, leader)
 
     # ------------------------------------------------------------------ people's data
 

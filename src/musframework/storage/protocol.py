@@ -55,6 +55,7 @@ Document = (
     | OrganisationVersion
     | LeaderChange
     | Delivery
+    | UpwardFeedback
 )
 """The document types a store keeps."""
 
