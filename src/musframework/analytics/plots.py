@@ -215,15 +215,11 @@ def plot_rating_gaps(
     if unit is not None and name is not None:
         title += f": {name}"
     ax.set_title(title)
-    if hidden:
-        fig.text(
-            0.01,
-            0.01,
-            translate("plot.suppressed", locale, n=len(hidden), minimum=gaps.minimum),
-            fontsize=8,
-        )
+    note = translate("plot.suppressed", locale, n=len(hidden), minimum=gaps.minimum)
     if not rows:
         _no_data(ax, locale)
+        if hidden:  # say why there is nothing: the figures are suppressed, not missing
+            ax.texts[0].set_text(note)
         return fig
     ys = list(range(len(rows)))
     for y, r in zip(ys, rows, strict=True):
@@ -261,7 +257,8 @@ def plot_rating_gaps(
         low, high = gaps.scale
         ax.set_xlim(low - 0.25, high + 0.25)
         ax.set_xticks(range(low, high + 1))
-    ax.set_xlabel(translate("plot.gaps.x", locale))
+    xlabel = translate("plot.gaps.x", locale)
+    ax.set_xlabel(f"{xlabel}\n({note})" if hidden else xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(rows)), ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
