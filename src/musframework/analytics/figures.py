@@ -957,7 +957,7 @@ class SuppressedCell:
         unit: The unit id, or ``None`` for the whole round.
         unit_name: The unit's name.
         marker: The :class:`~musframework.model.anonymity.Suppressed` marker its figures show.
-        type: The question type tag (``scale``, ``single_choice`` …).
+        question_type: The question type tag (``scale``, ``single_choice`` …).
     """
 
     question: str
@@ -965,7 +965,7 @@ class SuppressedCell:
     unit: str | None
     unit_name: str
     marker: Suppressed
-    type: str = "scale"
+    question_type: str = "scale"
 
 
 @attrs.frozen(kw_only=True)
@@ -1327,7 +1327,7 @@ class EvaluationResults(Table):
             if qid in hidden:
                 c = hidden[qid]
                 records.append(
-                    {"question": qid, "question_text": c.text, "type": c.type}
+                    {"question": qid, "question_text": c.text, "type": c.question_type}
                     | {"answer": None, "answer_label": None}
                     | dict.fromkeys(("count", "share", "respondents", "mean"), c.marker)
                     | {"suppressed": True}
@@ -1425,7 +1425,7 @@ def evaluation_results(
                     unit=None,
                     unit_name=label("all_units", locale),
                     marker=Suppressed(step),
-                    type=question.type_name,
+                    question_type=question.type_name,
                 )
             )
             continue

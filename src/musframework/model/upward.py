@@ -181,8 +181,9 @@ def summarise_upward_feedback(
 ) -> UpwardSummary:
     """The aggregate of ``feedback`` under the minimum group size, or why there is none.
 
-    A staff smaller than ``minimum`` never gets figures (:attr:`SuppressionReason.POOLED`:
-    the group can never reach the minimum); otherwise only sealed batches count, and with
+    A staff smaller than ``minimum`` never gets figures (reason
+    :attr:`~musframework.model.anonymity.SuppressionReason.POOLED`: the group can never
+    reach the minimum); otherwise only sealed batches count, and with
     none sealed yet the summary is suppressed as a small group. Free-text answers are never
     counted, and a question that some of the counted people skipped is left out (its group
     would not grow in whole batches).
