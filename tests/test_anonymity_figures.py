@@ -136,3 +136,26 @@ def test_evaluation_counts_whole_steps_and_never_shows_free_text():
     assert useful.mean == pytest.approx(3.0)
     assert "secret" not in repr(ev.to_records())
     assert ev.is_suppressed("prepared") is False  # nobody answered it: nothing to protect
+
+
+def test_the_round_report_shows_counts_of_the_process_and_no_answers():
+    org, conversations = _round({"a": 6, "b": 2})
+    secret = [
+        attrs.evolve(
+            c,
+            responses=[
+                c.responses[0].with_answer("why", mf.TextAnswer(f"secret of {c.id}")),
+                c.responses[1],
+            ],
+        )
+        for c in conversations
+    ]
+    cycle = mf.Cycle(
+        id="r",
+        name="R",
+        period=mf.Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 6, 30)),
+    )
+    for fmt in ("html", "markdown", "text"):
+        report = mf.render(cycle, fmt, "en", conversations=secret, people=org, on=START.date())
+        assert isinstance(report, str)
+        assert "secret" not in report
