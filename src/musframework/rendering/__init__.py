@@ -233,7 +233,7 @@ def _context(
     on: pendulum.Date | None,
     timezone: str,
     gap_threshold: int | None,
-    upward_feedback: UpwardSummary | None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> RenderContext:
     now = resolve_clock(clock).now()
     return RenderContext(
