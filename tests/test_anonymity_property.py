@@ -174,7 +174,7 @@ def _unit_of(c: mf.Conversation, organisation: mf.Organisation) -> str | None:
     return unit_of(c, organisation)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(drawn_rounds())
 def test_no_group_below_the_minimum_is_recoverable_across_units_and_two_runs(drawn):
     minimum, organisation, conversations, first, second = drawn
