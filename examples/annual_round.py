@@ -2,9 +2,11 @@
 
 Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
 
-1. builds a sample organisation (60 people with fictitious names in 5 units) and last year's
-   round with :mod:`musframework.testing.sample`, and imports the organisation into a SQLite
-   store through the services (``Services.replace_organisation``);
+1. imports the organisation from HR's export, the CSV file it ships
+   (``examples/data/organisation.csv``: 60 people with fictitious names in 5 units), into a
+   SQLite store through the services (``Services.import_organisation``), and builds last
+   year's round with :mod:`musframework.testing.sample` (``--people N`` exports a sample
+   organisation of that size to the output folder first and imports that);
 2. plans this year's round (``Services.plan_round``): a GRUS per unit before its MUS
    conversations, a LUS for every leader with a leader of their own, last year's open
    agreements carried over, every conversation scheduled on working days;
@@ -38,17 +40,20 @@ import sys
 import time
 from collections import Counter
 
+import attrs
 import pendulum
 
 import musframework as mf
 from musframework import signing
 from musframework import workflow as wf
+from musframework.interop.organisation_file import read_organisation, write_organisation
 from musframework.policy import Capacity, Viewer
 from musframework.services import Services, Settings, SmtpNotifier
 from musframework.testing.sample import sample_round
 from musframework.testing.smtp import LocalSmtpServer
 
 HERE = pathlib.Path(__file__).parent
+STAFF_FILE = HERE / "data" / "organisation.csv"  # HR's export of the default sample (60, 2026)
 CPH = "Europe/Copenhagen"
 TODAY = pendulum.date(2026, 9, 15)  # the day the demo stands at: after most follow-ups
 
@@ -252,7 +257,14 @@ def main(argv: list[str] | None = None) -> None:
 
     # 1. The organisation, and last year's round (whose open agreements carry over).
     sample = sample_round(seed=args.seed, people=args.people, on=pendulum.date(2026, 4, 20))
-    org = sample.organisation
+    staff_file = STAFF_FILE
+    if (args.people, args.seed) != (60, 2026):  # another size: export the sample, import that
+        staff_file = out / "organisation.csv"
+        sampled = sample.organisation
+        start = pendulum.date(2020, 1, 1)
+        people = [attrs.evolve(p, start_date=start) for p in sampled.people]
+        write_organisation(attrs.evolve(sampled, people=people), staff_file)
+    org = read_organisation(staff_file, clock=clock).organisation
     form = mf.templates.load("mus-scored")
     assert form.check() == []
     # Someone in the top unit works in HR: they import the organisation and plan the round.
@@ -274,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     services = Services(store, clock=clock, notifier=notifier, settings=settings, signer=signer)
     delivered_before = len(store.documents(mf.Delivery))
     if store.organisation() != org:
-        services.replace_organisation(hr, org)
+        services.import_organisation(hr, staff_file)
     if store.get(mf.Questionnaire, form.id, form.version) is None:
         store.save(form, actor=hr.person)
 

@@ -49,6 +49,7 @@ VALID = {
     "questionnaire": mst.questionnaires(max_sections=2, max_questions=3),
     "response": _responses(),
     "unit": mst.org_units(),
+    "upward_feedback": mst.upward_feedback(),
 }
 
 # The normal run is modest; the fuzz profile's own max_examples applies under nox -s fuzz.

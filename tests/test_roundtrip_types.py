@@ -36,6 +36,7 @@ _STRATEGIES = {
     "questions": mst.questions(),
     "responses": mst.questionnaires().flatmap(mst.responses),
     "rounds": mst.rounds(),
+    "upward_feedback": mst.upward_feedback(),
 }
 
 

@@ -342,3 +342,11 @@ def test_generated_questionnaires_and_responses_round_trip_through_surveyjs(data
         full, id=q.id, version=q.version, kinds=sorted(k.value for k in q.kinds)
     )
     assert imported == _representable(q)
+
+
+def test_rating_values_that_are_not_a_list_are_refused_with_the_librarys_error():
+    # Found by the fuzz test on the upward feedback form: rateValues = true.
+    survey = surveyjs.to_surveyjs(mf.templates.load("upward-feedback"))
+    survey["pages"][0]["elements"][0]["rateValues"] = True
+    with pytest.raises(mf.errors.DataError, match="rating value True is not a whole number"):
+        surveyjs.questionnaire_from_surveyjs(survey, id="x")

@@ -15,10 +15,11 @@ NAMES = [
     "mus-core-task",
     "mus-scored",
     "mus-standard",
+    "upward-feedback",
 ]
 
 
-def test_the_seven_builtins_are_listed():
+def test_the_builtins_are_listed():
     assert mf.templates.names() == NAMES
 
 

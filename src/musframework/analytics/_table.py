@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from musframework.analytics._labels import label, value_label
 from musframework.catalogue import translate
 from musframework.errors import MissingExtraError
+from musframework.model.anonymity import Suppressed
 
 __all__ = ["Table", "html_table", "require_pandas"]
 
@@ -27,6 +28,8 @@ def require_pandas() -> Any:
 def _cell(value: object, locale: str, kinds: Sequence[type[enum.Enum]] | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, Suppressed):
+        return f'<span class="suppressed">{html.escape(value.text(locale))}</span>'
     if isinstance(value, bool):
         return translate("answer.yes" if value else "answer.no", locale)
     if isinstance(value, float):

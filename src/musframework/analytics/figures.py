@@ -28,6 +28,7 @@ from musframework.catalogue import Message, translate
 from musframework.errors import InvalidValueError
 from musframework.model import (
     AgreementStatus,
+    Answer,
     ChoiceAnswer,
     Conversation,
     ConversationStatus,
@@ -48,6 +49,14 @@ from musframework.model import (
     YesNoAnswer,
     YesNoQuestion,
 )
+from musframework.model.anonymity import (
+    MINIMUM_GROUP_SIZE,
+    Suppressed,
+    check_minimum_group_size,
+    counted_in_steps,
+    release,
+)
+from musframework.model.history import moment_key
 from musframework.model.round import (
     CoverageState,
     counted_agreements,
@@ -70,6 +79,7 @@ __all__ = [
     "InvitationLeadTimes",
     "QuestionResult",
     "RatingGaps",
+    "SuppressedCell",
     "UncoveredPerson",
     "UnitCarryOver",
     "UnitCoverage",
@@ -938,6 +948,27 @@ def agreement_deadlines(
 
 
 @attrs.frozen(kw_only=True)
+class SuppressedCell:
+    """A figure withheld to protect a small group: where it would stand, and why not.
+
+    Attributes:
+        question: The question id.
+        text: The question text.
+        unit: The unit id, or ``None`` for the whole round.
+        unit_name: The unit's name.
+        marker: The :class:`~musframework.model.anonymity.Suppressed` marker its figures show.
+        question_type: The question type tag (``scale``, ``single_choice`` …).
+    """
+
+    question: str
+    text: str
+    unit: str | None
+    unit_name: str
+    marker: Suppressed
+    question_type: str = "scale"
+
+
+@attrs.frozen(kw_only=True)
 class GapRow:
     """Self and leader ratings of one question (in one unit, or overall when ``unit`` is None).
 
@@ -967,14 +998,24 @@ class GapRow:
     agree: int
 
 
+_GAP_FIGURES = ("pairs", "self_mean", "leader_mean", "mean_gap", "mean_abs_gap", "agree")
+
+
 @attrs.frozen(kw_only=True)
 class RatingGaps(Table):
     """Self vs leader ratings per question, for the round and per unit (scored forms).
+
+    Only figures of at least ``minimum`` employees are shown, counted in whole steps of it
+    (:func:`musframework.model.anonymity.release`); the others are in :attr:`suppressed`,
+    and the records show them with the :class:`~musframework.model.anonymity.Suppressed`
+    marker in every figure column.
 
     Attributes:
         questions: One row per question for the whole round, in questionnaire order.
         units: One row per unit and question.
         scale: The lowest and highest possible rating, when known.
+        suppressed: The cells withheld (per unit, or for the whole round with ``unit`` None).
+        minimum: The minimum group size the figures were made with.
         locale: The language of texts and of the notebook table.
     """
 
@@ -983,31 +1024,33 @@ class RatingGaps(Table):
         "question_text",
         "unit",
         "unit_name",
-        "pairs",
-        "self_mean",
-        "leader_mean",
-        "mean_gap",
-        "mean_abs_gap",
-        "agree",
+        *_GAP_FIGURES,
+        "suppressed",
     )
     TITLE: ClassVar[str] = "table.title.rating-gaps"
 
     questions: tuple[GapRow, ...]
     units: tuple[GapRow, ...]
     scale: tuple[int, int] | None = None
+    suppressed: tuple[SuppressedCell, ...] = ()
+    minimum: int = MINIMUM_GROUP_SIZE
     locale: str = "da"
 
     def question(self, question_id: str) -> GapRow | None:
-        """The round-wide row of ``question_id``, if it was rated by both."""
+        """The round-wide row of ``question_id``, if it was rated by both and may be shown."""
         return next((r for r in self.questions if r.question == question_id), None)
 
     def for_unit(self, unit: str | None) -> tuple[GapRow, ...]:
-        """The rows of one unit, in question order."""
+        """The rows of one unit that may be shown, in question order."""
         return tuple(r for r in self.units if r.unit == unit)
 
+    def is_suppressed(self, question_id: str, unit: str | None = None) -> bool:
+        """Whether the cell of ``question_id`` (in ``unit``; ``None``: the round) is withheld."""
+        return any(c.question == question_id and c.unit == unit for c in self.suppressed)
+
     def to_records(self, *, by_unit: bool = False) -> list[dict[str, Any]]:
-        """One dict per question (``by_unit``: per unit and question)."""
-        return [
+        """One dict per question (``by_unit``: per unit and question), withheld ones marked."""
+        records: list[dict[str, Any]] = [
             {
                 "question": r.question,
                 "question_text": r.text,
@@ -1019,9 +1062,23 @@ class RatingGaps(Table):
                 "mean_gap": r.mean_gap,
                 "mean_abs_gap": r.mean_abs_gap,
                 "agree": r.agree,
+                "suppressed": False,
             }
             for r in (self.units if by_unit else self.questions)
         ]
+        records.extend(
+            {
+                "question": c.question,
+                "question_text": c.text,
+                "unit": c.unit,
+                "unit_name": c.unit_name,
+                **dict.fromkeys(_GAP_FIGURES, c.marker),
+                "suppressed": True,
+            }
+            for c in self.suppressed
+            if (c.unit is not None) == by_unit
+        )
+        return records
 
     def to_dataframe(self, *, by_unit: bool = False) -> Any:
         """The records as a pandas DataFrame (needs the ``pandas`` extra)."""
@@ -1032,12 +1089,29 @@ class RatingGaps(Table):
             self.to_records(by_unit=by_unit), columns=list(self.COLUMNS)
         )
 
+    def to_html(self, locale: str | None = None) -> str:  # noqa: D102
+        locale = locale or self.locale
+        records = self.to_records() + self.to_records(by_unit=True)
+        return html_table(
+            self.title(locale),
+            self.COLUMNS,
+            records,
+            locale,
+            headers=[self.header(c, locale) for c in self.COLUMNS],
+        )
+
+
+def _submitted(response: Response) -> tuple[int, str]:
+    at = response.submitted_at
+    return (0, moment_key(at)) if at is not None else (1, "")
+
 
 def rating_gaps(
     conversations: Iterable[Conversation],
     *,
     questionnaire: Questionnaire | None = None,
     organisation: Organisation | None = None,
+    minimum: int = MINIMUM_GROUP_SIZE,
     locale: str = "da",
 ) -> RatingGaps:
     """Compare the employee's and the leader's ratings of the same scale questions.
@@ -1046,13 +1120,22 @@ def rating_gaps(
     ``leader``) are paired by question id; every question both answered with a scale answer
     counts. With a ``questionnaire`` only its scale questions count, in its order, labelled
     with its texts.
+
+    Anonymity (:func:`musframework.model.anonymity.release`): a unit's row counts its first
+    ``minimum``, ``2 * minimum`` … employees in the order their pairs were complete (the later
+    of the two responses' ``submitted_at``; pairs without one after, by conversation id); a
+    unit with fewer is suppressed. With an ``organisation``, the answers of a unit with fewer
+    members than ``minimum`` count only in the round's row, pooled in the same steps. The
+    round's row counts exactly what the unit rows count plus that pool. An employee counts
+    once per unit and question (their first pair).
     """
+    step = check_minimum_group_size(minimum)
     allowed: dict[str, ScaleQuestion] | None = None
     if questionnaire is not None:
         allowed = {q.id: q for q in questionnaire.questions() if isinstance(q, ScaleQuestion)}
     units = _Units(organisation, locale)
-    # (unit, question) -> [pairs, self sum, leader sum, abs sum, agree]
-    sums: dict[tuple[str | None, str], list[int]] = {}
+    # question -> [(arrival key, unit, person, self, leader)]
+    pairs: dict[str, list[tuple[tuple[object, ...], str | None, str, int, int]]] = {}
     low: int | None = None
     high: int | None = None
     for conversation in conversations:
@@ -1065,6 +1148,7 @@ def rating_gaps(
         if own is None or other is None:
             continue
         unit = units.of(conversation)
+        arrival = (*max(_submitted(own), _submitted(other)), conversation.id)
         leader_answers = other.answers
         for qid, answer in own.answers.items():
             if allowed is not None and qid not in allowed:
@@ -1073,14 +1157,7 @@ def rating_gaps(
             if type(answer) is not ScaleAnswer or type(theirs) is not ScaleAnswer:
                 continue
             a, b = answer.value, theirs.value
-            row = sums.get((unit, qid))
-            if row is None:
-                row = sums[(unit, qid)] = [0, 0, 0, 0, 0]
-            row[0] += 1
-            row[1] += a
-            row[2] += b
-            row[3] += abs(a - b)
-            row[4] += a == b
+            pairs.setdefault(qid, []).append((arrival, unit, own.person, a, b))
             lo, hi = (a, b) if a < b else (b, a)
             low = lo if low is None or lo < low else low
             high = hi if high is None or hi > high else high
@@ -1091,43 +1168,81 @@ def rating_gaps(
             max(q.max for q in allowed.values()),
         )
     else:
-        order = {}
-        for _, qid in sums:
-            order.setdefault(qid, len(order))
+        order = {qid: i for i, qid in enumerate(pairs)}
         scale = None if low is None or high is None else (low, high)
+    pooled = _small_units(organisation, step)
 
     def text(qid: str) -> str:
         return allowed[qid].text.get(locale) if allowed and qid in allowed else qid
 
-    def make_row(qid: str, unit: str | None, name: str, s: Sequence[int]) -> GapRow:
-        n = s[0]
+    def make_row(
+        qid: str, unit: str | None, name: str, values: Sequence[tuple[int, int]]
+    ) -> GapRow:
+        n = len(values)
         return GapRow(
             question=qid,
             text=text(qid),
             unit=unit,
             unit_name=name,
             pairs=n,
-            self_mean=s[1] / n,
-            leader_mean=s[2] / n,
-            mean_gap=(s[1] - s[2]) / n,
-            mean_abs_gap=s[3] / n,
-            agree=s[4],
+            self_mean=sum(a for a, _ in values) / n,
+            leader_mean=sum(b for _, b in values) / n,
+            mean_gap=sum(a - b for a, b in values) / n,
+            mean_abs_gap=sum(abs(a - b) for a, b in values) / n,
+            agree=sum(a == b for a, b in values),
         )
 
-    totals: dict[str, list[int]] = {}
-    for (_, qid), s in sums.items():
-        t = totals.setdefault(qid, [0, 0, 0, 0, 0])
-        for i in range(5):
-            t[i] += s[i]
-    overall = tuple(
-        make_row(qid, None, label("all_units", locale), totals[qid])
-        for qid in sorted(totals, key=order.__getitem__)
+    overall: list[GapRow] = []
+    per_unit: list[GapRow] = []
+    hidden: list[SuppressedCell] = []
+    all_units = label("all_units", locale)
+    for qid in sorted(pairs, key=order.__getitem__):
+        arrived = sorted(pairs[qid], key=lambda p: p[0])
+        values = {(u, person): (a, b) for _, u, person, a, b in reversed(arrived)}
+        released = release(
+            ((u, (u, person)) for _, u, person, _a, _b in arrived), minimum=step, pooled=pooled
+        )
+        total = released.total
+        marker = released.total_suppressed
+        if marker is None:
+            overall.append(make_row(qid, None, all_units, [values[k] for k in total]))
+        else:
+            hidden.append(
+                SuppressedCell(
+                    question=qid, text=text(qid), unit=None, unit_name=all_units, marker=marker
+                )
+            )
+        for unit in sorted({u for _, u, *_ in arrived}, key=units.sort_key):
+            counted = released.counted(unit)
+            if isinstance(counted, Suppressed):
+                hidden.append(
+                    SuppressedCell(
+                        question=qid,
+                        text=text(qid),
+                        unit=unit,
+                        unit_name=units.name(unit),
+                        marker=counted,
+                    )
+                )
+            elif counted is not None:
+                per_unit.append(make_row(qid, unit, units.name(unit), [values[k] for k in counted]))
+    per_unit.sort(key=lambda r: (units.sort_key(r.unit), order[r.question]))
+    hidden.sort(key=lambda c: (c.unit is not None, units.sort_key(c.unit), order[c.question]))
+    return RatingGaps(
+        questions=tuple(overall),
+        units=tuple(per_unit),
+        scale=scale,
+        suppressed=tuple(hidden),
+        minimum=step,
+        locale=locale,
     )
-    per_unit = tuple(
-        make_row(qid, unit, units.name(unit), sums[(unit, qid)])
-        for unit, qid in sorted(sums, key=lambda k: (units.sort_key(k[0]), order[k[1]]))
-    )
-    return RatingGaps(questions=overall, units=per_unit, scale=scale, locale=locale)
+
+
+def _small_units(organisation: Organisation | None, minimum: int) -> frozenset[str]:
+    # Units whose members can never reach the minimum: their answers count in the total only.
+    if organisation is None:
+        return frozenset()
+    return frozenset(u.id for u in organisation.units if len(u.members) < minimum)
 
 
 # =========================================================================== evaluation
@@ -1159,10 +1274,18 @@ class QuestionResult:
 class EvaluationResults(Table):
     """The round's evaluation: answers to an evaluation questionnaire, per question.
 
+    A question's figures count its first ``minimum``, ``2 * minimum`` … respondents in the
+    order they submitted; a question fewer answered is in :attr:`suppressed` and its record
+    holds the :class:`~musframework.model.anonymity.Suppressed` marker. Free-text answers are
+    never shown, only how many answered.
+
     Attributes:
         questionnaire: The evaluation questionnaire's id.
-        responses: How many responses were counted.
-        questions: One result per question, in questionnaire order.
+        responses: How many responses were read.
+        questions: One result per question that may be shown, in questionnaire order.
+        suppressed: The questions withheld (fewer respondents than the minimum).
+        minimum: The minimum group size the figures were made with.
+        order: Every question id in questionnaire order, shown or withheld.
         locale: The language of texts and of the notebook table.
     """
 
@@ -1176,23 +1299,43 @@ class EvaluationResults(Table):
         "share",
         "respondents",
         "mean",
+        "suppressed",
     )
     TITLE: ClassVar[str] = "table.title.evaluation-results"
 
     questionnaire: str
     responses: int
     questions: tuple[QuestionResult, ...]
+    suppressed: tuple[SuppressedCell, ...] = ()
+    minimum: int = MINIMUM_GROUP_SIZE
+    order: tuple[str, ...] = ()
     locale: str = "da"
 
     def question(self, question_id: str) -> QuestionResult | None:
-        """The result of ``question_id``, if it is in the questionnaire."""
+        """The result of ``question_id``, if it is in the questionnaire and may be shown."""
         return next((q for q in self.questions if q.question == question_id), None)
+
+    def is_suppressed(self, question_id: str) -> bool:
+        """Whether the figures of ``question_id`` are withheld."""
+        return any(c.question == question_id for c in self.suppressed)
 
     def to_records(self) -> list[dict[str, Any]]:  # noqa: D102
         records: list[dict[str, Any]] = []
-        for q in self.questions:
+        hidden = {c.question: c for c in self.suppressed}
+        shown = {q.question: q for q in self.questions}
+        for qid in dict.fromkeys([*self.order, *shown, *hidden]):
+            if qid in hidden:
+                c = hidden[qid]
+                records.append(
+                    {"question": qid, "question_text": c.text, "type": c.question_type}
+                    | {"answer": None, "answer_label": None}
+                    | dict.fromkeys(("count", "share", "respondents", "mean"), c.marker)
+                    | {"suppressed": True}
+                )
+                continue
+            q = shown[qid]
             base: dict[str, Any] = {"question": q.question, "question_text": q.text, "type": q.type}
-            tail = {"respondents": q.respondents, "mean": q.mean}
+            tail = {"respondents": q.respondents, "mean": q.mean, "suppressed": False}
             if not q.answers:
                 records.append(
                     {**base, "answer": None, "answer_label": None, "count": q.respondents}
@@ -1234,6 +1377,7 @@ def evaluation_results(
     responses: Iterable[Response],
     *,
     role: Role | str | None = None,
+    minimum: int = MINIMUM_GROUP_SIZE,
     locale: str = "da",
 ) -> EvaluationResults:
     """Aggregate the responses to an evaluation questionnaire, per question.
@@ -1241,13 +1385,16 @@ def evaluation_results(
     Counts responses to ``questionnaire``'s id (any version), from every role or only from
     ``role``. Scale answers are counted per point with a mean, choices per option (a multiple
     choice counts each selected option), yes/no as yes and no, numbers as a mean; text
-    questions count how many answered.
+    questions count how many answered (their texts never appear).
+
+    Anonymity: a question's figures count its first ``minimum``, ``2 * minimum`` …
+    respondents in the order they submitted (``submitted_at``; those without one after, by
+    person id), a person once; a question with fewer is suppressed.
     """
+    step = check_minimum_group_size(minimum)
     wanted = None if role is None else Role(role)
     index = {q.id: q for q in questionnaire.questions()}
-    counts: dict[str, Counter[str]] = {qid: Counter() for qid in index}
-    respondents: Counter[str] = Counter()
-    sums: dict[str, float] = {}
+    arrived: dict[str, list[tuple[tuple[int, str, str], str, Answer]]] = {qid: [] for qid in index}
     n = 0
     for response in responses:
         if response.questionnaire.id != questionnaire.id:
@@ -1255,41 +1402,70 @@ def evaluation_results(
         if wanted is not None and response.role is not wanted:
             continue
         n += 1
+        key = (*_submitted(response), response.person)
         for qid, answer in response.answers.items():
-            if qid not in index:
-                continue
-            respondents[qid] += 1
-            if isinstance(answer, ScaleAnswer | NumberAnswer):
-                sums[qid] = sums.get(qid, 0.0) + answer.value
-                if isinstance(answer, ScaleAnswer):
-                    counts[qid][str(answer.value)] += 1
-            elif isinstance(answer, ChoiceAnswer):
-                counts[qid][answer.value] += 1
-            elif isinstance(answer, MultipleChoiceAnswer):
-                counts[qid].update(answer.value)
-            elif isinstance(answer, YesNoAnswer):
-                counts[qid]["yes" if answer.value else "no"] += 1
+            if qid in index:
+                arrived[qid].append((key, response.person, answer))
     results = []
+    hidden = []
     for qid, question in index.items():
-        answered = respondents[qid]
+        seen: set[str] = set()
+        answers: list[Answer] = []
+        for _, person, answer in sorted(arrived[qid], key=lambda a: a[0]):
+            if person not in seen:
+                seen.add(person)
+                answers.append(answer)
+        answers = answers[: counted_in_steps(len(answers), step)]
+        text = question.text.get(locale)
+        if not answers and arrived[qid]:
+            hidden.append(
+                SuppressedCell(
+                    question=qid,
+                    text=text,
+                    unit=None,
+                    unit_name=label("all_units", locale),
+                    marker=Suppressed(step),
+                    question_type=question.type_name,
+                )
+            )
+            continue
+        counts: Counter[str] = Counter()
+        total = 0.0
+        for answer in answers:
+            if isinstance(answer, ScaleAnswer | NumberAnswer):
+                total += answer.value
+                if isinstance(answer, ScaleAnswer):
+                    counts[str(answer.value)] += 1
+            elif isinstance(answer, ChoiceAnswer):
+                counts[answer.value] += 1
+            elif isinstance(answer, MultipleChoiceAnswer):
+                counts.update(answer.value)
+            elif isinstance(answer, YesNoAnswer):
+                counts["yes" if answer.value else "no"] += 1
         mean = None
         if isinstance(question, ScaleQuestion | NumberQuestion):
-            mean = _mean(sums.get(qid, 0.0), answered)
+            mean = _mean(total, len(answers))
         possible = (
             _possible_answers(question, locale) if isinstance(question, _COUNTED_TYPES) else []
         )
         results.append(
             QuestionResult(
                 question=qid,
-                text=question.text.get(locale),
+                text=text,
                 type=question.type_name,
-                respondents=answered,
+                respondents=len(answers),
                 mean=mean,
-                answers=tuple((code, text, counts[qid][code]) for code, text in possible),
+                answers=tuple((code, label_, counts[code]) for code, label_ in possible),
             )
         )
     return EvaluationResults(
-        questionnaire=questionnaire.id, responses=n, questions=tuple(results), locale=locale
+        questionnaire=questionnaire.id,
+        responses=n,
+        questions=tuple(results),
+        suppressed=tuple(hidden),
+        minimum=step,
+        order=tuple(index),
+        locale=locale,
     )
 
 

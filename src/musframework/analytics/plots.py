@@ -200,20 +200,26 @@ def plot_rating_gaps(
 ) -> Any:
     """A dumbbell chart: each question's mean self rating and mean leader rating.
 
-    With ``unit``, shows that unit's rows; otherwise the whole round's.
+    With ``unit``, shows that unit's rows; otherwise the whole round's. Questions whose
+    figures are suppressed (too few answers) are left out, and a note says how many.
     """
     if isinstance(gaps, RoundAnalysis):
         gaps = gaps.rating_gaps
     rows = list(gaps.questions if unit is None else gaps.for_unit(unit))
     rows.reverse()  # first question on top
+    hidden = [c for c in gaps.suppressed if c.unit == unit]
     fig = _figure(9, 1.4 + 0.5 * max(1, len(rows)))
     ax = fig.add_subplot()
     title = translate("plot.gaps.title", locale)
-    if unit is not None and rows:
-        title += f": {rows[0].unit_name}"
+    name = rows[0].unit_name if rows else hidden[0].unit_name if hidden else None
+    if unit is not None and name is not None:
+        title += f": {name}"
     ax.set_title(title)
+    note = translate("plot.suppressed", locale, n=len(hidden), minimum=gaps.minimum)
     if not rows:
         _no_data(ax, locale)
+        if hidden:  # say why there is nothing: the figures are suppressed, not missing
+            ax.texts[0].set_text(note)
         return fig
     ys = list(range(len(rows)))
     for y, r in zip(ys, rows, strict=True):
@@ -251,7 +257,8 @@ def plot_rating_gaps(
         low, high = gaps.scale
         ax.set_xlim(low - 0.25, high + 0.25)
         ax.set_xticks(range(low, high + 1))
-    ax.set_xlabel(translate("plot.gaps.x", locale))
+    xlabel = translate("plot.gaps.x", locale)
+    ax.set_xlabel(f"{xlabel}\n({note})" if hidden else xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(rows)), ncols=2)
     ax.spines[["top", "right"]].set_visible(False)

@@ -41,6 +41,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
+from musframework.model.round import minimum_group_size
 from musframework.policy import Policy, Viewer, view
 from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
@@ -186,6 +187,9 @@ def analyse_round(
             all are left out (so HR figures never include private notes or unshared answers).
         policy: The access policy that decides for ``viewer`` (required with ``viewer``).
 
+    Figures drawn from answers (rating gaps, the evaluation) follow the round's minimum group
+    size (``cycle.settings.minimum_group_size``): see :mod:`musframework.model.anonymity`.
+
     Raises:
         AccessDeniedError: when ``viewer`` may not see the round.
         DataError: when ``viewer`` is given without ``policy``.
@@ -230,10 +234,12 @@ def analyse_round(
             locale=locale,
         )
         deadlines = agreement_deadlines(each("deadlines"), on=on, locale=locale)
+        minimum = minimum_group_size(cycle)
         gaps = rating_gaps(
             each("rating gaps"),
             questionnaire=questionnaire,
             organisation=organisation,
+            minimum=minimum,
             locale=locale,
         )
         results = None
@@ -244,7 +250,7 @@ def analyse_round(
             )
             outside = track(extra, reporter.part(len(extra), "evaluation"), label="evaluation")  # type: ignore[arg-type]
             results = evaluation_results(
-                evaluation, itertools.chain(inside, outside), locale=locale
+                evaluation, itertools.chain(inside, outside), minimum=minimum, locale=locale
             )
         carried = None
         if prev:

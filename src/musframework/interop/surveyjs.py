@@ -626,6 +626,10 @@ def _codes(element: Mapping[str, Any], lang: _Lang) -> list[Option]:
 
 def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: _Lang) -> ScaleQuestion:
     rate_values = element.get("rateValues")
+    if rate_values and not isinstance(rate_values, list):
+        raise _UnsupportedError(
+            Message("surveyjs.reason.rating-value", {"value": repr(rate_values)})
+        )
     if rate_values:
         points: list[tuple[int, LocalizedText | None]] = []
         for item in rate_values:

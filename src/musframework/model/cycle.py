@@ -7,6 +7,7 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE, check_minimum_group_size
 from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.people import unique_ids
@@ -56,6 +57,8 @@ class CycleSettings:
             a member of one of these units is covered by a GRUS they take part in (and is
             not planned a MUS). Elsewhere a GRUS prepares the MUS and covers nobody.
         timezone: The named time zone conversations are scheduled in.
+        minimum_group_size: The fewest people whose answers a figure may show (default 5,
+            never below 3; see :mod:`musframework.model.anonymity`).
     """
 
     conversation_minutes: int = 60
@@ -66,6 +69,11 @@ class CycleSettings:
     include_lus: bool = True
     grus_replaces_mus: tuple[str, ...] = attrs.field(default=(), converter=unique_ids)
     timezone: str = "Europe/Copenhagen"
+    minimum_group_size: int = attrs.field(default=MINIMUM_GROUP_SIZE)
+
+    @minimum_group_size.validator
+    def _check_minimum(self, attribute: attrs.Attribute[int], value: int) -> None:
+        check_minimum_group_size(value)
 
 
 @attrs.frozen(kw_only=True)

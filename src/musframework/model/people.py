@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import attrs
+import pendulum
 
 __all__ = ["Group", "OrgUnit", "Person", "unique_ids"]
 
@@ -30,6 +31,8 @@ class Person:
         id: A stable identifier (never the name: names change and are personal data).
         name: The display name.
         email: An optional e-mail address, used for invitations and calendar entries.
+        start_date: The first day of their employment, when known (an HR import sets it).
+        end_date: The last day of their employment, when it is known to end.
     """
 
     SCHEMA_VERSION = 1
@@ -37,6 +40,8 @@ class Person:
     id: str
     name: str
     email: str | None = None
+    start_date: pendulum.Date | None = attrs.field(default=None, repr=False)
+    end_date: pendulum.Date | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen(kw_only=True)

@@ -44,6 +44,10 @@ conversation's ``previous`` conversation. Of the agreements that count, one is *
 it is neither done nor cancelled, *overdue* on day D when open with a deadline before D, and
 *due soon* when open with a deadline from D to D + n days (:func:`agreement_state`).
 
+**The minimum group size** (:func:`minimum_group_size`): the round's
+``CycleSettings.minimum_group_size`` (default 5, never below 3); which answers a figure may
+count under it is :func:`musframework.model.anonymity.release`.
+
 **The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
 person it develops in the organisation (the unit they are a member of, else the first unit
 they lead).
@@ -60,6 +64,7 @@ import pendulum
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
 from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE, check_minimum_group_size
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
@@ -79,6 +84,7 @@ __all__ = [
     "due_agreements",
     "home_unit",
     "in_round",
+    "minimum_group_size",
     "round_coverage",
     "round_scope",
     "scope_units",
@@ -118,6 +124,17 @@ def unit_of(conversation: Conversation, organisation: Organisation | None = None
         if p.role in _DEVELOPED:
             return home_unit(organisation, p.person)
     return None
+
+
+def minimum_group_size(cycle: Cycle | None) -> int:
+    """The fewest people whose answers one figure of ``cycle`` may show.
+
+    The round's ``settings.minimum_group_size``; without a round, the default
+    (:data:`musframework.model.anonymity.MINIMUM_GROUP_SIZE`).
+    """
+    if cycle is None:
+        return MINIMUM_GROUP_SIZE
+    return check_minimum_group_size(cycle.settings.minimum_group_size)
 
 
 # =========================================================================== scope

@@ -19,6 +19,7 @@ from musframework.policy.steps import (
     may_take,
     step_questions,
 )
+from musframework.policy.upward import may_give_upward_feedback, may_read_upward_summary
 from musframework.policy.views import CycleView, authorize, may, view
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "authorize",
     "authorize_step",
     "may",
+    "may_give_upward_feedback",
+    "may_read_upward_summary",
     "may_take",
     "step_questions",
     "view",

@@ -37,6 +37,7 @@ from musframework.model.cycle import Cycle
 from musframework.model.findings import Finding
 from musframework.model.kinds import Role
 from musframework.model.questionnaire import Questionnaire
+from musframework.model.upward import UpwardSummary
 from musframework.policy import Action, Policy, Viewer, view
 from musframework.rendering.base import (
     DOCUMENTS,
@@ -234,6 +235,7 @@ def _context(
     timezone: str,
     gap_threshold: int | None,
     signer: Signer | None = None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> RenderContext:
     now = resolve_clock(clock).now()
     return RenderContext(
@@ -248,6 +250,7 @@ def _context(
         timezone=timezone,
         gap_threshold=gap_threshold,
         signer=signer,
+        upward_feedback=upward_feedback,
     )
 
 
@@ -268,6 +271,7 @@ def render(
     viewer: Viewer | None = None,
     policy: Policy | None = None,
     signer: Signer | None = None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> str | bytes:
     """Render ``obj`` as a document in ``format`` and ``locale`` (Danish by default).
 
@@ -291,6 +295,9 @@ def render(
         policy: The access policy that decides for ``viewer`` (required with ``viewer``).
         signer: Checks the signatures' proofs (:mod:`musframework.signing`): without it a
             signature on the current content reads "unverified", never "valid".
+        upward_feedback: The summary of the staff's upward feedback
+            (``Services.upward_feedback_summary``), shown in a LUS invitation: the leader's
+            preparation and their own leader's guide.
 
     Returns:
         ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
@@ -312,6 +319,7 @@ _OPTIONS = (
     "viewer",
     "policy",
     "signer",
+    "upward_feedback",
 )
 
 
@@ -366,6 +374,7 @@ def render_to(
     viewer: Viewer | None = None,
     policy: Policy | None = None,
     signer: Signer | None = None,
+    upward_feedback: UpwardSummary | None = None,
 ) -> pathlib.Path:
     """Render ``obj`` into the file ``path``; the format follows the extension.
 

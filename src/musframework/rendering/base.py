@@ -25,6 +25,7 @@ from musframework.model.people import Person
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
+from musframework.model.upward import UpwardSummary
 from musframework.signing import Signer
 
 __all__ = [
@@ -184,6 +185,8 @@ class RenderContext:
             scale's range (2 on a 1-5 scale).
         reminder: How long before a conversation the calendar reminder fires.
         signer: Checks signatures' proofs (none: signatures read "unverified" at best).
+        upward_feedback: The summary of the staff's upward feedback, shown in a LUS
+            invitation (the leader's preparation and their own leader's guide).
     """
 
     document: str
@@ -199,6 +202,7 @@ class RenderContext:
     gap_threshold: int | None = None
     reminder: pendulum.Duration = attrs.field(factory=lambda: pendulum.duration(days=1))
     signer: Signer | None = None
+    upward_feedback: UpwardSummary | None = None
 
 
 @runtime_checkable

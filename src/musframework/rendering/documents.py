@@ -15,9 +15,10 @@ import pendulum
 
 from musframework.catalogue import Message, translate
 from musframework.model.agreement import Agreement
+from musframework.model.anonymity import SuppressionReason
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
-from musframework.model.kinds import Role
+from musframework.model.kinds import ConversationKind, Role
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.questions import (
@@ -42,6 +43,7 @@ from musframework.model.round import (
     scope_units,
     unit_of,
 )
+from musframework.model.upward import UpwardSummary
 from musframework.rendering._i18n import (
     enum_label,
     fmt_date,
@@ -258,12 +260,51 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     else:
         respond = label("return_before", loc)
     blocks.append(Facts(((label("return_by", loc), respond),)))
+    if c.kind is ConversationKind.LUS and ctx.upward_feedback is not None:
+        blocks.extend(_upward_blocks(ctx.upward_feedback, ctx))
     return Document(
         name="invitation",
         title=label("invitation.title", loc, kind=_kind_title(c, loc)),
         locale=loc,
         blocks=tuple(blocks),
     )
+
+
+def _upward_blocks(summary: UpwardSummary, ctx: RenderContext) -> list[Block]:
+    """The staff's upward feedback in a LUS preparation: the aggregate, or why there is none."""
+    loc = ctx.locale
+    blocks: list[Block] = [Heading(label("upward.title", loc))]
+    marker = summary.suppressed
+    if marker is not None:
+        key = "upward.small-staff" if marker.reason is SuppressionReason.POOLED else "upward.few"
+        text = label(key, loc, staff=summary.staff, answered=summary.answered, n=marker.minimum)
+        blocks.append(Paragraph(text, style="note"))
+        return blocks
+    blocks.append(
+        Paragraph(
+            label("upward.counted", loc, counted=summary.counted, staff=summary.staff)
+            + " "
+            + label("upward.steps", loc, n=summary.minimum)
+        )
+    )
+    rows = []
+    for q in summary.questions:
+        mean = "–" if q.mean is None else f"{q.mean:.1f}"
+        spread = " · ".join(f"{code}: {n}" for code, n in q.counts)
+        rows.append(Row((q.text.get(loc), mean.replace(".", ",") if loc == "da" else mean, spread)))
+    blocks.append(
+        Table(
+            columns=(
+                label("upward.question", loc),
+                label("upward.mean", loc),
+                label("upward.answers", loc),
+            ),
+            rows=tuple(rows),
+            role="upward",
+            empty=label("none", loc),
+        )
+    )
+    return blocks
 
 
 # ------------------------------------------------------------------ blank form

@@ -50,6 +50,7 @@ from musframework.model import (
     Response,
 )
 from musframework.model.questions import question_type_generation, question_types
+from musframework.model.upward import UpwardFeedback
 from musframework.progress import gc_paused
 from musframework.serialization.converter import _short, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
@@ -99,6 +100,7 @@ DOCUMENT_TYPES: dict[str, type[Any]] = {
     "questionnaire": Questionnaire,
     "response": Response,
     "unit": OrgUnit,
+    "upward_feedback": UpwardFeedback,
 }
 """Top-level document types by name; each carries a schema version when serialized."""
 

@@ -3,8 +3,8 @@
 * :class:`Services`: one object bound to a store, a policy, a clock, a notifier and the
   organisation's :class:`Settings`; its methods are the use cases (plan a round, invite,
   submit a response, share, hold, reschedule, conclude, comment, sign, revise, set an
-  agreement's status, follow up, hand over on a leader change, cancel, replace or update the
-  organisation, export and erase a person, send what is due), and what an app shows one
+  agreement's status, follow up, hand over on a leader change, cancel, replace, update or
+  import the organisation, export and erase a person, send what is due), and what an app shows one
   person: their conversations, the preparation form for their role
   (:class:`PreparationForm`, with the SurveyJS export and their saved answers), what is due
   for them, a conversation's documents and calendar file. The steps a person takes after
@@ -40,6 +40,7 @@ from musframework.services.notifiers import (
     SmtpNotifier,
     email_message,
 )
+from musframework.services.organisation_import import OrganisationImport
 
 __all__ = [
     "Attachment",
@@ -50,6 +51,7 @@ __all__ = [
     "NotificationReport",
     "Notifier",
     "NotifierError",
+    "OrganisationImport",
     "OutgoingMessage",
     "PreparationForm",
     "Services",

@@ -24,10 +24,11 @@ Errors are the library's own, each with ``error.text(locale)`` for the person wh
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import attrs
 import pendulum
@@ -55,9 +56,12 @@ from musframework.model import (
     Response,
     Role,
 )
+from musframework.model.upward import UpwardSummary
 from musframework.policy import Action, DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
+from musframework.services.organisation_import import OrganisationImport, import_organisation
+from musframework.services.upward import give_upward_feedback, upward_feedback_summary
 from musframework.signing import Signer
 from musframework.storage import Store, Stored
 
@@ -327,6 +331,31 @@ class Services:
             return self._retry(attempt)
         finally:
             self.refresh()
+
+    def import_organisation(
+        self,
+        actor: Viewer | str,
+        source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str],
+        *,
+        format: str | None = None,
+        effective: pendulum.DateTime | None = None,
+    ) -> OrganisationImport:
+        """Import an HR export (CSV, or Excel with the ``excel`` extra) as the organisation.
+
+        ``source`` is a path, the file's bytes or an open file in the format of
+        :func:`musframework.interop.organisation_file.read_organisation` (as of the day of
+        ``effective``, now by default). Stored like :meth:`replace_organisation`: a new
+        :class:`~musframework.OrganisationVersion`, and a :class:`~musframework.LeaderChange`
+        with the hand-over of the current plan for everyone whose leader changed; leavers keep
+        their person document, with their end date. Returns an
+        :class:`~musframework.services.organisation_import.OrganisationImport`: the changes
+        compared with the organisation stored before, and the leader changes recorded.
+
+        Raises:
+            LoadError: listing every problem of the file, each with its row and column.
+            AccessDeniedError: unless the policy lets ``actor`` change the organisation.
+        """
+        return import_organisation(self, actor, source, format=format, effective=effective)
 
     def update_organisation(
         self,
@@ -1049,6 +1078,44 @@ class Services:
             "cancel",
             lambda c, me: wf.cancel(c, by=me, reason=reason, clock=self.clock),
         )
+
+    # ------------------------------------------------------------------ upward feedback
+
+    def give_upward_feedback(
+        self,
+        actor: Viewer | str,
+        cycle_id: str,
+        leader: str,
+        answers: Mapping[str, Any],
+    ) -> None:
+        """Give anonymous feedback on ``leader`` before their LUS (the built-in form).
+
+        ``answers`` are plain values by question id of the ``upward-feedback`` form. They are
+        stored without the respondent: the document records that ``actor`` has answered (once
+        per round) apart from the answers, which are sealed in batches of the round's minimum
+        group size in an order that does not follow arrival, and the audit log records the
+        actor ``"anonymous"`` (see ``docs/upward-feedback.md``).
+
+        Raises:
+            AccessDeniedError: unless ``actor`` is one of ``leader``'s staff.
+            DataError: when the answers do not fit the form, ``actor`` has answered already,
+                the leader's LUS has been held, or the staff is smaller than the minimum group
+                size (their answers could never be shown).
+        """
+        give_upward_feedback(self, _viewer(actor), cycle_id, leader, answers)
+
+    def upward_feedback_summary(
+        self, actor: Viewer | str, cycle_id: str, leader: str
+    ) -> UpwardSummary:
+        """The aggregate of the upward feedback on ``leader``, or why there is none.
+
+        For the leader, their own leader and HR; nobody gets the answers themselves. Render it
+        into the LUS preparation with ``RenderContext(upward_feedback=...)``.
+
+        Raises:
+            AccessDeniedError: for anyone else.
+        """
+        return upward_feedback_summary(self, _viewer(actor), cycle_id, leader)
 
     # ------------------------------------------------------------------ people's data
 

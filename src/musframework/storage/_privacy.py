@@ -24,6 +24,7 @@ from musframework.model import (
     StatusChange,
     TextAnswer,
 )
+from musframework.model.upward import UpwardFeedback
 
 __all__ = ["ERASED", "Eraser", "name_variants", "private_notes_removed", "refers_to"]
 
@@ -49,6 +50,8 @@ def refers_to(document: Any, person: str) -> bool:
         return person in (document.person, document.former, document.new)
     if isinstance(document, Delivery):
         return document.recipient == person
+    if isinstance(document, UpwardFeedback):
+        return person == document.leader or person in document.respondents
     return False
 
 
@@ -178,6 +181,9 @@ class Eraser:
             OrganisationVersion: self._version,
             LeaderChange: self._leader_change,
             Delivery: lambda d: attrs.evolve(d, recipient=self._id(d.recipient)),
+            UpwardFeedback: lambda f: attrs.evolve(
+                f, leader=self._id(f.leader), respondents=self._ids(f.respondents)
+            ),
         }
         handler = handlers.get(type(document))
         if handler is None:

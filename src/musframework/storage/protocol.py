@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.model.upward import UpwardFeedback
 from musframework.signing import Signer
 
 __all__ = [
@@ -55,6 +56,7 @@ Document = (
     | OrganisationVersion
     | LeaderChange
     | Delivery
+    | UpwardFeedback
 )
 """The document types a store keeps."""
 
@@ -68,6 +70,7 @@ DOCUMENT_KINDS: dict[str, type[Any]] = {
     "person": Person,
     "questionnaire": Questionnaire,
     "unit": OrgUnit,
+    "upward_feedback": UpwardFeedback,
 }
 """The stored document types by kind name (the name used in the audit log and errors)."""
 

@@ -1,8 +1,9 @@
 """Built-in questionnaires, shipped as TOML data files and loaded like any user's file.
 
 >>> import musframework as mf
->>> mf.templates.names()
-['evaluation', 'follow-up', 'grus', 'lus', 'mus-core-task', 'mus-scored', 'mus-standard']
+>>> mf.templates.names()  # doctest: +NORMALIZE_WHITESPACE
+['evaluation', 'follow-up', 'grus', 'lus', 'mus-core-task', 'mus-scored', 'mus-standard',
+ 'upward-feedback']
 >>> form = mf.templates.load("mus-standard")
 >>> form.total_minutes, form.check()
 (60, [])
@@ -20,22 +21,24 @@ and shown: ``load(name, version="1")``; :func:`versions` lists them.
 >>> mf.templates.load("mus-standard", version="1").ref
 QuestionnaireRef(id='mus-standard', version='1')
 
-=================  ================================================================
-name               what it is for
-=================  ================================================================
-``mus-standard``   a MUS in dialogue style: 60 minutes in five parts, questions for
-                   the employee and for the leader
-``mus-scored``     the same topics rated 1-5 by both parties (the same question ids),
-                   each with a comment, so self and leader ratings can be compared
-``mus-core-task``  a 45-minute MUS centred on the organisation's core task, looking
-                   forward
-``grus``           a group conversation that breaks the goals down to the unit and
-                   prepares the MUS
-``lus``            a leader's conversation with their own leader, with feedback on
-                   leadership style
-``follow-up``      the follow-up on the agreements after 3-6 months
-``evaluation``     a short evaluation of one conversation and of the round
-=================  ================================================================
+===================  ================================================================
+name                 what it is for
+===================  ================================================================
+``mus-standard``     a MUS in dialogue style: 60 minutes in five parts, questions for
+                     the employee and for the leader
+``mus-scored``       the same topics rated 1-5 by both parties (the same question ids),
+                     each with a comment, so self and leader ratings can be compared
+``mus-core-task``    a 45-minute MUS centred on the organisation's core task, looking
+                     forward
+``grus``             a group conversation that breaks the goals down to the unit and
+                     prepares the MUS
+``lus``              a leader's conversation with their own leader, with feedback on
+                     leadership style
+``follow-up``        the follow-up on the agreements after 3-6 months
+``evaluation``       a short evaluation of one conversation and of the round
+``upward-feedback``  the staff's anonymous feedback for their leader before the LUS
+                     (only an aggregate of at least the minimum group size is shown)
+===================  ================================================================
 """
 
 from __future__ import annotations

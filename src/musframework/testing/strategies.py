@@ -77,6 +77,7 @@ from musframework.model import (
     YesNoAnswer,
     YesNoQuestion,
 )
+from musframework.model.upward import UpwardFeedback
 
 __all__ = [
     "DrawnRound",
@@ -102,6 +103,7 @@ __all__ = [
     "responses",
     "rounds",
     "texts",
+    "upward_feedback",
 ]
 
 TIMEZONES = ("Europe/Copenhagen", "UTC", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
@@ -217,6 +219,28 @@ def leader_changes() -> st.SearchStrategy[LeaderChange]:
         new=st.none() | identifiers(),
         at=datetimes(),
         plan=st.none() | identifiers(),
+    )
+
+
+def upward_feedback() -> st.SearchStrategy[UpwardFeedback]:
+    """Anonymous upward feedback documents: who answered, and answer sets without names."""
+    answer_sets = st.lists(
+        st.dictionaries(
+            identifiers(),
+            st.integers(1, 5).map(ScaleAnswer) | texts().map(TextAnswer),
+            max_size=3,
+        ),
+        max_size=4,
+    )
+    return st.builds(
+        UpwardFeedback,
+        cycle=identifiers(),
+        leader=identifiers(),
+        questionnaire=st.builds(QuestionnaireRef, identifiers(), st.just("1")),
+        minimum=st.integers(3, 10),
+        respondents=st.lists(identifiers(), max_size=5, unique=True).map(tuple),
+        answers=answer_sets.map(tuple),
+        pending=answer_sets.map(tuple),
     )
 
 
