@@ -108,12 +108,12 @@ def _run_check(args: argparse.Namespace, out: Output) -> int:
     reports = []
     for name in args.files:
         form, findings = _check_file(name)
-        if form is None or any(f.severity is Severity.ERROR for f in findings):
-            status = 1
+        failed = form is None or any(f.severity is Severity.ERROR for f in findings)
+        status = 1 if failed else status
         reports.append(
             {
                 "file": name,
-                "ok": form is not None and status == 0,
+                "ok": not failed,
                 "findings": [_finding_data(f, locale) for f in findings],
             }
         )
@@ -121,7 +121,7 @@ def _run_check(args: argparse.Namespace, out: Output) -> int:
             continue
         for finding in findings:
             out.write(finding.format_at(name, locale) + "\n")
-        if form is not None and not any(f.severity is Severity.ERROR for f in findings):
+        if form is not None and not failed:
             _say(
                 out,
                 locale,
