@@ -316,8 +316,24 @@ def _configure_copy(parser: argparse.ArgumentParser, locale: str) -> None:
 
     parser.add_argument("name", choices=templates.names(), help=_help(locale, "cli.arg.name"))
     parser.add_argument("target", help=_help(locale, "cli.arg.target"))
+    parser.add_argument("--from-version", help=_help(locale, "cli.arg.from-version"))
+    parser.add_argument("--id", dest="form_id", help=_help(locale, "cli.arg.id"))
     parser.add_argument("--version", dest="form_version", help=_help(locale, "cli.arg.version"))
     parser.add_argument("--force", action="store_true", help=_help(locale, "cli.arg.force"))
+
+
+def _set_top_level(text: str, key: str, value: str | None) -> str:
+    """``text`` with the top-level ``key = "..."`` line (before the first table) set to ``value``."""
+    if value is None:
+        return text
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("["):
+            break
+        if line.split("=", 1)[0].strip() == key:
+            lines[i] = f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+            break
+    return "".join(lines)
 
 
 def _run_copy(args: argparse.Namespace, out: Output) -> int:
@@ -327,7 +343,9 @@ def _run_copy(args: argparse.Namespace, out: Output) -> int:
     if target.exists() and not args.force:
         _say(out, args.lang, "cli.copy.exists", path=str(target))
         return 1
-    target.write_text(templates.text(args.name, args.form_version), encoding="utf-8")
+    text = templates.text(args.name, args.from_version)
+    text = _set_top_level(_set_top_level(text, "id", args.form_id), "version", args.form_version)
+    target.write_text(text, encoding="utf-8")
     schema = target.with_name(SCHEMA_FILE)
     schema.write_text(questionnaire_schema_text(), encoding="utf-8")
     _say(out, args.lang, "cli.copy.done", name=args.name, path=str(target), schema=str(schema))
