@@ -323,7 +323,7 @@ def _configure_copy(parser: argparse.ArgumentParser, locale: str) -> None:
 
 
 def _set_top_level(text: str, key: str, value: str | None) -> str:
-    """``text`` with the top-level ``key = "..."`` line (before the first table) set to ``value``."""
+    """``text`` with its top-level ``key = "..."`` line (before any table) set to ``value``."""
     if value is None:
         return text
     lines = text.splitlines(keepends=True)
