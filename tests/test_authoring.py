@@ -14,12 +14,14 @@ import sys
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
 
 import musframework as mf
 from musframework import cli
 from musframework.errors import LoadError, RegistryError
 from musframework.serialization.positions import PositionIndex, parse_path
 from musframework.serialization.schema import questionnaire_schema
+from musframework.testing import strategies as mst
 
 FIVE_MISTAKES = """\
 #:schema ./questionnaire.schema.json
@@ -515,3 +517,38 @@ def test_the_built_in_commands_are_declared_as_entry_points():
     declared = {ep.name: ep.load() for ep in entry_points(group="musframework.commands")}
     assert sorted(declared) == ["check", "copy", "diff", "export", "gaps", "preview", "schema"]
     assert all(cli.get_command(name) is command for name, command in declared.items())
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.append((*prefix, key))
+            found.extend(_paths(value, (*prefix, key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found.append((*prefix, i))
+            found.extend(_paths(value, (*prefix, i)))
+    return found
+
+
+@settings(max_examples=40, deadline=None)
+@given(form=mst.questionnaires(max_sections=2, max_questions=3))
+def test_every_key_and_item_of_a_written_file_has_its_own_position(form):
+    data = mf.to_dict(form)
+    for fmt in ("toml", "json"):
+        text = mf.dump_questionnaire(form, fmt)
+        index = PositionIndex.of_toml(text) if fmt == "toml" else PositionIndex.of_json(text)
+        starts = [0]
+        for line in text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        for path in _paths(data):
+            assert path in index.positions, (fmt, path)
+            line, column = index.positions[path]
+            rest = text[starts[line - 1] + column - 1 :]
+            last = path[-1]
+            if isinstance(last, str):
+                # The key itself, quoted or bare, or the header of its table.
+                assert rest.startswith((last, f'"{last}"', "[")), (fmt, path, rest[:40])
+            else:
+                assert rest[:1] not in ("", " ", ",", "]", "}"), (fmt, path, rest[:40])

@@ -229,7 +229,7 @@ class _TomlScanner(_Scanner):
                 self.pos += 2
                 keys = self.keys()
                 self.skip_line()
-                parent = self.resolve(keys[:-1])
+                parent = self.resolve(keys[:-1], start)
                 array = (*parent, keys[-1])
                 count = self.arrays.get(array, 0)
                 self.arrays[array] = count + 1
@@ -239,16 +239,21 @@ class _TomlScanner(_Scanner):
             elif text.startswith("[", self.pos):
                 start = self.pos
                 self.pos += 1
-                table = self.resolve(self.keys())
+                table = self.resolve(self.keys(), start)
                 self.skip_line()
                 self.mark(table, start)
             else:
                 self.key_value(table)
 
-    def resolve(self, keys: PathKey) -> PathKey:
+    def resolve(self, keys: PathKey, start: int) -> PathKey:
+        """The table a header's keys name: the last item of each array of tables on the way.
+
+        A table the header opens implicitly (``condition`` in ``[[a.condition.b]]``) starts there.
+        """
         path: PathKey = ()
         for key in keys:
             path = (*path, key)
+            self.mark(path, start)
             if path in self.arrays:
                 path = (*path, self.arrays[path] - 1)
         return path
