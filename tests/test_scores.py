@@ -271,3 +271,34 @@ def survey_core_score():
         return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
     return run
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "whole", "own_cell", "leader_cell"),
+    [
+        ("en", "Scores", "The whole form", "100% (", " 0% ("),
+        ("da", "Point", "Hele skemaet", "100 % (", " 0 % ("),
+    ],
+)
+def test_the_side_by_side_document_shows_both_scores(locale, title, whole, own_cell, leader_cell):
+    from tests.render_helpers import text_of
+
+    form = mf.templates.load("mus-scored")
+    scales = [q for q in form.questions() if isinstance(q, mf.ScaleQuestion)]
+    conversation = mf.Conversation(
+        id="mus-ane",
+        kind="MUS",
+        participants=[mf.Participant("ane", "employee"), mf.Participant("bo", "leader")],
+        questionnaire=form.ref,
+        responses=[
+            form.new_response("employee", "ane", {q.id: q.max for q in scales}),
+            form.new_response("leader", "bo", {q.id: q.min for q in scales}),
+        ],
+    )
+    for fmt in ("html", "markdown", "text"):
+        out = mf.render(conversation, fmt, locale, "side_by_side", questionnaire=form)
+        text = text_of(fmt, out)
+        end = text.rindex(f"{title} {'på' if locale == 'da' else 'on'} 0-100")  # the note
+        table = text[text.rindex(title, 0, end) : end]
+        assert whole in table
+        assert table.count(own_cell) == table.count(leader_cell) == 5  # four sections, the form
