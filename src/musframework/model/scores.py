@@ -11,7 +11,7 @@ points those same questions allow. So:
 - an unanswered question does not count (neither its points nor its range): the score is
   over what was answered, and ``unanswered`` says how many were left open;
 - a question hidden by its condition, or not asked of the role, is left out altogether (an
-  answer to it is ignored, as :meth:`Questionnaire.prune` would drop it).
+  answer to it is ignored, as :meth:`musframework.Questionnaire.prune` would drop it).
 
 ``percent`` puts the points on 0-100 between the lowest and the highest possible:
 ``100 * (points - lowest) / (highest - lowest)``, so scales of different lengths and weighted
@@ -231,8 +231,6 @@ class ScoreComparison:
         section: The section id, or ``None`` for the whole form.
         own: The employee's (self) score.
         leader: The leader's score.
-        gap: ``own.percent - leader.percent`` (positive when the employee scores themselves
-            higher), or ``None`` when either has no answered scored question.
     """
 
     section: str | None
@@ -241,7 +239,10 @@ class ScoreComparison:
 
     @property
     def gap(self) -> float | None:
-        """The difference in percent points, own minus leader."""
+        """``own.percent - leader.percent``: positive when the employee scores higher.
+
+        ``None`` when either has no answered scored question.
+        """
         a, b = self.own.percent, self.leader.percent
         return None if a is None or b is None else a - b
 
