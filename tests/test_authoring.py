@@ -552,3 +552,19 @@ def test_every_key_and_item_of_a_written_file_has_its_own_position(form):
                 assert rest.startswith((last, f'"{last}"', "[")), (fmt, path, rest[:40])
             else:
                 assert rest[:1] not in ("", " ", ",", "]", "}"), (fmt, path, rest[:40])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code", "line"),
+    [
+        ("form.toml", 'id = "x"\ntitle = \n', "load.toml", 2),
+        ("form.json", '{\n  "id": "x",\n  "title": \n}\n', "load.json", 4),
+    ],
+)
+def test_a_syntax_error_has_its_line_too(tmp_path, name, text, code, line):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    proc = _run("check", name, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(f"{name}:{line}:")
+    assert f"error {code}:" in proc.stdout.splitlines()[0]

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 import musframework as mf
+import musframework.cli
 from musframework.analytics import score_summary
 from musframework.interop import surveyjs
 from musframework.model.anonymity import MINIMUM_GROUP_SIZE
@@ -302,3 +303,31 @@ def test_the_side_by_side_document_shows_both_scores(locale, title, whole, own_c
         table = text[text.rindex(title, 0, end) : end]
         assert whole in table
         assert table.count(own_cell) == table.count(leader_cell) == 5  # four sections, the form
+
+
+@pytest.mark.node
+def test_the_authors_valid_form_exported_by_the_command_line_loads_in_survey_core(
+    survey_core_score, tmp_path
+):
+    from tests.test_authoring import VALID
+
+    path = tmp_path / "acme.toml"
+    path.write_text(VALID, encoding="utf-8")
+    out = tmp_path / "acme.survey.json"
+    assert mf.cli.main(["export", str(path), "--to", "surveyjs", "-o", str(out)]) == 0
+    form = mf.load_questionnaire(path)
+    response = form.new_response(
+        "employee",
+        "ane",
+        {"rating": 4, "methods": ["course", "mentor"], "goals_met": False, "why_not": "Tid"},
+    )
+    (result,) = survey_core_score(
+        [
+            {
+                "survey": json.loads(out.read_text(encoding="utf-8")),
+                "data": surveyjs.response_to_surveyjs(response, form),
+            }
+        ]
+    )
+    assert result["jsonErrors"] == []
+    assert result["points"] == score_response(form, response).total.points == 4 + 1 + 2

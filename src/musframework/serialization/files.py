@@ -405,10 +405,14 @@ def _syntax_finding(exc: Exception, fmt: FileFormat) -> Finding:
         line, column = (int(found.group(1)), int(found.group(2))) if found else ("?", "?")
         detail = _TOML_POSITION.sub("", str(exc)).strip()
     if fmt == "json":
-        return Finding.error(
+        finding = Finding.error(
             "load.json", "", Message("load.json.at", {"line": line, "column": column})
         )
-    return Finding.error("load.toml", "", line=line, column=column, detail=detail)
+    else:
+        finding = Finding.error("load.toml", "", line=line, column=column, detail=detail)
+    if isinstance(line, int) and isinstance(column, int):
+        return finding.at(line, column)
+    return finding
 
 
 # --------------------------------------------------------------------------- positions
