@@ -470,20 +470,24 @@ def test_copy_starts_from_a_built_in_with_the_schema_beside_it(tmp_path):
     assert _run("check", "mine.toml", cwd=tmp_path).returncode == 0
 
 
-def test_a_wrong_command_line_exits_with_two_and_a_missing_file_with_one(tmp_path):
-    assert _run("check", cwd=tmp_path).returncode == 2
-    assert _run("nonsense", cwd=tmp_path).returncode == 2
-    missing = _run("preview", "nowhere.toml", cwd=tmp_path)
-    assert missing.returncode == 1
-    assert "Traceback" not in missing.stderr and "nowhere.toml" in missing.stderr
+def test_a_wrong_command_line_exits_with_two_and_a_missing_file_with_one(
+    tmp_path, monkeypatch, capsys
+):
+    # In the process (the subprocess tests above run the same main()): cheaper.
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check"]) == 2
+    assert cli.main(["nonsense"]) == 2
+    capsys.readouterr()
+    assert cli.main(["--lang", "en", "preview", "nowhere.toml"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "nowhere.toml" in err
 
 
-def test_help_speaks_the_chosen_language(tmp_path):
-    da = _run("--lang", "da", "--help", cwd=tmp_path)
-    en = _run("--help", cwd=tmp_path, lang="en")
-    assert da.returncode == en.returncode == 0
-    assert "Kontrollér skemafiler" in da.stdout
-    assert "Check questionnaire files" in en.stdout
+def test_help_speaks_the_chosen_language(capsys):
+    assert cli.main(["--lang", "da", "--help"]) == 0
+    assert "Kontrollér skemafiler" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "--help"]) == 0
+    assert "Check questionnaire files" in capsys.readouterr().out
 
 
 def test_a_plugin_registers_and_unregisters_a_command(capsys):
