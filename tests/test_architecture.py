@@ -40,6 +40,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("analytics", "rendering", "storage", "templates"),  # floor 4
     ("services",),  # floor 5: the use cases and notifications
     ("web",),  # floor 6: HTTP over the services (every route calls a use case)
+    ("cli",),  # floor 7: the form author's command line
+    ("__main__",),  # floor 8: python -m musframework runs the command line
     ("testing",),  # beside the top floors: may import anything public
     (ROOT,),  # the package itself: re-exports names from every floor
 )

@@ -266,7 +266,11 @@ def test_text_with_a_lone_surrogate_is_a_load_error():
 def test_a_load_error_names_its_source_once():
     with pytest.raises(mf.errors.LoadError) as info:
         mf.load_questionnaire('{"id": 5}', name="form.json")
-    assert str(info.value).count("form.json") == 1
+    # Once per line: the summary, then each finding the way compilers print it (file:line:col).
+    lines = str(info.value).splitlines()
+    assert all(line.count("form.json") == 1 for line in lines)
+    assert lines[0].startswith("form.json: ")
+    assert all(line.startswith("form.json:1:") for line in lines[1:])
 
 
 @pytest.mark.parametrize("top", [None, [], "survey", 3])

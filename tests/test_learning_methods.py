@@ -80,9 +80,12 @@ def test_version_1_responses_stay_readable_and_their_codes_map_to_the_same_metho
     assert [mf.LearningMethod.from_code(o.code) for o in old_options] == [
         mf.LearningMethod(o.code) for o in new_options
     ]
-    # Nothing but the version and those codes changed.
+    # Nothing but the version and those codes changed (and the duration the current version
+    # declares, which the archived one, frozen as published, does not).
     renamed = {o.code: n.code for o, n in zip(old_options, new_options, strict=True)}
-    assert mf.dumps(attrs.evolve(new, version="1")) == _with_codes(mf.dumps(old), renamed)
+    assert new.duration_minutes == old.total_minutes and old.duration_minutes is None
+    unchanged = attrs.evolve(new, version="1", duration_minutes=None)
+    assert mf.dumps(unchanged) == _with_codes(mf.dumps(old), renamed)
     # A stored response to version 1 still loads, checks clean against its own version, and
     # its choices become methods.
     role = "group_member" if name == "grus" else "employee"

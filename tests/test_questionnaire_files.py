@@ -107,12 +107,18 @@ def test_broken_structure_reports_every_problem_with_file_and_position(tmp_path)
     assert error.source == str(path)
     assert str(error).startswith(str(path))
     by_path = {f.path: f for f in error.findings}
-    assert set(by_path) == {
+    # Shape and meaning together: the titles without English are reported beside the shape
+    # problems, in the order of the file.
+    assert [f.path for f in error.findings] == [
+        "sections[0].title",
         "sections[0].minutes",
         "sections[0].questions[0]",
         "sections[0].questions[1]",
+        "sections[1].title",
         "sections[1].questions[0].id",
-    }
+    ]
+    assert by_path["sections[1].title"].code == "text.missing-language"
+    assert [f.line for f in error.findings] == [6, 7, 13, 15, 22, 24]
     assert by_path["sections[0].questions[0]"].code == "load.unknown-field"
     en = {p: f.text("en") for p, f in by_path.items()}
     assert en["sections[0].minutes"].startswith("section 'past': ")

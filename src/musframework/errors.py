@@ -127,9 +127,20 @@ class LoadError(DataError):
         super().__init__(summary, findings)
 
     def text(self, locale: str = "da") -> str:
-        """Like :meth:`DataError.text`, starting with the source."""
+        """Like :meth:`DataError.text`, starting with the source.
+
+        When the findings know their line (a questionnaire file), each is one line the way
+        compilers print them: ``form.toml:41:5: error questionnaire.duplicate-id: ...``.
+        """
+        source = self.source
+        if source and any(f.line is not None for f in self.findings):
+            summary = self.summary.get(locale)
+            head = Message("error.problems", {"summary": summary, "n": len(self.findings)})
+            lines = [f"{source}: {head.text(locale)}"]
+            lines.extend(f.format_at(source, locale) for f in self.findings)
+            return "\n".join(lines)
         text = super().text(locale)
-        return f"{self.source}: {text}" if self.source else text
+        return f"{source}: {text}" if source else text
 
 
 class MigrationError(LoadError):

@@ -4,7 +4,7 @@
 * one function per figure (:func:`conversation_progress`, :func:`coverage`,
   :func:`invitation_lead_times`, :func:`agreement_breakdown`, :func:`due_agreements`,
   :func:`agreement_deadlines`, :func:`rating_gaps`, :func:`evaluation_results`,
-  :func:`carry_over_summary`), each one pass over the conversations;
+  :func:`carry_over_summary`, :func:`score_summary`), each one pass over the conversations;
 * plots (extra ``musframework[plot]``) in ``musframework.analytics.plots``.
 
 Every result is a small frozen object with ``to_records()`` (a list of dicts),
@@ -48,6 +48,7 @@ from musframework.analytics.plots import (
     plot_rating_gaps,
 )
 from musframework.analytics.report import RoundAnalysis, analyse_round
+from musframework.analytics.scores import ScoreRow, ScoreSummary, score_summary
 
 __all__ = [
     "AgreementBreakdown",
@@ -64,6 +65,8 @@ __all__ = [
     "QuestionResult",
     "RatingGaps",
     "RoundAnalysis",
+    "ScoreRow",
+    "ScoreSummary",
     "SuppressedCell",
     "UncoveredPerson",
     "UnitCarryOver",
@@ -83,4 +86,5 @@ __all__ = [
     "plot_progress_by_unit",
     "plot_rating_gaps",
     "rating_gaps",
+    "score_summary",
 ]

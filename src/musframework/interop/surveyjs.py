@@ -49,6 +49,7 @@ register a :class:`SurveyJSAdapter` with :func:`register_surveyjs_type`; ``stric
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -178,7 +179,15 @@ def _scale_element(q: Question, loc: Localize) -> dict[str, Any]:
 
 
 def _choices(q: SingleChoiceQuestion | MultipleChoiceQuestion, loc: Localize) -> list[Any]:
-    return [{"value": o.code, "text": loc(o.label)} for o in q.options]
+    # An option's weight is written as the choice's "score" (SurveyJS's scoring convention:
+    # a custom "score:number" property of itemvalue), and read back as the weight.
+    choices = []
+    for o in q.options:
+        choice: dict[str, Any] = {"value": o.code, "text": loc(o.label)}
+        if o.weight is not None:
+            choice["score"] = _number(o.weight)
+        choices.append(choice)
+    return choices
 
 
 def _single_element(q: Question, loc: Localize) -> dict[str, Any]:
@@ -614,13 +623,18 @@ def _codes(element: Mapping[str, Any], lang: _Lang) -> list[Option]:
         raise _UnsupportedError(Message("surveyjs.reason.no-choices"))
     options = []
     for choice in choices:
+        score = None
         if isinstance(choice, Mapping):
             value, label = choice.get("value"), choice.get("text")
+            score = choice.get("score")
         else:
             value, label = choice, None
         if not isinstance(value, str):
             raise _UnsupportedError(Message("surveyjs.reason.choice-value", {"value": repr(value)}))
-        options.append(Option(value, lang.text(label) or lang.neutral(value)))
+        weight = None
+        if isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score):
+            weight = float(score)
+        options.append(Option(value, lang.text(label) or lang.neutral(value), weight))
     return options
 
 

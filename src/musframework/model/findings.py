@@ -64,12 +64,17 @@ class Finding:
         path: Where the problem is, such as ``"sections[2].questions[0].max"``; empty for the
             object as a whole.
         message: The human-readable explanation, in every language of the catalogue.
+        line: The line (from 1) in the source file where the problem is, when the finding
+            came from a file (see :meth:`at`); ``None`` otherwise.
+        column: The column (from 1) on that line, or ``None``.
     """
 
     severity: Severity
     code: str
     path: str
     message: Message | LocalizedText
+    line: int | None = attrs.field(default=None, kw_only=True)
+    column: int | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def error(
@@ -115,6 +120,26 @@ class Finding:
         """One line: ``severity code at path: message``."""
         where = self.path or "<root>"
         return f"{self.severity.value} {self.code} at {where}: {self.text(locale)}"
+
+    def format_at(self, source: str, locale: str = "da") -> str:
+        """One line the way compilers print it: ``source:line:column: severity code: message``.
+
+        Without a line the position is left out (``source: severity code at path: message``).
+
+        >>> f = Finding.error("questionnaire.no-sections", "sections").at(3, 1)
+        >>> f.format_at("form.toml", "en")
+        'form.toml:3:1: error questionnaire.no-sections: the questionnaire has no sections'
+        """
+        if self.line is None:
+            return f"{source}: {self.format(locale)}"
+        column = 1 if self.column is None else self.column
+        return (
+            f"{source}:{self.line}:{column}: {self.severity.value} {self.code}: {self.text(locale)}"
+        )
+
+    def at(self, line: int | None, column: int | None = None) -> Finding:
+        """Return a copy placed at ``line`` and ``column`` of its source file."""
+        return attrs.evolve(self, line=line, column=column)
 
     def with_path_prefix(self, prefix: str) -> Finding:
         """Return a copy whose path is nested under ``prefix``."""

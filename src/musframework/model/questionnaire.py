@@ -77,6 +77,9 @@ class Questionnaire(DisplayMixin):
         intro: An optional introduction for the respondents.
         sections: The sections, in conversation order.
         languages: The languages every text must be complete in (Danish and English by default).
+        duration_minutes: The length of the conversation the form is written for, in minutes
+            (such as 60 or 45), or ``None`` when it does not say; :meth:`check` then compares
+            the sections' minutes with it.
     """
 
     SCHEMA_VERSION = 1
@@ -90,6 +93,7 @@ class Questionnaire(DisplayMixin):
     intro: LocalizedText | None = attrs.field(default=None, converter=optional_text)
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_sections)
     languages: tuple[str, ...] = attrs.field(default=SUPPORTED_LANGUAGES, converter=_languages)
+    duration_minutes: int | None = None
 
     # ------------------------------------------------------------------ navigation
 
@@ -277,12 +281,35 @@ class Questionnaire(DisplayMixin):
         Codes: ``questionnaire.duplicate-id``, ``questionnaire.duplicate-section-id``,
         ``questionnaire.empty-section``, ``questionnaire.no-sections``,
         ``questionnaire.condition-unknown-question``, ``questionnaire.condition-forward-reference``,
-        ``questionnaire.condition-value``, ``text.missing-language``, and each question type's
-        own codes (``question.scale-range``, ``question.no-options`` …).
+        ``questionnaire.condition-value``, ``questionnaire.minutes``,
+        ``questionnaire.duration``, ``text.missing-language``, and each question type's own
+        codes (``question.scale-range``, ``question.no-options`` …).
+
+        When the form declares ``duration_minutes``, its sections' minutes must add up to it;
+        the finding names every section with its minutes.
         """
         findings: list[Finding] = list(self._check_structure())
+        findings.extend(self._check_minutes())
         findings.extend(self._check_texts())
         return sorted_findings(findings)
+
+    def _check_minutes(self) -> Iterator[Finding]:
+        planned = self.duration_minutes
+        if planned is None:
+            return
+        if planned <= 0:
+            yield Finding.error("questionnaire.duration", "duration_minutes", minutes=planned)
+            return
+        total = self.total_minutes
+        if total != planned and self.sections:
+            parts = ", ".join(f"{s.id} {s.minutes}" for s in self.sections)
+            yield Finding.error(
+                "questionnaire.minutes",
+                "duration_minutes",
+                total=total,
+                planned=planned,
+                sections=parts,
+            )
 
     def _check_structure(self) -> Iterator[Finding]:
         if not self.sections:

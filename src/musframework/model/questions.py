@@ -300,7 +300,9 @@ class ScaleQuestion(Question):
 
     def check_definition(self) -> Iterator[Finding]:  # noqa: D102
         if self.min >= self.max:
+            # One finding per root cause: with no valid range, no label can be checked.
             yield Finding.error("question.scale-range", "max", min=self.min, max=self.max)
+            return
         for i, point in enumerate(self.labels):
             if not self.min <= point.value <= self.max:
                 yield Finding.error(

@@ -43,6 +43,7 @@ from musframework.model.round import (
     scope_units,
     unit_of,
 )
+from musframework.model.scores import Score, is_scored, score_response
 from musframework.model.upward import UpwardSummary
 from musframework.rendering._i18n import (
     enum_label,
@@ -506,6 +507,8 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
         )
     if thresholds:
         blocks.append(Paragraph(label("gap.note", loc, n=min(thresholds)), style="muted"))
+    if q is not None and respondents and any(is_scored(x) for x in q.questions()):
+        blocks.extend(_score_blocks(q, respondents, columns[1:-1], loc))
     return Document(
         name="side_by_side",
         title=label("side.title", loc),
@@ -513,6 +516,31 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
         locale=loc,
         blocks=tuple(blocks),
     )
+
+
+def _score_cell(score: Score, loc: str) -> str:
+    percent = score.percent
+    if percent is None:
+        return label("score.none", loc)
+    return label("score.value", loc, percent=round(percent), answered=score.answered)
+
+
+def _score_blocks(
+    q: Questionnaire, respondents: Sequence[Response], names: Sequence[str], loc: str
+) -> list[Block]:
+    """Each respondent's section and form scores (``musframework.model.scores``), side by side."""
+    scores = [score_response(q, r) for r in respondents]
+    rows = [
+        Row((section.title.get(loc), *(_score_cell(s.sections[i].score, loc) for s in scores)))
+        for i, section in enumerate(q.sections)
+        if scores[0].sections[i].scored
+    ]
+    rows.append(Row((label("score.whole-form", loc), *(_score_cell(s.total, loc) for s in scores))))
+    return [
+        Heading(label("score.title", loc)),
+        Table(columns=(label("score.section", loc), *names), rows=tuple(rows), role="scores"),
+        Paragraph(label("score.note", loc), style="muted"),
+    ]
 
 
 # ------------------------------------------------------------------ development plan

@@ -32,14 +32,15 @@ import os
 import pathlib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
 from musframework.catalogue import Message
-from musframework.errors import InvalidValueError, LoadError, MissingExtraError
-from musframework.model import Finding, Questionnaire, Severity
+from musframework.errors import InvalidValueError, LoadError, MigrationError, MissingExtraError
+from musframework.model import Finding, Question, Questionnaire, Severity
+from musframework.serialization.positions import PositionIndex, parse_path
 
 __all__ = [
     "FileFormat",
@@ -107,20 +108,33 @@ def load_questionnaire(
         fmt = format or ("json" if stripped.startswith(b"{") else "toml")
         _format_of("", fmt)
         label = name or f"<{fmt} text>"
-    data = _parse(raw, fmt, label)
-    return questionnaire_from_data(data, source=label, check=check)
+    data, text = _parse(raw, fmt, label)
+    positions = PositionIndex.of_toml(text) if fmt == "toml" else PositionIndex.of_json(text)
+    return questionnaire_from_data(data, source=label, check=check, positions=positions)
 
 
 def questionnaire_from_data(
-    data: Any, *, source: str | None = None, check: bool = True
+    data: Any,
+    *,
+    source: str | None = None,
+    check: bool = True,
+    positions: PositionIndex | None = None,
 ) -> Questionnaire:
     """Build a questionnaire from parsed TOML/JSON data (a dict), reporting every problem.
+
+    Shape (a missing field, a wrong type, an unknown question type) and meaning (what
+    ``Questionnaire.check()`` finds) are reported together in one :class:`LoadError`: a part
+    that cannot be read (one question, one section's own fields) is left out of the meaning
+    checks, and everything else is still checked. There is one finding per root cause (a
+    question that cannot be read gets no further findings of its own), and with ``positions``
+    every finding carries its line and column and they come in the order of the file.
 
     Args:
         data: The plain data, as :func:`musframework.to_dict` writes it. A top-level
             ``"$schema"`` key (an editor hint pointing at the JSON Schema) is ignored.
         source: The file name or origin, for error messages.
         check: Also run ``Questionnaire.check()`` and raise on its errors.
+        positions: Where each path of ``data`` is in its file (see :class:`PositionIndex`).
 
     Raises:
         LoadError: listing every problem, each located by section and question id.
@@ -131,18 +145,198 @@ def questionnaire_from_data(
         data = {k: v for k, v in data.items() if k != "$schema"}
     try:
         questionnaire = from_dict(data, Questionnaire, source=source)
+    except MigrationError:
+        raise
     except LoadError as exc:
+        partial = _piecewise(data, source) if isinstance(data, dict) else None
+        if partial is None:
+            summary = Message("error.cannot-load", {"type": "Questionnaire"})
+            raise _located(summary, exc.findings, data, source, positions) from None
+        questionnaire, shape, unreadable = partial
+        meaning = _meaning(questionnaire, unreadable) if check else []
         summary = Message("error.cannot-load", {"type": "Questionnaire"})
-        raise LoadError(summary, [locate(data, f) for f in exc.findings], source=source) from None
+        raise _located(summary, [*shape, *meaning], data, source, positions) from None
     if check:
-        errors = [f for f in questionnaire.check() if f.severity is Severity.ERROR]
+        errors = _meaning(questionnaire, _Unreadable())
         if errors:
-            raise LoadError(
-                Message("error.questionnaire-problems", {"id": questionnaire.id}),
-                [locate(data, f) for f in errors],
-                source=source,
-            )
+            summary = Message("error.questionnaire-problems", {"id": questionnaire.id})
+            raise _located(summary, errors, data, source, positions)
     return questionnaire
+
+
+@attrs.define
+class _Unreadable:
+    """The parts left out of the meaning checks because their shape is wrong.
+
+    ``paths`` are data paths whose value could not be read (a field left at its default, or a
+    whole question or section replaced by a stand-in): findings at or under them would only
+    repeat the shape problem, so they are not reported (a clash of ids, which a stand-in
+    keeps, still is). ``minutes`` is false when a section's minutes could not be read.
+    """
+
+    paths: set[str] = attrs.field(factory=set)
+    minutes: bool = True
+
+    def hides(self, finding: Finding) -> bool:
+        if finding.code == "questionnaire.minutes":
+            return not self.minutes
+        if finding.code in ("questionnaire.duplicate-id", "questionnaire.duplicate-section-id"):
+            return False
+        path = finding.path
+        return any(
+            path == p or path.startswith((p + ".", p + "[")) or (p == "" and path)
+            for p in self.paths
+        )
+
+
+_PLACEHOLDER = "\u2026"  # the texts of a part that could not be read; never reported
+
+
+def _placeholder_text(languages: tuple[str, ...]) -> dict[str, str]:
+    return dict.fromkeys(languages, _PLACEHOLDER)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _piecewise(
+    data: dict[str, Any], source: str | None
+) -> tuple[Questionnaire, list[Finding], _Unreadable] | None:
+    """Read each part on its own: every shape problem, and the parts that could be read."""
+    from musframework.model import Section, TextQuestion
+    from musframework.serialization import _migrate, from_dict
+
+    shape: list[Finding] = []
+    unreadable = _Unreadable()
+
+    def attempt(value: Any, cls: type[Any], prefix: str) -> Any:
+        """The object, or the object without the fields that cannot be read, or ``None``."""
+        try:
+            return from_dict(value, cls, source=source)
+        except LoadError as exc:
+            shape.extend(f.with_path_prefix(prefix) for f in exc.findings)
+            problems = exc.findings
+        if not isinstance(value, dict):
+            return None
+        bad: set[str] = set()
+        for finding in problems:
+            keys = parse_path(finding.path)
+            if keys and isinstance(keys[0], str) and keys[0] in value:
+                bad.add(keys[0])
+            elif not keys and finding.code == "load.unknown-field":
+                bad.update(n for n in _unknown_names(finding) if n in value)
+            else:
+                return None  # a missing required field: nothing to fall back on
+        try:
+            obj = from_dict({k: v for k, v in value.items() if k not in bad}, cls, source=source)
+        except LoadError:
+            return None
+        unreadable.paths.update(_join(prefix, k) for k in bad)
+        return obj
+
+    try:
+        data = _migrate(data, Questionnaire, source)
+    except LoadError:
+        return None
+    sections_data = data.get("sections", [])
+    head_data = {k: v for k, v in data.items() if k != "sections"}
+    if not isinstance(sections_data, list):
+        head_data, sections_data = data, []
+    head = attempt(head_data, Questionnaire, "")
+    if head is None:
+        unreadable.paths.add("")
+        languages = data.get("languages")
+        if not (isinstance(languages, list) and all(isinstance(x, str) for x in languages)):
+            languages = ["da", "en"]
+        ident = data.get("id")
+        head = Questionnaire(
+            id=ident if isinstance(ident, str) else _PLACEHOLDER,
+            title=_placeholder_text(tuple(languages)),
+            languages=languages,
+        )
+    sections = []
+    for si, section_data in enumerate(sections_data):
+        spath = f"sections[{si}]"
+        questions_data: Any = []
+        own: Any = section_data
+        if isinstance(section_data, dict) and isinstance(section_data.get("questions"), list):
+            questions_data = section_data["questions"]
+            own = {k: v for k, v in section_data.items() if k != "questions"}
+        section = attempt(own, Section, spath)
+        if f"{spath}.minutes" in unreadable.paths:
+            unreadable.minutes = False
+        if section is None:
+            unreadable.minutes = False
+            unreadable.paths.update(f"{spath}.{k}" for k in ("id", "title", "guidance", "minutes"))
+            fields = section_data if isinstance(section_data, dict) else {}
+            ident, minutes = fields.get("id"), fields.get("minutes")
+            section = Section(
+                id=ident if isinstance(ident, str) else f"{_PLACEHOLDER}{si}",
+                title=_placeholder_text(head.languages),
+                minutes=minutes if type(minutes) is int else 0,
+            )
+        questions = []
+        for qi, question_data in enumerate(questions_data):
+            qpath = f"{spath}.questions[{qi}]"
+            question = attempt(question_data, Question, qpath)
+            if question is None:
+                unreadable.paths.add(qpath)
+                fields = question_data if isinstance(question_data, dict) else {}
+                ident = fields.get("id")
+                question = TextQuestion(
+                    id=ident if isinstance(ident, str) else f"{_PLACEHOLDER}{si}.{qi}",
+                    text=_placeholder_text(head.languages),
+                )
+            questions.append(question)
+        sections.append(attrs.evolve(section, questions=questions))
+    if not shape:  # the parts read on their own, but not together: report the whole
+        return None
+    return attrs.evolve(head, sections=sections), shape, unreadable
+
+
+def _meaning(questionnaire: Questionnaire, unreadable: _Unreadable) -> list[Finding]:
+    return [
+        f for f in questionnaire.check() if f.severity is Severity.ERROR and not unreadable.hides(f)
+    ]
+
+
+def _located(
+    summary: Message,
+    findings: Iterable[Finding],
+    data: Any,
+    source: str | None,
+    positions: PositionIndex | None,
+) -> LoadError:
+    located = [locate(data, f) for f in findings]
+    if positions is not None:
+        located = [_at(positions, f) for f in located]
+        order = {id(f): i for i, f in enumerate(located)}
+        located.sort(key=lambda f: (f.line or 0, f.column or 0, order[id(f)]))
+    return LoadError(summary, located, source=source)
+
+
+def _at(positions: PositionIndex, finding: Finding) -> Finding:
+    path = finding.path
+    names = _unknown_names(finding)
+    if names:  # point at the first unknown key rather than at its table
+        first = names[0]
+        path = f"{path}.{first}" if path else first
+    where = positions.find(path)
+    return finding if where is None else finding.at(*where)
+
+
+def _unknown_names(finding: Finding) -> list[str]:
+    if finding.code != "load.unknown-field":
+        return []
+    message = finding.message
+    while isinstance(message, Message):
+        inner = message.params.get("text")  # located: the original message is inside
+        if not isinstance(inner, Message):
+            break
+        message = inner
+    names = message.params.get("names") if isinstance(message, Message) else None
+    return [n.strip() for n in names.split(",")] if isinstance(names, str) else []
 
 
 def _encoding_error(exc: UnicodeError, label: str) -> LoadError:
@@ -178,7 +372,7 @@ def _too_deep(label: str) -> LoadError:
     )
 
 
-def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
+def _parse(raw: bytes, fmt: FileFormat, label: str) -> tuple[Any, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -193,7 +387,7 @@ def _parse(raw: bytes, fmt: FileFormat, label: str) -> Any:
         ) from None
     if _depth(data) > MAX_DEPTH:
         raise _too_deep(label)
-    return data
+    return data, text
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -211,10 +405,14 @@ def _syntax_finding(exc: Exception, fmt: FileFormat) -> Finding:
         line, column = (int(found.group(1)), int(found.group(2))) if found else ("?", "?")
         detail = _TOML_POSITION.sub("", str(exc)).strip()
     if fmt == "json":
-        return Finding.error(
+        finding = Finding.error(
             "load.json", "", Message("load.json.at", {"line": line, "column": column})
         )
-    return Finding.error("load.toml", "", line=line, column=column, detail=detail)
+    else:
+        finding = Finding.error("load.toml", "", line=line, column=column, detail=detail)
+    if isinstance(line, int) and isinstance(column, int):
+        return finding.at(line, column)
+    return finding
 
 
 # --------------------------------------------------------------------------- positions

@@ -50,10 +50,13 @@ from musframework.errors import NotFoundError
 from musframework.model import Questionnaire
 from musframework.serialization.files import load_questionnaire
 
-__all__ = ["load", "names", "text", "versions"]
+__all__ = ["SCHEMA_FILE", "load", "names", "schema_text", "text", "versions"]
 
 _PACKAGE = "musframework.templates"
 _SUFFIX = ".toml"
+
+SCHEMA_FILE = "questionnaire.schema.json"
+"""The JSON Schema's file name beside the built-in forms (their ``#:schema`` lines name it)."""
 
 
 def _data() -> resources.abc.Traversable:
@@ -67,6 +70,17 @@ def names() -> list[str]:
         for entry in _data().iterdir()
         if entry.is_file() and entry.name.endswith(_SUFFIX)
     )
+
+
+def schema_text() -> str:
+    """The JSON Schema of questionnaire files, as shipped beside the built-in forms.
+
+    Every built-in TOML file starts with ``#:schema ./questionnaire.schema.json``: editors that
+    run Taplo (the "Even Better TOML" extension) read that line and complete and check the file
+    against this schema. It describes the built-in question types; generate a copy that
+    describes your registered types too with ``python -m musframework schema``.
+    """
+    return _data().joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def _archive() -> resources.abc.Traversable:
