@@ -23,7 +23,7 @@ from musframework.model.conversation import (
     Participant,
     Signature,
 )
-from musframework.model.cycle import Cycle, CycleSettings, Period
+from musframework.model.cycle import Cycle, CycleSettings, MusRequest, Period, RoundForm
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.history import Delivery, LeaderChange, OrganisationVersion, moment_key
 from musframework.model.kinds import ConversationKind, Role
@@ -89,6 +89,7 @@ __all__ = [
     "Match",
     "MultipleChoiceAnswer",
     "MultipleChoiceQuestion",
+    "MusRequest",
     "Note",
     "NumberAnswer",
     "NumberQuestion",
@@ -105,6 +106,7 @@ __all__ = [
     "QuestionnaireRef",
     "Response",
     "Role",
+    "RoundForm",
     "ScaleAnswer",
     "ScalePoint",
     "ScaleQuestion",

@@ -13,7 +13,7 @@ from musframework.model.display import DisplayMixin
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 
-__all__ = ["Cycle", "CycleSettings", "Period"]
+__all__ = ["Cycle", "CycleSettings", "MusRequest", "Period", "RoundForm"]
 
 
 def _check_period(
@@ -61,6 +61,12 @@ class CycleSettings:
             a member of one of these units is covered by a GRUS they take part in (and is
             not planned a MUS). Elsewhere a GRUS prepares the MUS and covers nobody.
         timezone: The named time zone conversations are scheduled in.
+        place: Where the round's conversations are held unless planning is given a place
+            per conversation (``plan_round(place=...)``); empty for "not decided yet".
+        coverage_mandatory: Whether everyone in scope must have their conversation (the
+            Danish state: mandatory; elsewhere in the public sector a right). A person with
+            no conversation, or only cancelled ones, is then an error of the rule
+            ``coverage.missing-conversation`` instead of a warning.
     """
 
     conversation_minutes: int = 60
@@ -71,6 +77,59 @@ class CycleSettings:
     include_lus: bool = True
     grus_replaces_mus: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     timezone: str = "Europe/Copenhagen"
+    place: str = ""
+    coverage_mandatory: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class RoundForm:
+    """The form and length of one kind of conversation in a round (seed 002, 003, 004).
+
+    A round maps every kind of conversation it holds to its own preparation form: the MUS
+    form, the GRUS form, the LUS form, the follow-up form. ``units`` narrows an entry to some
+    units (for example the core-task MUS of seed 004 in one department); an entry naming the
+    conversation's unit wins over one for every unit. Which entry applies is
+    :func:`musframework.model.round.round_form`.
+
+    Attributes:
+        kind: The kind of conversation.
+        questionnaire: The form, by id and version.
+        minutes: The planned length; ``None`` for the form's own minutes (the sum of its
+            sections), else the round's default.
+        units: The ids of the units the entry is for; empty for every unit.
+    """
+
+    kind: ConversationKind = attrs.field(converter=ConversationKind)
+    questionnaire: QuestionnaireRef | None = None
+    minutes: int | None = None
+    units: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+
+
+@attrs.frozen(kw_only=True)
+class MusRequest:
+    """A recorded request for an individual MUS (seed 003: if an employee asks, one is held).
+
+    The request holds even where a GRUS replaces the individual MUS for the person's unit
+    (``CycleSettings.grus_replaces_mus``): planning plans the person a MUS, only a MUS covers
+    them, and the rule ``coverage.requested-mus`` reports a request with no MUS planned.
+
+    Attributes:
+        person: Who asked.
+        requested_at: When they asked.
+        reason: Why, if they said (optional).
+    """
+
+    person: str
+    requested_at: pendulum.DateTime
+    reason: str = ""
+
+
+def _forms(values: Iterable[RoundForm]) -> tuple[RoundForm, ...]:
+    return tuple(values)
+
+
+def _requests(values: Iterable[MusRequest]) -> tuple[MusRequest, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -83,8 +142,13 @@ class Cycle(DisplayMixin):
         kind: The main kind of conversation (GRUS and LUS may be planned alongside a MUS round).
         period: When the conversations are held.
         scope: The ids of the organisational units in the round.
-        questionnaire: The form used, by id and version.
+        questionnaire: The form of the round's own kind, by id and version (and of every
+            kind ``forms`` does not name).
         settings: How the round is run.
+        forms: The form and length of each kind of conversation (:class:`RoundForm`).
+        evaluation_form: The form for evaluating the conversations and the round (the
+            built-in ``evaluation``), if any.
+        mus_requests: The recorded requests for an individual MUS (:class:`MusRequest`).
     """
 
     SCHEMA_VERSION = 1
@@ -96,3 +160,6 @@ class Cycle(DisplayMixin):
     scope: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     questionnaire: QuestionnaireRef | None = None
     settings: CycleSettings = attrs.field(factory=CycleSettings)
+    forms: tuple[RoundForm, ...] = attrs.field(default=(), converter=_forms)
+    evaluation_form: QuestionnaireRef | None = None
+    mus_requests: tuple[MusRequest, ...] = attrs.field(default=(), converter=_requests)

@@ -20,8 +20,15 @@ is counted" (``docs/round-facts.md``).
 
 **Which kinds count for whom** (:func:`counted_kinds`): for a member, the round's kind (MUS in
 a MUS round, GRUS in a GRUS round), and a GRUS as well where the round says a GRUS replaces
-the individual MUS for the member's unit (``CycleSettings.grus_replaces_mus``); for a leader
-in scope, a LUS. ``FOLLOW_UP`` never counts.
+the individual MUS for the member's unit (``CycleSettings.grus_replaces_mus``), unless the
+member asked for an individual MUS (``Cycle.mus_requests``, :func:`requested_mus`): then only
+a MUS counts for them; for a leader in scope, a LUS. ``FOLLOW_UP`` never counts.
+
+**The form and length of each conversation** (:func:`round_form`, :func:`planned_minutes`):
+the round's ``forms`` entry for the kind and the conversation's unit (one naming the unit wins
+over one for every unit), else the round's own ``questionnaire``; the length is the entry's
+``minutes``, else the form's own minutes, else the round's ``conversation_minutes`` (for
+MUS and LUS).
 
 **Coverage** (:func:`round_coverage`): only the round's conversations count (those whose
 ``cycle`` is the round's id), of a kind that counts for the person, who takes part in it as
@@ -44,6 +51,10 @@ conversation's ``previous`` conversation. Of the agreements that count, one is *
 it is neither done nor cancelled, *overdue* on day D when open with a deadline before D, and
 *due soon* when open with a deadline from D to D + n days (:func:`agreement_state`).
 
+**Follow-up conversations** (:func:`follow_up_conversations`): a ``FOLLOW_UP`` conversation
+that is not cancelled follows up the conversation its ``previous`` names; while it exists, it
+(not the conversation it follows up) is where the follow-up is due.
+
 **The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
 person it develops in the organisation (the unit they are a member of, else the first unit
 they lead).
@@ -61,10 +72,12 @@ from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation, ConversationStatus
-from musframework.model.cycle import Cycle
+from musframework.model.cycle import Cycle, RoundForm
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
+from musframework.model.questionnaire import Questionnaire
+from musframework.model.response import QuestionnaireRef
 
 __all__ = [
     "AgreementState",
@@ -77,9 +90,14 @@ __all__ = [
     "counted_agreements",
     "counted_kinds",
     "due_agreements",
+    "follow_up_conversations",
+    "form_minutes",
     "home_unit",
     "in_round",
+    "planned_minutes",
+    "requested_mus",
     "round_coverage",
+    "round_form",
     "round_scope",
     "scope_units",
     "superseded_agreements",
@@ -120,6 +138,82 @@ def unit_of(conversation: Conversation, organisation: Organisation | None = None
     return None
 
 
+# =========================================================================== forms
+
+
+def round_form(
+    cycle: Cycle, kind: ConversationKind, unit: str | None = None
+) -> QuestionnaireRef | None:
+    """The form a conversation of ``kind`` in ``unit`` uses in ``cycle``.
+
+    The round's ``forms`` entry for the kind naming ``unit``, else its entry for every unit,
+    else the round's own ``questionnaire``.
+    """
+    entry = _form_entry(cycle, kind, unit)
+    return cycle.questionnaire if entry is None else entry.questionnaire
+
+
+def _form_entry(cycle: Cycle, kind: ConversationKind, unit: str | None) -> RoundForm | None:
+    general = None
+    for entry in cycle.forms:
+        if entry.kind is not kind:
+            continue
+        if entry.units:
+            if unit is not None and unit in entry.units:
+                return entry
+        elif general is None:
+            general = entry
+    return general
+
+
+def planned_minutes(
+    cycle: Cycle,
+    kind: ConversationKind,
+    unit: str | None = None,
+    *,
+    form: Questionnaire | None = None,
+) -> int | None:
+    """The planned length in minutes of a conversation of ``kind`` in ``unit``.
+
+    With a ``forms`` entry for the kind: its ``minutes``, else the minutes of ``form`` (the
+    sum of its sections). Without one: the round's ``conversation_minutes`` for a MUS or LUS;
+    for other kinds the minutes of ``form``. ``None`` when nothing says (the caller decides,
+    as planning does for a GRUS or a follow-up).
+    """
+    entry = _form_entry(cycle, kind, unit)
+    if entry is not None and entry.minutes is not None:
+        return entry.minutes
+    if entry is None and (kind is _K.MUS or kind is _K.LUS):
+        return cycle.settings.conversation_minutes
+    if form is not None and form.total_minutes:
+        return form.total_minutes
+    if kind is _K.MUS or kind is _K.LUS:
+        return cycle.settings.conversation_minutes
+    return None
+
+
+def form_minutes(cycle: Cycle, form: Questionnaire) -> tuple[int, ...]:
+    """The lengths ``cycle`` plans for the conversations that use ``form``, without repeats.
+
+    Each ``forms`` entry naming the form gives its ``minutes`` (an entry without minutes
+    takes the form's own and gives none). A form no entry names is held against the round's
+    ``conversation_minutes`` when it is the round's ``questionnaire`` or suits the round's
+    kind; otherwise the round does not use it and nothing is planned for it.
+    """
+    ref = form.ref
+    named = [e for e in cycle.forms if e.questionnaire == ref]
+    if named:
+        return tuple(dict.fromkeys(e.minutes for e in named if e.minutes is not None))
+    if cycle.questionnaire == ref or cycle.kind in form.kinds:
+        return (cycle.settings.conversation_minutes,)
+    return ()
+
+
+def requested_mus(cycle: Cycle) -> frozenset[str]:
+    """The people who asked for an individual MUS in ``cycle`` (``Cycle.mus_requests``)."""
+    return frozenset(r.person for r in cycle.mus_requests)
+
+
 # =========================================================================== scope
 
 
@@ -149,11 +243,14 @@ def scope_units(cycle: Cycle, organisation: Organisation) -> tuple[OrgUnit, ...]
     return organisation.subtree(cycle.scope) if cycle.scope else organisation.units
 
 
-def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[ConversationKind]:
+def counted_kinds(
+    cycle: Cycle, unit: str, *, leader: bool, person: str | None = None
+) -> frozenset[ConversationKind]:
     """The kinds of conversation that count for someone in ``cycle``'s scope.
 
     For a leader in scope, a LUS. For a member of ``unit``, the round's kind, and a GRUS too
-    where ``cycle.settings.grus_replaces_mus`` names ``unit``. ``FOLLOW_UP`` never counts.
+    where ``cycle.settings.grus_replaces_mus`` names ``unit``, unless ``person`` asked for
+    an individual MUS (:func:`requested_mus`): then only a MUS. ``FOLLOW_UP`` never counts.
     """
     if leader:
         return frozenset({_K.LUS})
@@ -161,7 +258,8 @@ def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[Convers
     if kind is _K.FOLLOW_UP or kind is _K.LUS:
         return frozenset()
     if kind is _K.MUS and unit in cycle.settings.grus_replaces_mus:
-        # A later request for an individual MUS overrides this for one person.
+        if person is not None and person in requested_mus(cycle):
+            return frozenset({_K.MUS})
         return frozenset({_K.MUS, _K.GRUS})
     return frozenset({kind})
 
@@ -188,9 +286,8 @@ def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, .
                 if member in seen or member in leaders:
                     continue
                 seen.add(member)
-                entries.append(
-                    ScopeEntry(member, unit.id, False, counted_kinds(cycle, unit.id, leader=False))
-                )
+                kinds = counted_kinds(cycle, unit.id, leader=False, person=member)
+                entries.append(ScopeEntry(member, unit.id, False, kinds))
     lus = frozenset({_K.LUS})
     entries.extend(ScopeEntry(person, unit, True, lus) for person, unit in leaders.items())
     return tuple(entries)
@@ -279,6 +376,22 @@ def round_coverage(
         )
         result.append(PersonCoverage(e.person, e.unit, e.leader, state, tuple(counted)))
     return tuple(result)
+
+
+# =========================================================================== follow-ups
+
+
+def follow_up_conversations(conversations: Iterable[Conversation]) -> dict[str, Conversation]:
+    """The follow-up conversation of each conversation followed up, by the latter's id.
+
+    A ``FOLLOW_UP`` conversation that is not cancelled and names the conversation it
+    follows up in ``previous``; the first one found wins.
+    """
+    found: dict[str, Conversation] = {}
+    for c in conversations:
+        if c.kind is _K.FOLLOW_UP and c.previous is not None and c.status is not _CANCELLED:
+            found.setdefault(c.previous, c)
+    return found
 
 
 # =========================================================================== agreements

@@ -25,8 +25,9 @@ from musframework.model import (
     LearningMethod,
     Questionnaire,
     Role,
+    Severity,
 )
-from musframework.model.round import CoverageState, round_coverage
+from musframework.model.round import CoverageState, form_minutes, requested_mus, round_coverage
 from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "carry_over_missing",
     "carry_over_not_reviewed",
     "coverage_missing_conversation",
+    "coverage_requested_mus",
     "grus_after_mus",
     "grus_no_individual_plan",
     "invitation_form_not_attached",
@@ -147,23 +149,27 @@ def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -
     params={"tolerance_minutes": 0},
 )
 def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
-    """A conversation's agenda against its duration; a form's sections against the round's."""
+    """A conversation's agenda against its own duration; a form's sections against the
+    length the round plans for the conversations that use it
+    (:func:`musframework.model.round.form_minutes`: each kind its own form and length)."""
     if isinstance(obj, Conversation):
         if not obj.agenda:
             return
-        total, planned = sum(a.minutes for a in obj.agenda), int(obj.duration.total_minutes())
+        total = sum(a.minutes for a in obj.agenda)
+        lengths: tuple[int, ...] = (int(obj.duration.total_minutes()),)
         path = "agenda"
     else:
         if ctx.cycle is None or obj.total_minutes == 0:
             return
-        total, planned = obj.total_minutes, ctx.cycle.settings.conversation_minutes
+        total, lengths = obj.total_minutes, form_minutes(ctx.cycle, obj)
         path = "sections"
-    if abs(total - planned) > ctx.params["tolerance_minutes"]:
-        yield ctx.finding(
-            path,
-            total=total,
-            planned=planned,
-        )
+    for planned in lengths:
+        if abs(total - planned) > ctx.params["tolerance_minutes"]:
+            yield ctx.finding(
+                path,
+                total=total,
+                planned=planned,
+            )
 
 
 # --------------------------------------------------------------------------- agreements
@@ -560,23 +566,52 @@ def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Fi
     """People in scope (needs ``organisation=``) without a conversation that counts for them.
 
     Missing (none) or cancelled without replacement, as
-    :func:`musframework.model.round.round_coverage` says; planned people are fine.
+    :func:`musframework.model.round.round_coverage` says; planned people are fine. Where
+    the round says coverage is mandatory (``CycleSettings.coverage_mandatory``, as in the
+    Danish state), each is an error.
     """
     org = ctx.organisation
     if org is None:
         return
+    severity = Severity.ERROR if cycle.settings.coverage_mandatory else None
     for p in round_coverage(cycle, ctx.conversations, org):
         if p.state is CoverageState.MISSING:
             yield ctx.finding(
                 "scope",
+                severity=severity,
                 person=p.person,
             )
         elif p.state is CoverageState.CANCELLED:
             yield ctx.finding(
                 "scope",
                 msgid="coverage.missing-conversation.cancelled",
+                severity=severity,
                 person=p.person,
             )
+
+
+@rule(
+    "coverage.requested-mus",
+    severity="error",
+    applies_to=Cycle,
+)
+def coverage_requested_mus(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
+    """A request for an individual MUS (``Cycle.mus_requests``) with no MUS in the round.
+
+    A MUS of the round with the person as employee that is not cancelled honours it (seed
+    003: when an employee asks for an individual MUS, one must be held).
+    """
+    asked = requested_mus(cycle)
+    if not asked:
+        return
+    honoured = {
+        c.employee
+        for c in ctx.conversations
+        if c.cycle == cycle.id and c.kind is MUS and c.status is not ConversationStatus.CANCELLED
+    }
+    for i, request in enumerate(cycle.mus_requests):
+        if request.person not in honoured:
+            yield ctx.finding(f"mus_requests[{i}]", person=request.person)
 
 
 # --------------------------------------------------------------------------- questionnaires

@@ -13,7 +13,10 @@ whose conversations they are, or by round.
 * ``conclude``: the leader, once held; due a week after it was held.
 * ``sign``: each required signer without a valid signature, once concluded; due a week after
   it was held.
-* ``follow_up``: the leader, once signed; due the follow-up date.
+* ``follow_up``: the leader, once signed; due the follow-up date. When a follow-up
+  conversation is planned for it (:func:`musframework.model.round.follow_up_conversations`,
+  made by :func:`~musframework.workflow.plan_follow_ups`), that conversation's own items
+  (send the invitation, hold it, ...) take its place.
 * ``agreement_overdue`` and ``agreement_due_soon``: the agreement's owner, for the open
   agreements that count (:func:`musframework.model.round.agreement_counts`: of held or later
   conversations, or carried over into one that is not cancelled; not an original carried
@@ -34,7 +37,11 @@ import pendulum
 from musframework.clock import Clock
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle, CycleSettings
-from musframework.model.round import agreement_counts, superseded_agreements
+from musframework.model.round import (
+    agreement_counts,
+    follow_up_conversations,
+    superseded_agreements,
+)
 from musframework.workflow._common import now
 from musframework.workflow.signing import missing_signers
 
@@ -133,13 +140,15 @@ def what_is_due(
     items: list[DueItem] = []
     convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
     superseded = superseded_agreements(convs)
+    followed = follow_up_conversations(convs)
     for conversation in convs:
         if cycle is not None and conversation.cycle != cycle:
             continue
         if leader is not None and conversation.leader != leader:
             continue
         lead_days = settings.get(conversation.cycle or "", default).invitation_lead_days
-        for item in _items(conversation, today, lead_days, soon_days, superseded):
+        planned = conversation.id in followed
+        for item in _items(conversation, today, lead_days, soon_days, superseded, planned):
             if person is not None and item.actor != person:
                 continue
             if limit is not None and item.due > limit:
@@ -155,6 +164,7 @@ def _items(
     lead_days: int,
     soon_days: int,
     superseded: frozenset[tuple[str, str]],
+    follow_up_planned: bool = False,
 ) -> Iterable[DueItem]:
     status = conversation.status
     boss = conversation.leader
@@ -200,7 +210,7 @@ def _items(
         if held is not None:
             due = held.date().add(days=_WRITE_UP_DAYS)
             found.extend(item(DueKind.SIGN, p, due) for p in missing_signers(conversation))
-    elif status is S.SIGNED:
+    elif status is S.SIGNED and not follow_up_planned:
         found.append(item(DueKind.FOLLOW_UP, boss, conversation.follow_up_date))
     for agreement in conversation.agreements:
         if not agreement_counts(conversation, agreement, superseded):

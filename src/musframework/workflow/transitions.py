@@ -298,14 +298,36 @@ def hold(
 ) -> Conversation:
     """Record that the conversation took place (``held_at`` from the clock), with notes.
 
+    A scheduled conversation is held on its day or later: held earlier, the invitation,
+    preparation and the rules that measure from the scheduled day would describe a meeting
+    that did not happen. To hold it earlier, :func:`reschedule` it first (the new time is
+    then recorded, and reaches the calendars as an update).
+
     Raises:
         TransitionError: unless the conversation is prepared.
+        DataError: when today (by the clock, in the conversation's time zone) is before the
+            scheduled day (``workflow.hold-before-scheduled-day``).
     """
     require_step(conversation, "hold")
+    at = now(clock)
+    start = conversation.scheduled_start
+    today = at if start is None or start.tz is None else at.in_timezone(start.tz)
+    if start is not None and today.date() < start.date():
+        raise DataError(
+            Message("error.hold-refused", {"conversation": conversation.id}),
+            [
+                Finding.error(
+                    "workflow.hold-before-scheduled-day",
+                    "scheduled_start",
+                    day=start.date(),
+                    today=today.date(),
+                )
+            ],
+        )
     return attrs.evolve(
         conversation,
         status=ConversationStatus.HELD,
-        held_at=now(clock),
+        held_at=at,
         notes=(*conversation.notes, *notes),
     )
 
