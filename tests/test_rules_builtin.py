@@ -90,6 +90,7 @@ def test_every_builtin_rule_has_a_firing_test():
         "carry-over.missing",
         "coverage.missing-conversation",
         "coverage.requested-mus",
+        "coverage.mandatory",
         "grus.after-mus",
         "questionnaire.check",
         "questionnaire.salary-topic",

@@ -25,7 +25,6 @@ from musframework.model import (
     LearningMethod,
     Questionnaire,
     Role,
-    Severity,
 )
 from musframework.model.round import CoverageState, form_minutes, requested_mus, round_coverage
 from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
@@ -39,6 +38,7 @@ __all__ = [
     "agreement_owner_not_participant",
     "carry_over_missing",
     "carry_over_not_reviewed",
+    "coverage_mandatory",
     "coverage_missing_conversation",
     "coverage_requested_mus",
     "grus_after_mus",
@@ -149,9 +149,11 @@ def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -
     params={"tolerance_minutes": 0},
 )
 def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
-    """A conversation's agenda against its own duration; a form's sections against the
-    length the round plans for the conversations that use it
-    (:func:`musframework.model.round.form_minutes`: each kind its own form and length)."""
+    """A conversation's agenda against its duration; a form's sections against the round's.
+
+    The round's length for a form is what it plans for the conversations that use it
+    (:func:`musframework.model.round.form_minutes`: each kind its own form and length).
+    """
     if isinstance(obj, Conversation):
         if not obj.agenda:
             return
@@ -568,26 +570,37 @@ def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Fi
     Missing (none) or cancelled without replacement, as
     :func:`musframework.model.round.round_coverage` says; planned people are fine. Where
     the round says coverage is mandatory (``CycleSettings.coverage_mandatory``, as in the
-    Danish state), each is an error.
+    Danish state), ``coverage.mandatory`` reports them instead, as errors.
     """
+    if not cycle.settings.coverage_mandatory:
+        yield from _uncovered(cycle, ctx)
+
+
+def _uncovered(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
     org = ctx.organisation
     if org is None:
         return
-    severity = Severity.ERROR if cycle.settings.coverage_mandatory else None
     for p in round_coverage(cycle, ctx.conversations, org):
         if p.state is CoverageState.MISSING:
-            yield ctx.finding(
-                "scope",
-                severity=severity,
-                person=p.person,
-            )
+            yield ctx.finding("scope", msgid=ctx.code, person=p.person)
         elif p.state is CoverageState.CANCELLED:
-            yield ctx.finding(
-                "scope",
-                msgid="coverage.missing-conversation.cancelled",
-                severity=severity,
-                person=p.person,
-            )
+            yield ctx.finding("scope", msgid=f"{ctx.code}.cancelled", person=p.person)
+
+
+@rule(
+    "coverage.mandatory",
+    severity="error",
+    applies_to=Cycle,
+)
+def coverage_mandatory(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
+    """Where coverage is mandatory, people in scope without a conversation that counts.
+
+    Only for a round with ``CycleSettings.coverage_mandatory`` (the Danish state: the yearly
+    MUS is mandatory); the same people ``coverage.missing-conversation`` reports elsewhere,
+    as errors. Needs ``organisation=``.
+    """
+    if cycle.settings.coverage_mandatory:
+        yield from _uncovered(cycle, ctx)
 
 
 @rule(

@@ -46,6 +46,7 @@ from musframework.model import (
     FollowUpEntry,
     Group,
     LeaderChange,
+    MusRequest,
     Note,
     Organisation,
     OrganisationVersion,
@@ -444,12 +445,17 @@ class Services:
         previous: Iterable[Conversation] | None = None,
         scheduler: wf.Scheduler | None = None,
         grus: bool | None = None,
+        place: wf.Place | None = None,
     ) -> wf.RoundPlan:
         """Plan or re-plan a round: save the round and the conversations it adds.
 
         Conversations already in the round are kept as they are (re-planning adds only what
         is missing). ``previous`` defaults to the stored conversations of other rounds (their
-        open agreements carry over).
+        open agreements carry over). The forms the round names (``Cycle.questionnaire`` and
+        ``Cycle.forms``) are read from the store, so each conversation gets its form's
+        sections as its agenda; ``place`` (a text or a callable) is where new conversations
+        are held (default ``settings.place``). Requests for an individual MUS
+        (:meth:`request_mus`) are honoured: re-plan after one to add the MUS.
 
         Raises:
             AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
@@ -474,6 +480,8 @@ class Services:
                 previous=earlier,
                 scheduler=scheduler,
                 grus=grus,
+                questionnaires=self._round_forms(cycle),
+                place=place,
             )
             added = set(plan.added)
             with self.store.unit_of_work(actor=viewer.person) as uow:
@@ -483,6 +491,89 @@ class Services:
                     if conversation.id in added:
                         uow.save(conversation)
             return plan
+
+        return self._retry(attempt)
+
+    def _round_forms(self, cycle: Cycle) -> list[Questionnaire]:
+        refs = [cycle.questionnaire, *(f.questionnaire for f in cycle.forms)]
+        found = []
+        for ref in dict.fromkeys(r for r in refs if r is not None):
+            stored = self.store.get(Questionnaire, ref.id, ref.version)
+            if stored is not None:
+                found.append(stored.document)
+        return found
+
+    def plan_follow_ups(
+        self,
+        actor: Viewer | str,
+        cycle_id: str,
+        *,
+        scheduler: wf.Scheduler | None = None,
+        place: wf.Place | None = None,
+    ) -> wf.RoundPlan:
+        """The round step after the conversations: plan the follow-up conversations.
+
+        Every concluded or signed conversation of the round with a follow-up date gets its
+        ``FOLLOW_UP`` conversation (:func:`musframework.workflow.plan_follow_ups`), saved;
+        re-running adds only the missing ones. What is due then lists each follow-up
+        conversation's invitation and meeting instead of the bare follow-up date.
+
+        Raises:
+            NotFoundError: when there is no such round.
+            AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> wf.RoundPlan:
+            cycle = self.store.load(Cycle, cycle_id).document
+            authorize_step(self.policy, viewer, "plan_round", cycle)
+            conversations = [s.document for s in self.store.conversations(cycle=cycle.id)]
+            plan = wf.plan_follow_ups(
+                cycle,
+                conversations,
+                questionnaires=self._round_forms(cycle),
+                scheduler=scheduler,
+                place=place,
+            )
+            added = set(plan.added)
+            with self.store.unit_of_work(actor=viewer.person) as uow:
+                for conversation in plan.conversations:
+                    if conversation.id in added:
+                        uow.save(conversation)
+            return plan
+
+        return self._retry(attempt)
+
+    def request_mus(
+        self, actor: Viewer | str, cycle_id: str, person: str, *, reason: str = ""
+    ) -> Cycle:
+        """Record a request for an individual MUS (seed 003: if asked for, one is held).
+
+        An employee may always ask for their own; asking for someone else (HR recording a
+        request made by mail, say) needs the right to edit the round. The request is kept on
+        the round (``Cycle.mus_requests``, with the clock's time); a second request by the
+        same person keeps the first. Re-plan the round (:meth:`plan_round`) to add the MUS;
+        until it is planned the rule ``coverage.requested-mus`` reports the request.
+
+        Raises:
+            NotFoundError: when there is no such round or no such person.
+            AccessDeniedError: when ``actor`` asks for someone else without the right to
+                edit the round.
+        """
+        viewer = _viewer(actor)
+        self.organisation().person(person)  # NotFoundError for someone unknown
+
+        def attempt() -> Cycle:
+            stored = self.store.load(Cycle, cycle_id)
+            cycle = stored.document
+            if viewer.person != person:
+                authorize_step(self.policy, viewer, "plan_round", cycle)
+            if any(r.person == person for r in cycle.mus_requests):
+                return cycle
+            request = MusRequest(person=person, requested_at=self.clock.now(), reason=reason)
+            changed = attrs.evolve(cycle, mus_requests=(*cycle.mus_requests, request))
+            self.store.save(changed, revision=stored.revision, actor=viewer.person)
+            return changed
 
         return self._retry(attempt)
 

@@ -27,10 +27,14 @@ from musframework.workflow.carry_over import carry_over, start_next
 from musframework.workflow.dates import ClosedDays, add_months, closed_day_test, public_holidays
 from musframework.workflow.due import DueItem, DueKind, invitation_date, what_is_due
 from musframework.workflow.planning import (
+    Place,
     PlanAction,
     PlanEntry,
     RoundPlan,
+    agenda_from,
     conversation_id,
+    follow_up_id,
+    plan_follow_ups,
     plan_round,
 )
 from musframework.workflow.scheduling import Scheduler, ScheduleResult, Unplaced, schedule
@@ -61,6 +65,7 @@ __all__ = [
     "ClosedDays",
     "DueItem",
     "DueKind",
+    "Place",
     "PlanAction",
     "PlanEntry",
     "RoundPlan",
@@ -69,6 +74,7 @@ __all__ = [
     "Unplaced",
     "add_agreement",
     "add_months",
+    "agenda_from",
     "agreements_due_soon",
     "allowed_steps",
     "cancel",
@@ -78,12 +84,14 @@ __all__ = [
     "conclude",
     "conversation_id",
     "follow_up",
+    "follow_up_id",
     "hold",
     "invitation_date",
     "invite",
     "is_fully_signed",
     "missing_signers",
     "overdue_agreements",
+    "plan_follow_ups",
     "plan_round",
     "prepare",
     "public_holidays",

@@ -1,0 +1,381 @@
+"""Rounds as Danish workplaces run them (issue 17): a form and a length per kind, agendas and
+places from planning, follow-up conversations, the right to an individual MUS, and no
+conversation held before its day."""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+import pytest
+
+import musframework as mf
+from musframework import workflow as wf
+from musframework.errors import AccessDeniedError, DataError, NotFoundError
+from musframework.policy import Capacity, Viewer
+from musframework.services import Services
+from musframework.storage import SQLiteStore
+
+from . import walks
+
+K = mf.ConversationKind
+CPH = "Europe/Copenhagen"
+HR = Viewer("hr1", {Capacity.HR})
+BUILTINS = {
+    name: mf.templates.load(name)
+    for name in (
+        "mus-standard",
+        "mus-scored",
+        "mus-core-task",
+        "grus",
+        "lus",
+        "follow-up",
+        "evaluation",
+    )
+}
+
+
+def at(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz=CPH)
+
+
+def organisation() -> mf.Organisation:
+    """A director over three units: IT (core-task MUS), HR (scored MUS), Drift (GRUS only)."""
+    people = [
+        mf.Person(id=p, name=n)
+        for p, n in [
+            ("dir", "Dorte Direktør"),
+            ("bo", "Bo Leder"),
+            ("ane", "Ane Jensen"),
+            ("cai", "Cai Holm"),
+            ("eva", "Eva Lund"),
+            ("hr1", "Hanne HR"),
+            ("hr2", "Helle Hansen"),
+            ("ole", "Ole Drift"),
+            ("o1", "Otto Berg"),
+            ("o2", "Olga Dahl"),
+        ]
+    ]
+    units = [
+        mf.OrgUnit(id="top", name="Direktion", leader="dir"),
+        mf.OrgUnit(id="it", name="IT", leader="bo", members=["ane", "cai"], parent="top"),
+        mf.OrgUnit(id="hr", name="HR", leader="eva", members=["hr1", "hr2"], parent="top"),
+        mf.OrgUnit(id="ops", name="Drift", leader="ole", members=["o1", "o2"], parent="top"),
+    ]
+    return mf.Organisation(people=people, units=units)
+
+
+def forms() -> list[mf.RoundForm]:
+    """Every built-in form in one round: a MUS form per unit, and one per other kind."""
+    f = {name: form.ref for name, form in BUILTINS.items()}
+    return [
+        mf.RoundForm(kind=K.MUS, questionnaire=f["mus-standard"]),
+        mf.RoundForm(kind=K.MUS, questionnaire=f["mus-core-task"], units=["it"]),
+        mf.RoundForm(kind=K.MUS, questionnaire=f["mus-scored"], units=["hr"]),
+        mf.RoundForm(kind=K.GRUS, questionnaire=f["grus"]),
+        mf.RoundForm(kind=K.LUS, questionnaire=f["lus"]),
+        mf.RoundForm(kind=K.FOLLOW_UP, questionnaire=f["follow-up"]),
+    ]
+
+
+def cycle(**settings: object) -> mf.Cycle:
+    return mf.Cycle(
+        id="mus-2026",
+        name="MUS 2026",
+        period=mf.Period(pendulum.date(2026, 2, 2), pendulum.date(2026, 4, 30)),
+        scope=["top"],
+        questionnaire=BUILTINS["mus-standard"].ref,
+        forms=forms(),
+        evaluation_form=BUILTINS["evaluation"].ref,
+        settings=mf.CycleSettings(**{"grus_before_mus": True, **settings}),
+    )
+
+
+def plan(c: mf.Cycle | None = None, **options: object) -> wf.RoundPlan:
+    return wf.plan_round(organisation(), c or cycle(), questionnaires=BUILTINS.values(), **options)
+
+
+def by_id(p: wf.RoundPlan) -> dict[str, mf.Conversation]:
+    return {c.id: c for c in p.conversations}
+
+
+def minutes(c: mf.Conversation) -> int:
+    return int(c.duration.total_minutes())
+
+
+# ------------------------------------------------------------------------ 1. a form per kind
+
+
+def test_each_kind_and_unit_gets_its_own_form_length_and_agenda():
+    got = by_id(plan())
+    expected = {
+        "mus-2026-mus-ane": ("mus-core-task", 45),
+        "mus-2026-mus-hr1": ("mus-scored", 60),
+        "mus-2026-mus-o1": ("mus-standard", 60),
+        "mus-2026-grus-it": ("grus", 90),
+        "mus-2026-lus-bo": ("lus", 60),
+    }
+    for cid, (form, length) in expected.items():
+        c = got[cid]
+        assert c.questionnaire == BUILTINS[form].ref, cid
+        assert minutes(c) == length, cid
+        sections = [s for s in BUILTINS[form].sections if s.minutes]
+        assert [a.section for a in c.agenda] == [s.id for s in sections], cid
+        assert [a.title for a in c.agenda] == [s.title for s in sections], cid
+        assert sum(a.minutes for a in c.agenda) == length, cid
+
+
+def test_a_round_using_all_builtin_forms_gives_no_agenda_warning():
+    p = plan()
+    report = mf.validate(
+        p.cycle,
+        conversations=p.conversations,
+        organisation=organisation(),
+        questionnaires=BUILTINS.values(),
+    )
+    assert "agenda.minutes" not in report.codes, str(report)
+
+
+def test_a_length_that_does_not_fit_the_form_is_still_reported():
+    # The core-task form has 45 minutes; a round that gives it 60 gets the warning on the form
+    # and on each conversation that uses it, and nowhere else.
+    squeezed = [
+        attrs.evolve(f, minutes=60) if f.questionnaire == BUILTINS["mus-core-task"].ref else f
+        for f in forms()
+    ]
+    p = plan(attrs.evolve(cycle(), forms=squeezed))
+    report = mf.validate(
+        p.cycle,
+        conversations=p.conversations,
+        organisation=organisation(),
+        questionnaires=BUILTINS.values(),
+    )
+    warned = sorted(f.path for f in report if f.code == "agenda.minutes")
+    assert warned == [
+        "conversations[mus-2026-mus-ane].agenda",
+        "conversations[mus-2026-mus-cai].agenda",
+        f"questionnaires[{BUILTINS['mus-core-task'].ref}].sections",
+    ]
+
+
+def test_the_round_facts_say_which_form_and_length():
+    c = cycle()
+    assert mf.model.round.round_form(c, K.MUS, "it") == BUILTINS["mus-core-task"].ref
+    assert mf.model.round.round_form(c, K.MUS, "ops") == BUILTINS["mus-standard"].ref
+    assert mf.model.round.round_form(c, K.MUS, None) == BUILTINS["mus-standard"].ref
+    bare = attrs.evolve(c, forms=())
+    # Without entries every kind falls back on the round's form, MUS and LUS on its length.
+    assert mf.model.round.round_form(bare, K.GRUS, "it") == BUILTINS["mus-standard"].ref
+    assert mf.model.round.planned_minutes(bare, K.LUS) == 60
+    assert mf.model.round.planned_minutes(bare, K.GRUS) is None
+    assert mf.model.round.planned_minutes(bare, K.GRUS, form=BUILTINS["grus"]) == 90
+    assert mf.model.round.form_minutes(bare, BUILTINS["grus"]) == ()
+    assert mf.model.round.form_minutes(bare, BUILTINS["mus-core-task"]) == (60,)
+
+
+def test_the_place_comes_from_the_settings_or_a_callable():
+    got = by_id(plan(cycle(place="Mødelokale 2")))
+    assert {c.place for c in got.values()} == {"Mødelokale 2"}
+
+    def room(c: mf.Conversation) -> str:
+        return "Kantinen" if c.kind is K.GRUS else f"Kontoret hos {c.leader}"
+
+    got = by_id(plan(cycle(place="Mødelokale 2"), place=room))
+    assert got["mus-2026-grus-it"].place == "Kantinen"
+    assert got["mus-2026-mus-ane"].place == "Kontoret hos bo"
+
+
+def test_a_cycle_with_forms_and_requests_round_trips(tmp_path):
+    c = attrs.evolve(
+        cycle(), mus_requests=[mf.MusRequest(person="o1", requested_at=at(2026, 1, 10, 9))]
+    )
+    with SQLiteStore(tmp_path / "r.db") as store:
+        store.save(c, actor="hr1")
+        back = store.load(mf.Cycle, c.id).document
+    assert back == c
+    assert back.mus_requests[0].requested_at.timezone_name == CPH
+
+
+# ------------------------------------------------------------------------ 2. follow-ups
+
+
+def signed_mus() -> tuple[mf.Cycle, mf.Conversation]:
+    walk = walks.walk_mus()
+    return walks.cycle(), walk.state("signed")
+
+
+def test_planning_follow_ups_makes_a_scheduled_follow_up_conversation():
+    round_, signed = signed_mus()
+    follow_up = mf.templates.load("follow-up")
+    round_ = attrs.evolve(
+        round_, forms=[mf.RoundForm(kind=K.FOLLOW_UP, questionnaire=follow_up.ref)]
+    )
+    p = wf.plan_follow_ups(round_, [signed], questionnaires=[follow_up])
+    assert p.added == (wf.follow_up_id(signed),)
+    (f,) = p.conversations
+    assert f.kind is K.FOLLOW_UP and f.status is mf.ConversationStatus.PLANNED
+    assert f.previous == signed.id and f.cycle == round_.id
+    assert f.participants == signed.participants
+    assert f.questionnaire == follow_up.ref and minutes(f) == 30
+    assert sum(a.minutes for a in f.agenda) == 30
+    assert f.scheduled_start is not None and signed.follow_up_date is not None
+    assert signed.follow_up_date <= f.scheduled_start.date() <= signed.follow_up_date.add(days=14)
+    assert f.follow_up_date is None
+    assert f.next_conversation_date == signed.next_conversation_date
+    # The agreements under review travel with it, each pointing at its original.
+    assert [a.continues for a in f.agreements] == [a.id for a in signed.open_agreements]
+    # Planning again keeps it.
+    again = wf.plan_follow_ups(round_, [signed, f])
+    assert again.conversations == () and [e.action for e in again.report] == [wf.PlanAction.KEPT]
+
+
+def test_what_is_due_lists_the_follow_up_conversation_instead_of_the_date():
+    round_, signed = signed_mus()
+    assert signed.follow_up_date is not None
+    on = signed.follow_up_date.subtract(days=20)
+    before = wf.what_is_due([signed], on=on, horizon_days=None)
+    assert wf.DueKind.FOLLOW_UP in [i.kind for i in before if i.conversation == signed.id]
+    (f,) = wf.plan_follow_ups(round_, [signed]).conversations
+    after = wf.what_is_due([signed, f], on=on, horizon_days=None)
+    assert wf.DueKind.FOLLOW_UP not in [i.kind for i in after if i.conversation == signed.id]
+    assert (wf.DueKind.SEND_INVITATION, "boss") in [
+        (i.kind, i.actor) for i in after if i.conversation == f.id
+    ]
+    # The agreements under review are due in the follow-up conversation now, not twice.
+    due = [i.agreement for i in after if i.agreement is not None]
+    assert len(due) == len(set(due)) and {i.conversation for i in after if i.agreement} == {f.id}
+
+
+def test_only_concluded_or_signed_conversations_get_a_follow_up():
+    round_, signed = signed_mus()
+    planned = attrs.evolve(signed, id="x", status=mf.ConversationStatus.PLANNED)
+    done = attrs.evolve(signed, id="y", status=mf.ConversationStatus.FOLLOWED_UP)
+    other_round = attrs.evolve(signed, id="z", cycle="another")
+    assert wf.plan_follow_ups(round_, [planned, done, other_round]).conversations == ()
+
+
+# ------------------------------------------------------------------------ 9. hold on the day
+
+
+def test_hold_before_the_scheduled_day_is_refused_until_rescheduled():
+    c = walks.walk_mus().state("prepared")
+    start = c.scheduled_start
+    assert start is not None
+    early = mf.FixedClock(start.subtract(days=3))
+    with pytest.raises(DataError) as caught:
+        wf.hold(c, by="boss", clock=early)
+    assert [f.code for f in caught.value.findings] == ["workflow.hold-before-scheduled-day"]
+    assert "reschedule" in caught.value.findings[0].message.text("en")
+    # Earlier the same day is fine; so is a conversation moved to today first.
+    assert wf.hold(c, by="boss", clock=mf.FixedClock(start.set(hour=7))).status.is_held
+    moved = wf.reschedule(c, by="boss", start=early.now())
+    assert moved.invitation is not None and moved.invitation.sequence == 1
+    assert wf.hold(moved, by="boss", clock=early).held_at == early.now()
+
+
+# ------------------------------------------------------------------------ 3. MUS requests
+
+
+def test_a_requested_mus_is_planned_where_a_grus_replaces_the_mus():
+    request = mf.MusRequest(person="o1", requested_at=at(2026, 1, 10, 9), reason="Karriere")
+    c = attrs.evolve(cycle(grus_replaces_mus=["ops"]), mus_requests=[request])
+    got = by_id(plan(c))
+    assert "mus-2026-mus-o1" in got and "mus-2026-mus-o2" not in got
+    assert "mus-2026-grus-ops" in got
+    # Coverage: the GRUS covers o2, but only a MUS covers o1 (who asked for one).
+    held = [
+        attrs.evolve(x, status=mf.ConversationStatus.HELD) if x.kind is K.GRUS else x
+        for x in got.values()
+    ]
+    states = {p.person: p.state for p in mf.model.round.round_coverage(c, held, organisation())}
+    assert states["o2"] is mf.model.round.CoverageState.COVERED
+    assert states["o1"] is mf.model.round.CoverageState.PLANNED
+    without_mus = [x for x in held if x.id != "mus-2026-mus-o1"]
+    states = {
+        p.person: p.state for p in mf.model.round.round_coverage(c, without_mus, organisation())
+    }
+    assert states["o1"] is mf.model.round.CoverageState.MISSING
+
+
+def test_a_request_with_no_mus_planned_is_an_error():
+    request = mf.MusRequest(person="o1", requested_at=at(2026, 1, 10, 9))
+    unplanned = plan(cycle(grus_replaces_mus=["ops"]))  # planned before the request
+    asked = attrs.evolve(unplanned.cycle, mus_requests=[request])
+    report = mf.validate(asked, conversations=unplanned.conversations, organisation=organisation())
+    errors = [(f.code, f.path) for f in report.errors]
+    assert ("coverage.requested-mus", "mus_requests[0]") in errors
+    assert "'o1'" in next(f for f in report if f.code == "coverage.requested-mus").message.text(
+        "en"
+    )
+    replanned = plan(asked, existing=unplanned.conversations)
+    report = mf.validate(asked, conversations=replanned.conversations, organisation=organisation())
+    assert "coverage.requested-mus" not in report.codes
+
+
+def test_mandatory_coverage_makes_a_missing_conversation_an_error():
+    p = plan()
+    gone = [c for c in p.conversations if c.employee != "hr2"]
+    loose = mf.validate(p.cycle, conversations=gone, organisation=organisation())
+    strict_cycle = attrs.evolve(
+        p.cycle, settings=attrs.evolve(p.cycle.settings, coverage_mandatory=True)
+    )
+    strict = mf.validate(strict_cycle, conversations=gone, organisation=organisation())
+    assert [f.code for f in loose.warnings] == ["coverage.missing-conversation"]
+    assert [f.code for f in strict.errors] == ["coverage.mandatory"]
+    assert "coverage.missing-conversation" not in strict.codes
+    assert strict.errors[0].message.text("en") == loose.warnings[0].message.text("en").replace(
+        "'hr2' has no conversation in the round",
+        "'hr2' has no conversation in the round, which is mandatory",
+    )
+
+
+# ------------------------------------------------------------------------ through the services
+
+
+@pytest.fixture
+def services(tmp_path):
+    clock = mf.FixedClock(at(2026, 1, 5, 9))
+    with SQLiteStore(tmp_path / "mus.db", clock=clock) as store:
+        s = Services(store, clock=clock)
+        s.replace_organisation(HR, organisation())
+        for form in BUILTINS.values():
+            store.save(form, actor="hr1")
+        yield s
+
+
+def test_the_services_plan_agendas_follow_ups_and_requests(services):
+    c = cycle(place="Mødelokale 2", grus_replaces_mus=["ops"])
+    p = services.plan_round(HR, c)
+    ane = services.store.load(mf.Conversation, "mus-2026-mus-ane").document
+    assert ane.agenda and ane.place == "Mødelokale 2" and minutes(ane) == 45
+    assert "mus-2026-mus-o1" not in p.added
+
+    # An employee asks for their own MUS; a colleague cannot ask for them; HR can.
+    with pytest.raises(AccessDeniedError):
+        services.request_mus("o2", c.id, "o1")
+    asked = services.request_mus("o1", c.id, "o1", reason="Jeg vil tale om min udvikling")
+    assert [(r.person, r.requested_at, r.reason) for r in asked.mus_requests] == [
+        ("o1", at(2026, 1, 5, 9), "Jeg vil tale om min udvikling")
+    ]
+    assert services.request_mus(HR, c.id, "o1").mus_requests == asked.mus_requests
+    with pytest.raises(NotFoundError):
+        services.request_mus(HR, c.id, "nobody")
+    again = services.plan_round(HR, asked)
+    assert again.added == ("mus-2026-mus-o1",)
+
+    # A signed MUS gets its follow-up conversation, once.
+    signed = attrs.evolve(
+        ane,
+        status=mf.ConversationStatus.SIGNED,
+        follow_up_date=pendulum.date(2026, 9, 1),
+        agreements=[mf.Agreement(id="a1", description="Kursus", owner="ane")],
+    )
+    stored = services.store.load(mf.Conversation, ane.id)
+    services.store.save(signed, revision=stored.revision, actor="bo")
+    with pytest.raises(AccessDeniedError):
+        services.plan_follow_ups("bo", c.id)
+    follow_ups = services.plan_follow_ups(HR, c.id)
+    assert follow_ups.added == ("mus-2026-mus-ane-follow-up",)
+    f = services.store.load(mf.Conversation, "mus-2026-mus-ane-follow-up").document
+    assert f.questionnaire == BUILTINS["follow-up"].ref and f.place == "Mødelokale 2"
+    assert [a.continues for a in f.agreements] == ["a1"]
+    assert services.plan_follow_ups(HR, c.id).added == ()
