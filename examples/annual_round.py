@@ -102,7 +102,59 @@ def answers(form: mf.Questionnaire, role: str, rng: random.Random, level: float)
             values[question.id] = min(5, max(1, round(level + rng.gauss(0, 0.7))))
         elif question.id in TEXTS:
             values[question.id] = TEXTS[question.id]
+        elif question.required:
+            values[question.id] = required_answer(question)
     return values
+
+
+def required_answer(question: mf.Question) -> object:
+    """A plain answer to a required question of any built-in form (texts, yes/no, choices)."""
+    if isinstance(question, mf.YesNoQuestion):
+        return True
+    if isinstance(question, mf.SingleChoiceQuestion):
+        return question.options[0].code
+    if isinstance(question, mf.MultipleChoiceQuestion):
+        return [question.options[0].code]
+    return "Det tager vi op i samtalen"
+
+
+def round_forms(org: mf.Organisation) -> tuple[list[mf.Questionnaire], list[mf.RoundForm]]:
+    """All seven built-in forms in one round: each kind its own form, a MUS style per unit.
+
+    Most units prepare on the scored MUS form, one on the dialogue form and one on seed 004's
+    45-minute form centred on the core task; the GRUS, LUS and follow-ups have their own
+    forms, and the evaluation form evaluates the round.
+    """
+    names = ["mus-scored", "mus-standard", "mus-core-task", "grus", "lus", "follow-up"]
+    forms = [mf.templates.load(name) for name in [*names, "evaluation"]]
+    ref = {form.id: form.ref for form in forms}
+    units = [u.id for u in org.units]
+    entries = [
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-scored"]),
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-standard"], units=units[1:2]),
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-core-task"], units=units[2:3]),
+        mf.RoundForm(kind="GRUS", questionnaire=ref["grus"]),
+        mf.RoundForm(kind="LUS", questionnaire=ref["lus"]),
+        mf.RoundForm(kind="FOLLOW_UP", questionnaire=ref["follow-up"]),
+    ]
+    return forms, entries
+
+
+def request_individual_mus(
+    services: Services, org: mf.Organisation, cycle: mf.Cycle, clock: mf.FixedClock
+) -> mf.Cycle:
+    """In the unit where the GRUS replaces the MUS, one member asks for an individual MUS.
+
+    The request is recorded on the round (by the employee themself); re-planning adds the MUS.
+    """
+    if not cycle.settings.grus_replaces_mus:
+        return cycle
+    unit = org.unit(cycle.settings.grus_replaces_mus[0])
+    member = next(m for m in unit.members if m != unit.leader)
+    clock.set(at(cycle.period.start.subtract(days=20), 10))
+    return services.request_mus(
+        member, cycle.id, member, reason="Jeg vil gerne tale om min egen udvikling"
+    )
 
 
 def new_agreements(
@@ -133,7 +185,7 @@ def new_agreements(
 def simulate(
     services: Services,
     conversation: mf.Conversation,
-    form: mf.Questionnaire,
+    forms: dict[mf.QuestionnaireRef, mf.Questionnaire],
     rng: random.Random,
     clock: mf.FixedClock,
     hr: Viewer,
@@ -148,7 +200,9 @@ def simulate(
     start = c.scheduled_start
     assert start is not None
     assert c.leader is not None
+    assert c.questionnaire is not None
     leader = c.leader
+    form = forms[c.questionnaire]
     if rng.random() < 0.03:  # illness: cancelled before the invitation
         clock.set(start.subtract(days=20))
         services.cancel(leader, cid, reason="Sygdom")
@@ -240,6 +294,27 @@ def simulate(
         services.follow_up(leader, cid, entries=entries, note="Opfølgning efter et halvt år")
 
 
+def round_summary(
+    cycle: mf.Cycle, conversations: list[mf.Conversation], follow_ups: wf.RoundPlan
+) -> str:
+    """One line on the round's forms, follow-ups and requests for an individual MUS."""
+    used = {c.questionnaire for c in conversations if c.questionnaire is not None}
+    if cycle.evaluation_form is not None:
+        used.add(cycle.evaluation_form)
+    planned = sum(c.kind is mf.ConversationKind.FOLLOW_UP for c in conversations)
+    honoured = {
+        c.employee
+        for c in conversations
+        if c.kind is mf.ConversationKind.MUS and c.status is not mf.ConversationStatus.CANCELLED
+    }
+    requests = [r.person for r in cycle.mus_requests]
+    return (
+        f"Round: {len(used)} forms in use; {planned} follow-up conversations planned "
+        f"({len(follow_ups.added)} by this run); {sum(p in honoured for p in requests)} of "
+        f"{len(requests)} requests for an individual MUS planned"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     began = time.perf_counter()
@@ -252,8 +327,9 @@ def main(argv: list[str] | None = None) -> None:
     # 1. The organisation, and last year's round (whose open agreements carry over).
     sample = sample_round(seed=args.seed, people=args.people, on=pendulum.date(2026, 4, 20))
     org = sample.organisation
-    form = mf.templates.load("mus-scored")
-    assert form.check() == []
+    forms, round_form_entries = round_forms(org)
+    form = forms[0]
+    assert all(f.check() == [] for f in forms)
     # Someone in the top unit works in HR: they import the organisation and plan the round.
     hr = Viewer(org.units[0].members[0], {Capacity.HR})
 
@@ -271,8 +347,9 @@ def main(argv: list[str] | None = None) -> None:
     delivered_before = len(store.documents(mf.Delivery))
     if store.organisation() != org:
         services.replace_organisation(hr, org)
-    if store.get(mf.Questionnaire, form.id, form.version) is None:
-        store.save(form, actor=hr.person)
+    for f in forms:
+        if store.get(mf.Questionnaire, f.id, f.version) is None:
+            store.save(f, actor=hr.person)
 
     # 2. Plan this year's round: GRUS before MUS, LUS for leaders, scheduled on working days.
     cycle = mf.Cycle(
@@ -281,26 +358,50 @@ def main(argv: list[str] | None = None) -> None:
         period=mf.Period(pendulum.date(2026, 2, 2), pendulum.date(2026, 4, 30)),
         scope=[org.units[0].id],
         questionnaire=form.ref,
-        settings=mf.CycleSettings(grus_before_mus=True, include_lus=True, follow_up_months=6),
+        forms=round_form_entries,
+        evaluation_form=forms[-1].ref,
+        settings=mf.CycleSettings(
+            grus_before_mus=True,
+            include_lus=True,
+            follow_up_months=6,
+            grus_replaces_mus=[org.units[-1].id],
+            place="Mødelokale 1, Rådhuset",
+        ),
     )
+    stored_cycle = store.get(mf.Cycle, cycle.id)
+    if stored_cycle is not None:
+        cycle = stored_cycle.document  # with the requests recorded by the first run
+    plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
+    cycle = request_individual_mus(services, org, cycle, clock)
     plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
     kinds = Counter(c.kind.value for c in plan.conversations)
-    carried = sum(a.continues is not None for c in plan.conversations for a in c.agreements)
+    carried = sum(
+        a.continues is not None
+        for c in plan.conversations
+        if c.kind is not mf.ConversationKind.FOLLOW_UP  # their copies are under review
+        for a in c.agreements
+    )
 
     # 3. Walk the round through the services with a fixed clock, sending as it goes; then, on
     #    the last day, what is due (agreement deadlines, follow-ups).
     with notifier:  # one SMTP connection for the whole round
         for c in plan.conversations:
-            if c.status is mf.ConversationStatus.PLANNED:
-                simulate(services, c, form, rng, clock, hr)
+            if (
+                c.status is mf.ConversationStatus.PLANNED
+                and c.kind is not mf.ConversationKind.FOLLOW_UP
+            ):
+                simulate(services, c, {f.ref: f for f in forms}, rng, clock, hr)
         clock.set(at(TODAY, 8))
+        follow_ups = services.plan_follow_ups(hr, cycle.id)
         services.send_notifications(
             hr, conversations=[s.document for s in store.conversations(cycle=cycle.id)]
         )
     sent = len(server.messages)
     server.stop()
     conversations = [s.document for s in store.conversations(cycle=cycle.id)]
-    report = mf.validate(cycle, conversations=conversations, organisation=org, locale="en")
+    report = mf.validate(
+        cycle, conversations=conversations, organisation=org, questionnaires=forms, locale="en"
+    )
     store.close()
 
     # 4. Open the file again: everything came back.
@@ -346,8 +447,9 @@ def main(argv: list[str] | None = None) -> None:
 
     status = Counter(c.status.value for c in reloaded)
     print(f"musframework demo: {cycle.name}, {len(org.people)} people in {len(org.units)} units")
+    kinds = Counter(c.kind.value for c in reloaded)  # with the follow-ups planned at the end
     print(
-        f"Planned {len(plan.conversations)} conversations "
+        f"Planned {len(reloaded)} conversations "
         f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}); "
         f"{carried} agreements carried over from last year"
     )
@@ -361,6 +463,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{coverage.planned} planned, {coverage.cancelled} only cancelled, "
         f"{coverage.missing} none"
     )
+    print(round_summary(cycle, reloaded, follow_ups))
     print(
         f"Notifications: {sent} messages sent to the local SMTP server; "
         f"{delivered_before} sent by earlier runs"

@@ -198,6 +198,9 @@ def test_a_cycle_with_forms_and_requests_round_trips(tmp_path):
 # ------------------------------------------------------------------------ 2. follow-ups
 
 
+MARCH = mf.FixedClock(at(2026, 3, 10, 9))
+
+
 def signed_mus() -> tuple[mf.Cycle, mf.Conversation]:
     walk = walks.walk_mus()
     return walks.cycle(), walk.state("signed")
@@ -209,7 +212,7 @@ def test_planning_follow_ups_makes_a_scheduled_follow_up_conversation():
     round_ = attrs.evolve(
         round_, forms=[mf.RoundForm(kind=K.FOLLOW_UP, questionnaire=follow_up.ref)]
     )
-    p = wf.plan_follow_ups(round_, [signed], questionnaires=[follow_up])
+    p = wf.plan_follow_ups(round_, [signed], questionnaires=[follow_up], clock=MARCH)
     assert p.added == (wf.follow_up_id(signed),)
     (f,) = p.conversations
     assert f.kind is K.FOLLOW_UP and f.status is mf.ConversationStatus.PLANNED
@@ -224,8 +227,17 @@ def test_planning_follow_ups_makes_a_scheduled_follow_up_conversation():
     # The agreements under review travel with it, each pointing at its original.
     assert [a.continues for a in f.agreements] == [a.id for a in signed.open_agreements]
     # Planning again keeps it.
-    again = wf.plan_follow_ups(round_, [signed, f])
+    again = wf.plan_follow_ups(round_, [signed, f], clock=MARCH)
     assert again.conversations == () and [e.action for e in again.report] == [wf.PlanAction.KEPT]
+
+
+def test_a_follow_up_planned_late_is_placed_from_today():
+    round_, signed = signed_mus()
+    assert signed.follow_up_date is not None
+    late = mf.FixedClock(at(2026, 12, 7, 9))  # a Monday, months after the follow-up date
+    (f,) = wf.plan_follow_ups(round_, [signed], clock=late).conversations
+    assert f.scheduled_start is not None
+    assert pendulum.date(2026, 12, 7) <= f.scheduled_start.date() <= pendulum.date(2026, 12, 21)
 
 
 def test_what_is_due_lists_the_follow_up_conversation_instead_of_the_date():
@@ -234,7 +246,7 @@ def test_what_is_due_lists_the_follow_up_conversation_instead_of_the_date():
     on = signed.follow_up_date.subtract(days=20)
     before = wf.what_is_due([signed], on=on, horizon_days=None)
     assert wf.DueKind.FOLLOW_UP in [i.kind for i in before if i.conversation == signed.id]
-    (f,) = wf.plan_follow_ups(round_, [signed]).conversations
+    (f,) = wf.plan_follow_ups(round_, [signed], clock=MARCH).conversations
     after = wf.what_is_due([signed, f], on=on, horizon_days=None)
     assert wf.DueKind.FOLLOW_UP not in [i.kind for i in after if i.conversation == signed.id]
     assert (wf.DueKind.SEND_INVITATION, "boss") in [
@@ -250,7 +262,7 @@ def test_only_concluded_or_signed_conversations_get_a_follow_up():
     planned = attrs.evolve(signed, id="x", status=mf.ConversationStatus.PLANNED)
     done = attrs.evolve(signed, id="y", status=mf.ConversationStatus.FOLLOWED_UP)
     other_round = attrs.evolve(signed, id="z", cycle="another")
-    assert wf.plan_follow_ups(round_, [planned, done, other_round]).conversations == ()
+    assert wf.plan_follow_ups(round_, [planned, done, other_round], clock=MARCH).conversations == ()
 
 
 # ------------------------------------------------------------------------ 9. hold on the day

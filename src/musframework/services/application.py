@@ -534,6 +534,7 @@ class Services:
                 questionnaires=self._round_forms(cycle),
                 scheduler=scheduler,
                 place=place,
+                clock=self.clock,
             )
             added = set(plan.added)
             with self.store.unit_of_work(actor=viewer.person) as uow:

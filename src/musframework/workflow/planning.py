@@ -46,6 +46,7 @@ import attrs
 import pendulum
 
 from musframework.catalogue import Message
+from musframework.clock import Clock
 from musframework.model.conversation import (
     AgendaItem,
     Conversation,
@@ -65,6 +66,7 @@ from musframework.model.round import (
     round_form,
     scope_units,
 )
+from musframework.workflow._common import now
 from musframework.workflow.carry_over import carry_over
 from musframework.workflow.due import invitation_date
 from musframework.workflow.scheduling import Scheduler, Unplaced, schedule
@@ -401,6 +403,7 @@ def plan_follow_ups(
     schedule_new: bool = True,
     scheduler: Scheduler | None = None,
     place: Place | None = None,
+    clock: Clock | None = None,
 ) -> RoundPlan:
     """Plan the follow-up conversation of every concluded or signed conversation of the round.
 
@@ -411,7 +414,8 @@ def plan_follow_ups(
     makes them). Its form and length come from the round (``Cycle.forms`` for
     ``FOLLOW_UP``; else ``follow_up_minutes``), its agenda from the form's sections, its
     place from ``place`` or ``settings.place``. Unless ``schedule_new=False`` it is
-    scheduled on the follow-up date or the first free slot in the two weeks after it.
+    scheduled on the follow-up date or the first free slot in the two weeks after it; a
+    follow-up planned after its date has passed is placed from today (by ``clock``) on.
 
     Idempotent: a conversation that already has a follow-up conversation among
     ``conversations`` (not cancelled) is reported as kept.
@@ -469,11 +473,12 @@ def plan_follow_ups(
     unplaced: list[Unplaced] = []
     if schedule_new and new:
         source = {c.id: c for c in convs}
+        today = now(clock).date()
         on_day: dict[pendulum.Date, list[Conversation]] = defaultdict(list)
         for f in new:
             day = source[f.previous or ""].follow_up_date
             assert day is not None
-            on_day[day].append(f)
+            on_day[max(day, today)].append(f)
         occupied = [c for c in convs if c.scheduled_start is not None]
         placed: dict[str, Conversation] = {}
         for day in sorted(on_day):
