@@ -391,3 +391,79 @@ def test_the_services_plan_agendas_follow_ups_and_requests(services):
     assert f.questionnaire == BUILTINS["follow-up"].ref and f.place == "Mødelokale 2"
     assert [a.continues for a in f.agreements] == ["a1"]
     assert services.plan_follow_ups(HR, c.id).added == ()
+
+
+# ------------------------------------------------------------------------ 4. the review
+
+
+def concluded(written_by: str | None = None) -> mf.Conversation:
+    held = walks.walk_mus().state("held")
+    return wf.conclude(
+        held,
+        by="boss",
+        written_by=written_by,
+        conclusions=["Et godt år"],
+        goals=["Blive selvkørende i databaserne"],
+        agreements=[mf.Agreement(id="a1", description="Kursus", owner="emp")],
+        follow_up_date=pendulum.date(2026, 9, 4),
+        next_conversation_date=pendulum.date(2027, 3, 1),
+        clock=MARCH,
+    )
+
+
+def test_the_conclusions_name_their_author():
+    assert concluded().conclusions_by == "boss"
+    # The employee may write them up, for ownership (the leader records it).
+    assert concluded(written_by="emp").conclusions_by == "emp"
+    assert concluded().content_digest() != concluded(written_by="emp").content_digest()
+
+
+def test_a_review_comment_is_signed_with_the_conclusions():
+    c = wf.sign(concluded(), person="boss", clock=MARCH)
+    commented = wf.comment_on_conclusions(
+        c, by="emp", text="  Jeg vil gerne have kurset før sommer  ", clock=MARCH
+    )
+    (comment,) = commented.review_comments
+    assert (comment.person, comment.text, comment.at) == (
+        "emp",
+        "Jeg vil gerne have kurset før sommer",
+        MARCH.now(),
+    )
+    # The leader signed before the comment: that signature no longer covers the content.
+    assert not commented.is_signed_by("boss") and set(wf.missing_signers(commented)) == {
+        "emp",
+        "boss",
+    }
+    done = wf.sign(wf.sign(commented, person="emp", clock=MARCH), person="boss", clock=MARCH)
+    assert done.status is mf.ConversationStatus.SIGNED
+    plan = mf.DevelopmentPlan.from_conversation(done)
+    assert plan.is_signed_by_both
+    assert (plan.conclusions_by, plan.review_comments) == ("boss", done.review_comments)
+
+
+def test_a_review_comment_is_refused_from_the_author_blank_or_after_signing():
+    c = concluded()
+    with pytest.raises(DataError) as caught:
+        wf.comment_on_conclusions(c, by="boss", text="Godt skrevet", clock=MARCH)
+    assert [f.code for f in caught.value.findings] == ["workflow.own-conclusions"]
+    with pytest.raises(DataError) as caught:
+        wf.comment_on_conclusions(c, by="emp", text="  ", clock=MARCH)
+    assert [f.code for f in caught.value.findings] == ["workflow.blank-comment"]
+    with pytest.raises(mf.errors.TransitionError):
+        wf.comment_on_conclusions(c, by="m1", text="Hej", clock=MARCH)  # not a participant
+    signed = wf.sign(wf.sign(c, person="emp", clock=MARCH), person="boss", clock=MARCH)
+    with pytest.raises(mf.errors.TransitionError):
+        wf.comment_on_conclusions(signed, by="emp", text="For sent", clock=MARCH)
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_rendered_plans_show_the_author_and_the_comments(locale):
+    c = wf.comment_on_conclusions(concluded(), by="emp", text="Kurset før sommer", clock=MARCH)
+    people = walks.organisation()
+    for obj in (c, mf.DevelopmentPlan.from_conversation(c)):
+        text = mf.render(obj, "markdown", locale=locale, people=people)
+        written = {"da": "Skrevet af", "en": "Written by"}[locale]
+        heading = {"da": "Kommentarer til konklusionerne", "en": "Comments on the conclusions"}
+        says = {"da": "Ane Jensen skriver: Kurset før sommer", "en": "Ane Jensen writes: Kurset"}
+        assert written in text and "Bo Leder" in text
+        assert heading[locale] in text and says[locale] in text

@@ -21,6 +21,7 @@ from musframework.model.conversation import (
     Invitation,
     Note,
     Participant,
+    ReviewComment,
     Signature,
 )
 from musframework.model.cycle import Cycle, CycleSettings, MusRequest, Period, RoundForm
@@ -105,6 +106,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireRef",
     "Response",
+    "ReviewComment",
     "Role",
     "RoundForm",
     "ScaleAnswer",

@@ -32,6 +32,7 @@ __all__ = [
     "Invitation",
     "Note",
     "Participant",
+    "ReviewComment",
     "Signature",
 ]
 
@@ -132,6 +133,24 @@ class Signature:
 
 
 @attrs.frozen(kw_only=True)
+class ReviewComment:
+    """A participant's comment on the written conclusions, made before signing (seed 002 §4).
+
+    The employee reviews what was written up and may comment; the comment is part of the
+    signed content (:meth:`Conversation.content_digest`), so every signature covers it and a
+    comment added after someone signed voids their signature.
+    """
+
+    person: str
+    text: str
+    at: pendulum.DateTime
+
+
+def _comments(values: Iterable[ReviewComment]) -> tuple[ReviewComment, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
 class Invitation:
     """The invitation sent before the conversation (1-2 weeks before, with the form).
 
@@ -222,6 +241,10 @@ class Conversation(DisplayMixin):
         agenda: The agenda (usually the form's sections with their minutes).
         notes: Notes, private or shared.
         conclusions: The conclusions written up after the conversation.
+        conclusions_by: Who wrote the conclusions up (the leader, or the employee for
+            ownership), if recorded.
+        review_comments: The other party's comments on the written conclusions, made before
+            signing; part of the signed content.
         goals: Development goals until the next conversation.
         practice_changes: The changes in practice that are wanted.
         agreements: The agreements, including those carried over from the previous conversation.
@@ -252,6 +275,8 @@ class Conversation(DisplayMixin):
     agenda: tuple[AgendaItem, ...] = attrs.field(default=(), converter=_agenda)
     notes: tuple[Note, ...] = attrs.field(default=(), converter=_notes)
     conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    conclusions_by: str | None = None
+    review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
     goals: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     practice_changes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=_agreements)
@@ -341,6 +366,8 @@ class Conversation(DisplayMixin):
     def content_digest(self) -> str:
         """A SHA-256 digest of what signatures cover: conclusions, goals and agreements.
 
+        The conclusions' author and the review comments are covered too, when there are any.
+
         Status changes and agreement history are not covered: following up on an agreement
         does not void the plan it belongs to.
         """
@@ -369,7 +396,7 @@ def content_digest(conversation: Conversation) -> str:
     def iso(d: pendulum.Date | None) -> str | None:
         return None if d is None else d.isoformat()
 
-    payload = {
+    payload: dict[str, object] = {
         "conversation": conversation.id,
         "conclusions": list(conversation.conclusions),
         "goals": list(conversation.goals),
@@ -378,6 +405,11 @@ def content_digest(conversation: Conversation) -> str:
         "next_conversation_date": iso(conversation.next_conversation_date),
         "agreements": [list(a.signed_content()) for a in conversation.agreements],
     }
+    # Added only when set, so the digests of conversations without them stay as they were.
+    if conversation.conclusions_by is not None:
+        payload["conclusions_by"] = conversation.conclusions_by
+    if conversation.review_comments:
+        payload["review_comments"] = [[r.person, r.text] for r in conversation.review_comments]
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     # "surrogatepass": a lone surrogate (which no loader accepts, but Python code can put in
     # a model) gets bytes of its own instead of an error; every valid text encodes as UTF-8.

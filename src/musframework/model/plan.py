@@ -10,7 +10,12 @@ import pendulum
 from musframework.catalogue import Message
 from musframework.errors import DataError
 from musframework.model.agreement import Agreement
-from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.conversation import (
+    Conversation,
+    ConversationStatus,
+    ReviewComment,
+    Signature,
+)
 from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 
@@ -33,6 +38,10 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _comments(values: Iterable[ReviewComment]) -> tuple[ReviewComment, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class DevelopmentPlan(DisplayMixin):
     """One person's development plan, derived from a concluded conversation (seed 003 §5).
@@ -48,6 +57,9 @@ class DevelopmentPlan(DisplayMixin):
         next_conversation_date: When the next conversation is due.
         signatures: The conversation's signatures.
         digest: The conversation's content digest when the plan was derived.
+        conclusions: The conversation's written conclusions.
+        conclusions_by: Who wrote them, if recorded.
+        review_comments: The comments made on them before signing (signed with them).
     """
 
     SCHEMA_VERSION = 1
@@ -62,6 +74,9 @@ class DevelopmentPlan(DisplayMixin):
     next_conversation_date: pendulum.Date | None = None
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
     digest: str = ""
+    conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    conclusions_by: str | None = None
+    review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
 
     @classmethod
     def from_conversation(
@@ -105,6 +120,9 @@ class DevelopmentPlan(DisplayMixin):
             next_conversation_date=conversation.next_conversation_date,
             signatures=conversation.signatures,
             digest=conversation.content_digest(),
+            conclusions=conversation.conclusions,
+            conclusions_by=conversation.conclusions_by,
+            review_comments=conversation.review_comments,
         )
 
     @property

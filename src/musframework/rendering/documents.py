@@ -15,7 +15,12 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.model.agreement import Agreement
-from musframework.model.conversation import Conversation, ConversationStatus, Signature
+from musframework.model.conversation import (
+    Conversation,
+    ConversationStatus,
+    ReviewComment,
+    Signature,
+)
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import Role
 from musframework.model.plan import DevelopmentPlan
@@ -439,6 +444,8 @@ def _plan_blocks(
     *,
     goals: Sequence[str],
     conclusions: Sequence[str],
+    conclusions_by: str | None = None,
+    review_comments: Sequence[ReviewComment] = (),
     practice: Sequence[str],
     agreements: Sequence[Agreement],
     follow_up: pendulum.Date | None,
@@ -451,6 +458,18 @@ def _plan_blocks(
     blocks: list[Block] = [head]
     if conclusions:
         blocks += [Heading(label("conclusions", loc)), BulletList(tuple(conclusions))]
+        if conclusions_by is not None:
+            blocks.append(Facts(((label("conclusions_by", loc), ctx.names.name(conclusions_by)),)))
+    if review_comments:
+        blocks += [
+            Heading(label("review_comments", loc)),
+            BulletList(
+                tuple(
+                    label("review_comment", loc, name=ctx.names.name(r.person), text=r.text)
+                    for r in review_comments
+                )
+            ),
+        ]
     blocks += [
         Heading(label("goals", loc)),
         BulletList(tuple(goals), empty=label("none", loc)),
@@ -488,6 +507,8 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
     blocks = _plan_blocks(
         goals=c.goals,
         conclusions=c.conclusions,
+        conclusions_by=c.conclusions_by,
+        review_comments=c.review_comments,
         practice=c.practice_changes,
         agreements=c.agreements,
         follow_up=c.follow_up_date,
@@ -518,7 +539,9 @@ def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
     )
     blocks = _plan_blocks(
         goals=p.goals,
-        conclusions=(),
+        conclusions=p.conclusions,
+        conclusions_by=p.conclusions_by,
+        review_comments=p.review_comments,
         practice=p.practice_changes,
         agreements=p.activities,
         follow_up=p.follow_up_date,

@@ -815,10 +815,12 @@ class Services:
         agreements: Iterable[Agreement] = (),
         follow_up_date: pendulum.Date | None = _UNSET,
         next_conversation_date: pendulum.Date | None = _UNSET,
+        written_by: str | None = None,
     ) -> Conversation:
         """Write up the conversation (:func:`musframework.workflow.conclude`).
 
-        The follow-up and next conversation dates default to the ones planned.
+        The follow-up and next conversation dates default to the ones planned;
+        ``written_by`` (who wrote the conclusions) defaults to the actor.
         """
         given = (tuple(conclusions), tuple(goals), tuple(practice_changes), tuple(agreements))
 
@@ -836,10 +838,26 @@ class Services:
                     if next_conversation_date is _UNSET
                     else next_conversation_date
                 ),
+                written_by=written_by,
                 clock=self.clock,
             )
 
         return self._step(actor, conversation_id, "conclude", apply, items=lambda c, me: given[3])
+
+    def comment_on_conclusions(
+        self, actor: Viewer | str, conversation_id: str, text: str
+    ) -> Conversation:
+        """The actor comments on the written conclusions before signing (seed 002 §4).
+
+        Whoever may sign may comment (:func:`musframework.workflow.comment_on_conclusions`):
+        the comment is part of what everyone signs, so a signature made before it is void.
+        """
+        return self._step(
+            actor,
+            conversation_id,
+            "sign",
+            lambda c, me: wf.comment_on_conclusions(c, by=me, text=text, clock=self.clock),
+        )
 
     def sign(self, actor: Viewer | str, conversation_id: str) -> Conversation:
         """The actor signs the concluded content; the people developed are told the leader has."""

@@ -51,6 +51,7 @@ from musframework.workflow.signing import (
 from musframework.workflow.transitions import (
     cancel,
     comment,
+    comment_on_conclusions,
     conclude,
     follow_up,
     hold,
@@ -81,6 +82,7 @@ __all__ = [
     "carry_over",
     "closed_day_test",
     "comment",
+    "comment_on_conclusions",
     "conclude",
     "conversation_id",
     "follow_up",

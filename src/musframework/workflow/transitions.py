@@ -49,6 +49,7 @@ from musframework.model.conversation import (
     FollowUpEntry,
     Invitation,
     Note,
+    ReviewComment,
 )
 from musframework.model.findings import Finding, Severity
 from musframework.model.questionnaire import Questionnaire
@@ -67,6 +68,7 @@ __all__ = [
     "allowed_steps",
     "cancel",
     "comment",
+    "comment_on_conclusions",
     "conclude",
     "follow_up",
     "hold",
@@ -342,9 +344,15 @@ def conclude(
     agreements: Iterable[Agreement] = (),
     follow_up_date: pendulum.Date | None,
     next_conversation_date: pendulum.Date | None,
+    written_by: str | None = None,
     clock: Clock | None = None,
 ) -> Conversation:
     """Write up the conclusions, goals, wanted changes in practice and agreements.
+
+    ``written_by`` names who wrote the conclusions (default ``by``; seed 002 §4: the leader,
+    or the employee for ownership); it is recorded in ``conclusions_by`` and covered by the
+    signatures. The other party then reviews them and may comment before signing
+    (:func:`comment_on_conclusions`).
 
     The conversation's existing agreements (those carried over from the previous conversation
     and reviewed in it) are kept; an agreement in ``agreements`` with the same id replaces one,
@@ -367,12 +375,44 @@ def conclude(
         conversation,
         status=ConversationStatus.CONCLUDED,
         conclusions=strings(conclusions),
+        conclusions_by=written_by or by,
         goals=strings(goals),
         practice_changes=strings(practice_changes),
         agreements=check_agreement_ids(conversation, tuple(merged)),
         follow_up_date=follow_up_date,
         next_conversation_date=next_conversation_date,
     )
+
+
+def comment_on_conclusions(
+    conversation: Conversation, *, by: str, text: str, clock: Clock | None = None
+) -> Conversation:
+    """The other party's comment on the written conclusions, before signing (seed 002 §4).
+
+    The comment (a :class:`~musframework.ReviewComment` with the clock's time) becomes part
+    of the signed content: everyone signs the conclusions together with the comments, and a
+    signature made before the comment is void (its signer signs again). The author of the
+    conclusions (``conclusions_by``) does not comment on their own text: they revise it.
+
+    Raises:
+        TransitionError: unless the conversation is concluded (written up, not yet signed by
+            everyone), or when ``by`` is not a participant.
+        DataError: when the text is blank or ``by`` wrote the conclusions
+            (``workflow.blank-comment``, ``workflow.own-conclusions``).
+    """
+    require_step(conversation, "sign")
+    require_participant(conversation, by, "review-comment")
+    problems: list[Finding] = []
+    if not text.strip():
+        problems.append(Finding.error("workflow.blank-comment", "text"))
+    if by == conversation.conclusions_by:
+        problems.append(Finding.error("workflow.own-conclusions", "by", person=by))
+    if problems:
+        raise DataError(
+            Message("error.review-comment-refused", {"conversation": conversation.id}), problems
+        )
+    comment = ReviewComment(person=by, text=text.strip(), at=now(clock))
+    return attrs.evolve(conversation, review_comments=(*conversation.review_comments, comment))
 
 
 def follow_up(
