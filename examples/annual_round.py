@@ -254,12 +254,15 @@ def simulate(
         else:
             services.review_agreement(leader, cid, old.id, "cancelled", note="Ikke relevant mere")
     clock.set(start.add(minutes=55))
+    goals = [rng.choice(GOALS)]
+    agreements = new_agreements(rng, c, start)
     concluded = services.conclude(
         leader,
         cid,
         conclusions=["Et godt år med nye opgaver"],
-        goals=[rng.choice(GOALS)],
-        agreements=new_agreements(rng, c, start),
+        goals=goals,
+        agreements=agreements,
+        goal_thread=goal_thread(c, goals[0], agreements),
     )
     if rng.random() < 0.05:
         return  # the plan is written but not signed yet
@@ -292,6 +295,54 @@ def simulate(
             if a.deadline is not None
         ]
         services.follow_up(leader, cid, entries=entries, note="Opfølgning efter et halvt år")
+
+
+ORGANISATION_GOALS = [
+    mf.Goal(id="digital", text="Flere borgere klarer deres sag digitalt"),
+    mf.Goal(id="rekruttering", text="Vi fastholder og tiltrækker dygtige medarbejdere"),
+]
+
+
+def unit_goals(unit: str | None) -> list[mf.Goal]:
+    """The two goals each unit's GRUS agrees, breaking the organisation's goals down."""
+    return [
+        mf.Goal(
+            id=f"{unit}-1", text="Alle i enheden kan vejlede i selvbetjening", serves="digital"
+        ),
+        mf.Goal(
+            id=f"{unit}-2",
+            text="Nye kolleger er godt i gang efter tre måneder",
+            serves="rekruttering",
+        ),
+    ]
+
+
+def goal_thread(c: mf.Conversation, goal: str, agreements: list[mf.Agreement]) -> list[mf.Goal]:
+    """The GRUS agrees the unit goals; a MUS or LUS links the person's goal to one of them.
+
+    Most people's goals serve their unit's first goal, about a third the second (chosen from
+    the conversation's id, so the demo's random choices stay as they were); a LUS serves a
+    goal of the unit the leader leads.
+    """
+    if c.kind is mf.ConversationKind.GRUS:
+        return unit_goals(c.unit)
+    serves = unit_goals(c.unit)[0 if sum(map(ord, c.id)) % 3 else 1].id
+    return [mf.Goal(id="g1", text=goal, serves=serves, agreements=[a.id for a in agreements])]
+
+
+def strategy_summary(
+    cycle: mf.Cycle, conversations: list[mf.Conversation], org: mf.Organisation
+) -> str:
+    """One line on the strategic thread and the group activities proposed from common needs."""
+    thread = mf.analytics.goal_thread_summary(cycle, conversations, organisation=org)
+    proposals = mf.analytics.group_activities(conversations, cycle=cycle, organisation=org)
+    return (
+        f"Strategy: {len(thread.rows)} unit goals from the GRUS, "
+        f"{len(thread.rows) - len(thread.unserved)} served by individual goals "
+        f"({sum(r.agreements for r in thread.rows)} agreements); "
+        f"{len(proposals.activities)} group activities proposed from common needs "
+        f"({proposals.withheld} groups under {proposals.minimum_group_size} people withheld)"
+    )
 
 
 def round_summary(
@@ -360,6 +411,7 @@ def main(argv: list[str] | None = None) -> None:
         questionnaire=form.ref,
         forms=round_form_entries,
         evaluation_form=forms[-1].ref,
+        goals=ORGANISATION_GOALS,
         settings=mf.CycleSettings(
             grus_before_mus=True,
             include_lus=True,
@@ -464,6 +516,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{coverage.missing} none"
     )
     print(round_summary(cycle, reloaded, follow_ups))
+    print(strategy_summary(cycle, reloaded, org))
     print(
         f"Notifications: {sent} messages sent to the local SMTP server; "
         f"{delivered_before} sent by earlier runs"

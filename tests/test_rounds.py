@@ -467,3 +467,154 @@ def test_rendered_plans_show_the_author_and_the_comments(locale):
         says = {"da": "Ane Jensen skriver: Kurset før sommer", "en": "Ane Jensen writes: Kurset"}
         assert written in text and "Bo Leder" in text
         assert heading[locale] in text and says[locale] in text
+
+
+# ------------------------------------------------------------------------ 5. goals with a thread
+
+ORG_GOALS = [
+    mf.Goal(id="digital", text="Flere borgere klarer sig digitalt"),
+    mf.Goal(id="people", text="Vi fastholder dygtige kolleger"),
+]
+
+
+def held(c: mf.Conversation, **changes: object) -> mf.Conversation:
+    return attrs.evolve(c, status=mf.ConversationStatus.SIGNED, **changes)
+
+
+def threaded_round() -> tuple[mf.Cycle, list[mf.Conversation]]:
+    p = plan(attrs.evolve(cycle(), goals=ORG_GOALS))
+    got = by_id(p)
+    grus = held(
+        got["mus-2026-grus-it"],
+        goal_thread=[
+            mf.Goal(id="it-self", text="Alle kan vejlede i selvbetjening", serves="digital"),
+            mf.Goal(id="it-new", text="Nye er i gang efter tre måneder", serves="people"),
+        ],
+    )
+    ane = held(
+        got["mus-2026-mus-ane"],
+        agreements=[
+            mf.Agreement(id="a1", description="Sidemandsoplæring", owner="ane"),
+            mf.Agreement(id="a2", description="Kursus", owner="ane", status="cancelled"),
+        ],
+        goal_thread=[
+            mf.Goal(id="g", text="Vejlede i appen", serves="it-self", agreements=["a1", "a2"])
+        ],
+    )
+    cai_planned = attrs.evolve(  # not held yet: its goals do not count
+        got["mus-2026-mus-cai"],
+        goal_thread=[mf.Goal(id="g", text="Lære appen", serves="it-new")],
+    )
+    return p.cycle, [grus, ane, cai_planned]
+
+
+def test_goals_thread_from_the_organisation_through_the_grus_to_each_person():
+    c, conversations = threaded_round()
+    threads = {t.goal.id: t for t in mf.model.round.goal_threads(c, conversations)}
+    assert set(threads) == {"it-self", "it-new"}
+    served = threads["it-self"]
+    assert served.organisation_goal == ORG_GOALS[0] and served.unit == "it"
+    assert [(g.conversation, g.person, g.agreements) for g in served.goals] == [
+        ("mus-2026-mus-ane", "ane", ("a1",))  # the cancelled agreement does not count
+    ]
+    assert not threads["it-new"].served
+
+    table = mf.analytics.goal_thread_summary(c, conversations, organisation=organisation())
+    assert [(r.goal, r.individual_goals, r.agreements) for r in table.rows] == [
+        ("it-self", 1, 1),
+        ("it-new", 0, 0),
+    ]
+    assert [r.goal for r in table.unserved] == ["it-new"]
+    assert table.to_records()[0]["organisation_goal"] == "digital"
+    assert "Enhedsmål" in table.to_html("da") and "Unit goals" in table.to_html("en")
+
+
+def test_the_goal_thread_is_signed_content():
+    c = concluded()
+    linked = wf.revise(c, by="boss")  # nothing changed: the same content
+    assert linked.content_digest() == c.content_digest()
+    with_goal = attrs.evolve(c, goal_thread=[mf.Goal(id="g", text="x", serves="it-self")])
+    assert with_goal.content_digest() != c.content_digest()
+    # Without a thread the digest is what it was before threads existed.
+    assert "goal_thread" not in mf.serialization.to_dict(c)
+
+
+# ------------------------------------------------------------------------ 6. group activities
+
+
+def needs_round(people: int) -> list[mf.Conversation]:
+    """``people`` members of one unit with a mentoring agreement each, one with a course."""
+    out = []
+    for i in range(people):
+        method = "course" if i == 0 else "mentoring"
+        out.append(
+            mf.Conversation(
+                id=f"mus-{i}",
+                kind="MUS",
+                cycle="r",
+                unit="it",
+                status="signed",
+                participants=[mf.Participant(f"e{i}", "employee"), mf.Participant("bo", "leader")],
+                agreements=[
+                    mf.Agreement(
+                        id="a",
+                        description="Mentor",
+                        owner=f"e{i}",
+                        kind="development_activity",
+                        learning_method=method,
+                    ),
+                    # The leader's own agreements are no need of the group.
+                    mf.Agreement(
+                        id="b", description="Skaf en mentor", owner="bo", learning_method=method
+                    ),
+                ],
+            )
+        )
+    out.append(
+        mf.Conversation(
+            id="grus-next",
+            kind="GRUS",
+            cycle="r",
+            unit="it",
+            participants=[mf.Participant("bo", "leader")],
+        )
+    )
+    return out
+
+
+def test_common_needs_become_proposals_only_for_groups_large_enough():
+    proposals = mf.analytics.group_activities(needs_round(6))
+    assert [(a.unit, a.learning_method, a.people, a.grus) for a in proposals.activities] == [
+        ("it", mf.LearningMethod.MENTORING, 5, "grus-next")
+    ]
+    assert proposals.withheld == 1  # the one course: too few people to show
+    assert proposals.to_records()[0]["learning_method"] == "mentoring"
+    small = mf.analytics.group_activities(needs_round(5))
+    assert small.activities == () and small.withheld == 2
+    assert mf.analytics.group_activities(needs_round(5), minimum_group_size=3).for_unit("it")
+    with pytest.raises(mf.errors.InvalidValueError):
+        mf.analytics.group_activities(needs_round(5), minimum_group_size=2)
+
+
+def test_group_activities_gather_only_what_the_viewer_may_see():
+    from musframework.policy import DefaultPolicy
+
+    org = mf.Organisation(
+        people=[mf.Person(id=p, name=p) for p in ("bo", "eva", *(f"e{i}" for i in range(6)))],
+        units=[
+            mf.OrgUnit(id="top", name="Top", leader="eva"),
+            mf.OrgUnit(
+                id="it", name="IT", leader="bo", members=[f"e{i}" for i in range(6)], parent="top"
+            ),
+        ],
+    )
+    policy = DefaultPolicy(org)
+    conversations = needs_round(6)
+    leader = mf.analytics.group_activities(
+        conversations, organisation=org, viewer=Viewer("bo"), policy=policy
+    )
+    assert [a.people for a in leader.activities] == [5]
+    stranger = mf.analytics.group_activities(
+        conversations, organisation=org, viewer=Viewer("e1"), policy=policy
+    )
+    assert stranger.activities == () and stranger.withheld <= 1

@@ -26,6 +26,7 @@ from musframework.model.conversation import (
 )
 from musframework.model.cycle import Cycle, CycleSettings, MusRequest, Period, RoundForm
 from musframework.model.findings import Finding, Severity, sorted_findings
+from musframework.model.goals import Goal
 from musframework.model.history import Delivery, LeaderChange, OrganisationVersion, moment_key
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
@@ -82,6 +83,7 @@ __all__ = [
     "Finding",
     "FollowUp",
     "FollowUpEntry",
+    "Goal",
     "Group",
     "Invitation",
     "LeaderChange",

@@ -19,6 +19,7 @@ import pendulum
 
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.display import DisplayMixin
+from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.response import QuestionnaireRef, Response
 from musframework.model.text import LocalizedText, to_text
@@ -150,6 +151,10 @@ def _comments(values: Iterable[ReviewComment]) -> tuple[ReviewComment, ...]:
     return tuple(values)
 
 
+def _goal_thread(values: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Invitation:
     """The invitation sent before the conversation (1-2 weeks before, with the form).
@@ -246,6 +251,10 @@ class Conversation(DisplayMixin):
         review_comments: The other party's comments on the written conclusions, made before
             signing; part of the signed content.
         goals: Development goals until the next conversation.
+        goal_thread: The goals of the strategic thread agreed here (:class:`~musframework.Goal`):
+            in a GRUS the unit goals, each serving an organisation goal of the round; in a MUS
+            or LUS the individual goals, each serving a unit goal, with the agreements that
+            work towards them. Part of the signed content.
         practice_changes: The changes in practice that are wanted.
         agreements: The agreements, including those carried over from the previous conversation.
         signatures: Signatures on the conclusions and agreements.
@@ -278,6 +287,7 @@ class Conversation(DisplayMixin):
     conclusions_by: str | None = None
     review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
     goals: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    goal_thread: tuple[Goal, ...] = attrs.field(default=(), converter=_goal_thread)
     practice_changes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=_agreements)
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
@@ -408,6 +418,10 @@ def content_digest(conversation: Conversation) -> str:
     # Added only when set, so the digests of conversations without them stay as they were.
     if conversation.conclusions_by is not None:
         payload["conclusions_by"] = conversation.conclusions_by
+    if conversation.goal_thread:
+        payload["goal_thread"] = [
+            [g.id, g.text, g.serves, list(g.agreements)] for g in conversation.goal_thread
+        ]
     if conversation.review_comments:
         payload["review_comments"] = [[r.person, r.text] for r in conversation.review_comments]
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

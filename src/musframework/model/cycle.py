@@ -10,6 +10,7 @@ import pendulum
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
 from musframework.model.display import DisplayMixin
+from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 
@@ -124,6 +125,10 @@ class MusRequest:
     reason: str = ""
 
 
+def _goals(values: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple(values)
+
+
 def _forms(values: Iterable[RoundForm]) -> tuple[RoundForm, ...]:
     return tuple(values)
 
@@ -149,6 +154,8 @@ class Cycle(DisplayMixin):
         evaluation_form: The form for evaluating the conversations and the round (the
             built-in ``evaluation``), if any.
         mus_requests: The recorded requests for an individual MUS (:class:`MusRequest`).
+        goals: The organisation's goals for the period, which each unit's GRUS breaks down
+            into unit goals (:class:`~musframework.Goal`; seed 003 §2).
     """
 
     SCHEMA_VERSION = 1
@@ -163,3 +170,4 @@ class Cycle(DisplayMixin):
     forms: tuple[RoundForm, ...] = attrs.field(default=(), converter=_forms)
     evaluation_form: QuestionnaireRef | None = None
     mus_requests: tuple[MusRequest, ...] = attrs.field(default=(), converter=_requests)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)

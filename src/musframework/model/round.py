@@ -55,6 +55,13 @@ it is neither done nor cancelled, *overdue* on day D when open with a deadline b
 that is not cancelled follows up the conversation its ``previous`` names; while it exists, it
 (not the conversation it follows up) is where the follow-up is due.
 
+**The strategic thread** (:func:`goal_threads`): the unit goals are those of the round's
+GRUS conversations that are concluded or later (``Conversation.goal_thread``); an individual
+goal of a MUS or LUS of the round, concluded or later, serves the unit goal its ``serves``
+names (unit goal ids are the GRUS's, so they should be unique in the round; the first GRUS
+naming an id wins), together with the agreements it lists that are not cancelled. A unit
+goal nobody's goal serves is *unserved*.
+
 **The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
 person it develops in the organisation (the unit they are a member of, else the first unit
 they lead).
@@ -73,6 +80,7 @@ from musframework.errors import InvalidValueError
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle, RoundForm
+from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
@@ -83,8 +91,10 @@ __all__ = [
     "AgreementState",
     "CountedAgreement",
     "CoverageState",
+    "GoalThread",
     "PersonCoverage",
     "ScopeEntry",
+    "ServingGoal",
     "agreement_counts",
     "agreement_state",
     "counted_agreements",
@@ -92,6 +102,7 @@ __all__ = [
     "due_agreements",
     "follow_up_conversations",
     "form_minutes",
+    "goal_threads",
     "home_unit",
     "in_round",
     "planned_minutes",
@@ -392,6 +403,92 @@ def follow_up_conversations(conversations: Iterable[Conversation]) -> dict[str, 
         if c.kind is _K.FOLLOW_UP and c.previous is not None and c.status is not _CANCELLED:
             found.setdefault(c.previous, c)
     return found
+
+
+# =========================================================================== goals
+
+
+@attrs.frozen
+class ServingGoal:
+    """An individual goal serving a unit goal, with where it was agreed.
+
+    Attributes:
+        conversation: The id of the MUS or LUS.
+        person: The person it develops.
+        goal: The individual goal.
+        agreements: The ids of the agreements it lists that are not cancelled.
+    """
+
+    conversation: str
+    person: str | None
+    goal: Goal
+    agreements: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class GoalThread:
+    """One unit goal and what serves it (see :func:`goal_threads`).
+
+    Attributes:
+        unit: The unit of the GRUS that agreed it.
+        conversation: The id of that GRUS.
+        goal: The unit goal.
+        organisation_goal: The round's goal it serves, when ``serves`` names one.
+        goals: The individual goals serving it, in the order given.
+    """
+
+    unit: str | None
+    conversation: str
+    goal: Goal
+    organisation_goal: Goal | None
+    goals: tuple[ServingGoal, ...] = ()
+
+    @property
+    def agreements(self) -> int:
+        """How many agreements work towards it (through the individual goals)."""
+        return sum(len(g.agreements) for g in self.goals)
+
+    @property
+    def served(self) -> bool:
+        """Whether some individual goal serves it."""
+        return bool(self.goals)
+
+
+_CONCLUDED = ConversationStatus.CONCLUDED_OR_LATER
+
+
+def goal_threads(cycle: Cycle, conversations: Iterable[Conversation]) -> tuple[GoalThread, ...]:
+    """Every unit goal of the round with the individual goals and agreements that serve it.
+
+    In the order the GRUS conversations and their goals are given; see the module
+    documentation for which conversations count.
+    """
+    convs = tuple(c for c in conversations if in_round(cycle, c) and c.status in _CONCLUDED)
+    top = {g.id: g for g in cycle.goals}
+    units: dict[str, tuple[Conversation, Goal]] = {}
+    for c in convs:
+        if c.kind is _K.GRUS:
+            for g in c.goal_thread:
+                units.setdefault(g.id, (c, g))
+    serving: dict[str, list[ServingGoal]] = {}
+    for c in convs:
+        if c.kind is _K.GRUS or c.kind is _K.FOLLOW_UP:
+            continue
+        live = {a.id for a in c.agreements if a.status is not AgreementStatus.CANCELLED}
+        for g in c.goal_thread:
+            if g.serves in units:
+                kept = tuple(a for a in g.agreements if a in live)
+                serving.setdefault(g.serves, []).append(ServingGoal(c.id, c.employee, g, kept))
+    return tuple(
+        GoalThread(
+            unit=grus.unit,
+            conversation=grus.id,
+            goal=goal,
+            organisation_goal=None if goal.serves is None else top.get(goal.serves),
+            goals=tuple(serving.get(gid, ())),
+        )
+        for gid, (grus, goal) in units.items()
+    )
 
 
 # =========================================================================== agreements

@@ -44,6 +44,7 @@ from musframework.model import (
     Cycle,
     Delivery,
     FollowUpEntry,
+    Goal,
     Group,
     LeaderChange,
     MusRequest,
@@ -816,13 +817,16 @@ class Services:
         follow_up_date: pendulum.Date | None = _UNSET,
         next_conversation_date: pendulum.Date | None = _UNSET,
         written_by: str | None = None,
+        goal_thread: Iterable[Goal] = (),
     ) -> Conversation:
         """Write up the conversation (:func:`musframework.workflow.conclude`).
 
         The follow-up and next conversation dates default to the ones planned;
-        ``written_by`` (who wrote the conclusions) defaults to the actor.
+        ``written_by`` (who wrote the conclusions) defaults to the actor; ``goal_thread``
+        links the goals into the strategy.
         """
         given = (tuple(conclusions), tuple(goals), tuple(practice_changes), tuple(agreements))
+        thread = tuple(goal_thread)
 
         def apply(c: Conversation, me: str) -> Conversation:
             return wf.conclude(
@@ -839,6 +843,7 @@ class Services:
                     else next_conversation_date
                 ),
                 written_by=written_by,
+                goal_thread=thread,
                 clock=self.clock,
             )
 

@@ -52,6 +52,7 @@ from musframework.model.conversation import (
     ReviewComment,
 )
 from musframework.model.findings import Finding, Severity
+from musframework.model.goals import Goal
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
 from musframework.workflow._common import (
@@ -345,9 +346,14 @@ def conclude(
     follow_up_date: pendulum.Date | None,
     next_conversation_date: pendulum.Date | None,
     written_by: str | None = None,
+    goal_thread: Iterable[Goal] = (),
     clock: Clock | None = None,
 ) -> Conversation:
     """Write up the conclusions, goals, wanted changes in practice and agreements.
+
+    ``goal_thread`` links the conversation into the strategy (:class:`~musframework.Goal`):
+    a GRUS's unit goals, each serving an organisation goal of the round, or a person's goals,
+    each serving a unit goal, with the agreements that work towards them.
 
     ``written_by`` names who wrote the conclusions (default ``by``; seed 002 §4: the leader,
     or the employee for ownership); it is recorded in ``conclusions_by`` and covered by the
@@ -376,6 +382,7 @@ def conclude(
         status=ConversationStatus.CONCLUDED,
         conclusions=strings(conclusions),
         conclusions_by=written_by or by,
+        goal_thread=tuple(goal_thread),
         goals=strings(goals),
         practice_changes=strings(practice_changes),
         agreements=check_agreement_ids(conversation, tuple(merged)),
