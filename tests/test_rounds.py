@@ -618,3 +618,90 @@ def test_group_activities_gather_only_what_the_viewer_may_see():
         conversations, organisation=org, viewer=Viewer("e1"), policy=policy
     )
     assert stranger.activities == () and stranger.withheld <= 1
+
+
+# ------------------------------------------------------------------------ 7. the round's steps
+
+
+def test_the_five_steps_are_data_on_the_round_and_evaluation_closes_it():
+    c = cycle()
+    steps = mf.model.round.round_steps(c)
+    assert [s.step for s in steps] == list(mf.RoundStepKind)
+    assert [s.due for s in steps] == [
+        pendulum.date(2026, 1, 5),
+        pendulum.date(2026, 1, 12),
+        pendulum.date(2026, 1, 19),
+        pendulum.date(2026, 4, 30),
+        pendulum.date(2026, 5, 28),
+    ]
+    assert not any(s.done for s in steps) and not c.closed
+    c = attrs.evolve(c, steps=[mf.RoundStep(step="inform_leaders", responsible="hr1")])
+    informed = wf.complete_round_step(c, "inform_leaders", by="hr1", clock=MARCH)
+    first = mf.model.round.round_steps(informed)[0]
+    assert (first.done_at, first.done_by, first.responsible) == (MARCH.now(), "hr1", "hr1")
+
+    # What is due lists the steps of the person responsible, not yet done.
+    told = attrs.evolve(
+        informed, steps=[*informed.steps, mf.RoundStep(step="evaluate", responsible="hr1")]
+    )
+    due = wf.what_is_due([], cycles=[told], on=pendulum.date(2026, 5, 20), horizon_days=None)
+    assert [(i.kind, i.actor, i.step, i.conversation, i.due) for i in due] == [
+        (
+            wf.DueKind.ROUND_STEP,
+            "hr1",
+            mf.RoundStepKind.EVALUATE,
+            "mus-2026",
+            pendulum.date(2026, 5, 28),
+        )
+    ]
+    assert wf.what_is_due([], cycles=[told], person="ane", horizon_days=None) == []
+
+    closed = wf.complete_round_step(told, "evaluate", by="hr1", clock=MARCH)
+    assert closed.closed
+    assert wf.what_is_due([], cycles=[closed], horizon_days=None) == []
+    for refused in (
+        lambda: wf.complete_round_step(closed, "send_forms", by="hr1"),
+        lambda: wf.plan_round(organisation(), closed),
+    ):
+        with pytest.raises(DataError) as caught:
+            refused()
+        assert [f.code for f in caught.value.findings] == ["round.closed"]
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_the_round_report_shows_steps_unit_goals_and_group_activities(locale):
+    c, conversations = threaded_round()
+    c = wf.complete_round_step(c, "inform_leaders", by="hr1", clock=MARCH)
+    needs = [attrs.evolve(x, cycle=c.id) for x in needs_round(6)]
+    org = mf.Organisation(
+        people=[*organisation().people, *(mf.Person(id=f"e{i}", name=f"E{i}") for i in range(6))],
+        units=organisation().units,
+    )
+    text = mf.render(
+        c,
+        "markdown",
+        locale=locale,
+        people=org,
+        conversations=[*conversations, *needs],
+        on=pendulum.date(2026, 3, 10),
+    )
+    words = {
+        "da": [
+            "Rundens trin",
+            "informér lederne",
+            "Enhedsmål fra GRUS",
+            "Alle kan vejlede i selvbetjening",
+            "Forslag til fælles aktiviteter",
+            "Mentorordning",
+        ],
+        "en": [
+            "The round's steps",
+            "inform the leaders",
+            "Unit goals from the GRUS",
+            "Alle kan vejlede i selvbetjening",
+            "Proposed group activities",
+            "Mentoring",
+        ],
+    }
+    for word in words[locale]:
+        assert word.lower() in text.lower(), word

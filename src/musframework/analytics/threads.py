@@ -18,11 +18,9 @@ import attrs
 
 from musframework.analytics._table import Table
 from musframework.analytics.figures import _Units
-from musframework.model import Conversation, ConversationStatus, Cycle, LearningMethod, Organisation
-from musframework.model.agreement import AgreementStatus
-from musframework.model.anonymity import MINIMUM_GROUP_SIZE, is_reportable
-from musframework.model.kinds import ConversationKind
-from musframework.model.round import counted_agreements, goal_threads, in_round
+from musframework.model import Conversation, Cycle, LearningMethod, Organisation
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE
+from musframework.model.round import common_needs, goal_threads, in_round
 from musframework.policy import Action, Part, Policy, Viewer
 
 __all__ = [
@@ -205,12 +203,12 @@ def group_activities(
 ) -> GroupActivities:
     """Gather the learning methods agreed across each unit's conversations; propose the shared.
 
-    Every agreement that counts (:func:`musframework.model.round.counted_agreements`), is
-    not cancelled and names a learning method counts for the person it develops (its owner,
-    when they are a person developed in the conversation). A method shared by at least
-    ``minimum_group_size`` people of a unit (:func:`~musframework.model.anonymity.is_reportable`)
-    becomes a proposal for the unit's next GRUS (a GRUS of ``cycle`` not yet held); smaller
-    groups are only counted (``withheld``), so nobody's own need is singled out. With
+    The needs are the round fact :func:`musframework.model.round.common_needs`: every
+    agreement that counts, is not cancelled and names a learning method counts for the
+    person it develops; a method shared by at least ``minimum_group_size`` people of a unit
+    (:func:`~musframework.model.anonymity.is_reportable`) becomes a proposal for the unit's
+    next GRUS (a GRUS not yet held); smaller groups are only counted (``withheld``), so
+    nobody's own need is singled out. With
     ``viewer`` and ``policy``, a conversation counts only when the policy lets the viewer see
     its agreements. With ``cycle``, only the round's conversations count.
     """
@@ -218,34 +216,20 @@ def group_activities(
     convs = [c for c in conversations if cycle is None or in_round(cycle, c)]
     if viewer is not None and policy is not None:
         convs = [c for c in convs if policy.allows(viewer, Action.VIEW, c, Part.AGREEMENTS)]
-    people: dict[tuple[str | None, LearningMethod], set[str]] = {}
-    for counted in counted_agreements(convs):
-        a, c = counted.agreement, counted.conversation
-        if a.learning_method is None or a.status is AgreementStatus.CANCELLED:
-            continue
-        if a.owner is None or a.owner not in c.developed:
-            continue
-        people.setdefault((units.of(c), a.learning_method), set()).add(a.owner)
-    next_grus: dict[str | None, str] = {}
-    for c in convs:
-        if c.kind is ConversationKind.GRUS and c.status in ConversationStatus.NOT_YET_HELD:
-            next_grus.setdefault(units.of(c), c.id)
-    proposals = []
-    withheld = 0
+    needs, withheld = common_needs(
+        convs, organisation=organisation, minimum_group_size=minimum_group_size
+    )
     methods = list(LearningMethod)
-    for (unit, method), who in people.items():
-        if not is_reportable(len(who), minimum_group_size):
-            withheld += 1
-            continue
-        proposals.append(
-            GroupActivity(
-                unit=unit,
-                name=units.name(unit),
-                learning_method=method,
-                people=len(who),
-                grus=next_grus.get(unit),
-            )
+    proposals = [
+        GroupActivity(
+            unit=n.unit,
+            name=units.name(n.unit),
+            learning_method=n.learning_method,
+            people=n.people,
+            grus=n.grus,
         )
+        for n in needs
+    ]
     proposals.sort(
         key=lambda a: (units.sort_key(a.unit), -a.people, methods.index(a.learning_method))
     )

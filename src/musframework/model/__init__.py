@@ -24,7 +24,15 @@ from musframework.model.conversation import (
     ReviewComment,
     Signature,
 )
-from musframework.model.cycle import Cycle, CycleSettings, MusRequest, Period, RoundForm
+from musframework.model.cycle import (
+    Cycle,
+    CycleSettings,
+    MusRequest,
+    Period,
+    RoundForm,
+    RoundStep,
+    RoundStepKind,
+)
 from musframework.model.findings import Finding, Severity, sorted_findings
 from musframework.model.goals import Goal
 from musframework.model.history import Delivery, LeaderChange, OrganisationVersion, moment_key
@@ -111,6 +119,8 @@ __all__ = [
     "ReviewComment",
     "Role",
     "RoundForm",
+    "RoundStep",
+    "RoundStepKind",
     "ScaleAnswer",
     "ScalePoint",
     "ScaleQuestion",

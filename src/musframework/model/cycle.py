@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 
 import attrs
@@ -14,7 +15,15 @@ from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind
 from musframework.model.response import QuestionnaireRef
 
-__all__ = ["Cycle", "CycleSettings", "MusRequest", "Period", "RoundForm"]
+__all__ = [
+    "Cycle",
+    "CycleSettings",
+    "MusRequest",
+    "Period",
+    "RoundForm",
+    "RoundStep",
+    "RoundStepKind",
+]
 
 
 def _check_period(
@@ -125,6 +134,49 @@ class MusRequest:
     reason: str = ""
 
 
+class RoundStepKind(enum.Enum):
+    """The five steps of running a round (seed 004), in order.
+
+    Inform the leaders, inform the employees, send the form, hold the conversations, and
+    evaluate the round with leaders and employees; evaluating closes the round.
+    """
+
+    INFORM_LEADERS = "inform_leaders"
+    INFORM_EMPLOYEES = "inform_employees"
+    SEND_FORMS = "send_forms"
+    HOLD_CONVERSATIONS = "hold_conversations"
+    EVALUATE = "evaluate"
+
+
+@attrs.frozen(kw_only=True)
+class RoundStep:
+    """One of the round's own steps: who sees to it, by when, and when it was done.
+
+    Attributes:
+        step: Which step.
+        responsible: The person who sees to it (HR, the director ...), if named; what is
+            due lists a step only for its responsible person.
+        due: By when; ``None`` for the default (:func:`musframework.model.round.round_steps`).
+        done_at: When it was done.
+        done_by: Who recorded it done.
+    """
+
+    step: RoundStepKind = attrs.field(converter=RoundStepKind)
+    responsible: str | None = None
+    due: pendulum.Date | None = None
+    done_at: pendulum.DateTime | None = None
+    done_by: str | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the step is done."""
+        return self.done_at is not None
+
+
+def _steps(values: Iterable[RoundStep]) -> tuple[RoundStep, ...]:
+    return tuple(values)
+
+
 def _goals(values: Iterable[Goal]) -> tuple[Goal, ...]:
     return tuple(values)
 
@@ -156,6 +208,8 @@ class Cycle(DisplayMixin):
         mus_requests: The recorded requests for an individual MUS (:class:`MusRequest`).
         goals: The organisation's goals for the period, which each unit's GRUS breaks down
             into unit goals (:class:`~musframework.Goal`; seed 003 §2).
+        steps: The round's own steps as recorded (:class:`RoundStep`: seed 004's five);
+            :func:`musframework.model.round.round_steps` gives all five with their dates.
     """
 
     SCHEMA_VERSION = 1
@@ -171,3 +225,9 @@ class Cycle(DisplayMixin):
     evaluation_form: QuestionnaireRef | None = None
     mus_requests: tuple[MusRequest, ...] = attrs.field(default=(), converter=_requests)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
+    steps: tuple[RoundStep, ...] = attrs.field(default=(), converter=_steps)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the round has been evaluated: an evaluated round plans nothing new."""
+        return any(s.step is RoundStepKind.EVALUATE and s.done for s in self.steps)

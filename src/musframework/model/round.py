@@ -62,6 +62,19 @@ names (unit goal ids are the GRUS's, so they should be unique in the round; the 
 naming an id wins), together with the agreements it lists that are not cancelled. A unit
 goal nobody's goal serves is *unserved*.
 
+**The round's own steps** (:func:`round_steps`): seed 004's five, in order, each as recorded
+in ``Cycle.steps`` or not yet; a step without its own ``due`` is due four weeks before the
+period (inform the leaders), three weeks before (inform the employees), the invitation lead
+days before (send the forms), on the period's last day (hold the conversations) and four
+weeks after it (evaluate). Evaluating closes the round (``Cycle.closed``).
+
+**Common needs** (:func:`common_needs`): per unit and learning method, the people whose
+agreements that count (not cancelled, owned by a person the conversation develops) name that
+method; a need shared by at least the minimum group size
+(:func:`musframework.model.anonymity.is_reportable`) is one to propose as a group activity
+for the unit's next GRUS (one of the conversations given, not yet held); the others are only
+counted as withheld.
+
 **The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
 person it develops in the organisation (the unit they are a member of, else the first unit
 they lead).
@@ -77,9 +90,10 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
-from musframework.model.agreement import Agreement, AgreementStatus
+from musframework.model.agreement import Agreement, AgreementStatus, LearningMethod
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE, is_reportable
 from musframework.model.conversation import Conversation, ConversationStatus
-from musframework.model.cycle import Cycle, RoundForm
+from musframework.model.cycle import Cycle, RoundForm, RoundStep, RoundStepKind
 from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
@@ -89,6 +103,7 @@ from musframework.model.response import QuestionnaireRef
 
 __all__ = [
     "AgreementState",
+    "CommonNeed",
     "CountedAgreement",
     "CoverageState",
     "GoalThread",
@@ -97,6 +112,7 @@ __all__ = [
     "ServingGoal",
     "agreement_counts",
     "agreement_state",
+    "common_needs",
     "counted_agreements",
     "counted_kinds",
     "due_agreements",
@@ -110,6 +126,7 @@ __all__ = [
     "round_coverage",
     "round_form",
     "round_scope",
+    "round_steps",
     "scope_units",
     "superseded_agreements",
     "unit_of",
@@ -405,6 +422,33 @@ def follow_up_conversations(conversations: Iterable[Conversation]) -> dict[str, 
     return found
 
 
+# =========================================================================== round steps
+
+
+def round_steps(cycle: Cycle) -> tuple[RoundStep, ...]:
+    """Seed 004's five steps of ``cycle``, in order, each with its due date.
+
+    A step recorded in ``Cycle.steps`` is given as recorded (the last record of a step
+    wins), with the default due date when it has none; the others as not done.
+    """
+    recorded = {s.step: s for s in cycle.steps}
+    start, end = cycle.period.start, cycle.period.end
+    defaults = {
+        RoundStepKind.INFORM_LEADERS: start.subtract(weeks=4),
+        RoundStepKind.INFORM_EMPLOYEES: start.subtract(weeks=3),
+        RoundStepKind.SEND_FORMS: start.subtract(days=cycle.settings.invitation_lead_days),
+        RoundStepKind.HOLD_CONVERSATIONS: end,
+        RoundStepKind.EVALUATE: end.add(weeks=4),
+    }
+    steps = []
+    for kind in RoundStepKind:
+        step = recorded.get(kind) or RoundStep(step=kind)
+        if step.due is None:
+            step = attrs.evolve(step, due=defaults[kind])
+        steps.append(step)
+    return tuple(steps)
+
+
 # =========================================================================== goals
 
 
@@ -489,6 +533,63 @@ def goal_threads(cycle: Cycle, conversations: Iterable[Conversation]) -> tuple[G
         )
         for gid, (grus, goal) in units.items()
     )
+
+
+# =========================================================================== common needs
+
+
+@attrs.frozen
+class CommonNeed:
+    """A learning method several people of a unit agreed on (see :func:`common_needs`).
+
+    Attributes:
+        unit: The unit (:func:`unit_of` the conversations).
+        learning_method: The method they share.
+        people: How many people (at least the minimum group size).
+        grus: The id of the unit's next GRUS among the conversations, if one is to come.
+    """
+
+    unit: str | None
+    learning_method: LearningMethod
+    people: int
+    grus: str | None = None
+
+
+def common_needs(
+    conversations: Iterable[Conversation],
+    *,
+    organisation: Organisation | None = None,
+    minimum_group_size: int = MINIMUM_GROUP_SIZE,
+) -> tuple[tuple[CommonNeed, ...], int]:
+    """The needs shared across each unit that are large enough to propose, and how many not.
+
+    Returns the needs in the order first seen, and the number of unit-and-method groups
+    withheld for being smaller than ``minimum_group_size``.
+
+    Raises:
+        InvalidValueError: when ``minimum_group_size`` is below the lowest allowed.
+    """
+    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    people: dict[tuple[str | None, LearningMethod], set[str]] = {}
+    for counted in counted_agreements(convs):
+        a, c = counted.agreement, counted.conversation
+        if a.learning_method is None or a.status is AgreementStatus.CANCELLED:
+            continue
+        if a.owner is None or a.owner not in c.developed:
+            continue
+        people.setdefault((unit_of(c, organisation), a.learning_method), set()).add(a.owner)
+    next_grus: dict[str | None, str] = {}
+    for c in convs:
+        if c.kind is _K.GRUS and c.status in _TO_COME:
+            next_grus.setdefault(unit_of(c, organisation), c.id)
+    needs = []
+    withheld = 0
+    for (unit, method), who in people.items():
+        if is_reportable(len(who), minimum_group_size):
+            needs.append(CommonNeed(unit, method, len(who), next_grus.get(unit)))
+        else:
+            withheld += 1
+    return tuple(needs), withheld
 
 
 # =========================================================================== agreements

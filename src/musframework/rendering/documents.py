@@ -15,6 +15,7 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.model.agreement import Agreement
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE
 from musframework.model.conversation import (
     Conversation,
     ConversationStatus,
@@ -42,8 +43,12 @@ from musframework.model.round import (
     CoverageState,
     PersonCoverage,
     agreement_counts,
+    common_needs,
     due_agreements,
+    goal_threads,
+    in_round,
     round_coverage,
+    round_steps,
     scope_units,
     unit_of,
 )
@@ -830,7 +835,75 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
             role="upcoming",
             empty=label("none", loc),
         ),
+        *_round_overview(cycle, ctx),
     )
     return Document(
         name="report", title=label("report.title", loc, name=cycle.name), locale=loc, blocks=blocks
     )
+
+
+def _round_overview(cycle: Cycle, ctx: RenderContext) -> tuple[Block, ...]:
+    """The round's steps, its unit goals and the group activities its common needs suggest.
+
+    Each part only when there is something to show: steps once any is recorded, unit goals
+    once a GRUS agreed some, proposals once a need is shared by enough people.
+    """
+    loc, names = ctx.locale, ctx.names
+    blocks: list[Block] = []
+    if cycle.steps:
+        rows = tuple(
+            Row(
+                (
+                    enum_label(s.step, loc),
+                    names.name(s.responsible) if s.responsible else "–",
+                    fmt_date(s.due, loc),
+                    f"{fmt_date(s.done_at.date(), loc)} ({names.name(s.done_by)})"
+                    if s.done_at is not None
+                    else "–",
+                ),
+                highlight=s.done_at is None and s.due is not None and s.due < ctx.on,
+            )
+            for s in round_steps(cycle)
+        )
+        cols = tuple(label(k, loc) for k in ("step", "responsible", "deadline", "done"))
+        blocks += [Heading(label("round_steps", loc)), Table(columns=cols, rows=rows)]
+    threads = goal_threads(cycle, ctx.conversations)
+    if threads:
+        rows = tuple(
+            Row(
+                (
+                    label("no_unit", loc) if t.unit is None else names.unit(t.unit),
+                    t.goal.text,
+                    t.organisation_goal.text if t.organisation_goal is not None else "–",
+                    str(len(t.goals)),
+                    str(t.agreements),
+                ),
+                highlight=not t.served,
+            )
+            for t in threads
+        )
+        cols = tuple(
+            label(k, loc)
+            for k in ("unit", "goal", "organisation_goal", "individual_goals", "agreements")
+        )
+        blocks += [Heading(label("unit_goals", loc)), Table(columns=cols, rows=rows)]
+    needs, withheld = common_needs(
+        [c for c in ctx.conversations if in_round(cycle, c)], organisation=names.organisation
+    )
+    if needs:
+        rows = tuple(
+            Row(
+                (
+                    label("no_unit", loc) if n.unit is None else names.unit(n.unit),
+                    enum_label(n.learning_method, loc),
+                    str(n.people),
+                )
+            )
+            for n in needs
+        )
+        cols = tuple(label(k, loc) for k in ("unit", "learning_method", "people"))
+        blocks += [Heading(label("group_activities", loc)), Table(columns=cols, rows=rows)]
+        if withheld:
+            text = label("group_activities.withheld", loc, n=withheld, minimum=MINIMUM_GROUP_SIZE)
+            blocks.append(Paragraph(text))
+    return tuple(blocks)

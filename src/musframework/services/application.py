@@ -56,6 +56,7 @@ from musframework.model import (
     Questionnaire,
     Response,
     Role,
+    RoundStepKind,
 )
 from musframework.policy import DefaultPolicy, Policy, Viewer, authorize_step, view
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
@@ -561,6 +562,7 @@ class Services:
             NotFoundError: when there is no such round or no such person.
             AccessDeniedError: when ``actor`` asks for someone else without the right to
                 edit the round.
+            DataError: when the round is closed (evaluated).
         """
         viewer = _viewer(actor)
         self.organisation().person(person)  # NotFoundError for someone unknown
@@ -570,10 +572,36 @@ class Services:
             cycle = stored.document
             if viewer.person != person:
                 authorize_step(self.policy, viewer, "plan_round", cycle)
+            wf.refuse_closed(cycle)
             if any(r.person == person for r in cycle.mus_requests):
                 return cycle
             request = MusRequest(person=person, requested_at=self.clock.now(), reason=reason)
             changed = attrs.evolve(cycle, mus_requests=(*cycle.mus_requests, request))
+            self.store.save(changed, revision=stored.revision, actor=viewer.person)
+            return changed
+
+        return self._retry(attempt)
+
+    def complete_round_step(
+        self, actor: Viewer | str, cycle_id: str, step: RoundStepKind | str
+    ) -> Cycle:
+        """Record one of the round's own steps (seed 004) as done by the actor.
+
+        Recording ``evaluate`` closes the round (:func:`musframework.workflow.complete_round_step`).
+
+        Raises:
+            NotFoundError: when there is no such round.
+            AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
+            DataError: when the round is already closed.
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> Cycle:
+            stored = self.store.load(Cycle, cycle_id)
+            authorize_step(self.policy, viewer, "plan_round", stored.document)
+            changed = wf.complete_round_step(
+                stored.document, step, by=viewer.person, clock=self.clock
+            )
             self.store.save(changed, revision=stored.revision, actor=viewer.person)
             return changed
 

@@ -32,10 +32,12 @@ from musframework.workflow.planning import (
     PlanEntry,
     RoundPlan,
     agenda_from,
+    complete_round_step,
     conversation_id,
     follow_up_id,
     plan_follow_ups,
     plan_round,
+    refuse_closed,
 )
 from musframework.workflow.scheduling import Scheduler, ScheduleResult, Unplaced, schedule
 from musframework.workflow.signing import (
@@ -83,6 +85,7 @@ __all__ = [
     "closed_day_test",
     "comment",
     "comment_on_conclusions",
+    "complete_round_step",
     "conclude",
     "conversation_id",
     "follow_up",
@@ -97,6 +100,7 @@ __all__ = [
     "plan_round",
     "prepare",
     "public_holidays",
+    "refuse_closed",
     "remove_agreement",
     "replace_agreement",
     "required_signers",

@@ -22,6 +22,12 @@ whose conversations they are, or by round.
   conversations, or carried over into one that is not cancelled; not an original carried
   over since); due the deadline.
 
+* ``round_step``: the person responsible for one of the round's own steps (seed 004:
+  inform leaders, inform employees, send the forms, hold the conversations, evaluate), for
+  each round in ``cycles`` not yet done; due the step's date
+  (:func:`musframework.model.round.round_steps`). ``conversation`` is then the round's id
+  and ``step`` names the step.
+
 Only items due on or before ``on + horizon_days`` are listed (all of them with
 ``horizon_days=None``); each says whether it is already overdue.
 """
@@ -36,10 +42,11 @@ import pendulum
 
 from musframework.clock import Clock
 from musframework.model.conversation import Conversation, ConversationStatus
-from musframework.model.cycle import Cycle, CycleSettings
+from musframework.model.cycle import Cycle, CycleSettings, RoundStepKind
 from musframework.model.round import (
     agreement_counts,
     follow_up_conversations,
+    round_steps,
     superseded_agreements,
 )
 from musframework.workflow._common import now
@@ -63,6 +70,7 @@ class DueKind(enum.Enum):
     FOLLOW_UP = "follow_up"
     AGREEMENT_OVERDUE = "agreement_overdue"
     AGREEMENT_DUE_SOON = "agreement_due_soon"
+    ROUND_STEP = "round_step"
 
 
 _ORDER = {kind: i for i, kind in enumerate(DueKind)}
@@ -81,6 +89,7 @@ class DueItem:
         agreement: The agreement id, for agreement items.
         cycle: The round the conversation belongs to, if any.
         leader: The leader of the conversation, if any.
+        step: For a round step, which one (``conversation`` is then the round's id).
     """
 
     kind: DueKind
@@ -91,6 +100,7 @@ class DueItem:
     agreement: str | None = None
     cycle: str | None = None
     leader: str | None = None
+    step: RoundStepKind | None = None
 
     def sort_key(self) -> tuple[pendulum.Date, int, str, str, str]:
         """Earliest first, then workflow order, conversation, actor and agreement."""
@@ -129,12 +139,14 @@ def what_is_due(
         leader: Only actions in conversations this person leads (theirs and their reports').
         cycle: Only conversations of this round.
         cycles: Rounds whose settings (invitation lead days) apply to their conversations;
-            others use the defaults.
+            others use the defaults. Their own steps not yet done are listed for the
+            person responsible (``round_step``).
         horizon_days: How far ahead to look; ``None`` for everything outstanding.
         soon_days: How close a deadline makes an agreement "due soon".
     """
     today = on if on is not None else now(clock).date()
     limit = None if horizon_days is None else today.add(days=horizon_days)
+    cycles = tuple(cycles)
     settings = {c.id: c.settings for c in cycles}
     default = CycleSettings()
     items: list[DueItem] = []
@@ -154,6 +166,27 @@ def what_is_due(
             if limit is not None and item.due > limit:
                 continue
             items.append(item)
+    for round_ in cycles:
+        if cycle is not None and round_.id != cycle:
+            continue
+        for step in round_steps(round_):
+            if step.done or step.responsible is None or step.due is None:
+                continue
+            if person is not None and step.responsible != person:
+                continue
+            if leader is not None or (limit is not None and step.due > limit):
+                continue
+            items.append(
+                DueItem(
+                    kind=DueKind.ROUND_STEP,
+                    actor=step.responsible,
+                    conversation=round_.id,
+                    due=step.due,
+                    overdue=step.due < today,
+                    cycle=round_.id,
+                    step=step.step,
+                )
+            )
     items.sort(key=DueItem.sort_key)
     return items
 

@@ -47,13 +47,15 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import Clock
+from musframework.errors import DataError
 from musframework.model.conversation import (
     AgendaItem,
     Conversation,
     ConversationStatus,
     Participant,
 )
-from musframework.model.cycle import Cycle, Period
+from musframework.model.cycle import Cycle, Period, RoundStep, RoundStepKind
+from musframework.model.findings import Finding
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
@@ -77,6 +79,7 @@ __all__ = [
     "PlanEntry",
     "RoundPlan",
     "agenda_from",
+    "complete_round_step",
     "conversation_id",
     "follow_up_id",
     "plan_follow_ups",
@@ -220,7 +223,9 @@ def plan_round(
 
     Raises:
         MissingExtraError: when scheduling needs public holidays and ``holidays`` is missing.
+        DataError: when the round is closed (evaluated: ``round.closed``).
     """
+    refuse_closed(cycle)
     settings = cycle.settings
     want_grus = settings.grus_before_mus if grus is None else grus
     replaced = frozenset(settings.grus_replaces_mus)
@@ -495,3 +500,45 @@ def plan_follow_ups(
     return RoundPlan(
         cycle=cycle, conversations=tuple(new), report=tuple(report), unplaced=tuple(unplaced)
     )
+
+
+def refuse_closed(cycle: Cycle) -> None:
+    """Raise :class:`~musframework.errors.DataError` (``round.closed``) for an evaluated round."""
+    if cycle.closed:
+        raise DataError(
+            Message("error.round-refused", {"cycle": cycle.id}),
+            [Finding.error("round.closed", "steps", cycle=cycle.id)],
+        )
+
+
+def complete_round_step(
+    cycle: Cycle,
+    step: RoundStepKind | str,
+    *,
+    by: str,
+    responsible: str | None = None,
+    clock: Clock | None = None,
+) -> Cycle:
+    """Record one of the round's own steps (seed 004) as done, by ``by`` at the clock's time.
+
+    The step keeps its ``responsible`` person and ``due`` date if it had them
+    (``responsible`` sets one). Recording ``evaluate`` closes the round: planning then
+    refuses to add conversations (follow-ups of its conversations are still planned).
+
+    Raises:
+        DataError: when the round is already closed (``round.closed``).
+    """
+    refuse_closed(cycle)
+    kind = RoundStepKind(step)
+    old = next((s for s in cycle.steps if s.step is kind), None)
+    done = RoundStep(
+        step=kind,
+        responsible=responsible or (old.responsible if old is not None else None),
+        due=None if old is None else old.due,
+        done_at=now(clock),
+        done_by=by,
+    )
+    kept = tuple(s for s in cycle.steps if s.step is not kind)
+    order = list(RoundStepKind)
+    steps = sorted((*kept, done), key=lambda s: order.index(s.step))
+    return attrs.evolve(cycle, steps=steps)
