@@ -345,6 +345,44 @@ def strategy_summary(
     )
 
 
+def round_steps(hr: str) -> list[mf.RoundStep]:
+    """Seed 004's five steps, each seen to by HR; the evaluation after the follow-ups."""
+    steps = [mf.RoundStep(step=kind, responsible=hr) for kind in mf.RoundStepKind]
+    steps[-1] = mf.RoundStep(step="evaluate", responsible=hr, due=pendulum.date(2026, 10, 15))
+    return steps
+
+
+def take_round_steps(
+    services: Services, hr: Viewer, cycle: mf.Cycle, clock: mf.FixedClock, *, before: bool
+) -> mf.Cycle:
+    """HR records the round's steps when they are done: the first three before the
+    conversations, "hold the conversations" after the last one; the evaluation is still due."""
+    done = {s.step for s in cycle.steps if s.done}
+    start, end = cycle.period.start, cycle.period.end
+    plan = (
+        [
+            ("inform_leaders", start.subtract(weeks=4)),
+            ("inform_employees", start.subtract(weeks=3)),
+            ("send_forms", start.subtract(weeks=2)),
+        ]
+        if before
+        else [("hold_conversations", end.add(days=1))]
+    )
+    for step, day in plan:
+        if mf.RoundStepKind(step) not in done:
+            clock.set(at(day, 9))
+            cycle = services.complete_round_step(hr, cycle.id, step)
+    return cycle
+
+
+def steps_summary(cycle: mf.Cycle) -> str:
+    """One line on the round's own steps: how many are done, and what is next."""
+    steps = mf.model.round.round_steps(cycle)
+    todo = [s for s in steps if not s.done]
+    after = f"; next: {todo[0].step.value} by {todo[0].due}" if todo else "; the round is closed"
+    return f"Steps: {len(steps) - len(todo)} of {len(steps)} done{after}"
+
+
 def round_summary(
     cycle: mf.Cycle, conversations: list[mf.Conversation], follow_ups: wf.RoundPlan
 ) -> str:
@@ -412,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
         forms=round_form_entries,
         evaluation_form=forms[-1].ref,
         goals=ORGANISATION_GOALS,
+        steps=round_steps(hr.person),
         settings=mf.CycleSettings(
             grus_before_mus=True,
             include_lus=True,
@@ -426,6 +465,7 @@ def main(argv: list[str] | None = None) -> None:
     plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
     cycle = request_individual_mus(services, org, cycle, clock)
     plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
+    cycle = take_round_steps(services, hr, cycle, clock, before=True)
     kinds = Counter(c.kind.value for c in plan.conversations)
     carried = sum(
         a.continues is not None
@@ -443,6 +483,7 @@ def main(argv: list[str] | None = None) -> None:
                 and c.kind is not mf.ConversationKind.FOLLOW_UP
             ):
                 simulate(services, c, {f.ref: f for f in forms}, rng, clock, hr)
+        cycle = take_round_steps(services, hr, cycle, clock, before=False)
         clock.set(at(TODAY, 8))
         follow_ups = services.plan_follow_ups(hr, cycle.id)
         services.send_notifications(
@@ -517,6 +558,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(round_summary(cycle, reloaded, follow_ups))
     print(strategy_summary(cycle, reloaded, org))
+    print(steps_summary(cycle))
     print(
         f"Notifications: {sent} messages sent to the local SMTP server; "
         f"{delivered_before} sent by earlier runs"

@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from musframework.catalogue import Message
-from musframework.model.agreement import Agreement
+from musframework.model.agreement import Agreement, LearningMethod
 from musframework.model.anonymity import MINIMUM_GROUP_SIZE
 from musframework.model.conversation import (
     Conversation,
@@ -891,6 +891,19 @@ def _round_overview(cycle: Cycle, ctx: RenderContext) -> tuple[Block, ...]:
         [c for c in ctx.conversations if in_round(cycle, c)], organisation=names.organisation
     )
     if needs:
+        org = names.organisation
+        order = {u.id: i for i, u in enumerate(org.units)} if org is not None else {}
+        methods = list(LearningMethod)
+        needs = tuple(
+            sorted(
+                needs,
+                key=lambda n: (
+                    order.get(n.unit or "", len(order)),
+                    -n.people,
+                    methods.index(n.learning_method),
+                ),
+            )
+        )
         rows = tuple(
             Row(
                 (
