@@ -705,3 +705,54 @@ def test_the_round_report_shows_steps_unit_goals_and_group_activities(locale):
     }
     for word in words[locale]:
         assert word.lower() in text.lower(), word
+
+
+# ------------------------------------------------------------------------ 8. the leader's guide
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_the_leaders_guide_has_agenda_advice_agreements_and_shared_preparation(fmt, locale):
+    form = BUILTINS["mus-standard"]
+    base = by_id(plan())["mus-2026-mus-o1"]
+    assert base.questionnaire == form.ref
+    text_question = next(q for q in form.questions_for(mf.Role.EMPLOYEE) if q.id == "goals")
+    mine = form.new_response("employee", "o1", {"goals": "Lære at lede et projekt"})
+    theirs = form.new_response("leader", "ole", {"goals": "Hemmeligt udkast"})
+    c = attrs.evolve(
+        base,
+        responses=[mine.shared_with_other_party(), theirs],
+        agreements=[
+            mf.Agreement(id="old", description="Tage truckcertifikat", owner="o1", continues="old"),
+            mf.Agreement(id="new", description="Ny aftale i år", owner="o1"),
+        ],
+    )
+    text = mf.render(
+        c, fmt, locale=locale, document="guide", questionnaire=form, people=organisation()
+    )
+    first = next(s for s in form.sections if s.minutes)
+    expected = [
+        {"da": "Lederens guide", "en": "Leader's guide"}[locale],
+        first.title.get(locale),
+        {"da": "Den gode samtale", "en": "The good conversation"}[locale],
+        {"da": "Lad medarbejderen tale først", "en": "Let the employee speak first"}[locale],
+        "Tage truckcertifikat",
+        text_question.text.get(locale),
+        "Lære at lede et projekt",
+    ]
+    if first.guidance is not None:
+        expected.append(first.guidance.get(locale)[:20])
+    for word in expected:
+        assert word in text.replace("&#39;", "'"), word
+    assert "Ny aftale i år" not in text  # only the agreements carried over are reviewed
+    assert "Hemmeligt udkast" not in text  # the leader's own (unshared) notes stay out
+    unshared = attrs.evolve(c, responses=[mine])
+    hidden = mf.render(unshared, fmt, locale=locale, document="guide", questionnaire=form)
+    assert "Lære at lede et projekt" not in hidden
+
+
+def test_the_guide_is_one_of_a_conversations_documents():
+    from musframework.rendering import DOCUMENTS, document_candidates
+
+    assert DOCUMENTS["guide"] == (mf.Conversation,)
+    assert "guide" in document_candidates(walks.walk_mus().state("prepared"))

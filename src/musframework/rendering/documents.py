@@ -100,6 +100,8 @@ def build_document(obj: object, context: RenderContext) -> Document:
             return _plan_from_conversation(obj, context)
         if doc == "follow_up":
             return _follow_up(obj, context)
+        if doc == "guide":
+            return _guide(obj, context)
     raise DocumentError(
         Message("error.render.cannot-make", {"document": doc, "type": type(obj).__name__})
     )
@@ -229,6 +231,105 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     return Document(
         name="invitation",
         title=label("invitation.title", loc, kind=_kind_title(c, loc)),
+        locale=loc,
+        blocks=tuple(blocks),
+    )
+
+
+# ------------------------------------------------------------------ leader's guide
+
+GOOD_CONVERSATION = (
+    "open-questions",
+    "time-for-both",
+    "employee-first",
+    "constructive",
+    "own-behalf",
+    "no-generalising",
+    "no-sarcasm",
+)
+"""The good-conversation advice of seeds 001 and 002 §3.6, as the catalogue's
+``doc.guide.advice.<key>`` messages, in the order the guide lists it."""
+
+
+def _guide(c: Conversation, ctx: RenderContext) -> Document:
+    """The leader's guide to one conversation.
+
+    The agenda with minutes and each part's guidance, the good-conversation advice, the
+    agreements to review, and what the people developed have shared of their preparation
+    (only shared responses are shown).
+    """
+    loc, names, q = ctx.locale, ctx.names, ctx.questionnaire
+    when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
+    blocks: list[Block] = [
+        Facts(
+            (
+                (label("conversation", loc), _kind_title(c, loc)),
+                (label("employee", loc), names.join(c.developed)),
+                (label("when", loc), when),
+                (label("where", loc), c.place or label("not_set", loc)),
+                (label("duration", loc), _minutes(int(c.duration.total_minutes()), loc)),
+            )
+        ),
+        Heading(label("purpose", loc)),
+        Paragraph(purpose(c.kind, loc)),
+        Heading(label("agenda", loc)),
+    ]
+    sections = {s.id: s for s in q.sections} if q is not None else {}
+    rows = []
+    for item in c.agenda:
+        section = sections.get(item.section or "")
+        advice = section.guidance.get(loc) if section is not None and section.guidance else ""
+        rows.append(Row((item.title.get(loc), _minutes(item.minutes, loc), advice)))
+    if rows:
+        total = sum(item.minutes for item in c.agenda)
+        rows.append(Row((label("agenda.total", loc), _minutes(total, loc), "")))
+    blocks.append(
+        Table(
+            columns=(
+                label("agenda.point", loc),
+                label("duration", loc),
+                label("guide.advice", loc),
+            ),
+            rows=tuple(rows),
+            role="agenda",
+            empty=label("none", loc),
+        )
+    )
+    blocks += [
+        Heading(label("guide.good-conversation", loc)),
+        BulletList(tuple(label(f"guide.advice.{key}", loc) for key in GOOD_CONVERSATION)),
+        Heading(label("guide.review", loc)),
+        Paragraph(label("guide.review.text", loc), style="muted"),
+        _agreement_table([a for a in c.agreements if a.continues is not None], names, loc),
+        Heading(label("guide.shared", loc)),
+    ]
+    shared = [r for r in c.responses if r.shared and r.person in c.developed]
+    if not shared:
+        blocks.append(Paragraph(label("guide.shared.none", loc), style="muted"))
+    questions = {question.id: question for question in q.questions()} if q is not None else {}
+    for r in shared:
+        blocks.append(Heading(names.name(r.person), level=3))
+        order = [qid for qid in questions if qid in r.answers]
+        order += [qid for qid in r.answers if qid not in questions]
+        blocks.append(
+            Table(
+                columns=(label("question", loc), label("answer", loc)),
+                rows=tuple(
+                    Row(
+                        (
+                            questions[qid].text.get(loc) if qid in questions else qid,
+                            _answer_text(questions.get(qid), r, qid, loc),
+                        )
+                    )
+                    for qid in order
+                ),
+                role="answers",
+                empty=label("none", loc),
+            )
+        )
+    return Document(
+        name="guide",
+        title=label("guide.title", loc, kind=_kind_title(c, loc)),
         locale=loc,
         blocks=tuple(blocks),
     )
