@@ -11,8 +11,8 @@ Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
 3. walks every conversation through the use cases with a fixed clock and seed, each step
    taken by the person who takes it in real life and checked by the access policy:
    invitation, both parties' preparation on the round's form for the conversation's kind and
-   unit (all seven built-in forms are in use; the leader shares theirs), the conversation, the review of carried-over agreements, new agreements,
-   signatures, progress on the agreements and the follow-up six months later; each GRUS agrees
+   unit (all seven built-in forms are in use; the leader shares theirs), the conversation,
+   the review of carried-over agreements, new agreements, signatures, progress on the agreements and the follow-up six months later; each GRUS agrees
    unit goals that the MUS goals serve, one employee asks for an individual MUS where the GRUS
    replaces it, HR records the round's own steps and, on the last day, plans the follow-up
    conversations still to come;
