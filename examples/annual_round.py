@@ -8,14 +8,14 @@ Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
 2. plans this year's round (``Services.plan_round``): a GRUS per unit before its MUS
    conversations, a LUS for every leader with a leader of their own, last year's open
    agreements carried over, every conversation scheduled on working days;
-3. walks every conversation through the use cases with a fixed clock and seed, each step
-   taken by the person who takes it in real life and checked by the access policy:
-   invitation, both parties' preparation on the round's form for the conversation's kind and
-   unit (all seven built-in forms are in use; the leader shares theirs), the conversation,
-   the review of carried-over agreements, new agreements, signatures, progress on the agreements and the follow-up six months later; each GRUS agrees
-   unit goals that the MUS goals serve, one employee asks for an individual MUS where the GRUS
-   replaces it, HR records the round's own steps and, on the last day, plans the follow-up
-   conversations still to come;
+3. walks every conversation through the use cases with a fixed clock and seed, each step taken
+   by the person who takes it in real life and checked by the access policy: invitation, both
+   parties' preparation on the round's form for the conversation's kind and unit (all seven
+   built-in forms are in use; the leader shares theirs), the conversation, the review of
+   carried-over agreements, new agreements, signatures, progress on the agreements and the
+   follow-up six months later; each GRUS agrees unit goals that the MUS goals serve, one
+   employee asks for an individual MUS where the GRUS replaces it, HR records the round's own
+   steps and, on the last day, plans the follow-up conversations still to come;
 4. sends the notifications to a local SMTP server it starts on 127.0.0.1 (invitations with
    their calendar event, reminders, "your leader has shared / signed", cancellations, and on
    the last day the agreement deadlines and follow-ups that are due) and prints how many went
