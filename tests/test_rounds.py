@@ -756,3 +756,45 @@ def test_the_guide_is_one_of_a_conversations_documents():
 
     assert DOCUMENTS["guide"] == (mf.Conversation,)
     assert "guide" in document_candidates(walks.walk_mus().state("prepared"))
+
+
+# ------------------------------------------------------------------------ the new fields round-trip
+
+
+def full_documents() -> list[object]:
+    c = attrs.evolve(
+        cycle(coverage_mandatory=True, place="Rådhuset"),
+        goals=ORG_GOALS,
+        mus_requests=[mf.MusRequest(person="o1", requested_at=at(2026, 1, 10, 9), reason="Ja")],
+        steps=[
+            mf.RoundStep(
+                step="inform_leaders",
+                responsible="hr1",
+                due=pendulum.date(2026, 1, 2),
+                done_at=at(2026, 1, 2, 9),
+                done_by="hr1",
+            )
+        ],
+    )
+    conversation = attrs.evolve(
+        wf.comment_on_conclusions(concluded("emp"), by="boss", text="Enig", clock=MARCH),
+        goal_thread=[mf.Goal(id="g", text="Mål", serves="it-self", agreements=["a1"])],
+    )
+    return [c, conversation, mf.DevelopmentPlan.from_conversation(conversation)]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_new_fields_round_trip_on_every_path(index):
+    from musframework import serialization as ser
+    from musframework.serialization import schema_version
+
+    document = full_documents()[index]
+    cls = type(document)
+    text = mf.dumps(document)
+    assert mf.loads(text, cls) == document
+    assert ser.from_dict(ser._load_json(text), cls) == document  # the general path
+    codec = ser._codec()
+    if codec is not None:  # the msgspec path reads and writes the same
+        assert codec.decode(text, cls, schema_version(cls)) == document
+        assert codec.dumps(document, schema_version(cls)).decode("utf-8") == text
+    assert "Europe/Copenhagen" in text
