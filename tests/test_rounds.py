@@ -798,3 +798,32 @@ def test_the_new_fields_round_trip_on_every_path(index):
         assert codec.decode(text, cls, schema_version(cls)) == document
         assert codec.dumps(document, schema_version(cls)).decode("utf-8") == text
     assert "Europe/Copenhagen" in text
+
+
+def test_the_services_record_the_author_the_comment_and_the_round_steps(services):
+    c = cycle()
+    services.plan_round(HR, c)
+    cid = "mus-2026-mus-hr2"
+    start = services.store.load(mf.Conversation, cid).document.scheduled_start
+    assert start is not None
+    services.invite("eva", cid)
+    services.prepare("eva", cid)
+    with pytest.raises(DataError):  # not before its day
+        services.hold("eva", cid)
+    services.clock.set(start)
+    services.hold("eva", cid)
+    services.conclude("eva", cid, conclusions=["Godt år"], goals=["Mere ansvar"], written_by="hr2")
+    with pytest.raises(AccessDeniedError):  # someone else's conversation
+        services.comment_on_conclusions("ane", cid, "Hej")
+    commented = services.comment_on_conclusions("eva", cid, "Jeg støtter kurset")
+    assert commented.conclusions_by == "hr2"
+    assert [(r.person, r.text) for r in commented.review_comments] == [
+        ("eva", "Jeg støtter kurset")
+    ]
+
+    with pytest.raises(AccessDeniedError):
+        services.complete_round_step("ane", c.id, "evaluate")
+    closed = services.complete_round_step(HR, c.id, "evaluate")
+    assert closed.closed and services.store.load(mf.Cycle, c.id).document.closed
+    with pytest.raises(DataError):
+        services.request_mus("ane", c.id, "ane")
