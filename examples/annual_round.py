@@ -10,11 +10,14 @@ Run with ``nox -s demo`` (or ``python examples/annual_round.py``). It
 2. plans this year's round (``Services.plan_round``): a GRUS per unit before its MUS
    conversations, a LUS for every leader with a leader of their own, last year's open
    agreements carried over, every conversation scheduled on working days;
-3. walks every conversation through the use cases with a fixed clock and seed, each step
-   taken by the person who takes it in real life and checked by the access policy:
-   invitation, both parties' preparation on the built-in ``mus-scored`` form (the leader
-   shares theirs), the conversation, the review of carried-over agreements, new agreements,
-   signatures, progress on the agreements and the follow-up six months later;
+3. walks every conversation through the use cases with a fixed clock and seed, each step taken
+   by the person who takes it in real life and checked by the access policy: invitation, both
+   parties' preparation on the round's form for the conversation's kind and unit (all seven
+   built-in forms are in use; the leader shares theirs), the conversation, the review of
+   carried-over agreements, new agreements, signatures, progress on the agreements and the
+   follow-up six months later; each GRUS agrees unit goals that the MUS goals serve, one
+   employee asks for an individual MUS where the GRUS replaces it, HR records the round's own
+   steps and, on the last day, plans the follow-up conversations still to come;
 4. sends the notifications to a local SMTP server it starts on 127.0.0.1 (invitations with
    their calendar event, reminders, "your leader has shared / signed", cancellations, and on
    the last day the agreement deadlines and follow-ups that are due) and prints how many went
@@ -108,7 +111,59 @@ def answers(form: mf.Questionnaire, role: str, rng: random.Random, level: float)
             values[question.id] = min(5, max(1, round(level + rng.gauss(0, 0.7))))
         elif question.id in TEXTS:
             values[question.id] = TEXTS[question.id]
+        elif question.required:
+            values[question.id] = required_answer(question)
     return values
+
+
+def required_answer(question: mf.Question) -> object:
+    """A plain answer to a required question of any built-in form (texts, yes/no, choices)."""
+    if isinstance(question, mf.YesNoQuestion):
+        return True
+    if isinstance(question, mf.SingleChoiceQuestion):
+        return question.options[0].code
+    if isinstance(question, mf.MultipleChoiceQuestion):
+        return [question.options[0].code]
+    return "Det tager vi op i samtalen"
+
+
+def round_forms(org: mf.Organisation) -> tuple[list[mf.Questionnaire], list[mf.RoundForm]]:
+    """All seven built-in forms in one round: each kind its own form, a MUS style per unit.
+
+    Most units prepare on the scored MUS form, one on the dialogue form and one on seed 004's
+    45-minute form centred on the core task; the GRUS, LUS and follow-ups have their own
+    forms, and the evaluation form evaluates the round.
+    """
+    names = ["mus-scored", "mus-standard", "mus-core-task", "grus", "lus", "follow-up"]
+    forms = [mf.templates.load(name) for name in [*names, "evaluation"]]
+    ref = {form.id: form.ref for form in forms}
+    units = [u.id for u in org.units]
+    entries = [
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-scored"]),
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-standard"], units=units[1:2]),
+        mf.RoundForm(kind="MUS", questionnaire=ref["mus-core-task"], units=units[2:3]),
+        mf.RoundForm(kind="GRUS", questionnaire=ref["grus"]),
+        mf.RoundForm(kind="LUS", questionnaire=ref["lus"]),
+        mf.RoundForm(kind="FOLLOW_UP", questionnaire=ref["follow-up"]),
+    ]
+    return forms, entries
+
+
+def request_individual_mus(
+    services: Services, org: mf.Organisation, cycle: mf.Cycle, clock: mf.FixedClock
+) -> mf.Cycle:
+    """In the unit where the GRUS replaces the MUS, one member asks for an individual MUS.
+
+    The request is recorded on the round (by the employee themself); re-planning adds the MUS.
+    """
+    if not cycle.settings.grus_replaces_mus:
+        return cycle
+    unit = org.unit(cycle.settings.grus_replaces_mus[0])
+    member = next(m for m in unit.members if m != unit.leader)
+    clock.set(at(cycle.period.start.subtract(days=20), 10))
+    return services.request_mus(
+        member, cycle.id, member, reason="Jeg vil gerne tale om min egen udvikling"
+    )
 
 
 def new_agreements(
@@ -139,7 +194,7 @@ def new_agreements(
 def simulate(
     services: Services,
     conversation: mf.Conversation,
-    form: mf.Questionnaire,
+    forms: dict[mf.QuestionnaireRef, mf.Questionnaire],
     rng: random.Random,
     clock: mf.FixedClock,
     hr: Viewer,
@@ -154,7 +209,9 @@ def simulate(
     start = c.scheduled_start
     assert start is not None
     assert c.leader is not None
+    assert c.questionnaire is not None
     leader = c.leader
+    form = forms[c.questionnaire]
     if rng.random() < 0.03:  # illness: cancelled before the invitation
         clock.set(start.subtract(days=20))
         services.cancel(leader, cid, reason="Sygdom")
@@ -206,12 +263,15 @@ def simulate(
         else:
             services.review_agreement(leader, cid, old.id, "cancelled", note="Ikke relevant mere")
     clock.set(start.add(minutes=55))
+    goals = [rng.choice(GOALS)]
+    agreements = new_agreements(rng, c, start)
     concluded = services.conclude(
         leader,
         cid,
         conclusions=["Et godt år med nye opgaver"],
-        goals=[rng.choice(GOALS)],
-        agreements=new_agreements(rng, c, start),
+        goals=goals,
+        agreements=agreements,
+        goal_thread=goal_thread(c, goals[0], agreements),
     )
     if rng.random() < 0.05:
         return  # the plan is written but not signed yet
@@ -246,6 +306,113 @@ def simulate(
         services.follow_up(leader, cid, entries=entries, note="Opfølgning efter et halvt år")
 
 
+ORGANISATION_GOALS = [
+    mf.Goal(id="digital", text="Flere borgere klarer deres sag digitalt"),
+    mf.Goal(id="rekruttering", text="Vi fastholder og tiltrækker dygtige medarbejdere"),
+]
+
+
+def unit_goals(unit: str | None) -> list[mf.Goal]:
+    """The two goals each unit's GRUS agrees, breaking the organisation's goals down."""
+    return [
+        mf.Goal(
+            id=f"{unit}-1", text="Alle i enheden kan vejlede i selvbetjening", serves="digital"
+        ),
+        mf.Goal(
+            id=f"{unit}-2",
+            text="Nye kolleger er godt i gang efter tre måneder",
+            serves="rekruttering",
+        ),
+    ]
+
+
+def goal_thread(c: mf.Conversation, goal: str, agreements: list[mf.Agreement]) -> list[mf.Goal]:
+    """The GRUS agrees the unit goals; a MUS or LUS links the person's goal to one of them.
+
+    Most people's goals serve their unit's first goal, about a third the second (chosen from
+    the conversation's id, so the demo's random choices stay as they were); a LUS serves a
+    goal of the unit the leader leads.
+    """
+    if c.kind is mf.ConversationKind.GRUS:
+        return unit_goals(c.unit)
+    serves = unit_goals(c.unit)[0 if sum(map(ord, c.id)) % 3 else 1].id
+    return [mf.Goal(id="g1", text=goal, serves=serves, agreements=[a.id for a in agreements])]
+
+
+def strategy_summary(
+    cycle: mf.Cycle, conversations: list[mf.Conversation], org: mf.Organisation
+) -> str:
+    """One line on the strategic thread and the group activities proposed from common needs."""
+    thread = mf.analytics.goal_thread_summary(cycle, conversations, organisation=org)
+    proposals = mf.analytics.group_activities(conversations, cycle=cycle, organisation=org)
+    return (
+        f"Strategy: {len(thread.rows)} unit goals from the GRUS, "
+        f"{len(thread.rows) - len(thread.unserved)} served by individual goals "
+        f"({sum(r.agreements for r in thread.rows)} agreements); "
+        f"{len(proposals.activities)} group activities proposed from common needs "
+        f"({proposals.withheld} groups under {proposals.minimum_group_size} people withheld)"
+    )
+
+
+def round_steps(hr: str) -> list[mf.RoundStep]:
+    """Seed 004's five steps, each seen to by HR; the evaluation after the follow-ups."""
+    steps = [mf.RoundStep(step=kind, responsible=hr) for kind in mf.RoundStepKind]
+    steps[-1] = mf.RoundStep(step="evaluate", responsible=hr, due=pendulum.date(2026, 10, 15))
+    return steps
+
+
+def take_round_steps(
+    services: Services, hr: Viewer, cycle: mf.Cycle, clock: mf.FixedClock, *, before: bool
+) -> mf.Cycle:
+    """HR records the round's steps when they are done: the first three before the
+    conversations, "hold the conversations" after the last one; the evaluation is still due."""
+    done = {s.step for s in cycle.steps if s.done}
+    start, end = cycle.period.start, cycle.period.end
+    plan = (
+        [
+            ("inform_leaders", start.subtract(weeks=4)),
+            ("inform_employees", start.subtract(weeks=3)),
+            ("send_forms", start.subtract(weeks=2)),
+        ]
+        if before
+        else [("hold_conversations", end.add(days=1))]
+    )
+    for step, day in plan:
+        if mf.RoundStepKind(step) not in done:
+            clock.set(at(day, 9))
+            cycle = services.complete_round_step(hr, cycle.id, step)
+    return cycle
+
+
+def steps_summary(cycle: mf.Cycle) -> str:
+    """One line on the round's own steps: how many are done, and what is next."""
+    steps = mf.model.round.round_steps(cycle)
+    todo = [s for s in steps if not s.done]
+    after = f"; next: {todo[0].step.value} by {todo[0].due}" if todo else "; the round is closed"
+    return f"Steps: {len(steps) - len(todo)} of {len(steps)} done{after}"
+
+
+def round_summary(
+    cycle: mf.Cycle, conversations: list[mf.Conversation], follow_ups: wf.RoundPlan
+) -> str:
+    """One line on the round's forms, follow-ups and requests for an individual MUS."""
+    used = {c.questionnaire for c in conversations if c.questionnaire is not None}
+    if cycle.evaluation_form is not None:
+        used.add(cycle.evaluation_form)
+    planned = sum(c.kind is mf.ConversationKind.FOLLOW_UP for c in conversations)
+    honoured = {
+        c.employee
+        for c in conversations
+        if c.kind is mf.ConversationKind.MUS and c.status is not mf.ConversationStatus.CANCELLED
+    }
+    requests = [r.person for r in cycle.mus_requests]
+    return (
+        f"Round: {len(used)} forms in use; {planned} follow-up conversations planned "
+        f"({len(follow_ups.added)} by this run); {sum(p in honoured for p in requests)} of "
+        f"{len(requests)} requests for an individual MUS planned"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     began = time.perf_counter()
@@ -265,8 +432,9 @@ def main(argv: list[str] | None = None) -> None:
         people = [attrs.evolve(p, start_date=start) for p in sampled.people]
         write_organisation(attrs.evolve(sampled, people=people), staff_file)
     org = read_organisation(staff_file, clock=clock).organisation
-    form = mf.templates.load("mus-scored")
-    assert form.check() == []
+    forms, round_form_entries = round_forms(org)
+    form = forms[0]
+    assert all(f.check() == [] for f in forms)
     # Someone in the top unit works in HR: they import the organisation and plan the round.
     hr = Viewer(org.units[0].members[0], {Capacity.HR})
 
@@ -287,8 +455,9 @@ def main(argv: list[str] | None = None) -> None:
     delivered_before = len(store.documents(mf.Delivery))
     if store.organisation() != org:
         services.import_organisation(hr, staff_file)
-    if store.get(mf.Questionnaire, form.id, form.version) is None:
-        store.save(form, actor=hr.person)
+    for f in forms:
+        if store.get(mf.Questionnaire, f.id, f.version) is None:
+            store.save(f, actor=hr.person)
 
     # 2. Plan this year's round: GRUS before MUS, LUS for leaders, scheduled on working days.
     cycle = mf.Cycle(
@@ -297,26 +466,54 @@ def main(argv: list[str] | None = None) -> None:
         period=mf.Period(pendulum.date(2026, 2, 2), pendulum.date(2026, 4, 30)),
         scope=[org.units[0].id],
         questionnaire=form.ref,
-        settings=mf.CycleSettings(grus_before_mus=True, include_lus=True, follow_up_months=6),
+        forms=round_form_entries,
+        evaluation_form=forms[-1].ref,
+        goals=ORGANISATION_GOALS,
+        steps=round_steps(hr.person),
+        settings=mf.CycleSettings(
+            grus_before_mus=True,
+            include_lus=True,
+            follow_up_months=6,
+            grus_replaces_mus=[org.units[-1].id],
+            place="Mødelokale 1, Rådhuset",
+        ),
     )
+    stored_cycle = store.get(mf.Cycle, cycle.id)
+    if stored_cycle is not None:
+        cycle = stored_cycle.document  # with the requests recorded by the first run
     plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
+    cycle = request_individual_mus(services, org, cycle, clock)
+    plan = services.plan_round(hr, cycle, previous=sample.previous_conversations)
+    cycle = take_round_steps(services, hr, cycle, clock, before=True)
     kinds = Counter(c.kind.value for c in plan.conversations)
-    carried = sum(a.continues is not None for c in plan.conversations for a in c.agreements)
+    carried = sum(
+        a.continues is not None
+        for c in plan.conversations
+        if c.kind is not mf.ConversationKind.FOLLOW_UP  # their copies are under review
+        for a in c.agreements
+    )
 
     # 3. Walk the round through the services with a fixed clock, sending as it goes; then, on
     #    the last day, what is due (agreement deadlines, follow-ups).
     with notifier:  # one SMTP connection for the whole round
         for c in plan.conversations:
-            if c.status is mf.ConversationStatus.PLANNED:
-                simulate(services, c, form, rng, clock, hr)
+            if (
+                c.status is mf.ConversationStatus.PLANNED
+                and c.kind is not mf.ConversationKind.FOLLOW_UP
+            ):
+                simulate(services, c, {f.ref: f for f in forms}, rng, clock, hr)
+        cycle = take_round_steps(services, hr, cycle, clock, before=False)
         clock.set(at(TODAY, 8))
+        follow_ups = services.plan_follow_ups(hr, cycle.id)
         services.send_notifications(
             hr, conversations=[s.document for s in store.conversations(cycle=cycle.id)]
         )
     sent = len(server.messages)
     server.stop()
     conversations = [s.document for s in store.conversations(cycle=cycle.id)]
-    report = mf.validate(cycle, conversations=conversations, organisation=org, locale="en")
+    report = mf.validate(
+        cycle, conversations=conversations, organisation=org, questionnaires=forms, locale="en"
+    )
     store.close()
 
     # 4. Open the file again: everything came back.
@@ -363,8 +560,9 @@ def main(argv: list[str] | None = None) -> None:
 
     status = Counter(c.status.value for c in reloaded)
     print(f"musframework demo: {cycle.name}, {len(org.people)} people in {len(org.units)} units")
+    kinds = Counter(c.kind.value for c in reloaded)  # with the follow-ups planned at the end
     print(
-        f"Planned {len(plan.conversations)} conversations "
+        f"Planned {len(reloaded)} conversations "
         f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}); "
         f"{carried} agreements carried over from last year"
     )
@@ -378,6 +576,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{coverage.planned} planned, {coverage.cancelled} only cancelled, "
         f"{coverage.missing} none"
     )
+    print(round_summary(cycle, reloaded, follow_ups))
+    print(strategy_summary(cycle, reloaded, org))
+    print(steps_summary(cycle))
     print(
         f"Notifications: {sent} messages sent to the local SMTP server; "
         f"{delivered_before} sent by earlier runs"

@@ -84,11 +84,11 @@ def test_demo_database_reloads_the_whole_round(demo):
         conversations = [s.document for s in store.conversations(cycle="mus-2026")]
         people = store.documents(mf.Person)
         cycle = store.load(mf.Cycle, "mus-2026").document
-        form = store.load(mf.Questionnaire, "mus-scored", "1").document
+        forms = {q.document.ref: q.document for q in store.documents(mf.Questionnaire)}
     assert len(conversations) == planned
     assert len(people) == 24
     kinds = {c.kind for c in conversations}
-    assert kinds == {mf.ConversationKind.GRUS, mf.ConversationKind.MUS, mf.ConversationKind.LUS}
+    assert kinds == set(mf.ConversationKind)  # MUS, GRUS, LUS and the planned follow-ups
     for status, n in statuses.items():
         assert sum(c.status.value == status for c in conversations) == n
     # GRUS before the MUS of its unit, as the round's settings ask.
@@ -100,7 +100,12 @@ def test_demo_database_reloads_the_whole_round(demo):
     signed = [c for c in conversations if c.status.value in ("signed", "followed_up")]
     assert signed
     assert all(wf.is_fully_signed(c) for c in signed)
-    assert all(form.check_response(r) == [] for c in conversations for r in c.responses)
+    assert all(
+        forms[c.questionnaire].check_response(r) == [] for c in conversations for r in c.responses
+    )
+    # Every built-in form is in use (the evaluation form evaluates the round).
+    used = {c.questionnaire.id for c in conversations} | {cycle.evaluation_form.id}
+    assert used == {f.id for f in forms.values()} == set(mf.templates.names())
 
 
 def test_custom_questionnaire_example(tmp_path):

@@ -185,6 +185,8 @@ def test_injected_form_faults_are_reported():
 def test_every_registered_rule_has_an_injected_fault():
     covered = set(CONVERSATION_FAULTS) | {
         "coverage.missing-conversation",
+        "coverage.requested-mus",  # tests/test_rounds.py
+        "coverage.mandatory",  # tests/test_rounds.py
         "grus.after-mus",
         "questionnaire.salary-topic",
         "questionnaire.check",

@@ -530,21 +530,22 @@ def test_the_demo_report_and_validate_agree_about_the_cancelled_mus(tmp_path):
     order = sorted(units, key=lambda u: (units[u].parent is not None, int(u[1:])))
     org = mf.Organisation(people=people, units=[units[u] for u in order])
     cancelled = [c for c in conversations if c.status is mf.ConversationStatus.CANCELLED]
-    assert len(cancelled) == 6 and {c.kind for c in cancelled} == {mf.ConversationKind.MUS}
+    n = len(cancelled)
+    assert n > 0
+    assert {c.kind for c in cancelled} <= {mf.ConversationKind.MUS, mf.ConversationKind.LUS}
     report = mf.validate(cycle, conversations=conversations, organisation=org)
     only_cancelled = [f for f in report if "only cancelled" in f.text("en")]
-    assert len(only_cancelled) == 6
+    assert len(only_cancelled) == n
+    assert {p for c in cancelled for p in c.developed} == {
+        f.message.params["text"].params["person"] for f in only_cancelled
+    }
     text = " ".join((tmp_path / "round-report.md").read_text(encoding="utf-8").split())
-    covered = len(
-        {
-            p
-            for c in conversations
-            if c.status.is_held and c.kind is not mf.ConversationKind.GRUS
-            for p in c.developed
-        }
-    )
+    # Nobody is missing or still planned: everyone else in scope held a conversation that
+    # counts for them (in the unit where the GRUS replaces the MUS, the GRUS).
+    covered = 59 - n
     assert f"{covered} af 59 i runden har holdt deres samtale" in text
-    assert "6 kun aflyste samtaler" in text
-    assert "Coverage: 53 of 59 held their conversation, 0 planned, 6 only cancelled, 0 none" in (
-        printed
+    assert f"{n} kun aflyste samtaler" in text
+    assert (
+        f"Coverage: {covered} of 59 held their conversation, 0 planned, {n} only cancelled, 0 none"
+        in printed
     )

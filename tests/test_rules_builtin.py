@@ -100,6 +100,8 @@ def test_every_builtin_rule_has_a_firing_test():
     elsewhere = {
         "carry-over.missing",
         "coverage.missing-conversation",
+        "coverage.requested-mus",
+        "coverage.mandatory",
         "grus.after-mus",
         "questionnaire.check",
         "questionnaire.salary-topic",

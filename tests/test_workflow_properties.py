@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import musframework as mf
 from musframework import workflow as wf
-from musframework.errors import TransitionError
+from musframework.errors import DataError, TransitionError
 
 from .walks import questionnaire
 
@@ -60,6 +60,12 @@ def apply(step: str, c: mf.Conversation, data, clock: mf.FixedClock) -> mf.Conve
     if step == "prepare":
         return wf.prepare(c, by=person, clock=clock)
     if step == "hold":
+        start = c.scheduled_start
+        if c.status is S.PREPARED and start is not None and clock.now().date() < start.date():
+            # Not before its day: refused, unless it is moved to today first (a step).
+            with pytest.raises(DataError):
+                wf.hold(c, by=person, clock=clock)
+            c = wf.reschedule(c, by=person, start=clock.now())
         return wf.hold(c, by=person, clock=clock)
     if step == "conclude":
         n = data.draw(st.integers(0, 3))

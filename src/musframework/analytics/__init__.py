@@ -5,6 +5,8 @@
   :func:`invitation_lead_times`, :func:`agreement_breakdown`, :func:`due_agreements`,
   :func:`agreement_deadlines`, :func:`rating_gaps`, :func:`evaluation_results`,
   :func:`carry_over_summary`, :func:`score_summary`), each one pass over the conversations;
+* the strategic thread and common needs (:func:`goal_thread_summary`,
+  :func:`group_activities`);
 * plots (extra ``musframework[plot]``) in ``musframework.analytics.plots``.
 
 Every result is a small frozen object with ``to_records()`` (a list of dicts),
@@ -49,6 +51,14 @@ from musframework.analytics.plots import (
 )
 from musframework.analytics.report import RoundAnalysis, analyse_round
 from musframework.analytics.scores import ScoreRow, ScoreSummary, score_summary
+from musframework.analytics.threads import (
+    GoalThreads,
+    GroupActivities,
+    GroupActivity,
+    UnitGoalRow,
+    goal_thread_summary,
+    group_activities,
+)
 
 __all__ = [
     "AgreementBreakdown",
@@ -61,6 +71,9 @@ __all__ = [
     "DueAgreements",
     "EvaluationResults",
     "GapRow",
+    "GoalThreads",
+    "GroupActivities",
+    "GroupActivity",
     "InvitationLeadTimes",
     "QuestionResult",
     "RatingGaps",
@@ -71,6 +84,7 @@ __all__ = [
     "UncoveredPerson",
     "UnitCarryOver",
     "UnitCoverage",
+    "UnitGoalRow",
     "UnitProgress",
     "agreement_breakdown",
     "agreement_deadlines",
@@ -80,6 +94,8 @@ __all__ = [
     "coverage",
     "due_agreements",
     "evaluation_results",
+    "goal_thread_summary",
+    "group_activities",
     "invitation_lead_times",
     "plot_agreement_deadlines",
     "plot_learning_methods",

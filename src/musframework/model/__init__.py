@@ -24,11 +24,21 @@ from musframework.model.conversation import (
     Participant,
     Proof,
     Redaction,
+    ReviewComment,
     Signature,
     signed_parts,
 )
-from musframework.model.cycle import Cycle, CycleSettings, Period
+from musframework.model.cycle import (
+    Cycle,
+    CycleSettings,
+    MusRequest,
+    Period,
+    RoundForm,
+    RoundStep,
+    RoundStepKind,
+)
 from musframework.model.findings import Finding, Severity, sorted_findings
+from musframework.model.goals import Goal
 from musframework.model.history import Delivery, LeaderChange, OrganisationVersion, moment_key
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
@@ -85,6 +95,7 @@ __all__ = [
     "Finding",
     "FollowUp",
     "FollowUpEntry",
+    "Goal",
     "Group",
     "Invitation",
     "LeaderChange",
@@ -93,6 +104,7 @@ __all__ = [
     "Match",
     "MultipleChoiceAnswer",
     "MultipleChoiceQuestion",
+    "MusRequest",
     "Note",
     "NumberAnswer",
     "NumberQuestion",
@@ -111,7 +123,11 @@ __all__ = [
     "QuestionnaireRef",
     "Redaction",
     "Response",
+    "ReviewComment",
     "Role",
+    "RoundForm",
+    "RoundStep",
+    "RoundStepKind",
     "ScaleAnswer",
     "ScalePoint",
     "ScaleQuestion",

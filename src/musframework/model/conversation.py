@@ -19,6 +19,7 @@ import pendulum
 
 from musframework.model.agreement import Agreement, AgreementStatus
 from musframework.model.display import DisplayMixin
+from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.response import QuestionnaireRef, Response
 from musframework.model.text import LocalizedText, to_text
@@ -35,8 +36,10 @@ __all__ = [
     "Participant",
     "Proof",
     "Redaction",
+    "ReviewComment",
     "Signature",
     "agreement_part",
+    "conclusions_part",
     "core_part",
     "legacy_content_digest",
     "parts_digest",
@@ -206,6 +209,28 @@ class Redaction:
 
 
 @attrs.frozen(kw_only=True)
+class ReviewComment:
+    """A participant's comment on the written conclusions, made before signing (seed 002 §4).
+
+    The employee reviews what was written up and may comment; the comment is part of the
+    signed content (:meth:`Conversation.content_digest`), so every signature covers it and a
+    comment added after someone signed voids their signature.
+    """
+
+    person: str
+    text: str
+    at: pendulum.DateTime
+
+
+def _comments(values: Iterable[ReviewComment]) -> tuple[ReviewComment, ...]:
+    return tuple(values)
+
+
+def _goal_thread(values: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
 class Invitation:
     """The invitation sent before the conversation (1-2 weeks before, with the form).
 
@@ -300,7 +325,15 @@ class Conversation(DisplayMixin):
         agenda: The agenda (usually the form's sections with their minutes).
         notes: Notes, private or shared.
         conclusions: The conclusions written up after the conversation.
+        conclusions_by: Who wrote the conclusions up (the leader, or the employee for
+            ownership), if recorded.
+        review_comments: The other party's comments on the written conclusions, made before
+            signing; part of the signed content.
         goals: Development goals until the next conversation.
+        goal_thread: The goals of the strategic thread agreed here (:class:`~musframework.Goal`):
+            in a GRUS the unit goals, each serving an organisation goal of the round; in a MUS
+            or LUS the individual goals, each serving a unit goal, with the agreements that
+            work towards them. Part of the signed content.
         practice_changes: The changes in practice that are wanted.
         agreements: The agreements, including those carried over from the previous conversation.
         signatures: Signatures on the conclusions and agreements.
@@ -332,7 +365,10 @@ class Conversation(DisplayMixin):
     agenda: tuple[AgendaItem, ...] = attrs.field(default=(), converter=_agenda)
     notes: tuple[Note, ...] = attrs.field(default=(), converter=_notes)
     conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    conclusions_by: str | None = None
+    review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
     goals: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    goal_thread: tuple[Goal, ...] = attrs.field(default=(), converter=_goal_thread)
     practice_changes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=_agreements)
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
@@ -422,6 +458,8 @@ class Conversation(DisplayMixin):
     def content_digest(self) -> str:
         """A SHA-256 digest of what signatures cover (see ``signed_parts``).
 
+        The conclusions' author and the review comments are covered too, when there are any.
+
         Status changes and agreement history are not covered: following up on an agreement
         does not void the plan it belongs to.
         """
@@ -499,6 +537,29 @@ def core_part(
     )
 
 
+def conclusions_part(
+    conclusions: Iterable[str],
+    conclusions_by: str | None = None,
+    review_comments: Iterable[ReviewComment] = (),
+    goal_thread: Iterable[Goal] = (),
+) -> str:
+    """The digest of the conclusions (part 1): their text, author, goal thread and comments.
+
+    The author, the goal thread and the review comments count only when set, so the digest of
+    conversations without them is that of the conclusions alone.
+    """
+    payload: list[object] = ["conclusions", list(conclusions)]
+    if conclusions_by is not None:
+        payload += ["by", conclusions_by]
+    thread = [[g.id, g.text, g.serves, list(g.agreements)] for g in goal_thread]
+    if thread:
+        payload += ["goal_thread", thread]
+    comments = [[r.person, r.text] for r in review_comments]
+    if comments:
+        payload += ["review_comments", comments]
+    return _sha256(payload)
+
+
 def agreement_part(agreement: Agreement) -> str:
     """The digest of one agreement's signed content (parts 2 and later)."""
     return _sha256(["agreement", *agreement.signed_content()])
@@ -514,7 +575,7 @@ def signed_parts(conversation: Conversation) -> tuple[str, ...]:
     c = conversation
     return (
         core_part(c.id, c.goals, c.practice_changes, c.follow_up_date, c.next_conversation_date),
-        _sha256(["conclusions", list(c.conclusions)]),
+        conclusions_part(c.conclusions, c.conclusions_by, c.review_comments, c.goal_thread),
         *(agreement_part(a) for a in c.agreements),
     )
 

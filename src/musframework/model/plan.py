@@ -15,8 +15,10 @@ from musframework.model.conversation import (
     ConversationStatus,
     PartDigest,
     Redaction,
+    ReviewComment,
     Signature,
     agreement_part,
+    conclusions_part,
     core_part,
     parts_digest,
     redaction_chain,
@@ -24,6 +26,7 @@ from musframework.model.conversation import (
 )
 from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
+from musframework.model.goals import Goal
 
 __all__ = ["DevelopmentPlan"]
 
@@ -48,6 +51,14 @@ def _parts(values: Iterable[PartDigest]) -> tuple[PartDigest, ...]:
     return tuple(values)
 
 
+def _goals(values: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple(values)
+
+
+def _comments(values: Iterable[ReviewComment]) -> tuple[ReviewComment, ...]:
+    return tuple(values)
+
+
 def _redactions(values: Iterable[Redaction]) -> tuple[Redaction, ...]:
     return tuple(values)
 
@@ -68,8 +79,12 @@ class DevelopmentPlan(DisplayMixin):
         signatures: The signatures of the person and the leader on the conversation.
         digest: The conversation's content digest when the plan was derived, as recorded:
             never trusted, validity is recomputed from the plan's content.
-        withheld: The digests of the signed parts the plan does not show (the conclusions,
-            other members' agreements), so that the plan can be verified on its own.
+        conclusions: The conversation's written conclusions.
+        conclusions_by: Who wrote them, if recorded.
+        review_comments: The comments made on them before signing (signed with them).
+        goal_thread: The goals of the strategic thread agreed in the conversation.
+        withheld: The digests of the signed parts the plan does not show (other members'
+            agreements), so that the plan can be verified on its own.
         redactions: The conversation's redactions (erasure that kept the signatures).
     """
 
@@ -85,6 +100,10 @@ class DevelopmentPlan(DisplayMixin):
     next_conversation_date: pendulum.Date | None = None
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
     digest: str = ""
+    conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    conclusions_by: str | None = None
+    review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
+    goal_thread: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
     withheld: tuple[PartDigest, ...] = attrs.field(default=(), converter=_parts)
     redactions: tuple[Redaction, ...] = attrs.field(default=(), converter=_redactions)
 
@@ -120,8 +139,7 @@ class DevelopmentPlan(DisplayMixin):
             raise DataError(Message("error.no-plan", {"conversation": conversation.id}), problems)
         owners = {person, conversation.leader}
         parts = signed_parts(conversation)
-        withheld = [PartDigest(1, parts[1])]
-        withheld += [
+        withheld = [
             PartDigest(2 + i, parts[2 + i])
             for i, a in enumerate(conversation.agreements)
             if a.owner not in owners
@@ -137,6 +155,10 @@ class DevelopmentPlan(DisplayMixin):
             next_conversation_date=conversation.next_conversation_date,
             signatures=tuple(s for s in conversation.signatures if s.person in owners),
             digest=conversation.content_digest(),
+            conclusions=conversation.conclusions,
+            conclusions_by=conversation.conclusions_by,
+            review_comments=conversation.review_comments,
+            goal_thread=conversation.goal_thread,
             withheld=withheld,
             redactions=conversation.redactions,
         )
@@ -146,9 +168,9 @@ class DevelopmentPlan(DisplayMixin):
 
         ``None`` when they do not fit together (a withheld position twice or out of range).
         """
-        total = 1 + len(self.withheld) + len(self.activities)
+        total = 2 + len(self.withheld) + len(self.activities)
         kept = {p.position: p.digest for p in self.withheld}
-        if len(kept) != len(self.withheld) or not all(0 < p < total for p in kept):
+        if len(kept) != len(self.withheld) or not all(1 < p < total for p in kept):
             return None
         shown = iter(self.activities)
         parts = [
@@ -158,9 +180,12 @@ class DevelopmentPlan(DisplayMixin):
                 self.practice_changes,
                 self.follow_up_date,
                 self.next_conversation_date,
-            )
+            ),
+            conclusions_part(
+                self.conclusions, self.conclusions_by, self.review_comments, self.goal_thread
+            ),
         ]
-        for position in range(1, total):
+        for position in range(2, total):
             parts.append(kept[position] if position in kept else agreement_part(next(shown)))
         return tuple(parts)
 

@@ -20,8 +20,15 @@ is counted" (``docs/round-facts.md``).
 
 **Which kinds count for whom** (:func:`counted_kinds`): for a member, the round's kind (MUS in
 a MUS round, GRUS in a GRUS round), and a GRUS as well where the round says a GRUS replaces
-the individual MUS for the member's unit (``CycleSettings.grus_replaces_mus``); for a leader
-in scope, a LUS. ``FOLLOW_UP`` never counts.
+the individual MUS for the member's unit (``CycleSettings.grus_replaces_mus``), unless the
+member asked for an individual MUS (``Cycle.mus_requests``, :func:`requested_mus`): then only
+a MUS counts for them; for a leader in scope, a LUS. ``FOLLOW_UP`` never counts.
+
+**The form and length of each conversation** (:func:`round_form`, :func:`planned_minutes`):
+the round's ``forms`` entry for the kind and the conversation's unit (one naming the unit wins
+over one for every unit), else the round's own ``questionnaire``; the length is the entry's
+``minutes``, else the form's own minutes, else the round's ``conversation_minutes`` (for
+MUS and LUS).
 
 **Coverage** (:func:`round_coverage`): only the round's conversations count (those whose
 ``cycle`` is the round's id), of a kind that counts for the person, who takes part in it as
@@ -47,6 +54,29 @@ it is neither done nor cancelled, *overdue* on day D when open with a deadline b
 **The minimum group size** (:func:`minimum_group_size`): the round's
 ``CycleSettings.minimum_group_size`` (default 5, never below 3); which answers a figure may
 count under it is :func:`musframework.model.anonymity.release`.
+**Follow-up conversations** (:func:`follow_up_conversations`): a ``FOLLOW_UP`` conversation
+that is not cancelled follows up the conversation its ``previous`` names; while it exists, it
+(not the conversation it follows up) is where the follow-up is due.
+
+**The strategic thread** (:func:`goal_threads`): the unit goals are those of the round's
+GRUS conversations that are concluded or later (``Conversation.goal_thread``); an individual
+goal of a MUS or LUS of the round, concluded or later, serves the unit goal its ``serves``
+names (unit goal ids are the GRUS's, so they should be unique in the round; the first GRUS
+naming an id wins), together with the agreements it lists that are not cancelled. A unit
+goal nobody's goal serves is *unserved*.
+
+**The round's own steps** (:func:`round_steps`): seed 004's five, in order, each as recorded
+in ``Cycle.steps`` or not yet; a step without its own ``due`` is due four weeks before the
+period (inform the leaders), three weeks before (inform the employees), the invitation lead
+days before (send the forms), on the period's last day (hold the conversations) and four
+weeks after it (evaluate). Evaluating closes the round (``Cycle.closed``).
+
+**Common needs** (:func:`common_needs`): per unit and learning method, the people whose
+agreements that count (not cancelled, owned by a person the conversation develops) name that
+method; a need shared by at least the minimum group size
+(:func:`musframework.model.anonymity.is_reportable`) is one to propose as a group activity
+for the unit's next GRUS (one of the conversations given, not yet held); the others are only
+counted as withheld.
 
 **The unit of a conversation** (:func:`unit_of`): its own ``unit``, else the unit of the
 person it develops in the organisation (the unit they are a member of, else the first unit
@@ -63,30 +93,48 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.errors import InvalidValueError
-from musframework.model.agreement import Agreement, AgreementStatus
-from musframework.model.anonymity import MINIMUM_GROUP_SIZE, check_minimum_group_size
+from musframework.model.agreement import Agreement, AgreementStatus, LearningMethod
+from musframework.model.anonymity import (
+    MINIMUM_GROUP_SIZE,
+    check_minimum_group_size,
+    is_reportable,
+)
 from musframework.model.conversation import Conversation, ConversationStatus
-from musframework.model.cycle import Cycle
+from musframework.model.cycle import Cycle, RoundForm, RoundStep, RoundStepKind
+from musframework.model.goals import Goal
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
+from musframework.model.questionnaire import Questionnaire
+from musframework.model.response import QuestionnaireRef
 
 __all__ = [
     "AgreementState",
+    "CommonNeed",
     "CountedAgreement",
     "CoverageState",
+    "GoalThread",
     "PersonCoverage",
     "ScopeEntry",
+    "ServingGoal",
     "agreement_counts",
     "agreement_state",
+    "common_needs",
     "counted_agreements",
     "counted_kinds",
     "due_agreements",
+    "follow_up_conversations",
+    "form_minutes",
+    "goal_threads",
     "home_unit",
     "in_round",
     "minimum_group_size",
+    "planned_minutes",
+    "requested_mus",
     "round_coverage",
+    "round_form",
     "round_scope",
+    "round_steps",
     "scope_units",
     "superseded_agreements",
     "unit_of",
@@ -137,6 +185,82 @@ def minimum_group_size(cycle: Cycle | None) -> int:
     return check_minimum_group_size(cycle.settings.minimum_group_size)
 
 
+# =========================================================================== forms
+
+
+def round_form(
+    cycle: Cycle, kind: ConversationKind, unit: str | None = None
+) -> QuestionnaireRef | None:
+    """The form a conversation of ``kind`` in ``unit`` uses in ``cycle``.
+
+    The round's ``forms`` entry for the kind naming ``unit``, else its entry for every unit,
+    else the round's own ``questionnaire``.
+    """
+    entry = _form_entry(cycle, kind, unit)
+    return cycle.questionnaire if entry is None else entry.questionnaire
+
+
+def _form_entry(cycle: Cycle, kind: ConversationKind, unit: str | None) -> RoundForm | None:
+    general = None
+    for entry in cycle.forms:
+        if entry.kind is not kind:
+            continue
+        if entry.units:
+            if unit is not None and unit in entry.units:
+                return entry
+        elif general is None:
+            general = entry
+    return general
+
+
+def planned_minutes(
+    cycle: Cycle,
+    kind: ConversationKind,
+    unit: str | None = None,
+    *,
+    form: Questionnaire | None = None,
+) -> int | None:
+    """The planned length in minutes of a conversation of ``kind`` in ``unit``.
+
+    With a ``forms`` entry for the kind: its ``minutes``, else the minutes of ``form`` (the
+    sum of its sections). Without one: the round's ``conversation_minutes`` for a MUS or LUS;
+    for other kinds the minutes of ``form``. ``None`` when nothing says (the caller decides,
+    as planning does for a GRUS or a follow-up).
+    """
+    entry = _form_entry(cycle, kind, unit)
+    if entry is not None and entry.minutes is not None:
+        return entry.minutes
+    if entry is None and (kind is _K.MUS or kind is _K.LUS):
+        return cycle.settings.conversation_minutes
+    if form is not None and form.total_minutes:
+        return form.total_minutes
+    if kind is _K.MUS or kind is _K.LUS:
+        return cycle.settings.conversation_minutes
+    return None
+
+
+def form_minutes(cycle: Cycle, form: Questionnaire) -> tuple[int, ...]:
+    """The lengths ``cycle`` plans for the conversations that use ``form``, without repeats.
+
+    Each ``forms`` entry naming the form gives its ``minutes`` (an entry without minutes
+    takes the form's own and gives none). A form no entry names is held against the round's
+    ``conversation_minutes`` when it is the round's ``questionnaire`` or suits the round's
+    kind; otherwise the round does not use it and nothing is planned for it.
+    """
+    ref = form.ref
+    named = [e for e in cycle.forms if e.questionnaire == ref]
+    if named:
+        return tuple(dict.fromkeys(e.minutes for e in named if e.minutes is not None))
+    if cycle.questionnaire == ref or cycle.kind in form.kinds:
+        return (cycle.settings.conversation_minutes,)
+    return ()
+
+
+def requested_mus(cycle: Cycle) -> frozenset[str]:
+    """The people who asked for an individual MUS in ``cycle`` (``Cycle.mus_requests``)."""
+    return frozenset(r.person for r in cycle.mus_requests)
+
+
 # =========================================================================== scope
 
 
@@ -166,11 +290,14 @@ def scope_units(cycle: Cycle, organisation: Organisation) -> tuple[OrgUnit, ...]
     return organisation.subtree(cycle.scope) if cycle.scope else organisation.units
 
 
-def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[ConversationKind]:
+def counted_kinds(
+    cycle: Cycle, unit: str, *, leader: bool, person: str | None = None
+) -> frozenset[ConversationKind]:
     """The kinds of conversation that count for someone in ``cycle``'s scope.
 
     For a leader in scope, a LUS. For a member of ``unit``, the round's kind, and a GRUS too
-    where ``cycle.settings.grus_replaces_mus`` names ``unit``. ``FOLLOW_UP`` never counts.
+    where ``cycle.settings.grus_replaces_mus`` names ``unit``, unless ``person`` asked for
+    an individual MUS (:func:`requested_mus`): then only a MUS. ``FOLLOW_UP`` never counts.
     """
     if leader:
         return frozenset({_K.LUS})
@@ -178,7 +305,8 @@ def counted_kinds(cycle: Cycle, unit: str, *, leader: bool) -> frozenset[Convers
     if kind is _K.FOLLOW_UP or kind is _K.LUS:
         return frozenset()
     if kind is _K.MUS and unit in cycle.settings.grus_replaces_mus:
-        # A later request for an individual MUS overrides this for one person.
+        if person is not None and person in requested_mus(cycle):
+            return frozenset({_K.MUS})
         return frozenset({_K.MUS, _K.GRUS})
     return frozenset({kind})
 
@@ -205,9 +333,8 @@ def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, .
                 if member in seen or member in leaders:
                     continue
                 seen.add(member)
-                entries.append(
-                    ScopeEntry(member, unit.id, False, counted_kinds(cycle, unit.id, leader=False))
-                )
+                kinds = counted_kinds(cycle, unit.id, leader=False, person=member)
+                entries.append(ScopeEntry(member, unit.id, False, kinds))
     lus = frozenset({_K.LUS})
     entries.extend(ScopeEntry(person, unit, True, lus) for person, unit in leaders.items())
     return tuple(entries)
@@ -296,6 +423,192 @@ def round_coverage(
         )
         result.append(PersonCoverage(e.person, e.unit, e.leader, state, tuple(counted)))
     return tuple(result)
+
+
+# =========================================================================== follow-ups
+
+
+def follow_up_conversations(conversations: Iterable[Conversation]) -> dict[str, Conversation]:
+    """The follow-up conversation of each conversation followed up, by the latter's id.
+
+    A ``FOLLOW_UP`` conversation that is not cancelled and names the conversation it
+    follows up in ``previous``; the first one found wins.
+    """
+    found: dict[str, Conversation] = {}
+    for c in conversations:
+        if c.kind is _K.FOLLOW_UP and c.previous is not None and c.status is not _CANCELLED:
+            found.setdefault(c.previous, c)
+    return found
+
+
+# =========================================================================== round steps
+
+
+def round_steps(cycle: Cycle) -> tuple[RoundStep, ...]:
+    """Seed 004's five steps of ``cycle``, in order, each with its due date.
+
+    A step recorded in ``Cycle.steps`` is given as recorded (the last record of a step
+    wins), with the default due date when it has none; the others as not done.
+    """
+    recorded = {s.step: s for s in cycle.steps}
+    start, end = cycle.period.start, cycle.period.end
+    defaults = {
+        RoundStepKind.INFORM_LEADERS: start.subtract(weeks=4),
+        RoundStepKind.INFORM_EMPLOYEES: start.subtract(weeks=3),
+        RoundStepKind.SEND_FORMS: start.subtract(days=cycle.settings.invitation_lead_days),
+        RoundStepKind.HOLD_CONVERSATIONS: end,
+        RoundStepKind.EVALUATE: end.add(weeks=4),
+    }
+    steps = []
+    for kind in RoundStepKind:
+        step = recorded.get(kind) or RoundStep(step=kind)
+        if step.due is None:
+            step = attrs.evolve(step, due=defaults[kind])
+        steps.append(step)
+    return tuple(steps)
+
+
+# =========================================================================== goals
+
+
+@attrs.frozen
+class ServingGoal:
+    """An individual goal serving a unit goal, with where it was agreed.
+
+    Attributes:
+        conversation: The id of the MUS or LUS.
+        person: The person it develops.
+        goal: The individual goal.
+        agreements: The ids of the agreements it lists that are not cancelled.
+    """
+
+    conversation: str
+    person: str | None
+    goal: Goal
+    agreements: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class GoalThread:
+    """One unit goal and what serves it (see :func:`goal_threads`).
+
+    Attributes:
+        unit: The unit of the GRUS that agreed it.
+        conversation: The id of that GRUS.
+        goal: The unit goal.
+        organisation_goal: The round's goal it serves, when ``serves`` names one.
+        goals: The individual goals serving it, in the order given.
+    """
+
+    unit: str | None
+    conversation: str
+    goal: Goal
+    organisation_goal: Goal | None
+    goals: tuple[ServingGoal, ...] = ()
+
+    @property
+    def agreements(self) -> int:
+        """How many agreements work towards it (through the individual goals)."""
+        return sum(len(g.agreements) for g in self.goals)
+
+    @property
+    def served(self) -> bool:
+        """Whether some individual goal serves it."""
+        return bool(self.goals)
+
+
+_CONCLUDED = ConversationStatus.CONCLUDED_OR_LATER
+
+
+def goal_threads(cycle: Cycle, conversations: Iterable[Conversation]) -> tuple[GoalThread, ...]:
+    """Every unit goal of the round with the individual goals and agreements that serve it.
+
+    In the order the GRUS conversations and their goals are given; see the module
+    documentation for which conversations count.
+    """
+    convs = tuple(c for c in conversations if in_round(cycle, c) and c.status in _CONCLUDED)
+    top = {g.id: g for g in cycle.goals}
+    units: dict[str, tuple[Conversation, Goal]] = {}
+    for c in convs:
+        if c.kind is _K.GRUS:
+            for g in c.goal_thread:
+                units.setdefault(g.id, (c, g))
+    serving: dict[str, list[ServingGoal]] = {}
+    for c in convs:
+        if c.kind is _K.GRUS or c.kind is _K.FOLLOW_UP:
+            continue
+        live = {a.id for a in c.agreements if a.status is not AgreementStatus.CANCELLED}
+        for g in c.goal_thread:
+            if g.serves in units:
+                kept = tuple(a for a in g.agreements if a in live)
+                serving.setdefault(g.serves, []).append(ServingGoal(c.id, c.employee, g, kept))
+    return tuple(
+        GoalThread(
+            unit=grus.unit,
+            conversation=grus.id,
+            goal=goal,
+            organisation_goal=None if goal.serves is None else top.get(goal.serves),
+            goals=tuple(serving.get(gid, ())),
+        )
+        for gid, (grus, goal) in units.items()
+    )
+
+
+# =========================================================================== common needs
+
+
+@attrs.frozen
+class CommonNeed:
+    """A learning method several people of a unit agreed on (see :func:`common_needs`).
+
+    Attributes:
+        unit: The unit (:func:`unit_of` the conversations).
+        learning_method: The method they share.
+        people: How many people (at least the minimum group size).
+        grus: The id of the unit's next GRUS among the conversations, if one is to come.
+    """
+
+    unit: str | None
+    learning_method: LearningMethod
+    people: int
+    grus: str | None = None
+
+
+def common_needs(
+    conversations: Iterable[Conversation],
+    *,
+    organisation: Organisation | None = None,
+    minimum_group_size: int = MINIMUM_GROUP_SIZE,
+) -> tuple[tuple[CommonNeed, ...], int]:
+    """The needs shared across each unit that are large enough to propose, and how many not.
+
+    Returns the needs in the order first seen, and the number of unit-and-method groups
+    withheld for being smaller than ``minimum_group_size``.
+
+    Raises:
+        InvalidValueError: when ``minimum_group_size`` is below the lowest allowed.
+    """
+    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    people: dict[tuple[str | None, LearningMethod], set[str]] = {}
+    for counted in counted_agreements(convs):
+        a, c = counted.agreement, counted.conversation
+        if a.learning_method is None or a.status is AgreementStatus.CANCELLED:
+            continue
+        if a.owner is None or a.owner not in c.developed:
+            continue
+        people.setdefault((unit_of(c, organisation), a.learning_method), set()).add(a.owner)
+    next_grus: dict[str | None, str] = {}
+    for c in convs:
+        if c.kind is _K.GRUS and c.status in _TO_COME:
+            next_grus.setdefault(unit_of(c, organisation), c.id)
+    needs = []
+    withheld = 0
+    for (unit, method), who in people.items():
+        if is_reportable(len(who), minimum_group_size):
+            needs.append(CommonNeed(unit, method, len(who), next_grus.get(unit)))
+        else:
+            withheld += 1
+    return tuple(needs), withheld
 
 
 # =========================================================================== agreements

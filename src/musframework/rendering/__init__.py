@@ -7,7 +7,8 @@ Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``doc
 add your own with :func:`register_renderer` or the ``musframework.renderers`` entry point group.
 
 Documents (see ``DOCUMENTS``): ``invitation``, ``form`` (blank preparation form),
-``side_by_side``, ``plan``, ``follow_up``, ``report``, ``response`` and ``calendar``. An object
+``side_by_side``, ``plan``, ``follow_up``, ``guide`` (the leader's guide), ``report``, ``response``
+and ``calendar``. An object
 that can become several documents (a :class:`~musframework.Conversation`) takes
 ``document=``; without it, its status chooses (see :func:`document_candidates`).
 

@@ -45,6 +45,7 @@ DOCUMENTS: dict[str, tuple[type, ...]] = {
     "side_by_side": (Conversation,),
     "plan": (Conversation, DevelopmentPlan),
     "follow_up": (Conversation,),
+    "guide": (Conversation,),
     "report": (Cycle,),
     "response": (Response,),
     "calendar": (Conversation, DevelopmentPlan, Cycle),
@@ -72,11 +73,14 @@ def document_candidates(obj: object) -> tuple[str, ...]:
 
     A :class:`Conversation` is ambiguous: the one its status calls for comes first (planned or
     invited: ``invitation``; prepared or held: ``side_by_side``; concluded or signed: ``plan``;
-    followed up: ``follow_up``), then the others, then ``calendar``.
+    followed up: ``follow_up``), then the others (``guide``, the leader's guide, last), then
+    ``calendar``.
     """
     if isinstance(obj, Conversation):
         first = _BY_STATUS[obj.status]
-        rest = [d for d in ("invitation", "side_by_side", "plan", "follow_up") if d != first]
+        rest = [
+            d for d in ("invitation", "side_by_side", "plan", "follow_up", "guide") if d != first
+        ]
         return (first, *rest, "calendar")
     return tuple(name for name, types in DOCUMENTS.items() if isinstance(obj, types))
 

@@ -14,9 +14,13 @@ import attrs
 import pendulum
 
 from musframework.catalogue import Message, translate
-from musframework.model.agreement import Agreement
-from musframework.model.anonymity import SuppressionReason
-from musframework.model.conversation import Conversation, ConversationStatus
+from musframework.model.agreement import Agreement, LearningMethod
+from musframework.model.anonymity import MINIMUM_GROUP_SIZE, SuppressionReason
+from musframework.model.conversation import (
+    Conversation,
+    ConversationStatus,
+    ReviewComment,
+)
 from musframework.model.cycle import Cycle
 from musframework.model.kinds import ConversationKind, Role
 from musframework.model.plan import DevelopmentPlan
@@ -38,8 +42,12 @@ from musframework.model.round import (
     CoverageState,
     PersonCoverage,
     agreement_counts,
+    common_needs,
     due_agreements,
+    goal_threads,
+    in_round,
     round_coverage,
+    round_steps,
     scope_units,
     unit_of,
 )
@@ -94,6 +102,8 @@ def build_document(obj: object, context: RenderContext) -> Document:
             return _plan_from_conversation(obj, context)
         if doc == "follow_up":
             return _follow_up(obj, context)
+        if doc == "guide":
+            return _guide(obj, context)
     raise DocumentError(
         Message("error.render.cannot-make", {"document": doc, "type": type(obj).__name__})
     )
@@ -306,6 +316,105 @@ def _upward_blocks(summary: UpwardSummary, ctx: RenderContext) -> list[Block]:
         )
     )
     return blocks
+
+
+# ------------------------------------------------------------------ leader's guide
+
+GOOD_CONVERSATION = (
+    "open-questions",
+    "time-for-both",
+    "employee-first",
+    "constructive",
+    "own-behalf",
+    "no-generalising",
+    "no-sarcasm",
+)
+"""The good-conversation advice of seeds 001 and 002 §3.6, as the catalogue's
+``doc.guide.advice.<key>`` messages, in the order the guide lists it."""
+
+
+def _guide(c: Conversation, ctx: RenderContext) -> Document:
+    """The leader's guide to one conversation.
+
+    The agenda with minutes and each part's guidance, the good-conversation advice, the
+    agreements to review, and what the people developed have shared of their preparation
+    (only shared responses are shown).
+    """
+    loc, names, q = ctx.locale, ctx.names, ctx.questionnaire
+    when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
+    blocks: list[Block] = [
+        Facts(
+            (
+                (label("conversation", loc), _kind_title(c, loc)),
+                (label("employee", loc), names.join(c.developed)),
+                (label("when", loc), when),
+                (label("where", loc), c.place or label("not_set", loc)),
+                (label("duration", loc), _minutes(int(c.duration.total_minutes()), loc)),
+            )
+        ),
+        Heading(label("purpose", loc)),
+        Paragraph(purpose(c.kind, loc)),
+        Heading(label("agenda", loc)),
+    ]
+    sections = {s.id: s for s in q.sections} if q is not None else {}
+    rows = []
+    for item in c.agenda:
+        section = sections.get(item.section or "")
+        advice = section.guidance.get(loc) if section is not None and section.guidance else ""
+        rows.append(Row((item.title.get(loc), _minutes(item.minutes, loc), advice)))
+    if rows:
+        total = sum(item.minutes for item in c.agenda)
+        rows.append(Row((label("agenda.total", loc), _minutes(total, loc), "")))
+    blocks.append(
+        Table(
+            columns=(
+                label("agenda.point", loc),
+                label("duration", loc),
+                label("guide.advice", loc),
+            ),
+            rows=tuple(rows),
+            role="agenda",
+            empty=label("none", loc),
+        )
+    )
+    blocks += [
+        Heading(label("guide.good-conversation", loc)),
+        BulletList(tuple(label(f"guide.advice.{key}", loc) for key in GOOD_CONVERSATION)),
+        Heading(label("guide.review", loc)),
+        Paragraph(label("guide.review.text", loc), style="muted"),
+        _agreement_table([a for a in c.agreements if a.continues is not None], names, loc),
+        Heading(label("guide.shared", loc)),
+    ]
+    shared = [r for r in c.responses if r.shared and r.person in c.developed]
+    if not shared:
+        blocks.append(Paragraph(label("guide.shared.none", loc), style="muted"))
+    questions = {question.id: question for question in q.questions()} if q is not None else {}
+    for r in shared:
+        blocks.append(Heading(names.name(r.person), level=3))
+        order = [qid for qid in questions if qid in r.answers]
+        order += [qid for qid in r.answers if qid not in questions]
+        blocks.append(
+            Table(
+                columns=(label("question", loc), label("answer", loc)),
+                rows=tuple(
+                    Row(
+                        (
+                            questions[qid].text.get(loc) if qid in questions else qid,
+                            _answer_text(questions.get(qid), r, qid, loc),
+                        )
+                    )
+                    for qid in order
+                ),
+                role="answers",
+                empty=label("none", loc),
+            )
+        )
+    return Document(
+        name="guide",
+        title=label("guide.title", loc, kind=_kind_title(c, loc)),
+        locale=loc,
+        blocks=tuple(blocks),
+    )
 
 
 # ------------------------------------------------------------------ blank form
@@ -550,6 +659,8 @@ def _plan_blocks(
     *,
     goals: Sequence[str],
     conclusions: Sequence[str],
+    conclusions_by: str | None = None,
+    review_comments: Sequence[ReviewComment] = (),
     practice: Sequence[str],
     agreements: Sequence[Agreement],
     follow_up: pendulum.Date | None,
@@ -562,6 +673,18 @@ def _plan_blocks(
     blocks: list[Block] = [head]
     if conclusions:
         blocks += [Heading(label("conclusions", loc)), BulletList(tuple(conclusions))]
+        if conclusions_by is not None:
+            blocks.append(Facts(((label("conclusions_by", loc), ctx.names.name(conclusions_by)),)))
+    if review_comments:
+        blocks += [
+            Heading(label("review_comments", loc)),
+            BulletList(
+                tuple(
+                    label("review_comment", loc, name=ctx.names.name(r.person), text=r.text)
+                    for r in review_comments
+                )
+            ),
+        ]
     blocks += [
         Heading(label("goals", loc)),
         BulletList(tuple(goals), empty=label("none", loc)),
@@ -599,6 +722,8 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
     blocks = _plan_blocks(
         goals=c.goals,
         conclusions=c.conclusions,
+        conclusions_by=c.conclusions_by,
+        review_comments=c.review_comments,
         practice=c.practice_changes,
         agreements=c.agreements,
         follow_up=c.follow_up_date,
@@ -629,7 +754,9 @@ def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
     )
     blocks = _plan_blocks(
         goals=p.goals,
-        conclusions=(),
+        conclusions=p.conclusions,
+        conclusions_by=p.conclusions_by,
+        review_comments=p.review_comments,
         practice=p.practice_changes,
         agreements=p.activities,
         follow_up=p.follow_up_date,
@@ -918,7 +1045,88 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
             role="upcoming",
             empty=label("none", loc),
         ),
+        *_round_overview(cycle, ctx),
     )
     return Document(
         name="report", title=label("report.title", loc, name=cycle.name), locale=loc, blocks=blocks
     )
+
+
+def _round_overview(cycle: Cycle, ctx: RenderContext) -> tuple[Block, ...]:
+    """The round's steps, its unit goals and the group activities its common needs suggest.
+
+    Each part only when there is something to show: steps once any is recorded, unit goals
+    once a GRUS agreed some, proposals once a need is shared by enough people.
+    """
+    loc, names = ctx.locale, ctx.names
+    blocks: list[Block] = []
+    if cycle.steps:
+        rows = tuple(
+            Row(
+                (
+                    enum_label(s.step, loc),
+                    names.name(s.responsible) if s.responsible else "–",
+                    fmt_date(s.due, loc),
+                    f"{fmt_date(s.done_at.date(), loc)} ({names.name(s.done_by)})"
+                    if s.done_at is not None
+                    else "–",
+                ),
+                highlight=s.done_at is None and s.due is not None and s.due < ctx.on,
+            )
+            for s in round_steps(cycle)
+        )
+        cols = tuple(label(k, loc) for k in ("step", "responsible", "deadline", "done"))
+        blocks += [Heading(label("round_steps", loc)), Table(columns=cols, rows=rows)]
+    threads = goal_threads(cycle, ctx.conversations)
+    if threads:
+        rows = tuple(
+            Row(
+                (
+                    label("no_unit", loc) if t.unit is None else names.unit(t.unit),
+                    t.goal.text,
+                    t.organisation_goal.text if t.organisation_goal is not None else "–",
+                    str(len(t.goals)),
+                    str(t.agreements),
+                ),
+                highlight=not t.served,
+            )
+            for t in threads
+        )
+        cols = tuple(
+            label(k, loc)
+            for k in ("unit", "goal", "organisation_goal", "individual_goals", "agreements")
+        )
+        blocks += [Heading(label("unit_goals", loc)), Table(columns=cols, rows=rows)]
+    needs, withheld = common_needs(
+        [c for c in ctx.conversations if in_round(cycle, c)], organisation=names.organisation
+    )
+    if needs:
+        org = names.organisation
+        order = {u.id: i for i, u in enumerate(org.units)} if org is not None else {}
+        methods = list(LearningMethod)
+        needs = tuple(
+            sorted(
+                needs,
+                key=lambda n: (
+                    order.get(n.unit or "", len(order)),
+                    -n.people,
+                    methods.index(n.learning_method),
+                ),
+            )
+        )
+        rows = tuple(
+            Row(
+                (
+                    label("no_unit", loc) if n.unit is None else names.unit(n.unit),
+                    enum_label(n.learning_method, loc),
+                    str(n.people),
+                )
+            )
+            for n in needs
+        )
+        cols = tuple(label(k, loc) for k in ("unit", "learning_method", "people"))
+        blocks += [Heading(label("group_activities", loc)), Table(columns=cols, rows=rows)]
+        if withheld:
+            text = label("group_activities.withheld", loc, n=withheld, minimum=MINIMUM_GROUP_SIZE)
+            blocks.append(Paragraph(text))
+    return tuple(blocks)

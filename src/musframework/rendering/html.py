@@ -17,7 +17,16 @@ from musframework.rendering.documents import build_document
 
 __all__ = ["HtmlRenderer"]
 
-_DOCUMENTS = ("form", "response", "invitation", "side_by_side", "plan", "follow_up", "report")
+_DOCUMENTS = (
+    "form",
+    "response",
+    "invitation",
+    "side_by_side",
+    "plan",
+    "follow_up",
+    "report",
+    "guide",
+)
 
 
 def _finalize(value: Any) -> Any:

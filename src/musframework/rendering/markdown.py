@@ -18,7 +18,16 @@ from musframework.rendering.documents import build_document
 
 __all__ = ["MarkdownRenderer", "escape_markdown"]
 
-_DOCUMENTS = ("form", "response", "invitation", "side_by_side", "plan", "follow_up", "report")
+_DOCUMENTS = (
+    "form",
+    "response",
+    "invitation",
+    "side_by_side",
+    "plan",
+    "follow_up",
+    "report",
+    "guide",
+)
 
 # Everything that can start inline markup, a link, raw HTML, an entity or a table cell.
 _INLINE = re.compile(r"([\\`*_{}\[\]<>#+!|~&])")

@@ -19,7 +19,16 @@ from musframework.rendering.documents import build_document
 
 __all__ = ["TextRenderer", "document_text"]
 
-_DOCUMENTS = ("form", "response", "invitation", "side_by_side", "plan", "follow_up", "report")
+_DOCUMENTS = (
+    "form",
+    "response",
+    "invitation",
+    "side_by_side",
+    "plan",
+    "follow_up",
+    "report",
+    "guide",
+)
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -26,7 +26,7 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.model.round import CoverageState, round_coverage
+from musframework.model.round import CoverageState, form_minutes, requested_mus, round_coverage
 from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
 
 __all__ = [
@@ -38,7 +38,9 @@ __all__ = [
     "agreement_owner_not_participant",
     "carry_over_missing",
     "carry_over_not_reviewed",
+    "coverage_mandatory",
     "coverage_missing_conversation",
+    "coverage_requested_mus",
     "grus_after_mus",
     "grus_no_individual_plan",
     "invitation_form_not_attached",
@@ -148,23 +150,29 @@ def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -
     params={"tolerance_minutes": 0},
 )
 def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
-    """A conversation's agenda against its duration; a form's sections against the round's."""
+    """A conversation's agenda against its duration; a form's sections against the round's.
+
+    The round's length for a form is what it plans for the conversations that use it
+    (:func:`musframework.model.round.form_minutes`: each kind its own form and length).
+    """
     if isinstance(obj, Conversation):
         if not obj.agenda:
             return
-        total, planned = sum(a.minutes for a in obj.agenda), int(obj.duration.total_minutes())
+        total = sum(a.minutes for a in obj.agenda)
+        lengths: tuple[int, ...] = (int(obj.duration.total_minutes()),)
         path = "agenda"
     else:
         if ctx.cycle is None or obj.total_minutes == 0:
             return
-        total, planned = obj.total_minutes, ctx.cycle.settings.conversation_minutes
+        total, lengths = obj.total_minutes, form_minutes(ctx.cycle, obj)
         path = "sections"
-    if abs(total - planned) > ctx.params["tolerance_minutes"]:
-        yield ctx.finding(
-            path,
-            total=total,
-            planned=planned,
-        )
+    for planned in lengths:
+        if abs(total - planned) > ctx.params["tolerance_minutes"]:
+            yield ctx.finding(
+                path,
+                total=total,
+                planned=planned,
+            )
 
 
 # --------------------------------------------------------------------------- agreements
@@ -577,23 +585,63 @@ def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Fi
     """People in scope (needs ``organisation=``) without a conversation that counts for them.
 
     Missing (none) or cancelled without replacement, as
-    :func:`musframework.model.round.round_coverage` says; planned people are fine.
+    :func:`musframework.model.round.round_coverage` says; planned people are fine. Where
+    the round says coverage is mandatory (``CycleSettings.coverage_mandatory``, as in the
+    Danish state), ``coverage.mandatory`` reports them instead, as errors.
     """
+    if not cycle.settings.coverage_mandatory:
+        yield from _uncovered(cycle, ctx)
+
+
+def _uncovered(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
     org = ctx.organisation
     if org is None:
         return
     for p in round_coverage(cycle, ctx.conversations, org):
         if p.state is CoverageState.MISSING:
-            yield ctx.finding(
-                "scope",
-                person=p.person,
-            )
+            yield ctx.finding("scope", msgid=ctx.code, person=p.person)
         elif p.state is CoverageState.CANCELLED:
-            yield ctx.finding(
-                "scope",
-                msgid="coverage.missing-conversation.cancelled",
-                person=p.person,
-            )
+            yield ctx.finding("scope", msgid=f"{ctx.code}.cancelled", person=p.person)
+
+
+@rule(
+    "coverage.mandatory",
+    severity="error",
+    applies_to=Cycle,
+)
+def coverage_mandatory(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
+    """Where coverage is mandatory, people in scope without a conversation that counts.
+
+    Only for a round with ``CycleSettings.coverage_mandatory`` (the Danish state: the yearly
+    MUS is mandatory); the same people ``coverage.missing-conversation`` reports elsewhere,
+    as errors. Needs ``organisation=``.
+    """
+    if cycle.settings.coverage_mandatory:
+        yield from _uncovered(cycle, ctx)
+
+
+@rule(
+    "coverage.requested-mus",
+    severity="error",
+    applies_to=Cycle,
+)
+def coverage_requested_mus(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
+    """A request for an individual MUS (``Cycle.mus_requests``) with no MUS in the round.
+
+    A MUS of the round with the person as employee that is not cancelled honours it (seed
+    003: when an employee asks for an individual MUS, one must be held).
+    """
+    asked = requested_mus(cycle)
+    if not asked:
+        return
+    honoured = {
+        c.employee
+        for c in ctx.conversations
+        if c.cycle == cycle.id and c.kind is MUS and c.status is not ConversationStatus.CANCELLED
+    }
+    for i, request in enumerate(cycle.mus_requests):
+        if request.person not in honoured:
+            yield ctx.finding(f"mus_requests[{i}]", person=request.person)
 
 
 # --------------------------------------------------------------------------- questionnaires

@@ -45,8 +45,10 @@ from musframework.model import (
     Cycle,
     Delivery,
     FollowUpEntry,
+    Goal,
     Group,
     LeaderChange,
+    MusRequest,
     Note,
     Organisation,
     OrganisationVersion,
@@ -55,6 +57,7 @@ from musframework.model import (
     Questionnaire,
     Response,
     Role,
+    RoundStepKind,
 )
 from musframework.model.upward import UpwardSummary
 from musframework.policy import Action, DefaultPolicy, Policy, Viewer, authorize_step, view
@@ -480,12 +483,17 @@ class Services:
         previous: Iterable[Conversation] | None = None,
         scheduler: wf.Scheduler | None = None,
         grus: bool | None = None,
+        place: wf.Place | None = None,
     ) -> wf.RoundPlan:
         """Plan or re-plan a round: save the round and the conversations it adds.
 
         Conversations already in the round are kept as they are (re-planning adds only what
         is missing). ``previous`` defaults to the stored conversations of other rounds (their
-        open agreements carry over).
+        open agreements carry over). The forms the round names (``Cycle.questionnaire`` and
+        ``Cycle.forms``) are read from the store, so each conversation gets its form's
+        sections as its agenda; ``place`` (a text or a callable) is where new conversations
+        are held (default ``settings.place``). Requests for an individual MUS
+        (:meth:`request_mus`) are honoured: re-plan after one to add the MUS.
 
         Raises:
             AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
@@ -510,6 +518,8 @@ class Services:
                 previous=earlier,
                 scheduler=scheduler,
                 grus=grus,
+                questionnaires=self._round_forms(cycle),
+                place=place,
             )
             added = set(plan.added)
             with self.store.unit_of_work(actor=viewer.person) as uow:
@@ -519,6 +529,117 @@ class Services:
                     if conversation.id in added:
                         uow.save(conversation)
             return plan
+
+        return self._retry(attempt)
+
+    def _round_forms(self, cycle: Cycle) -> list[Questionnaire]:
+        refs = [cycle.questionnaire, *(f.questionnaire for f in cycle.forms)]
+        found = []
+        for ref in dict.fromkeys(r for r in refs if r is not None):
+            stored = self.store.get(Questionnaire, ref.id, ref.version)
+            if stored is not None:
+                found.append(stored.document)
+        return found
+
+    def plan_follow_ups(
+        self,
+        actor: Viewer | str,
+        cycle_id: str,
+        *,
+        scheduler: wf.Scheduler | None = None,
+        place: wf.Place | None = None,
+    ) -> wf.RoundPlan:
+        """The round step after the conversations: plan the follow-up conversations.
+
+        Every concluded or signed conversation of the round with a follow-up date gets its
+        ``FOLLOW_UP`` conversation (:func:`musframework.workflow.plan_follow_ups`), saved;
+        re-running adds only the missing ones. What is due then lists each follow-up
+        conversation's invitation and meeting instead of the bare follow-up date.
+
+        Raises:
+            NotFoundError: when there is no such round.
+            AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> wf.RoundPlan:
+            cycle = self.store.load(Cycle, cycle_id).document
+            authorize_step(self.policy, viewer, "plan_round", cycle)
+            conversations = [s.document for s in self.store.conversations(cycle=cycle.id)]
+            plan = wf.plan_follow_ups(
+                cycle,
+                conversations,
+                questionnaires=self._round_forms(cycle),
+                scheduler=scheduler,
+                place=place,
+                clock=self.clock,
+            )
+            added = set(plan.added)
+            with self.store.unit_of_work(actor=viewer.person) as uow:
+                for conversation in plan.conversations:
+                    if conversation.id in added:
+                        uow.save(conversation)
+            return plan
+
+        return self._retry(attempt)
+
+    def request_mus(
+        self, actor: Viewer | str, cycle_id: str, person: str, *, reason: str = ""
+    ) -> Cycle:
+        """Record a request for an individual MUS (seed 003: if asked for, one is held).
+
+        An employee may always ask for their own; asking for someone else (HR recording a
+        request made by mail, say) needs the right to edit the round. The request is kept on
+        the round (``Cycle.mus_requests``, with the clock's time); a second request by the
+        same person keeps the first. Re-plan the round (:meth:`plan_round`) to add the MUS;
+        until it is planned the rule ``coverage.requested-mus`` reports the request.
+
+        Raises:
+            NotFoundError: when there is no such round or no such person.
+            AccessDeniedError: when ``actor`` asks for someone else without the right to
+                edit the round.
+            DataError: when the round is closed (evaluated).
+        """
+        viewer = _viewer(actor)
+        self.organisation().person(person)  # NotFoundError for someone unknown
+
+        def attempt() -> Cycle:
+            stored = self.store.load(Cycle, cycle_id)
+            cycle = stored.document
+            if viewer.person != person:
+                authorize_step(self.policy, viewer, "plan_round", cycle)
+            wf.refuse_closed(cycle)
+            if any(r.person == person for r in cycle.mus_requests):
+                return cycle
+            request = MusRequest(person=person, requested_at=self.clock.now(), reason=reason)
+            changed = attrs.evolve(cycle, mus_requests=(*cycle.mus_requests, request))
+            self.store.save(changed, revision=stored.revision, actor=viewer.person)
+            return changed
+
+        return self._retry(attempt)
+
+    def complete_round_step(
+        self, actor: Viewer | str, cycle_id: str, step: RoundStepKind | str
+    ) -> Cycle:
+        """Record one of the round's own steps (seed 004) as done by the actor.
+
+        Recording ``evaluate`` closes the round (:func:`musframework.workflow.complete_round_step`).
+
+        Raises:
+            NotFoundError: when there is no such round.
+            AccessDeniedError: unless the policy lets ``actor`` edit the round (HR).
+            DataError: when the round is already closed.
+        """
+        viewer = _viewer(actor)
+
+        def attempt() -> Cycle:
+            stored = self.store.load(Cycle, cycle_id)
+            authorize_step(self.policy, viewer, "plan_round", stored.document)
+            changed = wf.complete_round_step(
+                stored.document, step, by=viewer.person, clock=self.clock
+            )
+            self.store.save(changed, revision=stored.revision, actor=viewer.person)
+            return changed
 
         return self._retry(attempt)
 
@@ -923,12 +1044,17 @@ class Services:
         agreements: Iterable[Agreement] = (),
         follow_up_date: pendulum.Date | None = _UNSET,
         next_conversation_date: pendulum.Date | None = _UNSET,
+        written_by: str | None = None,
+        goal_thread: Iterable[Goal] = (),
     ) -> Conversation:
         """Write up the conversation (:func:`musframework.workflow.conclude`).
 
-        The follow-up and next conversation dates default to the ones planned.
+        The follow-up and next conversation dates default to the ones planned;
+        ``written_by`` (who wrote the conclusions) defaults to the actor; ``goal_thread``
+        links the goals into the strategy.
         """
         given = (tuple(conclusions), tuple(goals), tuple(practice_changes), tuple(agreements))
+        thread = tuple(goal_thread)
 
         def apply(c: Conversation, me: str) -> Conversation:
             return wf.conclude(
@@ -944,10 +1070,27 @@ class Services:
                     if next_conversation_date is _UNSET
                     else next_conversation_date
                 ),
+                written_by=written_by,
+                goal_thread=thread,
                 clock=self.clock,
             )
 
         return self._step(actor, conversation_id, "conclude", apply, items=lambda c, me: given[3])
+
+    def comment_on_conclusions(
+        self, actor: Viewer | str, conversation_id: str, text: str
+    ) -> Conversation:
+        """The actor comments on the written conclusions before signing (seed 002 §4).
+
+        Whoever may sign may comment (:func:`musframework.workflow.comment_on_conclusions`):
+        the comment is part of what everyone signs, so a signature made before it is void.
+        """
+        return self._step(
+            actor,
+            conversation_id,
+            "sign",
+            lambda c, me: wf.comment_on_conclusions(c, by=me, text=text, clock=self.clock),
+        )
 
     def sign(
         self, actor: Viewer | str, conversation_id: str, *, revision: int | None = None

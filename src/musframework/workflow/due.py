@@ -13,11 +13,20 @@ whose conversations they are, or by round.
 * ``conclude``: the leader, once held; due a week after it was held.
 * ``sign``: each required signer without a valid signature, once concluded; due a week after
   it was held.
-* ``follow_up``: the leader, once signed; due the follow-up date.
+* ``follow_up``: the leader, once signed; due the follow-up date. When a follow-up
+  conversation is planned for it (:func:`musframework.model.round.follow_up_conversations`,
+  made by :func:`~musframework.workflow.plan_follow_ups`), that conversation's own items
+  (send the invitation, hold it, ...) take its place.
 * ``agreement_overdue`` and ``agreement_due_soon``: the agreement's owner, for the open
   agreements that count (:func:`musframework.model.round.agreement_counts`: of held or later
   conversations, or carried over into one that is not cancelled; not an original carried
   over since); due the deadline.
+
+* ``round_step``: the person responsible for one of the round's own steps (seed 004:
+  inform leaders, inform employees, send the forms, hold the conversations, evaluate), for
+  each round in ``cycles`` not yet done; due the step's date
+  (:func:`musframework.model.round.round_steps`). ``conversation`` is then the round's id
+  and ``step`` names the step.
 
 Only items due on or before ``on + horizon_days`` are listed (all of them with
 ``horizon_days=None``); each says whether it is already overdue.
@@ -33,8 +42,13 @@ import pendulum
 
 from musframework.clock import Clock
 from musframework.model.conversation import Conversation, ConversationStatus
-from musframework.model.cycle import Cycle, CycleSettings
-from musframework.model.round import agreement_counts, superseded_agreements
+from musframework.model.cycle import Cycle, CycleSettings, RoundStepKind
+from musframework.model.round import (
+    agreement_counts,
+    follow_up_conversations,
+    round_steps,
+    superseded_agreements,
+)
 from musframework.workflow._common import now
 from musframework.workflow.signing import missing_signers
 
@@ -56,6 +70,7 @@ class DueKind(enum.Enum):
     FOLLOW_UP = "follow_up"
     AGREEMENT_OVERDUE = "agreement_overdue"
     AGREEMENT_DUE_SOON = "agreement_due_soon"
+    ROUND_STEP = "round_step"
 
 
 _ORDER = {kind: i for i, kind in enumerate(DueKind)}
@@ -74,6 +89,7 @@ class DueItem:
         agreement: The agreement id, for agreement items.
         cycle: The round the conversation belongs to, if any.
         leader: The leader of the conversation, if any.
+        step: For a round step, which one (``conversation`` is then the round's id).
     """
 
     kind: DueKind
@@ -84,6 +100,7 @@ class DueItem:
     agreement: str | None = None
     cycle: str | None = None
     leader: str | None = None
+    step: RoundStepKind | None = None
 
     def sort_key(self) -> tuple[pendulum.Date, int, str, str, str]:
         """Earliest first, then workflow order, conversation, actor and agreement."""
@@ -122,29 +139,54 @@ def what_is_due(
         leader: Only actions in conversations this person leads (theirs and their reports').
         cycle: Only conversations of this round.
         cycles: Rounds whose settings (invitation lead days) apply to their conversations;
-            others use the defaults.
+            others use the defaults. Their own steps not yet done are listed for the
+            person responsible (``round_step``).
         horizon_days: How far ahead to look; ``None`` for everything outstanding.
         soon_days: How close a deadline makes an agreement "due soon".
     """
     today = on if on is not None else now(clock).date()
     limit = None if horizon_days is None else today.add(days=horizon_days)
+    cycles = tuple(cycles)
     settings = {c.id: c.settings for c in cycles}
     default = CycleSettings()
     items: list[DueItem] = []
     convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
     superseded = superseded_agreements(convs)
+    followed = follow_up_conversations(convs)
     for conversation in convs:
         if cycle is not None and conversation.cycle != cycle:
             continue
         if leader is not None and conversation.leader != leader:
             continue
         lead_days = settings.get(conversation.cycle or "", default).invitation_lead_days
-        for item in _items(conversation, today, lead_days, soon_days, superseded):
+        planned = conversation.id in followed
+        for item in _items(conversation, today, lead_days, soon_days, superseded, planned):
             if person is not None and item.actor != person:
                 continue
             if limit is not None and item.due > limit:
                 continue
             items.append(item)
+    for round_ in cycles:
+        if cycle is not None and round_.id != cycle:
+            continue
+        for step in round_steps(round_):
+            if step.done or step.responsible is None or step.due is None:
+                continue
+            if person is not None and step.responsible != person:
+                continue
+            if leader is not None or (limit is not None and step.due > limit):
+                continue
+            items.append(
+                DueItem(
+                    kind=DueKind.ROUND_STEP,
+                    actor=step.responsible,
+                    conversation=round_.id,
+                    due=step.due,
+                    overdue=step.due < today,
+                    cycle=round_.id,
+                    step=step.step,
+                )
+            )
     items.sort(key=DueItem.sort_key)
     return items
 
@@ -155,6 +197,7 @@ def _items(
     lead_days: int,
     soon_days: int,
     superseded: frozenset[tuple[str, str]],
+    follow_up_planned: bool = False,
 ) -> Iterable[DueItem]:
     status = conversation.status
     boss = conversation.leader
@@ -200,7 +243,7 @@ def _items(
         if held is not None:
             due = held.date().add(days=_WRITE_UP_DAYS)
             found.extend(item(DueKind.SIGN, p, due) for p in missing_signers(conversation))
-    elif status is S.SIGNED:
+    elif status is S.SIGNED and not follow_up_planned:
         found.append(item(DueKind.FOLLOW_UP, boss, conversation.follow_up_date))
     for agreement in conversation.agreements:
         if not agreement_counts(conversation, agreement, superseded):

@@ -49,8 +49,10 @@ from musframework.model.conversation import (
     FollowUpEntry,
     Invitation,
     Note,
+    ReviewComment,
 )
 from musframework.model.findings import Finding, Severity
+from musframework.model.goals import Goal
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
 from musframework.workflow._common import (
@@ -67,6 +69,7 @@ __all__ = [
     "allowed_steps",
     "cancel",
     "comment",
+    "comment_on_conclusions",
     "conclude",
     "follow_up",
     "hold",
@@ -298,14 +301,36 @@ def hold(
 ) -> Conversation:
     """Record that the conversation took place (``held_at`` from the clock), with notes.
 
+    A scheduled conversation is held on its day or later: held earlier, the invitation,
+    preparation and the rules that measure from the scheduled day would describe a meeting
+    that did not happen. To hold it earlier, :func:`reschedule` it first (the new time is
+    then recorded, and reaches the calendars as an update).
+
     Raises:
         TransitionError: unless the conversation is prepared.
+        DataError: when today (by the clock, in the conversation's time zone) is before the
+            scheduled day (``workflow.hold-before-scheduled-day``).
     """
     require_step(conversation, "hold")
+    at = now(clock)
+    start = conversation.scheduled_start
+    today = at if start is None or start.tz is None else at.in_timezone(start.tz)
+    if start is not None and today.date() < start.date():
+        raise DataError(
+            Message("error.hold-refused", {"conversation": conversation.id}),
+            [
+                Finding.error(
+                    "workflow.hold-before-scheduled-day",
+                    "scheduled_start",
+                    day=start.date(),
+                    today=today.date(),
+                )
+            ],
+        )
     return attrs.evolve(
         conversation,
         status=ConversationStatus.HELD,
-        held_at=now(clock),
+        held_at=at,
         notes=(*conversation.notes, *notes),
     )
 
@@ -320,9 +345,20 @@ def conclude(
     agreements: Iterable[Agreement] = (),
     follow_up_date: pendulum.Date | None,
     next_conversation_date: pendulum.Date | None,
+    written_by: str | None = None,
+    goal_thread: Iterable[Goal] = (),
     clock: Clock | None = None,
 ) -> Conversation:
     """Write up the conclusions, goals, wanted changes in practice and agreements.
+
+    ``goal_thread`` links the conversation into the strategy (:class:`~musframework.Goal`):
+    a GRUS's unit goals, each serving an organisation goal of the round, or a person's goals,
+    each serving a unit goal, with the agreements that work towards them.
+
+    ``written_by`` names who wrote the conclusions (default ``by``; seed 002 §4: the leader,
+    or the employee for ownership); it is recorded in ``conclusions_by`` and covered by the
+    signatures. The other party then reviews them and may comment before signing
+    (:func:`comment_on_conclusions`).
 
     The conversation's existing agreements (those carried over from the previous conversation
     and reviewed in it) are kept; an agreement in ``agreements`` with the same id replaces one,
@@ -345,12 +381,45 @@ def conclude(
         conversation,
         status=ConversationStatus.CONCLUDED,
         conclusions=strings(conclusions),
+        conclusions_by=written_by or by,
+        goal_thread=tuple(goal_thread),
         goals=strings(goals),
         practice_changes=strings(practice_changes),
         agreements=check_agreement_ids(conversation, tuple(merged)),
         follow_up_date=follow_up_date,
         next_conversation_date=next_conversation_date,
     )
+
+
+def comment_on_conclusions(
+    conversation: Conversation, *, by: str, text: str, clock: Clock | None = None
+) -> Conversation:
+    """The other party's comment on the written conclusions, before signing (seed 002 §4).
+
+    The comment (a :class:`~musframework.ReviewComment` with the clock's time) becomes part
+    of the signed content: everyone signs the conclusions together with the comments, and a
+    signature made before the comment is void (its signer signs again). The author of the
+    conclusions (``conclusions_by``) does not comment on their own text: they revise it.
+
+    Raises:
+        TransitionError: unless the conversation is concluded (written up, not yet signed by
+            everyone), or when ``by`` is not a participant.
+        DataError: when the text is blank or ``by`` wrote the conclusions
+            (``workflow.blank-comment``, ``workflow.own-conclusions``).
+    """
+    require_step(conversation, "sign")
+    require_participant(conversation, by, "review-comment")
+    problems: list[Finding] = []
+    if not text.strip():
+        problems.append(Finding.error("workflow.blank-comment", "text"))
+    if by == conversation.conclusions_by:
+        problems.append(Finding.error("workflow.own-conclusions", "by", person=by))
+    if problems:
+        raise DataError(
+            Message("error.review-comment-refused", {"conversation": conversation.id}), problems
+        )
+    comment = ReviewComment(person=by, text=text.strip(), at=now(clock))
+    return attrs.evolve(conversation, review_comments=(*conversation.review_comments, comment))
 
 
 def follow_up(
