@@ -76,9 +76,11 @@ def _mutate_plan(plan: mf.DevelopmentPlan, rng: random.Random) -> mf.Development
         activity[key] = values[key]
     elif choice == 6 and data["activities"]:
         data["activities"].pop(rng.randrange(len(data["activities"])))
-    elif choice == 7:
+    elif choice == 7 and data.get("withheld"):
         part = rng.choice(data["withheld"])
         part["digest"] = f"{rng.getrandbits(256):064x}"
+    elif choice == 7:  # nothing withheld: the conclusions, which the plan shows and signs
+        data["conclusions"] = [*data.get("conclusions", []), "Forged conclusion"]
     else:
         signature = rng.choice(data["signatures"])
         key = rng.choice(["person", "role", "signed_at", "digest"])

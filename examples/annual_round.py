@@ -198,8 +198,11 @@ def simulate(
     rng: random.Random,
     clock: mf.FixedClock,
     hr: Viewer,
+    requested: frozenset[str] = frozenset(),
 ) -> None:
     """Walk one planned conversation through the use cases, as far as ``TODAY`` allows.
+
+    A MUS someone asked for (``requested``) is held even when illness would have cancelled it.
 
     Every step is a call to the services by the person who takes it: the policy decides
     whether they may, the workflow whether the step fits, the store keeps the result.
@@ -212,7 +215,8 @@ def simulate(
     assert c.questionnaire is not None
     leader = c.leader
     form = forms[c.questionnaire]
-    if rng.random() < 0.03:  # illness: cancelled before the invitation
+    ill = rng.random() < 0.03
+    if ill and not requested.intersection(c.developed):  # illness: cancelled before invitation
         clock.set(start.subtract(days=20))
         services.cancel(leader, cid, reason="Sygdom")
         return
@@ -501,7 +505,8 @@ def main(argv: list[str] | None = None) -> None:
                 c.status is mf.ConversationStatus.PLANNED
                 and c.kind is not mf.ConversationKind.FOLLOW_UP
             ):
-                simulate(services, c, {f.ref: f for f in forms}, rng, clock, hr)
+                requested = frozenset(r.person for r in cycle.mus_requests)
+                simulate(services, c, {f.ref: f for f in forms}, rng, clock, hr, requested)
         cycle = take_round_steps(services, hr, cycle, clock, before=False)
         clock.set(at(TODAY, 8))
         follow_ups = services.plan_follow_ups(hr, cycle.id)

@@ -37,7 +37,12 @@ class Registry(Generic[T]):
         return item
 
     def unregister(self, name: str) -> T:
-        """Remove and return the item registered under ``name``."""
+        """Remove and return the item registered under ``name``.
+
+        Installed plugins are loaded first, so a name removed here stays removed (a later
+        lookup does not bring its entry point back).
+        """
+        self._load_entry_points()
         try:
             item = self._items.pop(name)
         except KeyError:

@@ -120,7 +120,8 @@ def register_renderer(
 
 
 def unregister_renderer(name: str) -> Renderer | type[Renderer]:
-    """Remove the renderer registered as ``name`` and return it."""
+    """Remove the renderer registered as ``name`` and return it (it stays removed)."""
+    _ensure_builtins()
     return _RENDERERS.unregister(name)
 
 
