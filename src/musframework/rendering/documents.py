@@ -227,11 +227,11 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
 # ------------------------------------------------------------------ blank form
 
 
-def _field(q: Question, number: int, loc: str) -> Field:
+def _field(q: Question, number: int, loc: str, role: Role | None = None) -> Field:
     base = Field(
         id=q.id,
         number=str(number),
-        text=q.text.get(loc),
+        text=q.text_for(role).get(loc),
         help="" if q.help is None else q.help.get(loc),
         required=q.required,
     )
@@ -287,11 +287,17 @@ def _form(q: Questionnaire, role: Role, loc: str) -> Document:
         if section.minutes:
             title = f"{title} ({_minutes(section.minutes, loc)})"
         blocks.append(Heading(title))
+        if section.preparation is not None:
+            blocks.append(Paragraph(section.preparation.get(loc), style="note"))
         if section.guidance is not None:
-            blocks.append(Paragraph(section.guidance.get(loc), style="note"))
+            blocks.append(
+                Paragraph(
+                    label("form.in_meeting", loc, text=section.guidance.get(loc)), style="muted"
+                )
+            )
         for question in section.questions_for(role):
             number += 1
-            blocks.append(_field(question, number, loc))
+            blocks.append(_field(question, number, loc, role))
     return Document(
         name="form",
         title=q.title.get(loc),
