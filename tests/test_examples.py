@@ -84,7 +84,9 @@ def test_demo_database_reloads_the_whole_round(demo):
         conversations = [s.document for s in store.conversations(cycle="mus-2026")]
         people = store.documents(mf.Person)
         cycle = store.load(mf.Cycle, "mus-2026").document
-        form = store.load(mf.Questionnaire, "mus-scored", "1").document
+        form = store.load(
+            mf.Questionnaire, "mus-scored", mf.templates.load("mus-scored").version
+        ).document
     assert len(conversations) == planned
     assert len(people) == 24
     kinds = {c.kind for c in conversations}
