@@ -331,7 +331,8 @@ def main(argv: list[str] | None = None) -> None:
         for person in developed:
             plan_doc = mf.DevelopmentPlan.from_conversation(c, person)
             for extension in formats:
-                mf.render_to(plans_dir / f"{c.id}-{person}{extension}", plan_doc, people=org)
+                name = mf.rendering.file_stem(plan_doc, people=org) + extension
+                mf.render_to(plans_dir / name, plan_doc, people=org)
                 written += 1
     report_html = mf.render_to(
         out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY

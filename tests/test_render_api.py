@@ -289,8 +289,8 @@ def test_response_document_and_names_sources():
         ("invited", "Invitation to development conversation (MUS)"),
         ("prepared", "Preparation side by side"),
         ("held", "Preparation side by side"),
-        ("concluded", "Development plan for emp"),
-        ("signed", "Development plan for emp"),
+        ("concluded", "Development plan for emp – development conversation (MUS) on 3 March 2026"),
+        ("signed", "Development plan for emp – development conversation (MUS) on 3 March 2026"),
         ("followed_up", "Follow-up status"),
     ],
 )
@@ -428,7 +428,10 @@ def test_one_document_template_can_be_replaced(tmp_path):
     renderer = MarkdownRenderer(template_dirs=[tmp_path])
     context = RenderContext(document="plan", on=CLOCK.now().date(), now=CLOCK.now())
     c = attrs.evolve(concluded(), agreements=[mf.Agreement(id="x", description="*vigtig*")])
-    assert renderer(c, context) == "Plan: Udviklingsplan for emp\n* \\*vigtig\\*\n"
+    assert (
+        renderer(c, context)
+        == "Plan: Udviklingsplan for emp – MUS-samtale den 3. marts 2026\n* \\*vigtig\\*\n"
+    )
     # the other documents keep the package's templates
     context = attrs.evolve(context, document="invitation")
     assert renderer(c, context).startswith("# Invitation til MUS-samtale")

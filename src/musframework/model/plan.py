@@ -13,6 +13,7 @@ from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
 from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
+from musframework.model.kinds import ConversationKind
 
 __all__ = ["DevelopmentPlan"]
 
@@ -48,6 +49,10 @@ class DevelopmentPlan(DisplayMixin):
         next_conversation_date: When the next conversation is due.
         signatures: The conversation's signatures.
         digest: The conversation's content digest when the plan was derived.
+        kind: The kind of conversation it comes from (a GRUS member has one plan from the
+            GRUS and one from their MUS; the kind tells them apart).
+        conversation_date: The day of that conversation (held, or else scheduled).
+        conclusions: The conversation's conclusions, which the signatures cover too.
     """
 
     SCHEMA_VERSION = 1
@@ -62,6 +67,9 @@ class DevelopmentPlan(DisplayMixin):
     next_conversation_date: pendulum.Date | None = None
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
     digest: str = ""
+    kind: ConversationKind | None = None
+    conversation_date: pendulum.Date | None = None
+    conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     @classmethod
     def from_conversation(
@@ -94,6 +102,7 @@ class DevelopmentPlan(DisplayMixin):
         if problems or person is None:
             raise DataError(Message("error.no-plan", {"conversation": conversation.id}), problems)
         owners = {person, conversation.leader}
+        moment = conversation.held_at or conversation.scheduled_start
         return cls(
             conversation=conversation.id,
             person=person,
@@ -105,6 +114,9 @@ class DevelopmentPlan(DisplayMixin):
             next_conversation_date=conversation.next_conversation_date,
             signatures=conversation.signatures,
             digest=conversation.content_digest(),
+            kind=conversation.kind,
+            conversation_date=None if moment is None else moment.date(),
+            conclusions=conversation.conclusions,
         )
 
     @property

@@ -47,6 +47,7 @@ from musframework.rendering.base import (
     Renderer,
     clean_text,
     document_candidates,
+    file_stem,
 )
 from musframework.rendering.blocks import Document
 from musframework.rendering.documents import RoundFigures, build_document, round_figures
@@ -63,6 +64,7 @@ __all__ = [
     "choose_document",
     "clean_text",
     "document_candidates",
+    "file_stem",
     "get_renderer",
     "register_renderer",
     "render",

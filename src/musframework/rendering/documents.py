@@ -17,7 +17,7 @@ from musframework.catalogue import Message
 from musframework.model.agreement import Agreement
 from musframework.model.conversation import Conversation, ConversationStatus, Signature
 from musframework.model.cycle import Cycle
-from musframework.model.kinds import Role
+from musframework.model.kinds import ConversationKind, Role
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.questions import (
@@ -48,6 +48,7 @@ from musframework.rendering._i18n import (
     fmt_datetime,
     label,
     purpose,
+    role_label,
 )
 from musframework.rendering.base import DocumentError, Names, RenderContext
 from musframework.rendering.blocks import (
@@ -106,6 +107,26 @@ def _kind_title(conversation: Conversation, loc: str) -> str:
     return enum_label(conversation.kind, loc)
 
 
+def _cap(text: str) -> str:
+    """``text`` with a capital first letter, for a role word used as a label."""
+    return text[:1].upper() + text[1:]
+
+
+def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
+    moment = conversation.held_at or conversation.scheduled_start
+    return None if moment is None else moment.date()
+
+
+def _conversation_text(kind: ConversationKind | None, day: pendulum.Date | None, loc: str) -> str:
+    """Which conversation a document comes from: "MUS-samtale den 12. marts 2026"."""
+    if kind is None:
+        return fmt_date(day, loc) if day is not None else label("not_set", loc)
+    name = enum_label(kind, loc)
+    if day is None:
+        return label("conversation.undated", loc, kind=name)
+    return label("conversation.on", loc, kind=name, date=fmt_date(day, loc))
+
+
 def _agreement_rows(agreements: Iterable[Agreement], names: Names, loc: str) -> tuple[Row, ...]:
     return tuple(
         Row(
@@ -136,6 +157,7 @@ def _signature_table(
     signers: Sequence[tuple[str, Role]],
     names: Names,
     loc: str,
+    kind: ConversationKind | None = None,
 ) -> Table:
     rows: list[Row] = []
     signed_people = set()
@@ -146,7 +168,7 @@ def _signature_table(
             Row(
                 (
                     names.name(s.person),
-                    enum_label(s.role, loc),
+                    role_label(kind, s.role, loc),
                     fmt_datetime(s.signed_at, loc),
                     label("valid" if ok else "void", loc),
                 ),
@@ -156,7 +178,7 @@ def _signature_table(
     for person, role in signers:
         if person not in signed_people:
             rows.append(
-                Row((names.name(person), enum_label(role, loc), "", label("unsigned", loc)))
+                Row((names.name(person), role_label(kind, role, loc), "", label("unsigned", loc)))
             )
     return Table(
         columns=tuple(label(k, loc) for k in ("name", "role", "signed", "validity")),
@@ -170,7 +192,7 @@ def _signature_table(
 
 def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    who = [f"{names.name(p.person)} ({enum_label(p.role, loc)})" for p in c.participants]
+    who = [f"{names.name(p.person)} ({role_label(c.kind, p.role, loc)})" for p in c.participants]
     when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
     facts: list[tuple[str, str]] = [
         (label("who", loc), ", ".join(who)),
@@ -370,13 +392,13 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
     respondents = [r for p in order if (r := c.response_of(p)) is not None]
     columns = (
         label("question", loc),
-        *(f"{names.name(r.person)} ({enum_label(r.role, loc)})" for r in respondents),
+        *(f"{names.name(r.person)} ({role_label(c.kind, r.role, loc)})" for r in respondents),
         label("gap", loc),
     )
     blocks: list[Block] = [
         Facts(
             (
-                (label("conversation", loc), _kind_title(c, loc)),
+                (label("conversation", loc), _conversation_text(c.kind, _conversation_day(c), loc)),
                 (label("who", loc), names.join(c.participant_ids)),
             )
         )
@@ -481,14 +503,27 @@ def _plan_blocks(
     return tuple(blocks)
 
 
+def _plan_title(
+    name: str, kind: ConversationKind | None, day: pendulum.Date | None, loc: str
+) -> str:
+    """The plan's title, naming the person and the conversation (kind and date)."""
+    if kind is None or day is None:
+        return label("plan.for", loc, name=name)
+    return label(
+        "plan.for.conversation", loc, name=name, kind=enum_label(kind, loc), date=fmt_date(day, loc)
+    )
+
+
 def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
     signers = [(p.person, p.role) for p in c.participants]
+    developed_role = Role.GROUP_MEMBER if c.kind is ConversationKind.GRUS else Role.EMPLOYEE
+    what = _conversation_text(c.kind, _conversation_day(c), loc)
     head = Facts(
         (
-            (label("conversation", loc), _kind_title(c, loc)),
-            (label("employee", loc), names.join(c.developed)),
-            (label("leader", loc), names.name(c.leader)),
+            (label("conversation", loc), what),
+            (_cap(role_label(c.kind, developed_role, loc)), names.join(c.developed)),
+            (_cap(role_label(c.kind, Role.LEADER, loc)), names.name(c.leader)),
         )
     )
     blocks = _plan_blocks(
@@ -498,14 +533,15 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
         agreements=c.agreements,
         follow_up=c.follow_up_date,
         next_date=c.next_conversation_date,
-        signature_table=_signature_table(c.signatures, c.content_digest(), signers, names, loc),
+        signature_table=_signature_table(
+            c.signatures, c.content_digest(), signers, names, loc, c.kind
+        ),
         head=head,
         ctx=ctx,
     )
-    developed = c.developed
     title = (
-        label("plan.for", loc, name=names.join(developed))
-        if developed
+        _plan_title(names.join(c.developed), c.kind, _conversation_day(c), loc)
+        if c.developed
         else label("plan.title", loc)
     )
     return Document(name="plan", title=title, locale=loc, blocks=blocks)
@@ -513,32 +549,33 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
 
 def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    signers: list[tuple[str, Role]] = [(p.person, Role.EMPLOYEE)]
+    developed_role = Role.GROUP_MEMBER if p.kind is ConversationKind.GRUS else Role.EMPLOYEE
+    signers: list[tuple[str, Role]] = [(p.person, developed_role)]
     if p.leader is not None:
         signers.append((p.leader, Role.LEADER))
-    head = Facts(
-        (
-            (label("employee", loc), names.name(p.person)),
-            (label("leader", loc), names.name(p.leader)),
+    facts: list[tuple[str, str]] = []
+    if p.kind is not None or p.conversation_date is not None:
+        facts.append(
+            (label("conversation", loc), _conversation_text(p.kind, p.conversation_date, loc))
         )
-    )
+    facts += [
+        (_cap(role_label(p.kind, developed_role, loc)), names.name(p.person)),
+        (_cap(role_label(p.kind, Role.LEADER, loc)), names.name(p.leader)),
+    ]
+    head = Facts(tuple(facts))
     blocks = _plan_blocks(
         goals=p.goals,
-        conclusions=(),
+        conclusions=p.conclusions,
         practice=p.practice_changes,
         agreements=p.activities,
         follow_up=p.follow_up_date,
         next_date=p.next_conversation_date,
-        signature_table=_signature_table(p.signatures, p.digest, signers, names, loc),
+        signature_table=_signature_table(p.signatures, p.digest, signers, names, loc, p.kind),
         head=head,
         ctx=ctx,
     )
-    return Document(
-        name="plan",
-        title=label("plan.for", loc, name=names.name(p.person)),
-        locale=loc,
-        blocks=blocks,
-    )
+    title = _plan_title(names.name(p.person), p.kind, p.conversation_date, loc)
+    return Document(name="plan", title=title, locale=loc, blocks=blocks)
 
 
 # ------------------------------------------------------------------ follow-up status
@@ -571,9 +608,11 @@ def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
                 highlight=agreement_counts(c, a) and a.is_overdue(ctx.on),
             )
         )
+    developed_role = Role.GROUP_MEMBER if c.kind is ConversationKind.GRUS else Role.EMPLOYEE
     facts = [
-        (label("employee", loc), names.join(c.developed)),
-        (label("leader", loc), names.name(c.leader)),
+        (label("conversation", loc), _conversation_text(c.kind, _conversation_day(c), loc)),
+        (_cap(role_label(c.kind, developed_role, loc)), names.join(c.developed)),
+        (_cap(role_label(c.kind, Role.LEADER, loc)), names.name(c.leader)),
         (label("follow_up_date", loc), fmt_date(c.follow_up_date, loc) or label("not_set", loc)),
     ]
     blocks: list[Block] = []
