@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> None:
             plan_doc = mf.DevelopmentPlan.from_conversation(c, person)
             for extension in formats:
                 name = mf.rendering.file_stem(plan_doc, people=org) + extension
-                mf.render_to(plans_dir / name, plan_doc, people=org)
+                mf.render_to(plans_dir / name, plan_doc, people=org, clock=clock)
                 written += 1
     report_html = mf.render_to(
         out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY
@@ -342,7 +342,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     calendar = None
     if importlib.util.find_spec("icalendar") is not None:
-        calendar = mf.render_to(out / "round.ics", cycle, conversations=reloaded, people=org)
+        calendar = mf.render_to(
+            out / "round.ics", cycle, conversations=reloaded, people=org, clock=clock
+        )
     elapsed = time.perf_counter() - began
 
     status = Counter(c.status.value for c in reloaded)

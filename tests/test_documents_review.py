@@ -123,3 +123,94 @@ def test_file_names_are_unique_readable_and_name_the_person_once():
         people={"p1": "Søren Ærø Ågård"},
     )
     assert folded == "udviklingsplan-c-soeren-aeroe-aagaard-p1"
+
+
+# ------------------------------------------------------------------ 4. calendars, invitations
+
+
+def _calendar(conversations, clock, locale="da"):
+    return mf.render(
+        ROUND.cycle, "ics", locale, conversations=conversations, people=ORG, clock=clock
+    )
+
+
+def _events(data):
+    import icalendar
+
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def _cancelled_round():
+    out = []
+    for i, c in enumerate(ROUND.conversations):
+        if i % 5 == 0 and c.kind is mf.ConversationKind.MUS and c.follow_up_date is not None:
+            c = attrs.evolve(c, status="cancelled", cancelled_reason="Sygdom")
+        out.append(c)
+    return out
+
+
+def test_a_cancelled_conversation_has_no_alarm_and_no_follow_up():
+    conversations = _cancelled_round()
+    cancelled = {c.id for c in conversations if c.status is mf.ConversationStatus.CANCELLED}
+    assert cancelled
+    events = _events(_calendar(conversations, ROUND.clock))
+    by_uid = {str(e["UID"]): e for e in events}
+    for cid in cancelled:
+        event = by_uid[mf.rendering.ics.uid(cid)]
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert list(event.walk("VALARM")) == []
+        assert not any(u.startswith(cid + ".") for u in by_uid), cid  # no follow-up, deadlines
+    held = next(e for e in events if str(e.get("STATUS")) == "CONFIRMED")
+    assert list(held.walk("VALARM"))
+
+
+def test_the_same_round_and_clock_give_the_same_bytes():
+    first = _calendar(ROUND.conversations, ROUND.clock)
+    again = _calendar(ROUND.conversations, ROUND.clock)
+    assert first == again
+    stamps = {str(e.decoded("DTSTAMP")) for e in _events(first)}
+    assert stamps == {str(NOW.in_tz("UTC"))}
+    later = mf.FixedClock(NOW.add(days=1))
+    assert _calendar(ROUND.conversations, later) != first
+
+
+def test_calendar_titles_are_cut_at_a_word_and_keep_the_whole_text_inside():
+    c = _of(mf.ConversationKind.MUS, mf.ConversationStatus.SIGNED)[0]
+    long = "Sidemandsoplæring i det nye sagssystem " * 250  # 10,000 characters
+    a = attrs.evolve(c.agreements[0], description=long.strip(), status="open")
+    c = attrs.evolve(c, agreements=[a, *c.agreements[1:]])
+    data = mf.render(c, "ics", people=ORG, clock=ROUND.clock)
+    deadline = next(e for e in _events(data) if ".deadline." in str(e["UID"]))
+    title = str(deadline["SUMMARY"])
+    assert len(title) <= mf.rendering.ics.SUMMARY_LIMIT
+    assert title.endswith("…") and title.startswith("Frist: Sidemandsoplæring i det nye")
+    assert title[:-1].split()[-1] in long.split()  # a whole word before the ellipsis
+    assert long.strip() in str(deadline["DESCRIPTION"])
+    grus = _of(mf.ConversationKind.GRUS)[0]
+    event = _events(mf.render(grus, "ics", people=ORG, clock=ROUND.clock))[0]
+    assert str(event["SUMMARY"]) == f"GRUS-samtale: {ORG.unit(grus.unit).name}"
+
+
+def test_a_danish_calendar_has_no_english_and_no_empty_agenda():
+    data = _calendar(ROUND.conversations, ROUND.clock).decode()
+    assert "COMMENT" not in data and "This timezone" not in data
+    assert "BEGIN:VTIMEZONE" in data
+    no_agenda = attrs.evolve(_of(mf.ConversationKind.MUS)[0], agenda=())
+    event = _events(mf.render(no_agenda, "ics", people=ORG, clock=ROUND.clock))[0]
+    assert "Dagsorden" not in str(event["DESCRIPTION"])
+    with_agenda = attrs.evolve(
+        no_agenda,
+        agenda=[mf.AgendaItem(title={"da": "Tilbageblik", "en": "Looking back"}, minutes=10)],
+    )
+    event = _events(mf.render(with_agenda, "ics", people=ORG, clock=ROUND.clock))[0]
+    assert "Dagsorden:\n- Tilbageblik (10 min.)" in str(event["DESCRIPTION"])
+
+
+def test_an_invitation_says_the_form_is_attached_once():
+    c = _of(mf.ConversationKind.MUS, mf.ConversationStatus.INVITED)[0]
+    sentence = "Forberedelsesskemaet er vedlagt."
+    for message in ("Velkommen til årets samtale. " + sentence, "Velkommen til årets samtale."):
+        invited = attrs.evolve(c, invitation=attrs.evolve(c.invitation, message=message))
+        for fmt in ("html", "text", "markdown"):
+            text = text_of(fmt, mf.render(invited, fmt, document="invitation", people=ORG))
+            assert text.count(sentence) == 1, (fmt, message)

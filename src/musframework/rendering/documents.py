@@ -210,8 +210,10 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
         Paragraph(label("prepare.text", loc)),
     ]
     inv = c.invitation
-    if inv is None or inv.form_attached:
-        blocks.append(Paragraph(label("prepare.form", loc)))
+    attached = label("prepare.form", loc)
+    said = inv is not None and " ".join(attached.split()) in " ".join(inv.message.split())
+    if (inv is None or inv.form_attached) and not said:  # say it once, not twice
+        blocks.append(Paragraph(attached))
     if inv is not None and inv.message.strip():
         blocks.append(Heading(label("message", loc), level=3))
         blocks.append(Paragraph(inv.message, style="note"))
