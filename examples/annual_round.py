@@ -102,6 +102,9 @@ def answers(form: mf.Questionnaire, role: str, rng: random.Random, level: float)
             values[question.id] = min(5, max(1, round(level + rng.gauss(0, 0.7))))
         elif question.id in TEXTS:
             values[question.id] = TEXTS[question.id]
+    # Version 1 of the form ended with a rating of the conversation itself (now asked after it,
+    # on the evaluation form); drawing for it still keeps each seed's round as it was.
+    rng.gauss(0, 0.7)
     return values
 
 

@@ -214,3 +214,214 @@ def test_an_invitation_says_the_form_is_attached_once():
         for fmt in ("html", "text", "markdown"):
             text = text_of(fmt, mf.render(invited, fmt, document="invitation", people=ORG))
             assert text.count(sentence) == 1, (fmt, message)
+
+
+# ------------------------------------------------------------------ 3. the round report
+
+
+def _report_round():
+    """The sample round with cancellations and an overdue GRUS agreement owned by a member."""
+    conversations = _cancelled_round()
+    for i, c in enumerate(conversations):
+        if c.kind is mf.ConversationKind.GRUS and c.status in SIGNED and len(c.developed) > 1:
+            member = c.developed[1]
+            a = mf.Agreement(
+                id="grus-frist",
+                description="Fælles oplæg om arbejdsgange",
+                owner=member,
+                deadline=ROUND.on.subtract(days=3),
+            )
+            conversations[i] = attrs.evolve(c, agreements=[*c.agreements, a])
+            return conversations, conversations[i], member
+    raise AssertionError("no GRUS")
+
+
+def _report(conversations, locale="da"):
+    return _doc_of(ROUND.cycle, "report", conversations, locale)
+
+
+def _doc_of(obj, document, conversations, locale="da"):
+    ctx = RenderContext(
+        document=document,
+        locale=locale,
+        names=ORG,
+        conversations=conversations,
+        on=ROUND.on,
+        now=NOW,
+    )
+    return build_document(obj, ctx)
+
+
+def _tables(doc):
+    from musframework.rendering.blocks import Chart, Table
+
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            yield b
+        elif isinstance(b, Chart):
+            yield b.table
+
+
+def test_the_report_has_one_status_table_per_kind():
+    from musframework.rendering.blocks import Heading
+
+    conversations, _, _ = _report_round()
+    doc = _report(conversations)
+    headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    counts = [t for t in _tables(doc) if t.role == "counts"]
+    kinds = [k for k in mf.ConversationKind if any(c.kind is k for c in conversations)]
+    assert len(counts) == len(kinds) == 3
+    for kind, table in zip(kinds, counts, strict=True):
+        name = mf.rendering._i18n.enum_label(kind, "da")
+        assert f"{name}: status efter enhed" in headings
+        assert sum(int(r.cells[-1]) for r in table.rows) == sum(
+            1 for c in conversations if c.kind is kind
+        )
+        assert "Dækket" not in table.columns  # coverage is its own table, for people
+    assert "Samtaletype" not in _facts(doc)
+    assert _facts(doc)["Samtaler"].startswith("MUS-samtale (")
+
+
+def test_the_report_shows_who_was_cancelled_without_a_new_conversation():
+    from musframework.model.round import CoverageState, round_coverage
+
+    conversations, _, _ = _report_round()
+    owed = [
+        p.person
+        for p in round_coverage(ROUND.cycle, conversations, ORG)
+        if p.state is CoverageState.CANCELLED
+    ]
+    assert owed
+    table = next(t for t in _tables(_report(conversations)) if t.role == "cancelled")
+    assert [r.cells[0] for r in table.rows] == [ORG.person(p).name for p in owed]
+    coverage = mf.analytics.coverage(ROUND.cycle, conversations, ORG)
+    assert coverage.cancelled == len(owed)  # the one home of the round facts
+
+
+def test_report_headers_are_capitalised_and_only_what_needs_action_stands_out():
+    conversations, _, _ = _report_round()
+    for locale in ("da", "en"):
+        doc = _report(conversations, locale)
+        for table in _tables(doc):
+            assert all(c[:1].isupper() for c in table.columns), (table.role, table.columns)
+            if table.role in ("overdue", "upcoming", "cancelled", "counts", "progress"):
+                assert not any(r.highlight for r in table.rows), table.role
+        coverage = next(t for t in _tables(doc) if t.role == "coverage")
+        for row in coverage.rows:
+            cancelled, missing = int(row.cells[-2]), int(row.cells[-1])
+            assert row.highlight is bool(cancelled or missing)
+        assert any(r.highlight for r in coverage.rows)
+
+
+def test_a_grus_agreement_shows_its_owner_not_the_whole_group():
+    conversations, grus, member = _report_round()
+    overdue = next(t for t in _tables(_report(conversations)) if t.role == "overdue")
+    assert overdue.columns[:3] == ("Hvad", "Ansvarlig", "Samtale")
+    row = next(r for r in overdue.rows if r.cells[0] == "Fælles oplæg om arbejdsgange")
+    assert row.cells[1] == ORG.person(member).name
+    assert row.cells[2] == f"GRUS-samtale: {ORG.unit(grus.unit).name}"
+    others = [ORG.person(p).name for p in grus.developed if p != member]
+    assert not any(name in " ".join(row.cells) for name in others)
+
+
+def test_the_report_draws_its_charts_inline_with_their_tables():
+    import html5lib
+
+    from musframework.rendering.svg import FILLS
+
+    conversations, _, _ = _report_round()
+    page = mf.render(ROUND.cycle, "html", conversations=conversations, people=ORG, on=ROUND.on)
+    assert "<script" not in page.lower()
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    figures = tree.findall(".//figure")
+    assert len(figures) == 3
+    ns = "{http://www.w3.org/2000/svg}"
+    for figure in figures:
+        svg = figure.find(f".//{ns}svg")
+        assert svg is not None and svg.get("role") == "img"
+        assert svg.find(f"{ns}title").text and svg.find(f"{ns}desc").text
+        table = figure.find(".//table")
+        assert table is not None and table.find(".//th") is not None
+        # Every number drawn is in the table beside it.
+        drawn = {t.text for t in svg.iter(f"{ns}text") if t.text and t.text.isdigit()}
+        assert drawn
+        cells = {td.text for td in table.iter("td")}
+        assert drawn <= cells
+    # The fills stay apart in grey (luminance steps of at least 10 %).
+    grey = sorted(
+        (0.299 * int(f[1:3], 16) + 0.587 * int(f[3:5], 16) + 0.114 * int(f[5:7], 16)) / 255
+        for f in FILLS[:4]
+    )
+    assert all(b - a >= 0.10 for a, b in zip(grey, grey[1:], strict=False))
+    english = mf.render(ROUND.cycle, "html", "en", conversations=conversations, people=ORG)
+    assert "Coverage by unit" in english and "Dækning" not in english
+
+
+# ------------------------------------------------------------------ 5. Word
+
+
+def _word(obj, **extra):
+    import io
+
+    import docx
+
+    data = mf.render(obj, "docx", people=ORG, clock=ROUND.clock, **extra)
+    return data, docx.Document(io.BytesIO(data))
+
+
+def test_word_properties_come_from_the_organisation_and_the_clock():
+    plan = mf.DevelopmentPlan.from_conversation(
+        _of(mf.ConversationKind.MUS, mf.ConversationStatus.SIGNED)[0]
+    )
+    data, word = _word(plan)
+    props = word.core_properties
+    assert props.author == props.last_modified_by == "Forvaltningen"  # the top unit
+    assert "python-docx" not in (props.author + props.comments + props.last_modified_by)
+    assert props.title.startswith("Udviklingsplan for ")
+    assert props.language == "da"
+    assert props.created == props.modified == NOW.in_tz("UTC").replace(microsecond=0)
+    assert data == _word(plan)[0]  # the same plan and clock: the same bytes
+    own = mf.rendering.docx.DocxRenderer(author="Eksempel Kommune")
+    ctx = RenderContext(document="plan", names=ORG, on=ROUND.on, now=NOW)
+    import io
+
+    import docx
+
+    assert docx.Document(io.BytesIO(own(plan, ctx))).core_properties.author == "Eksempel Kommune"
+
+
+def test_word_columns_fit_their_words_and_the_signature_column_is_labelled():
+    from docx.shared import Mm
+
+    c = _of(mf.ConversationKind.MUS, mf.ConversationStatus.SIGNED)[0]
+    long_word = "Arbejdsopgaverne"
+    a = attrs.evolve(c.agreements[0], description=f"Overtage {long_word} i teamet")
+    plan = mf.DevelopmentPlan.from_conversation(attrs.evolve(c, agreements=[a]))
+    _, word = _word(plan)
+    agreements, signatures = word.tables[0], word.tables[-1]
+    widths = [col.width for col in agreements.columns]
+    assert len(set(widths)) > 1  # not all the same
+    assert sum(widths) <= Mm(171)
+    what = widths[0]
+    assert what >= Mm(len(long_word) * 2)  # the longest word fits: no break mid-word
+    header = [cell.text for cell in signatures.rows[0].cells]
+    assert header[-1] == "Underskrift"
+    assert all(row.cells[-1].text == "" for row in signatures.rows[1:])
+    assert all(row.height >= Mm(12) for row in signatures.rows[1:])
+
+
+def test_word_spacing_comes_from_the_styles():
+    from docx.shared import Pt
+
+    plan = mf.DevelopmentPlan.from_conversation(
+        _of(mf.ConversationKind.MUS, mf.ConversationStatus.SIGNED)[0]
+    )
+    _, word = _word(plan)
+    assert word.styles["Normal"].paragraph_format.space_after == Pt(4)
+    assert all(p.text.strip() for p in word.paragraphs)  # no empty paragraphs for spacing
+    body = word.element.body
+    for table in body.iterchildren("{*}tbl"):
+        following = table.getnext()
+        if following is not None and following.tag.endswith("}p"):
+            style = following.find(".//{*}pStyle")
+            assert style is not None, "the paragraph after a table keeps its distance"

@@ -255,7 +255,7 @@ def test_round_report_figures_and_document():
         "1 of 4 people in the round have held their conversation (25 %); 1 have one planned, "
         "1 only cancelled ones and 1 none."
     ) in text
-    assert "* IT planned: 0" in text and "Covered: 1/3" in text
+    assert "! IT In the round: 3 Covered: 1 Planned: 0 Only cancelled: 1 Missing: 1" in text
     no_org = norm(mf.render(cycle, "text", "en", conversations=[c1, c2, c3], on=on))
     assert "Coverage needs the organisation (people=)." in no_org
     tree = strict_html(

@@ -37,6 +37,8 @@ from musframework.model.round import (
     CoverageState,
     PersonCoverage,
     agreement_counts,
+    agreement_state,
+    counted_agreements,
     due_agreements,
     round_coverage,
     scope_units,
@@ -54,6 +56,7 @@ from musframework.rendering.base import DocumentError, Names, RenderContext
 from musframework.rendering.blocks import (
     Block,
     BulletList,
+    Chart,
     Document,
     Facts,
     Field,
@@ -657,12 +660,14 @@ class UnitFigures:
         in_scope: People in the round's scope through this unit (``None`` without an
             organisation, or for a unit outside the scope).
         covered: Of those, how many have held their conversation (held or later).
+        by_kind: Conversations per kind and status (the report has one table per kind).
     """
 
     unit: str | None
     by_status: dict[ConversationStatus, int]
     in_scope: int | None
     covered: int | None
+    by_kind: dict[ConversationKind, dict[ConversationStatus, int]] = attrs.field(factory=dict)
 
     @property
     def total(self) -> int:
@@ -732,9 +737,13 @@ def round_figures(
     convs = tuple(conversations)
     org = names.organisation
     counts: dict[str | None, dict[ConversationStatus, int]] = {}
+    kinds: dict[str | None, dict[ConversationKind, dict[ConversationStatus, int]]] = {}
     for c in convs:
-        per = counts.setdefault(unit_of(c, org), {})
+        home = unit_of(c, org)
+        per = counts.setdefault(home, {})
         per[c.status] = per.get(c.status, 0) + 1
+        of_kind = kinds.setdefault(home, {}).setdefault(c.kind, {})
+        of_kind[c.status] = of_kind.get(c.status, 0) + 1
     units: list[UnitFigures] = []
     people: tuple[PersonCoverage, ...] = ()
     if org is not None:
@@ -746,8 +755,12 @@ def round_figures(
             row[1] += p.state is CoverageState.COVERED
         for unit in scope_units(cycle, org):
             in_scope, covered = scoped.get(unit.id, (0, 0))
-            units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered))
-    units.extend(UnitFigures(unit_id, per, None, None) for unit_id, per in counts.items())
+            by_kind = kinds.get(unit.id, {})
+            units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered, by_kind))
+    units.extend(
+        UnitFigures(unit_id, per, None, None, kinds.get(unit_id, {}))
+        for unit_id, per in counts.items()
+    )
     overdue: list[tuple[Conversation, Agreement]] = []
     upcoming: list[tuple[Conversation, Agreement]] = []
     for state, counted in due_agreements(convs, on=on, within_days=upcoming_days):
@@ -769,22 +782,44 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)} %"
 
 
+_PROGRESS = (
+    ("report.not_held", ConversationStatus.NOT_YET_HELD),
+    ("report.held", ConversationStatus.HELD_OR_LATER - ConversationStatus.SIGNED_OR_LATER),
+    ("report.signed", ConversationStatus.SIGNED_OR_LATER),
+    ("report.cancelled", frozenset({ConversationStatus.CANCELLED})),
+)
+
+
+def _who(c: Conversation, names: Names, loc: str) -> str:
+    """A conversation as a report names it: "GRUS-samtale: Borgerservice", "MUS-samtale: Ane"."""
+    kind = enum_label(c.kind, loc)
+    if c.kind is ConversationKind.GRUS and c.unit is not None:
+        who = names.unit(c.unit)
+    else:
+        who = names.join(c.developed)
+    return label("report.conversation_of", loc, kind=kind, who=who) if who else kind
+
+
 def _report(cycle: Cycle, ctx: RenderContext) -> Document:
-    loc, names = ctx.locale, ctx.names
-    figures = round_figures(
-        cycle, ctx.conversations, names, on=ctx.on, upcoming_days=ctx.upcoming_days
-    )
-    statuses = list(ConversationStatus)
-    rows = []
-    for u in figures.units:
-        unit_name = label("no_unit", loc) if u.unit is None else names.unit(u.unit)
-        cover = "–" if u.in_scope is None or u.covered is None else f"{u.covered}/{u.in_scope}"
-        rows.append(
-            Row((unit_name, *(str(u.by_status.get(s, 0)) for s in statuses), str(u.total), cover))
-        )
+    loc, names, convs = ctx.locale, ctx.names, ctx.conversations
+    figures = round_figures(cycle, convs, names, on=ctx.on, upcoming_days=ctx.upcoming_days)
+    org = names.organisation
+    kinds = [k for k in ConversationKind if any(c.kind is k for c in convs)]
+
+    def unit_name(unit: str | None) -> str:
+        return label("no_unit", loc) if unit is None else names.unit(unit)
+
+    per_kind = {k: sum(1 for c in convs if c.kind is k) for k in kinds}
     head = Facts(
         (
-            (label("kind", loc), enum_label(cycle.kind, loc)),
+            (
+                label("report.kinds", loc),
+                ", ".join(
+                    label("report.kind_count", loc, kind=_cap(enum_label(k, loc)), n=n)
+                    for k, n in per_kind.items()
+                )
+                or label("none", loc),
+            ),
             (
                 label("period", loc),
                 f"{fmt_date(cycle.period.start, loc)} – {fmt_date(cycle.period.end, loc)}",
@@ -792,69 +827,230 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
             (label("today", loc), fmt_date(ctx.on, loc)),
         )
     )
+    blocks: list[Block] = [head, Heading(label("coverage", loc))]
 
-    def deadline_rows(pairs: Iterable[tuple[Conversation, Agreement]], hl: bool) -> tuple[Row, ...]:
+    # Coverage: the round facts (model.round.round_coverage through round_figures).
+    if org is not None:
+        blocks.append(
+            Paragraph(
+                label(
+                    "coverage.text",
+                    loc,
+                    covered=figures.covered,
+                    total=figures.in_scope,
+                    pct=_pct(figures.coverage),
+                    planned=figures.count(CoverageState.PLANNED),
+                    cancelled=figures.count(CoverageState.CANCELLED),
+                    missing=figures.count(CoverageState.MISSING),
+                )
+            )
+        )
+        states = list(CoverageState)
+        counts: dict[str, dict[CoverageState, int]] = {}
+        for person in figures.people:
+            row = counts.setdefault(person.unit, {})
+            row[person.state] = row.get(person.state, 0) + 1
+        units = [u.unit for u in figures.units if u.unit is not None and u.in_scope]
+        values = tuple(tuple(counts.get(u, {}).get(st, 0) for st in states) for u in units)
+        needs_action = (CoverageState.CANCELLED, CoverageState.MISSING)
+        table = Table(
+            columns=(
+                label("unit", loc),
+                label("report.in_scope", loc),
+                *(_cap(enum_label(st, loc)) for st in states),
+            ),
+            rows=tuple(
+                Row(
+                    (unit_name(u), str(sum(v)), *(str(n) for n in v)),
+                    highlight=any(v[states.index(st)] for st in needs_action),
+                )
+                for u, v in zip(units, values, strict=True)
+            ),
+            role="coverage",
+            empty=label("none", loc),
+        )
+        blocks.append(
+            Chart(
+                title=label("report.coverage.chart", loc),
+                description=label(
+                    "report.coverage.desc", loc, covered=figures.covered, total=figures.in_scope
+                ),
+                categories=tuple(unit_name(u) for u in units),
+                series=tuple(_cap(enum_label(st, loc)) for st in states),
+                values=values,
+                table=table,
+                percent=True,
+                attention=tuple(states.index(st) for st in needs_action),
+            )
+        )
+        # Cancelled without a new conversation: these people are still owed one.
+        cancelled = [p for p in figures.people if p.state is CoverageState.CANCELLED]
+        blocks.append(Heading(label("report.cancelled_people", loc), level=3))
+        if cancelled:
+            blocks.append(Paragraph(label("report.cancelled_people.text", loc, n=len(cancelled))))
+        blocks.append(
+            Table(
+                columns=(label("name", loc), label("unit", loc)),
+                rows=tuple(Row((names.name(p.person), unit_name(p.unit))) for p in cancelled),
+                role="cancelled",
+                empty=label("none", loc),
+            )
+        )
+    else:
+        blocks.append(Paragraph(label("coverage.unknown", loc)))
+
+    # Progress by unit and kind, then one status table per kind.
+    blocks.append(Heading(label("report.progress", loc)))
+    groups = [(label(key, loc), statuses) for key, statuses in _PROGRESS]
+    bars: list[tuple[str, tuple[int, ...]]] = []
+    for u in figures.units:
+        for k in kinds:
+            per = u.by_kind.get(k, {})
+            if per:
+                bar = tuple(sum(per.get(st, 0) for st in sts) for _, sts in groups)
+                short = label(f"kind.short.{k.value}", loc)
+                bars.append((f"{unit_name(u.unit)} · {short}", bar))
+    blocks.append(
+        Chart(
+            title=label("report.progress.chart", loc),
+            description=label(
+                "report.progress.desc",
+                loc,
+                signed=sum(v[2] for _, v in bars),
+                total=sum(sum(v) for _, v in bars),
+            ),
+            categories=tuple(b[0] for b in bars),
+            series=tuple(g[0] for g in groups),
+            values=tuple(b[1] for b in bars),
+            table=Table(
+                columns=(
+                    label("unit", loc),
+                    label("kind", loc),
+                    *(g[0] for g in groups),
+                    label("total", loc),
+                ),
+                rows=tuple(
+                    Row((*name.split(" · ", 1), *(str(n) for n in v), str(sum(v))))
+                    for name, v in bars
+                ),
+                role="progress",
+                empty=label("none", loc),
+            ),
+            attention=(3,),
+        )
+    )
+    for k in kinds:
+        present = [
+            st for st in ConversationStatus if any(c.kind is k and c.status is st for c in convs)
+        ]
+        rows = []
+        for u in figures.units:
+            per = u.by_kind.get(k, {})
+            if per:
+                rows.append(
+                    Row(
+                        (
+                            unit_name(u.unit),
+                            *(str(per.get(st, 0)) for st in present),
+                            str(sum(per.values())),
+                        )
+                    )
+                )
+        blocks += [
+            Heading(label("report.by_kind", loc, kind=_cap(enum_label(k, loc))), level=3),
+            Table(
+                columns=(
+                    label("unit", loc),
+                    *(_cap(enum_label(st, loc)) for st in present),
+                    label("total", loc),
+                ),
+                rows=tuple(rows),
+                role="counts",
+                empty=label("none", loc),
+            ),
+        ]
+
+    # Agreements by deadline: a picture by month, then the lists that need action.
+    months: dict[str, list[int]] = {}
+    for counted in counted_agreements(convs):
+        a = counted.agreement
+        state = agreement_state(a, on=ctx.on)
+        if a.deadline is None or state is AgreementState.CLOSED:
+            continue
+        month = months.setdefault(a.deadline.format("YYYY-MM"), [0, 0])
+        month[0 if state is AgreementState.OVERDUE else 1] += 1
+    ordered = sorted(months.items())
+    month_names = tuple(
+        pendulum.date(int(m[:4]), int(m[5:]), 1).format("MMMM YYYY", locale=loc) for m, _ in ordered
+    )
+    series = (label("report.overdue_n", loc), label("report.coming", loc))
+    blocks += [
+        Heading(label("agreements", loc)),
+        Chart(
+            title=label("report.deadlines", loc),
+            description=label(
+                "report.deadlines.desc",
+                loc,
+                overdue=sum(v[0] for _, v in ordered),
+                total=sum(sum(v) for _, v in ordered),
+            ),
+            categories=tuple(_cap(m) for m in month_names),
+            series=series,
+            values=tuple(tuple(v) for _, v in ordered),
+            table=Table(
+                columns=(label("report.month", loc), *series, label("total", loc)),
+                rows=tuple(
+                    Row((_cap(name), *(str(n) for n in v), str(sum(v))))
+                    for name, (_, v) in zip(month_names, ordered, strict=True)
+                ),
+                role="deadlines",
+                empty=label("none", loc),
+            ),
+            attention=(0,),
+        ),
+    ]
+
+    def deadline_rows(pairs: Iterable[tuple[Conversation, Agreement]]) -> tuple[Row, ...]:
+        # Every row of a list that needs action needs it: no row is emphasised over another.
         return tuple(
             Row(
                 (
-                    names.join(c.developed),
                     a.description,
                     names.name(a.owner),
+                    _who(c, names, loc),
                     fmt_date(a.deadline, loc),
-                    enum_label(a.status, loc),
-                ),
-                highlight=hl,
+                    _cap(enum_label(a.status, loc)),
+                )
             )
             for c, a in pairs
         )
 
-    deadline_cols = tuple(
-        label(k, loc) for k in ("employee", "what", "owner", "deadline", "status")
+    deadline_cols = (
+        label("what", loc),
+        label("owner", loc),
+        label("conversation", loc),
+        label("deadline", loc),
+        label("status", loc),
     )
-    blocks: tuple[Block, ...] = (
-        head,
-        Heading(label("coverage", loc)),
-        Paragraph(
-            label(
-                "coverage.text",
-                loc,
-                covered=figures.covered,
-                total=figures.in_scope,
-                pct=_pct(figures.coverage),
-                planned=figures.count(CoverageState.PLANNED),
-                cancelled=figures.count(CoverageState.CANCELLED),
-                missing=figures.count(CoverageState.MISSING),
-            )
-            if names.organisation is not None
-            else label("coverage.unknown", loc)
-        ),
-        Heading(label("by_unit", loc)),
-        Table(
-            columns=(
-                label("unit", loc),
-                *(enum_label(s, loc) for s in statuses),
-                label("total", loc),
-                label("covered", loc),
-            ),
-            rows=tuple(rows),
-            role="counts",
-            empty=label("none", loc),
-        ),
-        Heading(label("overdue", loc)),
+    blocks += [
+        Heading(label("overdue", loc), level=3),
         Table(
             columns=deadline_cols,
-            rows=deadline_rows(figures.overdue, True),
+            rows=deadline_rows(figures.overdue),
             role="overdue",
             empty=label("none", loc),
         ),
-        Heading(label("upcoming", loc, n=ctx.upcoming_days)),
+        Heading(label("upcoming", loc, n=ctx.upcoming_days), level=3),
         Table(
             columns=deadline_cols,
-            rows=deadline_rows(figures.upcoming, False),
+            rows=deadline_rows(figures.upcoming),
             role="upcoming",
             empty=label("none", loc),
         ),
-    )
+    ]
     return Document(
-        name="report", title=label("report.title", loc, name=cycle.name), locale=loc, blocks=blocks
+        name="report",
+        title=label("report.title", loc, name=cycle.name),
+        locale=loc,
+        blocks=tuple(blocks),
     )

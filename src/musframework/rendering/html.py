@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from musframework.rendering.base import RenderContext, clean_text
+from musframework.rendering.blocks import Chart
 from musframework.rendering.documents import build_document
 
 __all__ = ["HtmlRenderer"]
@@ -26,6 +27,17 @@ def _finalize(value: Any) -> Any:
     if hasattr(value, "__html__"):
         return value  # already markup: made by a template or macro, never user text
     return clean_text(value) if isinstance(value, str) else value
+
+
+def _chart_svg(chart: Chart) -> Any:
+    import hashlib
+
+    from markupsafe import Markup
+
+    from musframework.rendering.svg import chart_svg
+
+    ident = "mf-" + hashlib.sha256(chart.title.encode()).hexdigest()[:8]
+    return Markup(chart_svg(chart, ident))
 
 
 class HtmlRenderer:
@@ -65,6 +77,7 @@ class HtmlRenderer:
             self._env = environment(
                 self.template_dirs, self.loader, autoescape=True, finalize=_finalize
             )
+            self._env.filters["chart_svg"] = _chart_svg
         return self._env
 
     def __call__(self, obj: object, context: RenderContext) -> str:
