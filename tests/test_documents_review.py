@@ -7,6 +7,8 @@ tests/test_render_browser.py, the PDF in tests/test_render_pdf.py; everything el
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
 import musframework as mf
@@ -352,7 +354,7 @@ def test_the_report_draws_its_charts_inline_with_their_tables():
         (0.299 * int(f[1:3], 16) + 0.587 * int(f[3:5], 16) + 0.114 * int(f[5:7], 16)) / 255
         for f in FILLS[:4]
     )
-    assert all(b - a >= 0.10 for a, b in zip(grey, grey[1:], strict=False))
+    assert all(b - a >= 0.10 for a, b in itertools.pairwise(grey))
     english = mf.render(ROUND.cycle, "html", "en", conversations=conversations, people=ORG)
     assert "Coverage by unit" in english and "Dækning" not in english
 
