@@ -427,3 +427,27 @@ def test_word_spacing_comes_from_the_styles():
         if following is not None and following.tag.endswith("}p"):
             style = following.find(".//{*}pStyle")
             assert style is not None, "the paragraph after a table keeps its distance"
+
+
+# ------------------------------------------------------------------ 7. direction of user text
+
+
+def test_names_and_user_text_keep_their_own_direction_in_html():
+    import html5lib
+
+    grus = next(c for c in _of(mf.ConversationKind.GRUS, *SIGNED) if len(c.developed) > 1)
+    arabic, hebrew = "ليلى حسن", "נועה כהן"
+    people = {p.id: p.name for p in ORG.people}
+    people[grus.developed[0]], people[grus.developed[1]] = arabic, hebrew
+    for doc in ("plan", "invitation", "follow_up"):
+        page = mf.render(grus, "html", document=doc, people=people)
+        tree = html5lib.parse(page, namespaceHTMLElements=False)
+        isolated = [b.text for b in tree.iter("bdi")]
+        assert arabic in isolated and hebrew in isolated, doc
+        for tag in ("td", "dd", "li"):
+            for element in tree.iter(tag):
+                assert element.get("dir") == "auto", (doc, tag)
+        assert tree.find(".//h1").get("dir") == "auto"
+    # The other formats write the names as they are, without marks.
+    text = mf.render(grus, "text", document="plan", people=people)
+    assert f"{arabic}, {hebrew}" in text and "\u2068" not in text

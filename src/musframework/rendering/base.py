@@ -37,6 +37,7 @@ __all__ = [
     "clean_text",
     "document_candidates",
     "file_stem",
+    "isolate",
 ]
 
 DOCUMENTS: dict[str, tuple[type, ...]] = {
@@ -92,12 +93,26 @@ _BAD_CHARS = re.compile(
 )
 
 
+ISOLATED = re.compile("\u2068([^\u2068\u2069]*)\u2069")
+"""A span marked by :func:`isolate` (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE)."""
+
+
+def isolate(text: str) -> str:
+    """``text`` marked as a span of its own direction (a name beside other names).
+
+    HTML shows it as ``<bdi>``, so two right-to-left names side by side keep their order;
+    the other formats write the text as it is (:func:`clean_text` drops the marks).
+    """
+    return f"\u2068{text}\u2069"
+
+
 def clean_text(text: str) -> str:
     """``text`` with characters no document format may hold replaced by U+FFFD.
 
     Windows and old Mac line breaks become newlines; controls, lone surrogates and
-    noncharacters become ``�``.
+    noncharacters become ``�``; the spans of :func:`isolate` become plain text.
     """
+    text = ISOLATED.sub(r"\1", text)
     return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -148,8 +163,10 @@ class Names:
         return self._units.get(unit_id, unit_id)
 
     def join(self, person_ids: Sequence[str]) -> str:
-        """Several names, comma-separated."""
-        return ", ".join(self.name(p) for p in person_ids)
+        """Several names, comma-separated, each one :func:`isolate`-d when there are several."""
+        if len(person_ids) == 1:
+            return self.name(person_ids[0])
+        return ", ".join(isolate(self.name(p)) for p in person_ids)
 
 
 def _names(value: Names | PeopleLike) -> Names:

@@ -52,7 +52,7 @@ from musframework.rendering._i18n import (
     purpose,
     role_label,
 )
-from musframework.rendering.base import DocumentError, Names, RenderContext
+from musframework.rendering.base import DocumentError, Names, RenderContext, isolate
 from musframework.rendering.blocks import (
     Block,
     BulletList,
@@ -195,7 +195,10 @@ def _signature_table(
 
 def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    who = [f"{names.name(p.person)} ({role_label(c.kind, p.role, loc)})" for p in c.participants]
+    who = [
+        f"{isolate(names.name(p.person))} ({role_label(c.kind, p.role, loc)})"
+        for p in c.participants
+    ]
     when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
     facts: list[tuple[str, str]] = [
         (label("who", loc), ", ".join(who)),

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from musframework.rendering.base import RenderContext, clean_text
+from musframework.rendering.base import ISOLATED, RenderContext, clean_text
 from musframework.rendering.blocks import Chart
 from musframework.rendering.documents import build_document
 
@@ -26,7 +26,20 @@ def _finalize(value: Any) -> Any:
         return ""
     if hasattr(value, "__html__"):
         return value  # already markup: made by a template or macro, never user text
-    return clean_text(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        if "\u2068" not in value:
+            return clean_text(value)
+        from markupsafe import Markup, escape
+
+        # Each isolated span (a name among names) becomes <bdi>; every text is escaped.
+        out, last = [], 0
+        for match in ISOLATED.finditer(value):
+            out.append(escape(clean_text(value[last : match.start()])))
+            out.append(Markup("<bdi>%s</bdi>") % clean_text(match.group(1)))
+            last = match.end()
+        out.append(escape(clean_text(value[last:])))
+        return Markup("").join(out)
+    return value
 
 
 def _chart_svg(chart: Chart) -> Any:
