@@ -3,7 +3,8 @@
 :func:`render` turns a model object into a document in a format; :func:`render_to` writes it
 to a file and picks the format from the file's extension.
 
-Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``docx``, ``ics``;
+Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``docx``, ``ics``,
+``pdf`` (the ``pdf`` extra: WeasyPrint from the HTML);
 add your own with :func:`register_renderer` or the ``musframework.renderers`` entry point group.
 
 Documents (see ``DOCUMENTS``): ``invitation``, ``form`` (blank preparation form),
@@ -82,6 +83,7 @@ _BUILTINS = {
     "html": "musframework.rendering.html:HtmlRenderer",
     "ics": "musframework.rendering.ics:IcsRenderer",
     "markdown": "musframework.rendering.markdown:MarkdownRenderer",
+    "pdf": "musframework.rendering.pdf:PdfRenderer",
     "text": "musframework.rendering.text:TextRenderer",
 }
 """The built-ins, as declared in ``pyproject.toml``'s entry points; used only when the package
@@ -289,7 +291,7 @@ def render(
         policy: The access policy that decides for ``viewer`` (required with ``viewer``).
 
     Returns:
-        ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
+        ``str`` for text formats, ``bytes`` for binary ones (docx, ics, pdf).
     """
     return _render(get_renderer(format), obj, _options(locals()))
 
