@@ -37,6 +37,7 @@ import random
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 import pendulum
 
@@ -243,6 +244,59 @@ def simulate(
         services.follow_up(leader, cid, entries=entries, note="Opfølgning efter et halvt år")
 
 
+def write_documents(
+    folder: pathlib.Path,
+    cycle: mf.Cycle,
+    conversations: list[mf.Conversation],
+    org: mf.Organisation,
+    form: mf.Questionnaire,
+    clock: mf.FixedClock,
+) -> list[pathlib.Path]:
+    """One of every document in every format it comes in, in one folder for a reviewer.
+
+    The same round and clock give the same bytes on every run (the calendar's time stamps,
+    the Word and PDF files' dates are the clock's).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    found = importlib.util.find_spec
+    text = [".html", ".md", ".txt"]
+    word = [".docx"] if found("docx") else []
+    pdf = [".pdf"] if found("weasyprint") else []
+    ics = [".ics"] if found("icalendar") else []
+
+    def first(kind: mf.ConversationKind, *statuses: mf.ConversationStatus) -> mf.Conversation:
+        return next(c for c in conversations if c.kind is kind and c.status in statuses)
+
+    done = (mf.ConversationStatus.SIGNED, mf.ConversationStatus.FOLLOWED_UP)
+    mus = first(mf.ConversationKind.MUS, mf.ConversationStatus.FOLLOWED_UP)
+    grus = first(mf.ConversationKind.GRUS, *done)
+    lus = first(mf.ConversationKind.LUS, *done)
+    cancelled = first(mf.ConversationKind.MUS, mf.ConversationStatus.CANCELLED)
+    jobs: list[tuple[object, str | None, list[str], dict[str, Any]]] = [
+        (mus, "invitation", [*text, *pdf], {}),
+        (cancelled, "invitation", text, {}),
+        (mus, "side_by_side", [".html"], {"questionnaire": form}),
+        (mus, "follow_up", text, {}),
+        (mus, "calendar", ics, {}),
+        (cycle, "report", [*text, *pdf], {"conversations": conversations, "on": TODAY}),
+        (cycle, "calendar", ics, {"conversations": conversations}),
+        (mf.DevelopmentPlan.from_conversation(mus), None, [*text, *word, *pdf], {}),
+        (mf.DevelopmentPlan.from_conversation(lus), None, [".html", *word], {}),
+        (mf.DevelopmentPlan.from_conversation(grus, grus.developed[0]), None, [".html"], {}),
+    ]
+    for role in ("employee", "leader"):
+        jobs.append((form, None, [".html", *word], {"role": role}))
+    written = []
+    for obj, document, extensions, extra in jobs:
+        stem = mf.rendering.file_stem(obj, document, people=org, role=extra.get("role"))
+        for extension in extensions:
+            path = folder / f"{stem}{extension}"
+            fmt = "text" if extension == ".txt" else None
+            mf.render_to(path, obj, format=fmt, document=document, people=org, clock=clock, **extra)
+            written.append(path)
+    return written
+
+
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     began = time.perf_counter()
@@ -343,6 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     report_md = mf.render_to(
         out / "round-report.md", cycle, conversations=reloaded, people=org, on=TODAY
     )
+    documents = write_documents(out / "documents", cycle, reloaded, org, form, clock)
     calendar = None
     if importlib.util.find_spec("icalendar") is not None:
         calendar = mf.render_to(
@@ -377,6 +432,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  round report:   {report_md}")
     if calendar is not None:
         print(f"  calendar:       {calendar}")
+    kinds_written = sorted({p.suffix for p in documents})
+    listed = ", ".join(kinds_written)
+    print(f"  documents:      {out / 'documents'} ({len(documents)} files: {listed})")
     print(f"Done in {elapsed:.1f} s")
 
 

@@ -259,6 +259,7 @@ def file_stem(
     *,
     people: PeopleLike | Names = None,
     locale: str = "da",
+    role: Role | str | None = None,
 ) -> str:
     """A readable, unique file name (without extension) for a document made from ``obj``.
 
@@ -273,6 +274,7 @@ def file_stem(
         document: The document (for a Conversation; by default the one its status calls for).
         people: Where names come from, as for rendering.
         locale: The language of the document word ("udviklingsplan", "development-plan").
+        role: For a blank form, whose form it is ("skema-mus-standard-3-leder").
     """
     from musframework.rendering._i18n import label
 
@@ -297,6 +299,10 @@ def file_stem(
     elif isinstance(obj, Questionnaire):
         document = document or "form"
         parts += [obj.id, obj.version]
+        if role is not None:
+            from musframework.catalogue import enum_label
+
+            parts.append(enum_label(Role(role), locale))
     elif isinstance(obj, Response):
         document = document or "response"
         parts += [obj.questionnaire.id, names.name(obj.person), obj.person]
