@@ -285,8 +285,8 @@ def test_response_document_and_names_sources():
 @pytest.mark.parametrize(
     ("status", "title"),
     [
-        ("planned", "Invitation to development conversation (MUS)"),
-        ("invited", "Invitation to development conversation (MUS)"),
+        ("planned", "Invitation to development conversation (MUS) on 3 March 2026"),
+        ("invited", "Invitation to development conversation (MUS) on 3 March 2026"),
         ("prepared", "Preparation side by side"),
         ("held", "Preparation side by side"),
         ("concluded", "Development plan for emp – development conversation (MUS) on 3 March 2026"),

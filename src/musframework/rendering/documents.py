@@ -248,7 +248,9 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     blocks.append(Facts(((label("return_by", loc), respond),)))
     return Document(
         name="invitation",
-        title=label("invitation.title", loc, kind=_kind_title(c, loc)),
+        title=label(
+            "invitation.title", loc, kind=_conversation_text(c.kind, _conversation_day(c), loc)
+        ),
         locale=loc,
         blocks=tuple(blocks),
     )
@@ -462,7 +464,14 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
     return Document(
         name="side_by_side",
         title=label("side.title", loc),
-        subtitle="" if q is None else q.title.get(loc),
+        subtitle=" · ".join(
+            x
+            for x in (
+                _conversation_text(c.kind, _conversation_day(c), loc),
+                "" if q is None else q.title.get(loc),
+            )
+            if x
+        ),
         locale=loc,
         blocks=tuple(blocks),
     )
@@ -646,7 +655,11 @@ def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
         ),
     ]
     return Document(
-        name="follow_up", title=label("followup.title", loc), locale=loc, blocks=tuple(blocks)
+        name="follow_up",
+        title=label("followup.title", loc),
+        subtitle=_conversation_text(c.kind, _conversation_day(c), loc),
+        locale=loc,
+        blocks=tuple(blocks),
     )
 
 

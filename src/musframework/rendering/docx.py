@@ -38,7 +38,7 @@ from musframework.rendering.documents import build_document
 __all__ = ["DocxRenderer"]
 
 _TEXT_WIDTH_MM = 170.0
-_MM_PER_CHAR = 2.0  # 10-11 pt body text, with the cell's padding
+_MM_PER_CHAR = 2.4  # 10.5 pt text, bold headers and wide letters included
 
 
 def _t(text: str) -> str:
@@ -154,7 +154,7 @@ def _widths(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[float
             words = text.split() or [""]
             longest[i] = max(longest[i], max(len(w) for w in words))
             lengths[i] = max(lengths[i], len(text))
-    floor = [max(8.0, w * _MM_PER_CHAR + 3) for w in longest]
+    floor = [max(8.0, w * _MM_PER_CHAR + 4) for w in longest]
     want = [
         max(f, min(length, 60) * _MM_PER_CHAR) for f, length in zip(floor, lengths, strict=True)
     ]
