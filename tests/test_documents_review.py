@@ -451,3 +451,27 @@ def test_names_and_user_text_keep_their_own_direction_in_html():
     # The other formats write the names as they are, without marks.
     text = mf.render(grus, "text", document="plan", people=people)
     assert f"{arabic}, {hebrew}" in text and "\u2068" not in text
+
+
+# ------------------------------------------------------------------ side by side
+
+
+def test_side_by_side_tells_not_asked_from_not_answered_and_drops_an_empty_gap_column():
+    form = mf.templates.load("mus-standard")  # no ratings
+    c = _of(mf.ConversationKind.MUS, mf.ConversationStatus.SIGNED)[0]
+    employee = form.new_response("employee", c.employee, {"goals": "Lære mere"})
+    leader = form.new_response("leader", c.leader, {"goals": "Projektledelse"})
+    c = attrs.evolve(c, questionnaire=form.ref, responses=[employee, leader])
+    ctx = RenderContext(
+        document="side_by_side", names=ORG, questionnaire=form, on=ROUND.on, now=NOW
+    )
+    doc = build_document(c, ctx)
+    tables = list(_tables(doc))
+    assert all("Forskel" not in t.columns for t in tables)
+    rows = {r.cells[0]: r.cells[1:] for t in tables for r in t.rows}
+    strengths = form.question("strengths").text.get("da")  # the employee's question only
+    assert rows[strengths] == ("ikke besvaret", "ikke spurgt")
+    scored = mf.templates.load("mus-scored")
+    ctx = attrs.evolve(ctx, questionnaire=scored)
+    c = attrs.evolve(c, questionnaire=scored.ref, responses=[])
+    assert any("Forskel" in t.columns for t in _tables(build_document(c, ctx)))

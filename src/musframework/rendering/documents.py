@@ -400,10 +400,12 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
     loc, names, q = ctx.locale, ctx.names, ctx.questionnaire
     order = [*c.developed, *c.people_in(Role.LEADER)]
     respondents = [r for p in order if (r := c.response_of(p)) is not None]
+    # The gap column only where there are ratings to compare.
+    rated = q is None or any(isinstance(x, ScaleQuestion) for x in q.questions())
     columns = (
         label("question", loc),
         *(f"{names.name(r.person)} ({role_label(c.kind, r.role, loc)})" for r in respondents),
-        label("gap", loc),
+        *((label("gap", loc),) if rated else ()),
     )
     blocks: list[Block] = [
         Facts(
@@ -419,8 +421,13 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
         cells = [text]
         ratings: list[int] = []
         for r in respondents:
-            cells.append(_answer_text(question, r, qid, loc))
             answer = r.answers.get(qid)
+            if question is not None and not question.asks(r.role):
+                cells.append(label("not_asked", loc))  # not "–": nobody asked them
+            elif answer is None:
+                cells.append(label("not_answered", loc))
+            else:
+                cells.append(_answer_text(question, r, qid, loc))
             if isinstance(question, ScaleQuestion) and isinstance(answer, ScaleAnswer):
                 ratings.append(answer.value)
         highlight = False
@@ -430,7 +437,7 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
             thresholds.add(threshold)
             highlight = gap >= threshold
             cells.append(str(gap))
-        else:
+        elif rated:
             cells.append("")
         return Row(tuple(cells), highlight=highlight)
 
