@@ -21,7 +21,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = pathlib.Path(__file__).parent
 PYTHONS = ["3.11", "3.13"]
-TEST_EXTRAS = "test,toml,html,docx,ics,holidays,fast,pandas,plot,progress,postgres,web,signing,excel"
+TEST_EXTRAS = "test,toml,html,docx,ics,pdf,holidays,fast,pandas,plot,progress,postgres,web,signing,excel"
 
 
 def _expose_pyenv_interpreters() -> None:
@@ -90,7 +90,7 @@ def demo(session: nox.Session) -> None:
     Writes the database, every development plan (HTML, Markdown, Word), a round report and the
     round's calendar into ``examples/output/``; ``nox -s demo -- --output DIR --people N``.
     """
-    session.install(".[html,docx,ics,toml,holidays,smtpd]")
+    session.install(".[html,docx,ics,pdf,toml,holidays,smtpd]")
     session.run("python", "examples/annual_round.py", *session.posargs)
 
 

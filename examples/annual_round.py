@@ -42,6 +42,7 @@ import random
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 import attrs
 import pendulum
@@ -417,6 +418,69 @@ def round_summary(
     )
 
 
+def write_documents(
+    folder: pathlib.Path,
+    cycle: mf.Cycle,
+    conversations: list[mf.Conversation],
+    org: mf.Organisation,
+    form: mf.Questionnaire,
+    clock: mf.FixedClock,
+    signer: signing.Signer,
+) -> list[pathlib.Path]:
+    """One of every document in every format it comes in, in one folder for a reviewer.
+
+    The same round and clock give the same bytes on every run (the calendar's time stamps,
+    the Word and PDF files' dates are the clock's).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    found = importlib.util.find_spec
+    text = [".html", ".md", ".txt"]
+    word = [".docx"] if found("docx") else []
+    pdf = [".pdf"] if found("weasyprint") else []
+    ics = [".ics"] if found("icalendar") else []
+
+    def first(kind: mf.ConversationKind, *statuses: mf.ConversationStatus) -> mf.Conversation:
+        return next(c for c in conversations if c.kind is kind and c.status in statuses)
+
+    done = (mf.ConversationStatus.SIGNED, mf.ConversationStatus.FOLLOWED_UP)
+    mus = first(mf.ConversationKind.MUS, mf.ConversationStatus.FOLLOWED_UP)
+    grus = first(mf.ConversationKind.GRUS, *done)
+    lus = first(mf.ConversationKind.LUS, *done)
+    cancelled = first(mf.ConversationKind.MUS, mf.ConversationStatus.CANCELLED)
+    jobs: list[tuple[object, str | None, list[str], dict[str, Any]]] = [
+        (mus, "invitation", [*text, *pdf], {}),
+        (cancelled, "invitation", text, {}),
+        (mus, "side_by_side", [".html"], {"questionnaire": form}),
+        (mus, "follow_up", text, {}),
+        (mus, "calendar", ics, {}),
+        (cycle, "report", [*text, *pdf], {"conversations": conversations, "on": TODAY}),
+        (cycle, "calendar", ics, {"conversations": conversations}),
+        (mf.DevelopmentPlan.from_conversation(mus), None, [*text, *word, *pdf], {}),
+        (mf.DevelopmentPlan.from_conversation(lus), None, [".html", *word], {}),
+        (mf.DevelopmentPlan.from_conversation(grus, grus.developed[0]), None, [".html"], {}),
+    ]
+    for role in ("employee", "leader"):
+        jobs.append((form, None, [".html", *word], {"role": role}))
+    written = []
+    for obj, document, extensions, extra in jobs:
+        stem = mf.rendering.file_stem(obj, document, people=org, role=extra.get("role"))
+        for extension in extensions:
+            path = folder / f"{stem}{extension}"
+            fmt = "text" if extension == ".txt" else None
+            mf.render_to(
+                path,
+                obj,
+                format=fmt,
+                document=document,
+                people=org,
+                clock=clock,
+                signer=signer,
+                **extra,
+            )
+            written.append(path)
+    return written
+
+
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     began = time.perf_counter()
@@ -549,8 +613,8 @@ def main(argv: list[str] | None = None) -> None:
         for person in developed:
             plan_doc = mf.DevelopmentPlan.from_conversation(c, person)
             for extension in formats:
-                target = plans_dir / f"{c.id}-{person}{extension}"
-                mf.render_to(target, plan_doc, people=org, signer=signer)
+                name = mf.rendering.file_stem(plan_doc, people=org) + extension
+                mf.render_to(plans_dir / name, plan_doc, people=org, clock=clock, signer=signer)
                 written += 1
     report_html = mf.render_to(
         out / "round-report.html", cycle, conversations=reloaded, people=org, on=TODAY
@@ -558,9 +622,12 @@ def main(argv: list[str] | None = None) -> None:
     report_md = mf.render_to(
         out / "round-report.md", cycle, conversations=reloaded, people=org, on=TODAY
     )
+    documents = write_documents(out / "documents", cycle, reloaded, org, form, clock, signer)
     calendar = None
     if importlib.util.find_spec("icalendar") is not None:
-        calendar = mf.render_to(out / "round.ics", cycle, conversations=reloaded, people=org)
+        calendar = mf.render_to(
+            out / "round.ics", cycle, conversations=reloaded, people=org, clock=clock
+        )
     elapsed = time.perf_counter() - began
 
     status = Counter(c.status.value for c in reloaded)
@@ -594,6 +661,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  round report:   {report_md}")
     if calendar is not None:
         print(f"  calendar:       {calendar}")
+    kinds_written = sorted({p.suffix for p in documents})
+    listed = ", ".join(kinds_written)
+    print(f"  documents:      {out / 'documents'} ({len(documents)} files: {listed})")
     print(f"Done in {elapsed:.1f} s")
 
 

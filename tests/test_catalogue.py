@@ -265,6 +265,9 @@ _SAME_IN_BOTH = {
     "load.invalid-value", "object.conversation.GRUS", "object.conversation.LUS",
     "object.conversation.MUS", "registry.renderer", "rule.finding", "rule.finding-at",
     "table.person", "table.status", "table.type", "word.list-separator",
+    # the documents' part: kind abbreviations, a file word, patterns of names and counts
+    "doc.kind.short.GRUS", "doc.kind.short.LUS", "doc.kind.short.MUS", "doc.file.invitation",
+    "doc.report.conversation_of", "doc.report.kind_count",
 }  # fmt: skip
 
 

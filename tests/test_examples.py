@@ -30,6 +30,17 @@ def run_example(name: str, *args: str) -> str:
     return done.stdout
 
 
+def _written(out: pathlib.Path) -> dict[str, str]:
+    """Every file the demo wrote but the database, by path, with its SHA-256."""
+    import hashlib
+
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".db" not in p.name
+    }
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
@@ -53,6 +64,10 @@ def test_demo_writes_the_files_it_names(demo):
     assert "Validation: 0 errors" in printed
     report = (out / "round-report.html").read_text(encoding="utf-8")
     assert "MUS 2026" in report
+    # One folder holds every kind of document a reviewer opens.
+    documents = sorted((out / "documents").iterdir())
+    assert {p.suffix for p in documents} == {".html", ".pdf", ".docx", ".txt", ".md", ".ics"}
+    assert re.search(rf"documents: .* \({len(documents)} files: ", printed)
 
 
 def test_demo_sends_its_notifications_once(demo):
@@ -67,7 +82,9 @@ def test_demo_sends_its_notifications_once(demo):
         people = {p.document.id for p in store.documents(mf.Person)}
     assert {"invitation", "preparation_reminder", "shared", "signed", "deadline_reminder"} <= kinds
     assert actors <= people  # every step was taken by a person of the organisation
+    before = _written(out)
     again = run_example("annual_round.py", "--output", str(out), "--people", "24")
+    assert _written(out) == before  # every document, the same bytes on every run
     assert re.search(
         rf"^Notifications: 0 messages sent .*; {sent} sent by earlier runs$", again, re.M
     )

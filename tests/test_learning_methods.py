@@ -69,9 +69,12 @@ def test_an_employees_choice_becomes_the_agreements_method_in_one_call(name):
 @pytest.mark.parametrize("name", sorted(LEARNING_QUESTIONS))
 def test_version_1_responses_stay_readable_and_their_codes_map_to_the_same_methods(name):
     versions = mf.templates.versions(name)
-    assert versions == ["1", "2"]
-    old, new = mf.templates.load(name, version="1"), mf.templates.load(name)
+    assert versions == ["1", "2", "3"]
+    # Version 2 changed only the codes; version 3 (the voice of the texts) kept them.
+    old, new = mf.templates.load(name, version="1"), mf.templates.load(name, version="2")
     assert (old.version, new.version) == ("1", "2")
+    current = options(mf.templates.load(name), LEARNING_QUESTIONS[name])
+    assert [o.code for o in current] == [o.code for o in options(new, LEARNING_QUESTIONS[name])]
     assert old.check() == []
     qid = LEARNING_QUESTIONS[name]
     old_options, new_options = options(old, qid), options(new, qid)
@@ -113,7 +116,7 @@ def test_a_code_that_is_no_learning_method_is_a_clear_error():
 
 
 def test_an_unknown_version_of_a_builtin_names_the_versions():
-    with pytest.raises(NotFoundError, match=r"versions: 1, 2"):
-        mf.templates.load("mus-standard", version="3")
-    assert mf.templates.load("mus-standard", version="2") == mf.templates.load("mus-standard")
-    assert mf.templates.versions("evaluation") == ["1"]
+    with pytest.raises(NotFoundError, match=r"versions: 1, 2, 3"):
+        mf.templates.load("mus-standard", version="4")
+    assert mf.templates.load("mus-standard", version="3") == mf.templates.load("mus-standard")
+    assert mf.templates.versions("evaluation") == ["1", "2"]

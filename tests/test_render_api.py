@@ -257,7 +257,7 @@ def test_round_report_figures_and_document():
         "1 of 4 people in the round have held their conversation (25 %); 1 have one planned, "
         "1 only cancelled ones and 1 none."
     ) in text
-    assert "* IT planned: 0" in text and "Covered: 1/3" in text
+    assert "! IT In the round: 3 Covered: 1 Planned: 0 Only cancelled: 1 Missing: 1" in text
     no_org = norm(mf.render(cycle, "text", "en", conversations=[c1, c2, c3], on=on))
     assert "Coverage needs the organisation (people=)." in no_org
     tree = strict_html(
@@ -287,12 +287,12 @@ def test_response_document_and_names_sources():
 @pytest.mark.parametrize(
     ("status", "title"),
     [
-        ("planned", "Invitation to development conversation (MUS)"),
-        ("invited", "Invitation to development conversation (MUS)"),
+        ("planned", "Invitation to development conversation (MUS) on 3 March 2026"),
+        ("invited", "Invitation to development conversation (MUS) on 3 March 2026"),
         ("prepared", "Preparation side by side"),
         ("held", "Preparation side by side"),
-        ("concluded", "Development plan for emp"),
-        ("signed", "Development plan for emp"),
+        ("concluded", "Development plan for emp – development conversation (MUS) on 3 March 2026"),
+        ("signed", "Development plan for emp – development conversation (MUS) on 3 March 2026"),
         ("followed_up", "Follow-up status"),
     ],
 )
@@ -308,8 +308,8 @@ def test_asking_for_a_document_that_does_not_fit_raises():
         mf.render(invited(), "docx", document="invitation")
     with pytest.raises(DocumentError, match="cannot render a Person"):
         mf.render(mf.Person(id="p", name="P"), "html")
-    with pytest.raises(RegistryError, match="unknown renderer 'pdf'"):
-        mf.render(invited(), "pdf")
+    with pytest.raises(RegistryError, match="unknown renderer 'rtf'"):
+        mf.render(invited(), "rtf")
 
 
 def test_a_conversation_in_word_is_its_plan():
@@ -328,8 +328,8 @@ def test_render_to_chooses_by_extension(tmp_path):
     assert written["plan.txt"].startswith(b"Udviklingsplan")
     assert written["plan.docx"][:2] == b"PK"
     assert written["plan.ics"].startswith(b"BEGIN:VCALENDAR")
-    with pytest.raises(RegistryError, match=r"no renderer writes '\.pdf'"):
-        mf.render_to(tmp_path / "plan.pdf", c)
+    with pytest.raises(RegistryError, match=r"no renderer writes '\.rtf'"):
+        mf.render_to(tmp_path / "plan.rtf", c)
     path = mf.render_to(tmp_path / "plan.out", c, format="markdown")
     assert path.read_text(encoding="utf-8").startswith("# ")
 
@@ -430,7 +430,10 @@ def test_one_document_template_can_be_replaced(tmp_path):
     renderer = MarkdownRenderer(template_dirs=[tmp_path])
     context = RenderContext(document="plan", on=CLOCK.now().date(), now=CLOCK.now())
     c = attrs.evolve(concluded(), agreements=[mf.Agreement(id="x", description="*vigtig*")])
-    assert renderer(c, context) == "Plan: Udviklingsplan for emp\n* \\*vigtig\\*\n"
+    assert (
+        renderer(c, context)
+        == "Plan: Udviklingsplan for emp – MUS-samtale den 3. marts 2026\n* \\*vigtig\\*\n"
+    )
     # the other documents keep the package's templates
     context = attrs.evolve(context, document="invitation")
     assert renderer(c, context).startswith("# Invitation til MUS-samtale")

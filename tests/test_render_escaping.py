@@ -125,6 +125,8 @@ def world(p: str):
 def assert_inert(tree, payload):
     for element in tree.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.endswith("}svg") and element.get("class") == "mf-chart-svg":
+            continue  # the report's own chart; what is drawn inside it is checked below
         assert tag.split("}")[-1] not in LIVE_TAGS, f"live <{tag}> from {payload!r}"
         for name, value in element.attrib.items():
             assert not str(name).lower().startswith("on"), f"event handler {name} live"

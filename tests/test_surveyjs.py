@@ -292,10 +292,11 @@ def test_custom_type_falls_back_to_text_and_can_register_an_adapter():
 
 
 def _representable(q):
-    """What survives a trip through SurveyJS: no roles, minutes; plain conditions (weights do)."""
+    """What survives a trip through SurveyJS: no roles, minutes, preparation advice or leader
+    wording; plain conditions (weights do)."""
 
     def question(x):
-        changes = {"answered_by": "both"}
+        changes = {"answered_by": "both", "leader_text": None}
         if isinstance(x, mf.SingleChoiceQuestion | mf.MultipleChoiceQuestion):
             changes["options"] = list(x.options)
         if isinstance(x, mf.ScaleQuestion):
@@ -309,7 +310,9 @@ def _representable(q):
     return attrs.evolve(
         q,
         sections=[
-            attrs.evolve(s, minutes=0, questions=[question(x) for x in s.questions])
+            attrs.evolve(
+                s, minutes=0, preparation=None, questions=[question(x) for x in s.questions]
+            )
             for s in q.sections
         ],
     )

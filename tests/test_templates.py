@@ -2,6 +2,7 @@
 
 import re
 
+import pendulum
 import pytest
 
 import musframework as mf
@@ -136,5 +137,145 @@ def test_every_version_of_a_builtin_loads_clean_and_keeps_its_question_ids(name)
         assert (q.id, q.version) == (name, version)
         assert q.check() == []
         assert mf.load_questionnaire(mf.templates.text(name, version), format="toml") == q
-        # Answers are keyed by question id: a new version keeps the ids (see the docs).
-        assert [x.id for x in q.questions()] == [x.id for x in current.questions()]
+        # Answers are keyed by question id: a new version keeps the ids (see the docs), except
+        # the questions about the conversation itself, which moved to after it.
+        kept = [x.id for x in q.questions() if (name, x.id) not in MOVED_AFTER_THE_CONVERSATION]
+        now = [x.id for x in current.questions()]
+        assert [x for x in now if x in kept] == kept
+
+
+# Questions about the conversation itself, which the preparation form asked before it had
+# happened: (form, id) -> the form (filled in after the conversation) that asks it now.
+MOVED_AFTER_THE_CONVERSATION = {
+    ("mus-standard", "conversation_feedback"): ("evaluation", "conversation_feedback"),
+    ("mus-scored", "conversation_rating"): ("evaluation", "useful"),
+}
+
+
+def test_questions_about_the_conversation_are_asked_after_it():
+    for (name, qid), (target, tid) in MOVED_AFTER_THE_CONVERSATION.items():
+        assert qid not in {x.id for x in mf.templates.load(name).questions()}
+        assert tid in {x.id for x in mf.templates.load(target).questions()}
+        assert qid in {x.id for x in mf.templates.load(name, version="1").questions()}
+    # No preparation form asks how the conversation went.
+    words = ("var godt ved samtalen", "var samtalen nyttig", "was the conversation useful")
+    for name in NAMES:
+        if name == "evaluation":
+            continue
+        for _, text in mf.templates.load(name).texts():
+            for value in text.translations.values():
+                assert not any(w in value.lower() for w in words), (name, value)
+
+
+CONVERSATION_FORMS = [n for n in NAMES if n != "evaluation"]
+GOOD_CONVERSATION = {
+    "da": (
+        "åbne spørgsmål",
+        "tid til at forklare",
+        "konstruktiv",
+        "for dig selv",
+        "altid",
+        "aldrig",
+        "sarkasme",
+        "først",
+    ),
+    "en": (
+        "open questions",
+        "time to explain",
+        "constructive",
+        "speak for yourself",
+        "always",
+        "never",
+        "sarcasm",
+        "first",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CONVERSATION_FORMS)
+def test_every_conversation_form_carries_the_good_conversation_guidance(name):
+    form = mf.templates.load(name)
+    for language, words in GOOD_CONVERSATION.items():
+        intro = form.intro.get(language).lower()
+        assert [w for w in words if w not in intro] == [], (name, language)
+
+
+@pytest.mark.parametrize("name", CONVERSATION_FORMS)
+def test_preparation_is_told_apart_from_the_meeting(name):
+    from musframework.rendering import build_document
+    from musframework.rendering.base import RenderContext
+    from musframework.rendering.blocks import Paragraph
+
+    form = mf.templates.load(name)
+    for section in form.sections:
+        assert section.preparation is not None, (name, section.id)
+        assert section.preparation.missing(("da", "en")) == []
+    now = mf.FixedClock(pendulum.datetime(2026, 3, 2, 9)).now()
+    doc = build_document(form, RenderContext(document="form", on=now.date(), now=now))
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    notes = [b.text for b in paragraphs if b.style == "note"]
+    meeting = [b.text for b in paragraphs if b.style == "muted"]
+    assert notes == [s.preparation.get("da") for s in form.sections]
+    with_guidance = [s for s in form.sections if s.guidance is not None]
+    assert meeting == [f"I samtalen: {s.guidance.get('da')}" for s in with_guidance]
+
+
+# Words that talk about the reader in the third person, per role and language.
+THIRD_PERSON = {
+    "employee": {
+        "da": ("medarbejderen", "medarbejderens", "din medarbejder"),
+        "en": ("the employee", "your employee"),
+    },
+    "leader": {
+        "da": ("din leder ", "din leder?", "dig som medarbejder"),
+        "en": ("your leader", "you as the employee"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", ["mus-standard", "mus-scored", "mus-core-task", "follow-up"])
+@pytest.mark.parametrize("role", ["employee", "leader"])
+def test_each_mus_form_speaks_to_whoever_fills_it(name, role):
+    from musframework.rendering import build_document
+    from musframework.rendering.base import RenderContext
+    from musframework.rendering.blocks import Field
+
+    form = mf.templates.load(name)
+    now = mf.FixedClock(pendulum.datetime(2026, 3, 2, 9)).now()
+    for language, words in THIRD_PERSON[role].items():
+        doc = build_document(
+            form,
+            RenderContext(document="form", locale=language, role=role, on=now.date(), now=now),
+        )
+        texts = [b.text.lower() for b in doc.blocks if isinstance(b, Field)]
+        assert texts
+        wrong = [t for t in texts if any(w in t for w in words)]
+        assert wrong == [], (name, role, language)
+    # The employee reads "du"/"dig"/"din" in most of their questions.
+    employee = [
+        q.text_for(mf.Role.EMPLOYEE).get("da")
+        for q in form.questions()
+        if q.asks(mf.Role.EMPLOYEE) and not q.id.endswith("_comment")  # "Uddyb gerne …"
+    ]
+    addressed = [t for t in employee if re.search(r"\b(du|dig|din|dit|dine)\b", t.lower())]
+    assert len(addressed) >= len(employee) * 0.6
+
+
+def test_a_question_both_answer_has_the_leaders_own_wording():
+    goals = mf.templates.load("mus-standard").question("goals")
+    assert goals.text_for(mf.Role.EMPLOYEE).get("da").startswith("Hvilke mål vil du")
+    assert "din medarbejder" in goals.text_for(mf.Role.LEADER).get("da")
+    assert "your employee" in goals.text_for(mf.Role.LEADER).get("en")
+    assert goals.text_for(None) == goals.text
+    survey = mf.interop.surveyjs.to_surveyjs(
+        mf.templates.load("mus-standard"), role="leader", default_language="da"
+    )
+    titles = [e["title"]["default"] for p in survey["pages"] for e in p["elements"]]
+    assert goals.leader_text.get("da") in titles
+
+
+def test_lus_labels_the_leader_being_developed_and_their_leader():
+    lus = mf.templates.load("lus")
+    style = lus.question("style_direction")
+    assert "du" in style.text_for(mf.Role.EMPLOYEE).get("da").split()
+    assert "lederen" in style.text_for(mf.Role.LEADER).get("da")

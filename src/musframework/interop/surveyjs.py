@@ -340,7 +340,7 @@ def to_surveyjs(
     pages = []
     for section in questionnaire.sections:
         elements = [
-            _element(q, loc, questionnaire)
+            _element(q, loc, questionnaire, wanted)
             for q in section.questions
             if wanted is None or q.asks(wanted)
         ]
@@ -359,10 +359,12 @@ def to_surveyjs(
     return survey
 
 
-def _element(question: Question, loc: Localize, questionnaire: Questionnaire) -> dict[str, Any]:
+def _element(
+    question: Question, loc: Localize, questionnaire: Questionnaire, role: Role | None = None
+) -> dict[str, Any]:
     specific = _adapter(question).element(question, loc)
     out: dict[str, Any] = {"type": specific.pop("type"), "name": question.id}
-    out["title"] = loc(question.text)
+    out["title"] = loc(question.text_for(role))
     if question.help is not None:
         out["description"] = loc(question.help)
     if question.required:

@@ -27,6 +27,7 @@ from musframework.model.conversation import (
 from musframework.model.display import DisplayMixin
 from musframework.model.findings import Finding
 from musframework.model.goals import Goal
+from musframework.model.kinds import ConversationKind
 
 __all__ = ["DevelopmentPlan"]
 
@@ -79,7 +80,10 @@ class DevelopmentPlan(DisplayMixin):
         signatures: The signatures of the person and the leader on the conversation.
         digest: The conversation's content digest when the plan was derived, as recorded:
             never trusted, validity is recomputed from the plan's content.
-        conclusions: The conversation's written conclusions.
+        kind: The kind of conversation it comes from (a GRUS member has one plan from the
+            GRUS and one from their MUS; the kind tells them apart).
+        conversation_date: The day of that conversation (held, or else scheduled).
+        conclusions: The conversation's written conclusions, which the signatures cover too.
         conclusions_by: Who wrote them, if recorded.
         review_comments: The comments made on them before signing (signed with them).
         goal_thread: The goals of the strategic thread agreed in the conversation.
@@ -100,6 +104,8 @@ class DevelopmentPlan(DisplayMixin):
     next_conversation_date: pendulum.Date | None = None
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
     digest: str = ""
+    kind: ConversationKind | None = None
+    conversation_date: pendulum.Date | None = None
     conclusions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     conclusions_by: str | None = None
     review_comments: tuple[ReviewComment, ...] = attrs.field(default=(), converter=_comments)
@@ -144,6 +150,7 @@ class DevelopmentPlan(DisplayMixin):
             for i, a in enumerate(conversation.agreements)
             if a.owner not in owners
         ]
+        moment = conversation.held_at or conversation.scheduled_start
         return cls(
             conversation=conversation.id,
             person=person,
@@ -155,6 +162,8 @@ class DevelopmentPlan(DisplayMixin):
             next_conversation_date=conversation.next_conversation_date,
             signatures=tuple(s for s in conversation.signatures if s.person in owners),
             digest=conversation.content_digest(),
+            kind=conversation.kind,
+            conversation_date=None if moment is None else moment.date(),
             conclusions=conversation.conclusions,
             conclusions_by=conversation.conclusions_by,
             review_comments=conversation.review_comments,

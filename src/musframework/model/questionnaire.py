@@ -38,8 +38,11 @@ class Section:
         id: Unique among the questionnaire's sections.
         title: The section's heading.
         minutes: Its time budget in the conversation (the agenda adds these up).
-        guidance: Optional advice for the participants (for example how to talk about it).
+        guidance: Optional advice for the conversation itself (how to talk about it in the
+            meeting).
         questions: The questions, in order.
+        preparation: Optional advice for preparing this part, addressed to whoever fills in
+            the form (kept apart from ``guidance``, which is for the meeting).
     """
 
     id: str
@@ -47,6 +50,7 @@ class Section:
     minutes: int = 0
     guidance: LocalizedText | None = attrs.field(default=None, converter=optional_text)
     questions: tuple[Question, ...] = attrs.field(default=(), converter=_questions)
+    preparation: LocalizedText | None = attrs.field(default=None, converter=optional_text)
 
     def questions_for(self, role: Role) -> tuple[Question, ...]:
         """The questions of this section asked of ``role``."""
@@ -367,6 +371,8 @@ class Questionnaire(DisplayMixin):
             yield "intro", self.intro
         for si, section in enumerate(self.sections):
             yield f"sections[{si}].title", section.title
+            if section.preparation is not None:
+                yield f"sections[{si}].preparation", section.preparation
             if section.guidance is not None:
                 yield f"sections[{si}].guidance", section.guidance
         for qpath, question in self._paths():

@@ -155,6 +155,9 @@ class Question:
         answered_by: The roles the question is asked of; accepts ``"employee"``, ``"leader"``,
             ``"both"``, ``"group_member"``, ``"all"`` or a list of roles.
         condition: Show the question only when earlier answers meet this condition.
+        leader_text: The question as the leader reads it, when it is asked of the leader and
+            of the person being developed in one wording each (a self-rating and the leader's
+            rating share an id); ``None`` means ``text`` for everyone. See :meth:`text_for`.
 
     Subclasses set ``type_name`` and ``answer_type``, and override :meth:`check_definition`,
     :meth:`check_value`, :meth:`coerce` and :meth:`answer_text` as needed.
@@ -171,6 +174,13 @@ class Question:
         default=frozenset({Role.EMPLOYEE, Role.LEADER}), converter=roles
     )
     condition: Condition | None = None
+    leader_text: LocalizedText | None = attrs.field(default=None, converter=optional_text)
+
+    def text_for(self, role: Role | None) -> LocalizedText:
+        """The question in the voice of ``role``'s reader: ``leader_text`` for the leader if set."""
+        if role is Role.LEADER and self.leader_text is not None:
+            return self.leader_text
+        return self.text
 
     def asks(self, role: Role) -> bool:
         """Whether this question is asked of ``role``."""
@@ -183,6 +193,8 @@ class Question:
     def texts(self) -> Iterator[tuple[str, LocalizedText]]:
         """``(relative path, text)`` for every localised text, for language checks."""
         yield "text", self.text
+        if self.leader_text is not None:
+            yield "leader_text", self.leader_text
         if self.help is not None:
             yield "help", self.help
 

@@ -3,7 +3,8 @@
 :func:`render` turns a model object into a document in a format; :func:`render_to` writes it
 to a file and picks the format from the file's extension.
 
-Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``docx``, ``ics``;
+Formats (renderers, registered by name): ``html``, ``markdown``, ``text``, ``docx``, ``ics``,
+``pdf`` (the ``pdf`` extra: WeasyPrint from the HTML);
 add your own with :func:`register_renderer` or the ``musframework.renderers`` entry point group.
 
 Documents (see ``DOCUMENTS``): ``invitation``, ``form`` (blank preparation form),
@@ -49,6 +50,7 @@ from musframework.rendering.base import (
     Renderer,
     clean_text,
     document_candidates,
+    file_stem,
 )
 from musframework.rendering.blocks import Document
 from musframework.rendering.documents import RoundFigures, build_document, round_figures
@@ -66,6 +68,7 @@ __all__ = [
     "choose_document",
     "clean_text",
     "document_candidates",
+    "file_stem",
     "get_renderer",
     "register_renderer",
     "render",
@@ -83,6 +86,7 @@ _BUILTINS = {
     "html": "musframework.rendering.html:HtmlRenderer",
     "ics": "musframework.rendering.ics:IcsRenderer",
     "markdown": "musframework.rendering.markdown:MarkdownRenderer",
+    "pdf": "musframework.rendering.pdf:PdfRenderer",
     "text": "musframework.rendering.text:TextRenderer",
 }
 """The built-ins, as declared in ``pyproject.toml``'s entry points; used only when the package
@@ -302,7 +306,7 @@ def render(
             preparation and their own leader's guide.
 
     Returns:
-        ``str`` for text formats, ``bytes`` for binary ones (docx, ics).
+        ``str`` for text formats, ``bytes`` for binary ones (docx, ics, pdf).
     """
     return _render(get_renderer(format), obj, _options(locals()))
 

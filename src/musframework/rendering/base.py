@@ -15,6 +15,7 @@ from typing import Protocol, TypeAlias, runtime_checkable
 import attrs
 import pendulum
 
+from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE
 from musframework.errors import DocumentError
 from musframework.model.conversation import Conversation, ConversationStatus
@@ -37,6 +38,8 @@ __all__ = [
     "Renderer",
     "clean_text",
     "document_candidates",
+    "file_stem",
+    "isolate",
 ]
 
 DOCUMENTS: dict[str, tuple[type, ...]] = {
@@ -96,12 +99,26 @@ _BAD_CHARS = re.compile(
 )
 
 
+ISOLATED = re.compile("\u2068([^\u2068\u2069]*)\u2069")
+"""A span marked by :func:`isolate` (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE)."""
+
+
+def isolate(text: str) -> str:
+    """``text`` marked as a span of its own direction (a name beside other names).
+
+    HTML shows it as ``<bdi>``, so two right-to-left names side by side keep their order;
+    the other formats write the text as it is (:func:`clean_text` drops the marks).
+    """
+    return f"\u2068{text}\u2069"
+
+
 def clean_text(text: str) -> str:
     """``text`` with characters no document format may hold replaced by U+FFFD.
 
     Windows and old Mac line breaks become newlines; controls, lone surrogates and
-    noncharacters become ``�``.
+    noncharacters become ``�``; the spans of :func:`isolate` become plain text.
     """
+    text = ISOLATED.sub(r"\1", text)
     return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -152,8 +169,10 @@ class Names:
         return self._units.get(unit_id, unit_id)
 
     def join(self, person_ids: Sequence[str]) -> str:
-        """Several names, comma-separated."""
-        return ", ".join(self.name(p) for p in person_ids)
+        """Several names, comma-separated, each one :func:`isolate`-d when there are several."""
+        if len(person_ids) == 1:
+            return self.name(person_ids[0])
+        return ", ".join(isolate(self.name(p)) for p in person_ids)
 
 
 def _names(value: Names | PeopleLike) -> Names:
@@ -232,3 +251,84 @@ class Renderer(Protocol):
     def __call__(self, obj: object, context: RenderContext) -> str | bytes:
         """Render ``obj`` as ``context.document`` in ``context.locale``."""
         ...
+
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa", "ß": "ss"})
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def file_stem(
+    obj: object,
+    document: str | None = None,
+    *,
+    people: PeopleLike | Names = None,
+    locale: str = "da",
+    role: Role | str | None = None,
+) -> str:
+    """A readable, unique file name (without extension) for a document made from ``obj``.
+
+    It says what the document is, which conversation it comes from (kind and date) and whose
+    it is, each once: ``udviklingsplan-mus-2026-03-12-sofie-moeller-p056``,
+    ``invitation-grus-2026-02-10-borgerservice-mus-2026-grus-u1``, ``rapport-mus-2026``.
+    Letters are folded to ASCII (æ -> ae), so the name works on every file system; the
+    person's (or the conversation's) id keeps two people with the same name apart.
+
+    Args:
+        obj: A DevelopmentPlan, Conversation, Cycle, Questionnaire or Response.
+        document: The document (for a Conversation; by default the one its status calls for).
+        people: Where names come from, as for rendering.
+        locale: The language of the document word ("udviklingsplan", "development-plan").
+        role: For a blank form, whose form it is ("skema-mus-standard-3-leder").
+    """
+    from musframework.rendering._i18n import label
+
+    names = _names(people)
+    parts: list[str] = []
+    if isinstance(obj, DevelopmentPlan):
+        document = "plan"
+        kind, day = obj.kind, obj.conversation_date
+        parts += [obj.conversation] if kind is None else [kind.value]
+        parts += ["" if day is None else day.isoformat(), names.name(obj.person), obj.person]
+    elif isinstance(obj, Conversation):
+        document = document or document_candidates(obj)[0]
+        moment = obj.held_at or obj.scheduled_start
+        parts += [obj.kind.value, "" if moment is None else moment.date().isoformat()]
+        if obj.developed and len(obj.developed) == 1:
+            parts += [names.name(obj.developed[0]), obj.developed[0]]
+        else:
+            parts += ["" if obj.unit is None else names.unit(obj.unit), obj.id]
+    elif isinstance(obj, Cycle):
+        document = document or "report"
+        parts += [obj.name, obj.id]
+    elif isinstance(obj, Questionnaire):
+        document = document or "form"
+        parts += [obj.id, obj.version]
+        if role is not None:
+            from musframework.catalogue import enum_label
+
+            parts.append(enum_label(Role(role), locale))
+    elif isinstance(obj, Response):
+        document = document or "response"
+        parts += [obj.questionnaire.id, names.name(obj.person), obj.person]
+    else:
+        raise DocumentError(
+            Message(
+                "error.render.cannot-make", {"document": document or "", "type": type(obj).__name__}
+            )
+        )
+    words: list[str] = [_slug(label(f"file.{document}", locale))]
+    seen: set[str] = set(words[0].split("-"))
+    for part in parts:
+        slug = _slug(part)
+        # Each thing once: "MUS 2026" names the round, so its id "mus-2026" adds nothing.
+        if slug and not set(slug.split("-")) <= seen:
+            words.append(slug)
+            seen.update(slug.split("-"))
+    return "-".join(words)

@@ -16,6 +16,7 @@ import attrs
 __all__ = [
     "Block",
     "BulletList",
+    "Chart",
     "Document",
     "Facts",
     "Field",
@@ -109,7 +110,38 @@ class Field:
     kind: str = "field"
 
 
-Block: TypeAlias = Heading | Paragraph | Facts | Table | BulletList | Field
+@attrs.frozen
+class Chart:
+    """A bar chart with its numbers: drawn inline (SVG) in HTML and PDF, a table elsewhere.
+
+    Each category (a unit, a month) is one horizontal bar, stacked from its series' values
+    (left to right in series order). The ``table`` holds the same numbers and is always shown
+    beside the picture, so a screen reader, a text file and a grey print lose nothing.
+
+    Attributes:
+        title: What the chart shows (its caption).
+        description: One sentence that sums it up (the picture's accessible name).
+        categories: The bars' labels, top to bottom.
+        series: The segments' labels (the legend).
+        values: One row per category, one count per series.
+        table: The same numbers as a table.
+        percent: Draw every bar as 100 % (shares) rather than counts on one scale.
+        attention: Indexes of the series that need action (drawn hatched, so they stand out
+            in grey as well as in colour).
+    """
+
+    title: str
+    description: str
+    categories: tuple[str, ...]
+    series: tuple[str, ...]
+    values: tuple[tuple[int, ...], ...]
+    table: Table
+    percent: bool = False
+    attention: tuple[int, ...] = ()
+    kind: str = "chart"
+
+
+Block: TypeAlias = Heading | Paragraph | Facts | Table | BulletList | Field | Chart
 """Any block of a :class:`Document`."""
 
 
@@ -135,6 +167,12 @@ class Document:
                 for label, value in block.items:
                     yield label
                     yield value
+            elif isinstance(block, Chart):
+                yield block.title
+                yield block.description
+                yield from block.table.columns
+                for row in block.table.rows:
+                    yield from row.cells
             elif isinstance(block, Table):
                 yield from block.columns
                 for row in block.rows:

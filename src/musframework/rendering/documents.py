@@ -42,7 +42,9 @@ from musframework.model.round import (
     CoverageState,
     PersonCoverage,
     agreement_counts,
+    agreement_state,
     common_needs,
+    counted_agreements,
     due_agreements,
     goal_threads,
     in_round,
@@ -59,11 +61,13 @@ from musframework.rendering._i18n import (
     fmt_datetime,
     label,
     purpose,
+    role_label,
 )
-from musframework.rendering.base import DocumentError, Names, RenderContext
+from musframework.rendering.base import DocumentError, Names, RenderContext, isolate
 from musframework.rendering.blocks import (
     Block,
     BulletList,
+    Chart,
     Document,
     Facts,
     Field,
@@ -120,6 +124,26 @@ def _kind_title(conversation: Conversation, loc: str) -> str:
     return enum_label(conversation.kind, loc)
 
 
+def _cap(text: str) -> str:
+    """``text`` with a capital first letter, for a role word used as a label."""
+    return text[:1].upper() + text[1:]
+
+
+def _conversation_day(conversation: Conversation) -> pendulum.Date | None:
+    moment = conversation.held_at or conversation.scheduled_start
+    return None if moment is None else moment.date()
+
+
+def _conversation_text(kind: ConversationKind | None, day: pendulum.Date | None, loc: str) -> str:
+    """Which conversation a document comes from: "MUS-samtale den 12. marts 2026"."""
+    if kind is None:
+        return fmt_date(day, loc) if day is not None else label("not_set", loc)
+    name = enum_label(kind, loc)
+    if day is None:
+        return label("conversation.undated", loc, kind=name)
+    return label("conversation.on", loc, kind=name, date=fmt_date(day, loc))
+
+
 def _agreement_rows(agreements: Iterable[Agreement], names: Names, loc: str) -> tuple[Row, ...]:
     return tuple(
         Row(
@@ -156,8 +180,9 @@ def _signature_blocks(
     obj: Conversation | DevelopmentPlan,
     signers: Sequence[tuple[str, Role]],
     ctx: RenderContext,
+    kind: ConversationKind | None = None,
 ) -> tuple[Block, ...]:
-    """The signature table (each signature checked now) and a one-line summary."""
+    """The signature table (checked now, roles named for ``kind``) and a one-line summary."""
     loc, names = ctx.locale, ctx.names
     checked = verify(obj, ctx.signer)
     rows: list[Row] = []
@@ -169,7 +194,7 @@ def _signature_blocks(
             Row(
                 (
                     names.name(s.person),
-                    enum_label(s.role, loc),
+                    role_label(kind, s.role, loc),
                     fmt_datetime(s.signed_at, loc),
                     label(_STATUS_LABELS[check.status], loc),
                 ),
@@ -179,7 +204,7 @@ def _signature_blocks(
     for person, role in signers:
         if person not in signed_people:
             rows.append(
-                Row((names.name(person), enum_label(role, loc), "", label("unsigned", loc)))
+                Row((names.name(person), role_label(kind, role, loc), "", label("unsigned", loc)))
             )
     table = Table(
         columns=tuple(label(k, loc) for k in ("name", "role", "signed", "validity")),
@@ -225,7 +250,10 @@ def _signature_summary(checked: Verification, loc: str) -> str | None:
 
 def _invitation(c: Conversation, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    who = [f"{names.name(p.person)} ({enum_label(p.role, loc)})" for p in c.participants]
+    who = [
+        f"{isolate(names.name(p.person))} ({role_label(c.kind, p.role, loc)})"
+        for p in c.participants
+    ]
     when = fmt_datetime(c.scheduled_start, loc) if c.scheduled_start else label("not_set", loc)
     facts: list[tuple[str, str]] = [
         (label("who", loc), ", ".join(who)),
@@ -243,8 +271,10 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
         Paragraph(label("prepare.text", loc)),
     ]
     inv = c.invitation
-    if inv is None or inv.form_attached:
-        blocks.append(Paragraph(label("prepare.form", loc)))
+    attached = label("prepare.form", loc)
+    said = inv is not None and " ".join(attached.split()) in " ".join(inv.message.split())
+    if (inv is None or inv.form_attached) and not said:  # say it once, not twice
+        blocks.append(Paragraph(attached))
     if inv is not None and inv.message.strip():
         blocks.append(Heading(label("message", loc), level=3))
         blocks.append(Paragraph(inv.message, style="note"))
@@ -275,7 +305,9 @@ def _invitation(c: Conversation, ctx: RenderContext) -> Document:
         blocks.extend(_upward_blocks(ctx.upward_feedback, ctx))
     return Document(
         name="invitation",
-        title=label("invitation.title", loc, kind=_kind_title(c, loc)),
+        title=label(
+            "invitation.title", loc, kind=_conversation_text(c.kind, _conversation_day(c), loc)
+        ),
         locale=loc,
         blocks=tuple(blocks),
     )
@@ -420,11 +452,11 @@ def _guide(c: Conversation, ctx: RenderContext) -> Document:
 # ------------------------------------------------------------------ blank form
 
 
-def _field(q: Question, number: int, loc: str) -> Field:
+def _field(q: Question, number: int, loc: str, role: Role | None = None) -> Field:
     base = Field(
         id=q.id,
         number=str(number),
-        text=q.text.get(loc),
+        text=q.text_for(role).get(loc),
         help="" if q.help is None else q.help.get(loc),
         required=q.required,
     )
@@ -480,11 +512,17 @@ def _form(q: Questionnaire, role: Role, loc: str) -> Document:
         if section.minutes:
             title = f"{title} ({_minutes(section.minutes, loc)})"
         blocks.append(Heading(title))
+        if section.preparation is not None:
+            blocks.append(Paragraph(section.preparation.get(loc), style="note"))
         if section.guidance is not None:
-            blocks.append(Paragraph(section.guidance.get(loc), style="note"))
+            blocks.append(
+                Paragraph(
+                    label("form.in_meeting", loc, text=section.guidance.get(loc)), style="muted"
+                )
+            )
         for question in section.questions_for(role):
             number += 1
-            blocks.append(_field(question, number, loc))
+            blocks.append(_field(question, number, loc, role))
     return Document(
         name="form",
         title=q.title.get(loc),
@@ -555,15 +593,17 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
     loc, names, q = ctx.locale, ctx.names, ctx.questionnaire
     order = [*c.developed, *c.people_in(Role.LEADER)]
     respondents = [r for p in order if (r := c.response_of(p)) is not None]
+    # The gap column only where there are ratings to compare.
+    rated = q is None or any(isinstance(x, ScaleQuestion) for x in q.questions())
     columns = (
         label("question", loc),
-        *(f"{names.name(r.person)} ({enum_label(r.role, loc)})" for r in respondents),
-        label("gap", loc),
+        *(f"{names.name(r.person)} ({role_label(c.kind, r.role, loc)})" for r in respondents),
+        *((label("gap", loc),) if rated else ()),
     )
     blocks: list[Block] = [
         Facts(
             (
-                (label("conversation", loc), _kind_title(c, loc)),
+                (label("conversation", loc), _conversation_text(c.kind, _conversation_day(c), loc)),
                 (label("who", loc), names.join(c.participant_ids)),
             )
         )
@@ -574,8 +614,13 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
         cells = [text]
         ratings: list[int] = []
         for r in respondents:
-            cells.append(_answer_text(question, r, qid, loc))
             answer = r.answers.get(qid)
+            if question is not None and not question.asks(r.role):
+                cells.append(label("not_asked", loc))  # not "–": nobody asked them
+            elif answer is None:
+                cells.append(label("not_answered", loc))
+            else:
+                cells.append(_answer_text(question, r, qid, loc))
             if isinstance(question, ScaleQuestion) and isinstance(answer, ScaleAnswer):
                 ratings.append(answer.value)
         highlight = False
@@ -585,7 +630,7 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
             thresholds.add(threshold)
             highlight = gap >= threshold
             cells.append(str(gap))
-        else:
+        elif rated:
             cells.append("")
         return Row(tuple(cells), highlight=highlight)
 
@@ -621,7 +666,14 @@ def _side_by_side(c: Conversation, ctx: RenderContext) -> Document:
     return Document(
         name="side_by_side",
         title=label("side.title", loc),
-        subtitle="" if q is None else q.title.get(loc),
+        subtitle=" · ".join(
+            x
+            for x in (
+                _conversation_text(c.kind, _conversation_day(c), loc),
+                "" if q is None else q.title.get(loc),
+            )
+            if x
+        ),
         locale=loc,
         blocks=tuple(blocks),
     )
@@ -709,14 +761,27 @@ def _plan_blocks(
     return tuple(blocks)
 
 
+def _plan_title(
+    name: str, kind: ConversationKind | None, day: pendulum.Date | None, loc: str
+) -> str:
+    """The plan's title, naming the person and the conversation (kind and date)."""
+    if kind is None or day is None:
+        return label("plan.for", loc, name=name)
+    return label(
+        "plan.for.conversation", loc, name=name, kind=enum_label(kind, loc), date=fmt_date(day, loc)
+    )
+
+
 def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
     signers = [(p.person, p.role) for p in c.participants]
+    developed_role = Role.GROUP_MEMBER if c.kind is ConversationKind.GRUS else Role.EMPLOYEE
+    what = _conversation_text(c.kind, _conversation_day(c), loc)
     head = Facts(
         (
-            (label("conversation", loc), _kind_title(c, loc)),
-            (label("employee", loc), names.join(c.developed)),
-            (label("leader", loc), names.name(c.leader)),
+            (label("conversation", loc), what),
+            (_cap(role_label(c.kind, developed_role, loc)), names.join(c.developed)),
+            (_cap(role_label(c.kind, Role.LEADER, loc)), names.name(c.leader)),
         )
     )
     blocks = _plan_blocks(
@@ -728,14 +793,13 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
         agreements=c.agreements,
         follow_up=c.follow_up_date,
         next_date=c.next_conversation_date,
-        signature_blocks=_signature_blocks(c, signers, ctx),
+        signature_blocks=_signature_blocks(c, signers, ctx, c.kind),
         head=head,
         ctx=ctx,
     )
-    developed = c.developed
     title = (
-        label("plan.for", loc, name=names.join(developed))
-        if developed
+        _plan_title(names.join(c.developed), c.kind, _conversation_day(c), loc)
+        if c.developed
         else label("plan.title", loc)
     )
     return Document(name="plan", title=title, locale=loc, blocks=blocks)
@@ -743,15 +807,20 @@ def _plan_from_conversation(c: Conversation, ctx: RenderContext) -> Document:
 
 def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
     loc, names = ctx.locale, ctx.names
-    signers: list[tuple[str, Role]] = [(p.person, Role.EMPLOYEE)]
+    developed_role = Role.GROUP_MEMBER if p.kind is ConversationKind.GRUS else Role.EMPLOYEE
+    signers: list[tuple[str, Role]] = [(p.person, developed_role)]
     if p.leader is not None:
         signers.append((p.leader, Role.LEADER))
-    head = Facts(
-        (
-            (label("employee", loc), names.name(p.person)),
-            (label("leader", loc), names.name(p.leader)),
+    facts: list[tuple[str, str]] = []
+    if p.kind is not None or p.conversation_date is not None:
+        facts.append(
+            (label("conversation", loc), _conversation_text(p.kind, p.conversation_date, loc))
         )
-    )
+    facts += [
+        (_cap(role_label(p.kind, developed_role, loc)), names.name(p.person)),
+        (_cap(role_label(p.kind, Role.LEADER, loc)), names.name(p.leader)),
+    ]
+    head = Facts(tuple(facts))
     blocks = _plan_blocks(
         goals=p.goals,
         conclusions=p.conclusions,
@@ -761,16 +830,12 @@ def _plan_from_plan(p: DevelopmentPlan, ctx: RenderContext) -> Document:
         agreements=p.activities,
         follow_up=p.follow_up_date,
         next_date=p.next_conversation_date,
-        signature_blocks=_signature_blocks(p, signers, ctx),
+        signature_blocks=_signature_blocks(p, signers, ctx, p.kind),
         head=head,
         ctx=ctx,
     )
-    return Document(
-        name="plan",
-        title=label("plan.for", loc, name=names.name(p.person)),
-        locale=loc,
-        blocks=blocks,
-    )
+    title = _plan_title(names.name(p.person), p.kind, p.conversation_date, loc)
+    return Document(name="plan", title=title, locale=loc, blocks=blocks)
 
 
 # ------------------------------------------------------------------ follow-up status
@@ -803,9 +868,11 @@ def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
                 highlight=agreement_counts(c, a) and a.is_overdue(ctx.on),
             )
         )
+    developed_role = Role.GROUP_MEMBER if c.kind is ConversationKind.GRUS else Role.EMPLOYEE
     facts = [
-        (label("employee", loc), names.join(c.developed)),
-        (label("leader", loc), names.name(c.leader)),
+        (label("conversation", loc), _conversation_text(c.kind, _conversation_day(c), loc)),
+        (_cap(role_label(c.kind, developed_role, loc)), names.join(c.developed)),
+        (_cap(role_label(c.kind, Role.LEADER, loc)), names.name(c.leader)),
         (label("follow_up_date", loc), fmt_date(c.follow_up_date, loc) or label("not_set", loc)),
     ]
     blocks: list[Block] = []
@@ -831,7 +898,11 @@ def _follow_up(c: Conversation, ctx: RenderContext) -> Document:
         ),
     ]
     return Document(
-        name="follow_up", title=label("followup.title", loc), locale=loc, blocks=tuple(blocks)
+        name="follow_up",
+        title=label("followup.title", loc),
+        subtitle=_conversation_text(c.kind, _conversation_day(c), loc),
+        locale=loc,
+        blocks=tuple(blocks),
     )
 
 
@@ -848,12 +919,14 @@ class UnitFigures:
         in_scope: People in the round's scope through this unit (``None`` without an
             organisation, or for a unit outside the scope).
         covered: Of those, how many have held their conversation (held or later).
+        by_kind: Conversations per kind and status (the report has one table per kind).
     """
 
     unit: str | None
     by_status: dict[ConversationStatus, int]
     in_scope: int | None
     covered: int | None
+    by_kind: dict[ConversationKind, dict[ConversationStatus, int]] = attrs.field(factory=dict)
 
     @property
     def total(self) -> int:
@@ -923,9 +996,13 @@ def round_figures(
     convs = tuple(conversations)
     org = names.organisation
     counts: dict[str | None, dict[ConversationStatus, int]] = {}
+    kinds: dict[str | None, dict[ConversationKind, dict[ConversationStatus, int]]] = {}
     for c in convs:
-        per = counts.setdefault(unit_of(c, org), {})
+        home = unit_of(c, org)
+        per = counts.setdefault(home, {})
         per[c.status] = per.get(c.status, 0) + 1
+        of_kind = kinds.setdefault(home, {}).setdefault(c.kind, {})
+        of_kind[c.status] = of_kind.get(c.status, 0) + 1
     units: list[UnitFigures] = []
     people: tuple[PersonCoverage, ...] = ()
     if org is not None:
@@ -937,8 +1014,12 @@ def round_figures(
             row[1] += p.state is CoverageState.COVERED
         for unit in scope_units(cycle, org):
             in_scope, covered = scoped.get(unit.id, (0, 0))
-            units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered))
-    units.extend(UnitFigures(unit_id, per, None, None) for unit_id, per in counts.items())
+            by_kind = kinds.get(unit.id, {})
+            units.append(UnitFigures(unit.id, counts.pop(unit.id, {}), in_scope, covered, by_kind))
+    units.extend(
+        UnitFigures(unit_id, per, None, None, kinds.get(unit_id, {}))
+        for unit_id, per in counts.items()
+    )
     overdue: list[tuple[Conversation, Agreement]] = []
     upcoming: list[tuple[Conversation, Agreement]] = []
     for state, counted in due_agreements(convs, on=on, within_days=upcoming_days):
@@ -960,22 +1041,44 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)} %"
 
 
+_PROGRESS = (
+    ("report.not_held", ConversationStatus.NOT_YET_HELD),
+    ("report.held", ConversationStatus.HELD_OR_LATER - ConversationStatus.SIGNED_OR_LATER),
+    ("report.signed", ConversationStatus.SIGNED_OR_LATER),
+    ("report.cancelled", frozenset({ConversationStatus.CANCELLED})),
+)
+
+
+def _who(c: Conversation, names: Names, loc: str) -> str:
+    """A conversation as a report names it: "GRUS-samtale: Borgerservice", "MUS-samtale: Ane"."""
+    kind = enum_label(c.kind, loc)
+    if c.kind is ConversationKind.GRUS and c.unit is not None:
+        who = names.unit(c.unit)
+    else:
+        who = names.join(c.developed)
+    return label("report.conversation_of", loc, kind=kind, who=who) if who else kind
+
+
 def _report(cycle: Cycle, ctx: RenderContext) -> Document:
-    loc, names = ctx.locale, ctx.names
-    figures = round_figures(
-        cycle, ctx.conversations, names, on=ctx.on, upcoming_days=ctx.upcoming_days
-    )
-    statuses = list(ConversationStatus)
-    rows = []
-    for u in figures.units:
-        unit_name = label("no_unit", loc) if u.unit is None else names.unit(u.unit)
-        cover = "–" if u.in_scope is None or u.covered is None else f"{u.covered}/{u.in_scope}"
-        rows.append(
-            Row((unit_name, *(str(u.by_status.get(s, 0)) for s in statuses), str(u.total), cover))
-        )
+    loc, names, convs = ctx.locale, ctx.names, ctx.conversations
+    figures = round_figures(cycle, convs, names, on=ctx.on, upcoming_days=ctx.upcoming_days)
+    org = names.organisation
+    kinds = [k for k in ConversationKind if any(c.kind is k for c in convs)]
+
+    def unit_name(unit: str | None) -> str:
+        return label("no_unit", loc) if unit is None else names.unit(unit)
+
+    per_kind = {k: sum(1 for c in convs if c.kind is k) for k in kinds}
     head = Facts(
         (
-            (label("kind", loc), enum_label(cycle.kind, loc)),
+            (
+                label("report.kinds", loc),
+                ", ".join(
+                    label("report.kind_count", loc, kind=_cap(enum_label(k, loc)), n=n)
+                    for k, n in per_kind.items()
+                )
+                or label("none", loc),
+            ),
             (
                 label("period", loc),
                 f"{fmt_date(cycle.period.start, loc)} – {fmt_date(cycle.period.end, loc)}",
@@ -983,72 +1086,233 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
             (label("today", loc), fmt_date(ctx.on, loc)),
         )
     )
+    blocks: list[Block] = [head, Heading(label("coverage", loc))]
 
-    def deadline_rows(pairs: Iterable[tuple[Conversation, Agreement]], hl: bool) -> tuple[Row, ...]:
+    # Coverage: the round facts (model.round.round_coverage through round_figures).
+    if org is not None:
+        blocks.append(
+            Paragraph(
+                label(
+                    "coverage.text",
+                    loc,
+                    covered=figures.covered,
+                    total=figures.in_scope,
+                    pct=_pct(figures.coverage),
+                    planned=figures.count(CoverageState.PLANNED),
+                    cancelled=figures.count(CoverageState.CANCELLED),
+                    missing=figures.count(CoverageState.MISSING),
+                )
+            )
+        )
+        states = list(CoverageState)
+        counts: dict[str, dict[CoverageState, int]] = {}
+        for person in figures.people:
+            row = counts.setdefault(person.unit, {})
+            row[person.state] = row.get(person.state, 0) + 1
+        units = [u.unit for u in figures.units if u.unit is not None and u.in_scope]
+        values = tuple(tuple(counts.get(u, {}).get(st, 0) for st in states) for u in units)
+        needs_action = (CoverageState.CANCELLED, CoverageState.MISSING)
+        table = Table(
+            columns=(
+                label("unit", loc),
+                label("report.in_scope", loc),
+                *(_cap(enum_label(st, loc)) for st in states),
+            ),
+            rows=tuple(
+                Row(
+                    (unit_name(u), str(sum(v)), *(str(n) for n in v)),
+                    highlight=any(v[states.index(st)] for st in needs_action),
+                )
+                for u, v in zip(units, values, strict=True)
+            ),
+            role="coverage",
+            empty=label("none", loc),
+        )
+        blocks.append(
+            Chart(
+                title=label("report.coverage.chart", loc),
+                description=label(
+                    "report.coverage.desc", loc, covered=figures.covered, total=figures.in_scope
+                ),
+                categories=tuple(unit_name(u) for u in units),
+                series=tuple(_cap(enum_label(st, loc)) for st in states),
+                values=values,
+                table=table,
+                percent=True,
+                attention=tuple(states.index(st) for st in needs_action),
+            )
+        )
+        # Cancelled without a new conversation: these people are still owed one.
+        cancelled = [p for p in figures.people if p.state is CoverageState.CANCELLED]
+        blocks.append(Heading(label("report.cancelled_people", loc), level=3))
+        if cancelled:
+            blocks.append(Paragraph(label("report.cancelled_people.text", loc, n=len(cancelled))))
+        blocks.append(
+            Table(
+                columns=(label("name", loc), label("unit", loc)),
+                rows=tuple(Row((names.name(p.person), unit_name(p.unit))) for p in cancelled),
+                role="cancelled",
+                empty=label("none", loc),
+            )
+        )
+    else:
+        blocks.append(Paragraph(label("coverage.unknown", loc)))
+
+    # Progress by unit and kind, then one status table per kind.
+    blocks.append(Heading(label("report.progress", loc)))
+    groups = [(label(key, loc), statuses) for key, statuses in _PROGRESS]
+    bars: list[tuple[str, tuple[int, ...]]] = []
+    for u in figures.units:
+        for k in kinds:
+            per = u.by_kind.get(k, {})
+            if per:
+                bar = tuple(sum(per.get(st, 0) for st in sts) for _, sts in groups)
+                short = label(f"kind.short.{k.value}", loc)
+                bars.append((f"{unit_name(u.unit)} · {short}", bar))
+    blocks.append(
+        Chart(
+            title=label("report.progress.chart", loc),
+            description=label(
+                "report.progress.desc",
+                loc,
+                signed=sum(v[2] for _, v in bars),
+                total=sum(sum(v) for _, v in bars),
+            ),
+            categories=tuple(b[0] for b in bars),
+            series=tuple(g[0] for g in groups),
+            values=tuple(b[1] for b in bars),
+            table=Table(
+                columns=(
+                    label("unit", loc),
+                    label("kind", loc),
+                    *(g[0] for g in groups),
+                    label("total", loc),
+                ),
+                rows=tuple(
+                    Row((*name.split(" · ", 1), *(str(n) for n in v), str(sum(v))))
+                    for name, v in bars
+                ),
+                role="progress",
+                empty=label("none", loc),
+            ),
+            attention=(3,),
+        )
+    )
+    for k in kinds:
+        present = [
+            st for st in ConversationStatus if any(c.kind is k and c.status is st for c in convs)
+        ]
+        rows = []
+        for u in figures.units:
+            per = u.by_kind.get(k, {})
+            if per:
+                rows.append(
+                    Row(
+                        (
+                            unit_name(u.unit),
+                            *(str(per.get(st, 0)) for st in present),
+                            str(sum(per.values())),
+                        )
+                    )
+                )
+        blocks += [
+            Heading(label("report.by_kind", loc, kind=_cap(enum_label(k, loc))), level=3),
+            Table(
+                columns=(
+                    label("unit", loc),
+                    *(_cap(enum_label(st, loc)) for st in present),
+                    label("total", loc),
+                ),
+                rows=tuple(rows),
+                role="counts",
+                empty=label("none", loc),
+            ),
+        ]
+
+    # Agreements by deadline: a picture by month, then the lists that need action.
+    months: dict[str, list[int]] = {}
+    for counted in counted_agreements(convs):
+        a = counted.agreement
+        state = agreement_state(a, on=ctx.on)
+        if a.deadline is None or state is AgreementState.CLOSED:
+            continue
+        month = months.setdefault(a.deadline.format("YYYY-MM"), [0, 0])
+        month[0 if state is AgreementState.OVERDUE else 1] += 1
+    ordered = sorted(months.items())
+    month_names = tuple(
+        pendulum.date(int(m[:4]), int(m[5:]), 1).format("MMMM YYYY", locale=loc) for m, _ in ordered
+    )
+    series = (label("report.overdue_n", loc), label("report.coming", loc))
+    blocks += [
+        Heading(label("agreements", loc)),
+        Chart(
+            title=label("report.deadlines", loc),
+            description=label(
+                "report.deadlines.desc",
+                loc,
+                overdue=sum(v[0] for _, v in ordered),
+                total=sum(sum(v) for _, v in ordered),
+            ),
+            categories=tuple(_cap(m) for m in month_names),
+            series=series,
+            values=tuple(tuple(v) for _, v in ordered),
+            table=Table(
+                columns=(label("report.month", loc), *series, label("total", loc)),
+                rows=tuple(
+                    Row((_cap(name), *(str(n) for n in v), str(sum(v))))
+                    for name, (_, v) in zip(month_names, ordered, strict=True)
+                ),
+                role="deadlines",
+                empty=label("none", loc),
+            ),
+            attention=(0,),
+        ),
+    ]
+
+    def deadline_rows(pairs: Iterable[tuple[Conversation, Agreement]]) -> tuple[Row, ...]:
+        # Every row of a list that needs action needs it: no row is emphasised over another.
         return tuple(
             Row(
                 (
-                    names.join(c.developed),
                     a.description,
                     names.name(a.owner),
+                    _who(c, names, loc),
                     fmt_date(a.deadline, loc),
-                    enum_label(a.status, loc),
-                ),
-                highlight=hl,
+                    _cap(enum_label(a.status, loc)),
+                )
             )
             for c, a in pairs
         )
 
-    deadline_cols = tuple(
-        label(k, loc) for k in ("employee", "what", "owner", "deadline", "status")
+    deadline_cols = (
+        label("what", loc),
+        label("owner", loc),
+        label("conversation", loc),
+        label("deadline", loc),
+        label("status", loc),
     )
-    blocks: tuple[Block, ...] = (
-        head,
-        Heading(label("coverage", loc)),
-        Paragraph(
-            label(
-                "coverage.text",
-                loc,
-                covered=figures.covered,
-                total=figures.in_scope,
-                pct=_pct(figures.coverage),
-                planned=figures.count(CoverageState.PLANNED),
-                cancelled=figures.count(CoverageState.CANCELLED),
-                missing=figures.count(CoverageState.MISSING),
-            )
-            if names.organisation is not None
-            else label("coverage.unknown", loc)
-        ),
-        Heading(label("by_unit", loc)),
-        Table(
-            columns=(
-                label("unit", loc),
-                *(enum_label(s, loc) for s in statuses),
-                label("total", loc),
-                label("covered", loc),
-            ),
-            rows=tuple(rows),
-            role="counts",
-            empty=label("none", loc),
-        ),
-        Heading(label("overdue", loc)),
+    blocks += [
+        Heading(label("overdue", loc), level=3),
         Table(
             columns=deadline_cols,
-            rows=deadline_rows(figures.overdue, True),
+            rows=deadline_rows(figures.overdue),
             role="overdue",
             empty=label("none", loc),
         ),
-        Heading(label("upcoming", loc, n=ctx.upcoming_days)),
+        Heading(label("upcoming", loc, n=ctx.upcoming_days), level=3),
         Table(
             columns=deadline_cols,
-            rows=deadline_rows(figures.upcoming, False),
+            rows=deadline_rows(figures.upcoming),
             role="upcoming",
             empty=label("none", loc),
         ),
         *_round_overview(cycle, ctx),
-    )
+    ]
     return Document(
-        name="report", title=label("report.title", loc, name=cycle.name), locale=loc, blocks=blocks
+        name="report",
+        title=label("report.title", loc, name=cycle.name),
+        locale=loc,
+        blocks=tuple(blocks),
     )
 
 

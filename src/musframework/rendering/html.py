@@ -12,7 +12,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from musframework.rendering.base import RenderContext, clean_text
+from musframework.rendering.base import ISOLATED, RenderContext, clean_text
+from musframework.rendering.blocks import Chart
 from musframework.rendering.documents import build_document
 
 __all__ = ["HtmlRenderer"]
@@ -34,7 +35,31 @@ def _finalize(value: Any) -> Any:
         return ""
     if hasattr(value, "__html__"):
         return value  # already markup: made by a template or macro, never user text
-    return clean_text(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        if "\u2068" not in value:
+            return clean_text(value)
+        from markupsafe import Markup, escape
+
+        # Each isolated span (a name among names) becomes <bdi>; every text is escaped.
+        out, last = [], 0
+        for match in ISOLATED.finditer(value):
+            out.append(escape(clean_text(value[last : match.start()])))
+            out.append(Markup("<bdi>%s</bdi>") % clean_text(match.group(1)))
+            last = match.end()
+        out.append(escape(clean_text(value[last:])))
+        return Markup("").join(out)
+    return value
+
+
+def _chart_svg(chart: Chart) -> Any:
+    import hashlib
+
+    from markupsafe import Markup
+
+    from musframework.rendering.svg import chart_svg
+
+    ident = "mf-" + hashlib.sha256(chart.title.encode()).hexdigest()[:8]
+    return Markup(chart_svg(chart, ident))
 
 
 class HtmlRenderer:
@@ -74,6 +99,7 @@ class HtmlRenderer:
             self._env = environment(
                 self.template_dirs, self.loader, autoescape=True, finalize=_finalize
             )
+            self._env.filters["chart_svg"] = _chart_svg
         return self._env
 
     def __call__(self, obj: object, context: RenderContext) -> str:

@@ -27,14 +27,32 @@ from musframework.catalogue import Message
 from musframework.errors import MissingExtraError
 from musframework.model.conversation import Conversation, ConversationStatus
 from musframework.model.cycle import Cycle
+from musframework.model.kinds import ConversationKind
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.round import counted_agreements
 from musframework.rendering._i18n import enum_label, label, purpose
 from musframework.rendering.base import DocumentError, Names, RenderContext, clean_text
 
-__all__ = ["IcsRenderer", "invitation", "uid"]
+__all__ = ["IcsRenderer", "invitation", "summary", "uid"]
 
 _DOMAIN = "musframework"
+SUMMARY_LIMIT = 72
+"""The longest event title written, in characters (calendar views show about this many)."""
+
+
+def summary(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """``text`` as an event title: one line, cut at a word boundary with "…" past ``limit``.
+
+    >>> summary("Frist: Sidemandsoplæring i det nye sagssystem sammen med en erfaren kollega", 40)
+    'Frist: Sidemandsoplæring i det nye…'
+    """
+    line = " ".join(clean_text(text).split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:–-") + "…"
 
 
 def uid(*parts: str) -> str:
@@ -113,7 +131,7 @@ class IcsRenderer:
         event.add("dtstamp", context.now.in_tz("UTC"))
 
     def _all_day(
-        self, uid_: str, day: pendulum.Date, summary: str, description: str, ctx: RenderContext
+        self, uid_: str, day: pendulum.Date, title: str, description: str, ctx: RenderContext
     ) -> Any:
         import icalendar
 
@@ -122,7 +140,7 @@ class IcsRenderer:
         self._stamp(event, ctx)
         event.add("dtstart", day)
         event.add("dtend", day.add(days=1))
-        event.add("summary", clean_text(summary))
+        event.add("summary", summary(title))
         if description:
             event.add("description", clean_text(description))
         event.add("transp", "TRANSPARENT")
@@ -146,6 +164,9 @@ class IcsRenderer:
         items: list[Any] = []
         kind = enum_label(c.kind, loc)
         developed = names.join(c.developed)
+        if c.kind is ConversationKind.GRUS and c.unit is not None:
+            developed = names.unit(c.unit)  # the group by its unit, not a list of members
+        cancelled = c.status is ConversationStatus.CANCELLED
         if c.scheduled_start is not None:
             event = icalendar.Event()
             event.add("uid", uid(c.id))
@@ -155,12 +176,15 @@ class IcsRenderer:
             )  # iCalendar: seconds
             event.add("dtstart", start)
             event.add("dtend", start + c.duration)
-            summary = kind if not developed else f"{kind}: {developed}"
-            event.add("summary", clean_text(summary))
+            event.add("summary", summary(kind if not developed else f"{kind}: {developed}"))
             if c.place:
                 event.add("location", clean_text(c.place))
-            lines = [purpose(c.kind, loc), "", label("agenda", loc) + ":"]
-            lines += [f"- {a.title.get(loc)} ({a.minutes} {label('min', loc)})" for a in c.agenda]
+            lines = [purpose(c.kind, loc)]
+            if c.agenda:
+                lines += ["", label("agenda", loc) + ":"]
+                lines += [
+                    f"- {a.title.get(loc)} ({a.minutes} {label('min', loc)})" for a in c.agenda
+                ]
             if c.invitation is not None and c.invitation.message.strip():
                 lines += ["", c.invitation.message]
             event.add("description", clean_text("\n".join(lines)))
@@ -175,15 +199,17 @@ class IcsRenderer:
                 attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
                 attendee.params["rsvp"] = icalendar.vText("TRUE")
                 event.add("attendee", attendee)
-            cancelled = c.status is ConversationStatus.CANCELLED
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             event.add("sequence", _sequence(c))
-            alarm = icalendar.Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", clean_text(label("calendar.reminder", loc)))
-            alarm.add("trigger", -ctx.reminder.as_timedelta())
-            event.add_component(alarm)
+            if not cancelled:  # nothing to prepare for a conversation that will not happen
+                alarm = icalendar.Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", clean_text(label("calendar.reminder", loc)))
+                alarm.add("trigger", -ctx.reminder.as_timedelta())
+                event.add_component(alarm)
             items.append(event)
+        if cancelled:
+            return items  # no follow-up and no deadlines after a conversation that did not happen
         if c.follow_up_date is not None:
             items.append(
                 self._all_day(
@@ -204,7 +230,7 @@ class IcsRenderer:
                         uid(c.id, "deadline", a.id),
                         a.deadline,
                         label("calendar.deadline", loc, what=a.description),
-                        f"{label('owner', loc)}: {names.name(a.owner)}",
+                        _deadline_text(a.description, names.name(a.owner), loc),
                         ctx,
                     )
                 )
@@ -243,11 +269,16 @@ class IcsRenderer:
                         uid(p.conversation, "deadline", a.id),
                         a.deadline,
                         label("calendar.deadline", loc, what=a.description),
-                        f"{label('owner', loc)}: {names.name(a.owner)}",
+                        _deadline_text(a.description, names.name(a.owner), loc),
                         ctx,
                     )
                 )
         return items
+
+
+def _deadline_text(description: str, owner: str, loc: str) -> str:
+    # The whole agreement (the title may be cut), then who owns it.
+    return f"{description}\n\n{label('owner', loc)}: {owner}"
 
 
 def _counted(conversations: tuple[Conversation, ...] | list[Conversation]) -> set[tuple[str, int]]:
@@ -266,6 +297,10 @@ def _add_timezones(cal: Any, items: list[Any]) -> None:
         first = dt.date(min(days).year - 1, 1, 1)
         last = dt.date(max(days).year + 2, 1, 1)
         cal.add_missing_timezones(first_date=first, last_date=last)
+        # icalendar notes the range covered in an English COMMENT; the zone rules say it all,
+        # and a Danish calendar carries no English.
+        for zone in cal.walk("VTIMEZONE"):
+            zone.pop("COMMENT", None)
 
 
 def _sequence(c: Conversation) -> int:

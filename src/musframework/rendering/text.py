@@ -8,6 +8,7 @@ from musframework.rendering.base import RenderContext, clean_text
 from musframework.rendering.blocks import (
     Block,
     BulletList,
+    Chart,
     Document,
     Facts,
     Field,
@@ -69,6 +70,8 @@ def _block(block: Block, width: int) -> list[str]:
                 if cell:
                     lines.extend(_wrap(f"{column}: {cell}", width, "    "))
         return lines
+    if isinstance(block, Chart):  # the numbers; the picture is for HTML and PDF
+        return [*_wrap(block.title + ":", width), *_block(block.table, width)]
     if isinstance(block, BulletList):
         if not block.items:
             return [clean_text(block.empty)]

@@ -666,11 +666,13 @@ SALARY_PATTERNS = (
     params={"patterns": SALARY_PATTERNS},
 )
 def questionnaire_salary_topic(questionnaire: Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
-    """Section titles, guidance and question texts of a MUS form that mention salary."""
+    """Section titles, advice and question texts of a MUS form that mention salary."""
     pattern = re.compile("|".join(f"(?:{p})" for p in ctx.params["patterns"]), re.IGNORECASE)
     texts: list[tuple[str, Any]] = []
     for si, section in enumerate(questionnaire.sections):
         texts.append((f"sections[{si}].title", section.title))
+        if section.preparation is not None:
+            texts.append((f"sections[{si}].preparation", section.preparation))
         if section.guidance is not None:
             texts.append((f"sections[{si}].guidance", section.guidance))
         for qi, question in enumerate(section.questions):

@@ -17,7 +17,7 @@ stays in ``data/archive/`` (``name@version.toml``), so responses to it can still
 and shown: ``load(name, version="1")``; :func:`versions` lists them.
 
 >>> mf.templates.versions("mus-standard")
-['1', '2']
+['1', '2', '3']
 >>> mf.templates.load("mus-standard", version="1").ref
 QuestionnaireRef(id='mus-standard', version='1')
 

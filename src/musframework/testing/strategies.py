@@ -394,6 +394,7 @@ def questionnaires(draw: st.DrawFn, max_sections: int = 3, max_questions: int = 
                 title=draw(localized_texts()),
                 minutes=draw(st.integers(0, 30)),
                 guidance=draw(st.none() | localized_texts()),
+                preparation=draw(st.none() | localized_texts()),
                 questions=qs,
             )
         )
