@@ -70,6 +70,7 @@ __all__ = [
     "AgreementState",
     "CountedAgreement",
     "CoverageState",
+    "OverdueFilter",
     "PersonCoverage",
     "ScopeEntry",
     "agreement_counts",
@@ -79,6 +80,7 @@ __all__ = [
     "due_agreements",
     "home_unit",
     "in_round",
+    "overdue_filter",
     "round_coverage",
     "round_scope",
     "scope_units",
@@ -353,6 +355,28 @@ class AgreementState(enum.Enum):
     DUE_SOON = "due_soon"
     OPEN = "open"
     CLOSED = "closed"
+
+
+@attrs.frozen
+class OverdueFilter:
+    """What "overdue on a day" means, as the filters of a store query.
+
+    An agreement that counts is overdue when its status is one of ``statuses`` and it has a
+    deadline before ``deadline_before``: exactly when :func:`agreement_state` says
+    ``OVERDUE``. The stores build their SQL from this (``Store.overdue_agreements``).
+
+    Attributes:
+        statuses: The statuses of an agreement still to be done (open or in progress).
+        deadline_before: The day the deadline must be before.
+    """
+
+    statuses: frozenset[AgreementStatus]
+    deadline_before: pendulum.Date
+
+
+def overdue_filter(on: pendulum.Date) -> OverdueFilter:
+    """The filters that select the agreements overdue on the day ``on`` (see the class)."""
+    return OverdueFilter(_OPEN, on)
 
 
 def agreement_state(

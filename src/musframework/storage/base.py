@@ -42,7 +42,7 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.model.round import agreement_counts, superseded_agreements
+from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
@@ -55,9 +55,11 @@ from musframework.storage.protocol import (
 )
 
 __all__ = [
+    "AgreementQuery",
     "AgreementRow",
     "BaseStore",
     "ConversationIndex",
+    "ConversationQuery",
     "Write",
     "kind_of",
     "natural_key",
@@ -68,7 +70,6 @@ __all__ = [
 D = TypeVar("D")
 
 _KINDS = {cls: name for name, cls in DOCUMENT_KINDS.items()}
-OPEN_STATUSES = AgreementStatus.OPEN_OR_IN_PROGRESS
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
@@ -202,6 +203,62 @@ class Write:
     def conflict(self, actual: int | None) -> ConflictError:
         """The error for a stored revision ``actual`` (``None``: no such document)."""
         return ConflictError((self.kind, self.name), self.expected, actual or 0)
+
+
+@attrs.frozen
+class ConversationQuery:
+    """The filters of a conversations query, as the ``_query_*`` hooks receive them.
+
+    ``None`` means "any". ``unit`` is the conversation's own ``unit`` field; ``person``
+    matches any participant.
+    """
+
+    cycle: str | None = None
+    person: str | None = None
+    unit: str | None = None
+    statuses: frozenset[ConversationStatus] | None = None
+    kinds: frozenset[ConversationKind] | None = None
+
+    def matches(self, c: Conversation) -> bool:
+        """Whether ``c`` passes every filter (the Python answer the SQL backends index)."""
+        return (
+            (self.cycle is None or c.cycle == self.cycle)
+            and (self.unit is None or c.unit == self.unit)
+            and (self.statuses is None or c.status in self.statuses)
+            and (self.kinds is None or c.kind in self.kinds)
+            and (self.person is None or c.is_participant(self.person))
+        )
+
+
+@attrs.frozen
+class AgreementQuery:
+    """The filters of an agreements query, as the ``_query_*`` hooks receive them.
+
+    ``None`` means "any". ``unit`` and ``cycle`` are those of the agreement's conversation
+    (its own ``unit`` and ``cycle`` fields); ``due_before`` is a deadline before the date,
+    ``due_from`` one on or after it (an agreement without a deadline matches neither);
+    ``include_uncounted`` lists agreements that do not count as well.
+    """
+
+    owner: str | None = None
+    statuses: frozenset[AgreementStatus] | None = None
+    due_before: pendulum.Date | None = None
+    due_from: pendulum.Date | None = None
+    unit: str | None = None
+    cycle: str | None = None
+    include_uncounted: bool = False
+
+    def matches(self, c: Conversation, a: Agreement) -> bool:
+        """Whether agreement ``a`` of ``c`` passes every filter but "counts"."""
+        deadline = a.deadline
+        return (
+            (self.owner is None or a.owner == self.owner)
+            and (self.unit is None or c.unit == self.unit)
+            and (self.cycle is None or c.cycle == self.cycle)
+            and (self.statuses is None or a.status in self.statuses)
+            and (self.due_before is None or (deadline is not None and deadline < self.due_before))
+            and (self.due_from is None or (deadline is not None and deadline >= self.due_from))
+        )
 
 
 def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
@@ -469,26 +526,39 @@ class BaseStore(abc.ABC):
 
     # ------------------------------------------------------------------ queries
 
-    def _query_conversations(
-        self,
+    def _query_conversations(self, q: ConversationQuery) -> list[Stored[Conversation]]:
+        return [stored for stored in self.documents(Conversation) if q.matches(stored.document)]
+
+    def _count_conversations(self, q: ConversationQuery) -> int:
+        return len(self._query_conversations(q))
+
+    def _page_conversations(
+        self, q: ConversationQuery, after: str | None, limit: int
+    ) -> list[Stored[Conversation]]:
+        """Up to ``limit`` matching conversations with an id after ``after``, by id.
+
+        The default loads every match and slices; the SQL backends read one page.
+        """
+        found = self._query_conversations(q)
+        if after is not None:
+            found = [s for s in found if s.document.id > after]
+        return found[:limit]
+
+    @staticmethod
+    def _conversation_query(
         cycle: str | None,
         person: str | None,
         unit: str | None,
-        statuses: frozenset[ConversationStatus] | None,
-        kinds: frozenset[ConversationKind] | None,
-    ) -> list[Stored[Conversation]]:
-        found = []
-        for stored in self.documents(Conversation):
-            c = stored.document
-            if (
-                (cycle is None or c.cycle == cycle)
-                and (unit is None or c.unit == unit)
-                and (statuses is None or c.status in statuses)
-                and (kinds is None or c.kind in kinds)
-                and (person is None or c.is_participant(person))
-            ):
-                found.append(stored)
-        return found
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None,
+    ) -> ConversationQuery:
+        return ConversationQuery(
+            cycle,
+            person,
+            unit,
+            _statuses(status, ConversationStatus),
+            _statuses(kind, ConversationKind),
+        )
 
     def conversations(
         self,
@@ -501,12 +571,49 @@ class BaseStore(abc.ABC):
     ) -> list[Stored[Conversation]]:
         """Conversations matching every given filter, ordered by id."""
         return self._query_conversations(
-            cycle,
-            person,
-            unit,
-            _statuses(status, ConversationStatus),
-            _statuses(kind, ConversationKind),
+            self._conversation_query(cycle, person, unit, status, kind)
         )
+
+    def count_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+    ) -> int:
+        """How many conversations match every given filter (no document is loaded)."""
+        return self._count_conversations(
+            self._conversation_query(cycle, person, unit, status, kind)
+        )
+
+    def iter_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+        batch: int = 1000,
+    ) -> Iterator[Stored[Conversation]]:
+        """The conversations of :meth:`conversations`, streamed in pages of ``batch``, by id.
+
+        For whole-round work in bounded memory: only one page of documents is held at a time.
+        Each page is its own query (the next ids after the last one read), so the store stays
+        usable between pages; a conversation saved meanwhile is seen if its id comes later.
+        """
+        if batch < 1:
+            raise StorageError(Message("error.store.batch", {"batch": batch}))
+        q = self._conversation_query(cycle, person, unit, status, kind)
+        after: str | None = None
+        while True:
+            page = self._page_conversations(q, after, batch)
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].document.id
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -536,28 +643,40 @@ class BaseStore(abc.ABC):
             person, ConversationKind(kind), None if before is None else utc_key(before)
         )
 
-    def _query_agreements(
-        self,
-        owner: str | None,
-        statuses: frozenset[AgreementStatus] | None,
-        due_before: str | None,
-        include_uncounted: bool = False,
-    ) -> list[AgreementRecord]:
+    def _query_agreements(self, q: AgreementQuery) -> list[AgreementRecord]:
         rows: list[tuple[tuple[Any, ...], AgreementRecord]] = []
         conversations = [stored.document for stored in self.documents(Conversation)]
         superseded = superseded_agreements(conversations)
         for c in conversations:
             for i, a in enumerate(c.agreements):
-                deadline = None if a.deadline is None else a.deadline.isoformat()
-                if (
-                    (owner is None or a.owner == owner)
-                    and (statuses is None or a.status in statuses)
-                    and (due_before is None or (deadline is not None and deadline < due_before))
-                    and (include_uncounted or agreement_counts(c, a, superseded))
-                ):
+                if q.matches(c, a) and (q.include_uncounted or agreement_counts(c, a, superseded)):
+                    deadline = None if a.deadline is None else a.deadline.isoformat()
                     key = (deadline is None, deadline or "", c.id, i)
                     rows.append((key, AgreementRecord(c.id, a)))
         return [record for _, record in sorted(rows, key=lambda r: r[0])]
+
+    def _count_agreements(self, q: AgreementQuery) -> int:
+        return len(self._query_agreements(q))
+
+    @staticmethod
+    def _agreement_query(
+        owner: str | None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None,
+        due_before: pendulum.Date | None,
+        due_from: pendulum.Date | None,
+        unit: str | None,
+        cycle: str | None,
+        include_uncounted: bool,
+    ) -> AgreementQuery:
+        return AgreementQuery(
+            owner,
+            _statuses(status, AgreementStatus),
+            due_before,
+            due_from,
+            unit,
+            cycle,
+            include_uncounted,
+        )
 
     def agreements(
         self,
@@ -566,24 +685,74 @@ class BaseStore(abc.ABC):
         status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
         due_before: pendulum.Date | None = None,
         include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
     ) -> list[AgreementRecord]:
         """Agreements that count, matching every given filter.
 
-        ``due_before``: a deadline before the date. Only the agreements that count
-        (:func:`musframework.model.round.counted_agreements` over every stored conversation),
-        unless ``include_uncounted``: then also those of cancelled conversations, of
-        conversations not held yet (unless carried over), and originals carried over since.
+        ``due_before``: a deadline before the date; ``due_from``: on or after it. ``unit``
+        and ``cycle``: those of the agreement's conversation (its own fields). Only the
+        agreements that count (:func:`musframework.model.round.counted_agreements` over
+        every stored conversation), unless ``include_uncounted``: then also those of
+        cancelled conversations, of conversations not held yet (unless carried over), and
+        originals carried over since.
         """
         return self._query_agreements(
-            owner,
-            _statuses(status, AgreementStatus),
-            None if due_before is None else due_before.isoformat(),
-            include_uncounted,
+            self._agreement_query(
+                owner, status, due_before, due_from, unit, cycle, include_uncounted
+            )
         )
 
-    def overdue_agreements(self, on: pendulum.Date) -> list[AgreementRecord]:
-        """Open or in-progress agreements that count, with a deadline before the day ``on``."""
-        return self.agreements(status=OPEN_STATUSES, due_before=on)
+    def count_agreements(
+        self,
+        *,
+        owner: str | None = None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
+        due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`agreements` would list (no document is loaded)."""
+        return self._count_agreements(
+            self._agreement_query(
+                owner, status, due_before, due_from, unit, cycle, include_uncounted
+            )
+        )
+
+    def overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> list[AgreementRecord]:
+        """Agreements that count and are overdue on the day ``on``, optionally in one unit.
+
+        "Overdue" is :func:`musframework.model.round.overdue_filter`: open or in progress,
+        with a deadline before ``on``. ``unit``, ``cycle``: those of the conversation.
+        """
+        f = overdue_filter(on)
+        return self.agreements(
+            status=f.statuses, due_before=f.deadline_before, unit=unit, cycle=cycle, owner=owner
+        )
+
+    def count_overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`overdue_agreements` would list (nothing is loaded)."""
+        f = overdue_filter(on)
+        return self.count_agreements(
+            status=f.statuses, due_before=f.deadline_before, unit=unit, cycle=cycle, owner=owner
+        )
 
     def _query_versions(self, id: str) -> list[str]:
         return [q.document.version for q in self.documents(Questionnaire) if q.document.id == id]
