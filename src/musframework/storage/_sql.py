@@ -320,7 +320,11 @@ def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRow
             )
             for a in ix.agreements
         )
-    rows.audit_log.extend(
-        (e.kind, e.id, e.revision, e.actor, e.action, format_datetime(e.at)) for e in audit
-    )
+    # A batch's entries share one time: each time is formatted once, not once per row.
+    last: Any = None
+    stamp = ""
+    for e in audit:
+        if e.at is not last:
+            last, stamp = e.at, format_datetime(e.at)
+        rows.audit_log.append((e.kind, e.id, e.revision, e.actor, e.action, stamp))
     return rows

@@ -44,7 +44,7 @@ from musframework.model import (
 )
 from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.progress import gc_paused
-from musframework.serialization import dump_json, from_dict, loads, to_dict
+from musframework.serialization import dump_json, dumps, dumps_parts, from_dict, loads, to_dict
 from musframework.storage._privacy import ERASED, Eraser, private_notes_removed, refers_to
 from musframework.storage.protocol import (
     DOCUMENT_KINDS,
@@ -161,6 +161,32 @@ class ConversationIndex:
                     a.status._value_,
                     body.get("deadline"),  # the date as the body writes it (ISO)
                     dump_json(body),
+                    a.continues,
+                )
+                for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
+            ),
+            previous=c.previous,
+        )
+
+    @classmethod
+    def from_parts(cls, c: Conversation, bodies: Sequence[str]) -> ConversationIndex:
+        """Index ``c``, whose agreements' JSON texts are ``bodies`` (in order)."""
+        start = c.scheduled_start
+        return cls(
+            cycle=c.cycle,
+            unit=c.unit,
+            kind=c.kind._value_,
+            status=c.status._value_,
+            start=None if start is None else utc_key(start),
+            people=tuple(dict.fromkeys((p.person, p.role._value_) for p in c.participants)),
+            agreements=tuple(
+                AgreementRow(
+                    i,
+                    a.id,
+                    a.owner,
+                    a.status._value_,
+                    None if a.deadline is None else a.deadline.isoformat(),
+                    body,
                     a.continues,
                 )
                 for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
@@ -394,18 +420,24 @@ class BaseStore(abc.ABC):
         return from_dict(data, cls, source=source)
 
     def _prepare(self, document: Document, revision: int) -> Write:
-        kind = kind_of(type(document))
-        data = to_dict(document)
+        # The rows straight from the model: its JSON and its agreements' JSON from one
+        # conversion (no dict tree, no agreement written twice).
+        cls = type(document)
+        kind = kind_of(cls)
         version = document.version if isinstance(document, Questionnaire) else ""
-        index = ConversationIndex.of(document, data) if isinstance(document, Conversation) else None
+        if isinstance(document, Conversation):
+            body, parts = dumps_parts(document, "agreements")
+            index: ConversationIndex | None = ConversationIndex.from_parts(document, parts)
+        else:
+            body, index = dumps(document), None
         return Write(
             kind=kind,
             id=document.id,
             version=version,
             expected=revision,
             revision=revision + 1,
-            body=dump_json(data),
-            schema_version=data["schema_version"],
+            body=body,
+            schema_version=cls.SCHEMA_VERSION,
             index=index,
             action="create" if revision == 0 else "update",
         )
