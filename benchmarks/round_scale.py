@@ -187,3 +187,51 @@ workload(
         sizes=[100, 1_000, 10_000, 100_000, 1_000_000],
     )
 )
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _rss() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _memory_setup(n: int) -> dict[str, Any]:
+    s = _setup(n)
+    _, org, cyc = round_parts(n)
+    s.update(org=org, cycle=cyc, rss_before=_rss())
+    return s
+
+
+def _validate_and_analyse(s: dict[str, Any]) -> int:
+    """Read the round from SQLite, validate it and analyse it (what is held: the round)."""
+    store, cyc, org = s["store"], s["cycle"], s["org"]
+    conversations = [stored.document for stored in store.iter_conversations(cycle=cyc.id)]
+    report = mf.validate(cyc, conversations=conversations, organisation=org)
+    mf.analyse_round(cyc, conversations, organisation=org, on=data.TODAY)
+    return len(report)
+
+
+def _memory_figures(s: dict[str, Any]) -> dict[str, Any]:
+    figures = {
+        "peak RSS MiB": round(_rss() / 2**20),
+        "RSS before reading the round MiB": round(s["rss_before"] / 2**20),
+        "build s (wall)": round(s["built"], 1),
+    }
+    s["store"].close()
+    shutil.rmtree(s["dir"], ignore_errors=True)
+    return figures
+
+
+workload(
+    Workload(
+        "validate+analyse from SQLite (memory)",
+        _memory_setup,
+        _validate_and_analyse,
+        target="<= 1.5 GiB peak RSS at 1,000,000 (reported: RSS at each N)",
+        extra=_memory_figures,
+        sizes=[100, 10_000, 50_000, 100_000, 1_000_000],
+    )
+)
