@@ -191,8 +191,9 @@ def _check_agreements(
     the conversation's day and the carried-over agreements awaiting review are worked out
     once, and only when a rule that runs needs them.
     """
-    if type(obj) is Conversation:
-        field, agreements = "agreements", obj.agreements
+    conversation = obj if type(obj) is Conversation else None
+    if conversation is not None:
+        field, agreements = "agreements", conversation.agreements
     else:
         field, agreements = _agreements(obj)
     if not agreements:
@@ -218,7 +219,10 @@ def _check_agreements(
                     yield no_owner.finding(f"{field}[{i}].owner", agreement=_named(a))
             elif not_participant is not None:
                 if people is None:
-                    people = _participants(obj)
+                    if conversation is not None:
+                        people = {p.person for p in conversation.participants}
+                    else:
+                        people = _participants(obj)
                 if owner not in people:
                     yield not_participant.finding(
                         f"{field}[{i}].owner", agreement=_named(a), owner=owner
@@ -230,7 +234,12 @@ def _check_agreements(
                 yield no_deadline.finding(f"{field}[{i}].deadline", agreement=_named(a))
         elif not closed and before is not None:
             if not day_known:
-                day, day_known = _day_of(obj, before), True
+                if conversation is not None:
+                    moment = conversation.held_at or conversation.scheduled_start
+                    day = None if moment is None else moment.date()  # _conversation_day
+                else:
+                    day = _day_of(obj, before)
+                day_known = True
             if day is not None and deadline < day:
                 if continues is not None:
                     if awaiting is None:
