@@ -16,6 +16,7 @@ build the same data. The shape follows the performance issue:
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pendulum
@@ -151,6 +152,16 @@ def conversations(
     seed: int = 1,
 ) -> list[mf.Conversation]:
     """One held MUS per employee, with a full response and 5 agreements."""
+    return list(iter_conversations(questionnaire, org, cyc, seed))
+
+
+def iter_conversations(
+    questionnaire: mf.Questionnaire,
+    org: mf.Organisation,
+    cyc: mf.Cycle,
+    seed: int = 1,
+) -> Iterator[mf.Conversation]:
+    """The conversations of :func:`conversations`, one at a time (for rounds of a million)."""
     rng = random.Random(seed)
     ref = questionnaire.ref
     scale = [f"s{i:02d}" for i in range(N_SCALE)]
@@ -159,7 +170,6 @@ def conversations(
     tz = pendulum.timezone(TZ)
     base = pendulum.datetime(TODAY.year, TODAY.month, TODAY.day, 9, tz=tz)
     duration = pendulum.duration(minutes=60)
-    out: list[mf.Conversation] = []
     for unit in org.units:
         for member in unit.members:
             cid = f"{cyc.id}-mus-{member}"
@@ -195,7 +205,7 @@ def conversations(
                         history=history,
                     )
                 )
-            out.append(
+            yield (
                 mf.Conversation(
                     id=cid,
                     kind=mf.ConversationKind.MUS,
@@ -217,7 +227,6 @@ def conversations(
                     held_at=start,
                 )
             )
-    return out
 
 
 def make_round(n: int, seed: int = 1, cycle_id: str = "mus-2025", units: int = UNITS) -> Round:

@@ -744,3 +744,7 @@ workload(
         extra=_sqlite_resave_figures,
     )
 )
+
+# --------------------------------------------------------------------------- rounds at scale
+
+import round_scale  # noqa: E402, F401  (registers the round-scale workloads, issue 16)

@@ -209,6 +209,22 @@ def _overdue(store):
 
 
 CHAIN_COLUMNS = ("document_hash", "seal", "nonce", "previous", "hash")
+_STEP_4_INDEXES = (
+    "agreements_unit_due",
+    "agreements_cycle_due",
+    "conversations_unit_status",
+    "conversations_cycle_status",
+    "conversations_unit_id",
+    "conversations_cycle_id",
+)
+
+
+def _undo_step_5(conn, *, postgres=False):
+    """Take a store at the current schema back to step 4 (no unit and cycle per agreement)."""
+    for index in (*_STEP_4_INDEXES, *(("conversations_id_ordered",) if postgres else ())):
+        conn.execute(f"DROP INDEX {index}")
+    for column in ("unit", "cycle"):
+        conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
 
 
 def test_sqlite_upgrade_fills_in_what_decides_whether_an_agreement_counts(tmp_path):
@@ -218,6 +234,7 @@ def test_sqlite_upgrade_fills_in_what_decides_whether_an_agreement_counts(tmp_pa
         for conversation in _carried_over_round():
             store.save(conversation)
         conn = store.connection
+        _undo_step_5(conn)
         conn.execute("DROP INDEX agreements_continued")
         for column in ("conversation_status", "continues", "previous"):
             conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
@@ -244,6 +261,7 @@ def test_postgres_upgrade_fills_in_what_decides_whether_an_agreement_counts(post
             store.save(conversation)
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         conn.execute(f"SET search_path TO {schema}")
+        _undo_step_5(conn, postgres=True)
         conn.execute("DROP INDEX agreements_continued")
         for column in ("conversation_status", "continues", "previous"):
             conn.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
@@ -255,6 +273,87 @@ def test_postgres_upgrade_fills_in_what_decides_whether_an_agreement_counts(post
         _, this = _carried_over_round()
         store.save(attrs.evolve(this, status="cancelled"), revision=1)
         assert _overdue(store) == [("mus-2025", "a1")]
+
+
+def _unit_round():
+    """Two held MUS in units u1 and u2, each with one overdue agreement."""
+    return [
+        mf.Conversation(
+            id=f"mus-{unit}",
+            kind="MUS",
+            cycle="r1",
+            unit=unit,
+            participants=[mf.Participant(f"e-{unit}", "employee")],
+            agreements=[
+                mf.Agreement(id="a1", description="Kursus", deadline=pendulum.date(2026, 5, 1))
+            ],
+            status="held",
+        )
+        for unit in ("u1", "u2")
+    ]
+
+
+def _overdue_by_unit(store):
+    return {
+        unit: [r.conversation for r in store.overdue_agreements(ON, unit=unit, cycle="r1")]
+        for unit in ("u1", "u2")
+    }
+
+
+def test_sqlite_upgrade_fills_in_the_unit_and_cycle_of_each_agreement(tmp_path):
+    path = tmp_path / "v4.db"
+    with SQLiteStore(path) as store:
+        for conversation in _unit_round():
+            store.save(conversation)
+        _undo_step_5(store.connection)
+        store.connection.execute("PRAGMA user_version = 4")
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == len(sqlite_backend.SCHEMA)
+        assert _overdue_by_unit(store) == {"u1": ["mus-u1"], "u2": ["mus-u2"]}
+        assert store.count_overdue_agreements(ON, unit="u1") == 1
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_fills_in_the_unit_and_cycle_of_each_agreement(postgres_dsn):
+    import psycopg
+
+    schema = "upgrade_unit"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        for conversation in _unit_round():
+            store.save(conversation)
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {schema}")
+        _undo_step_5(conn, postgres=True)
+        conn.execute("UPDATE store_meta SET version = 4")
+    with PostgresStore(postgres_dsn, schema=schema) as store:
+        assert _overdue_by_unit(store) == {"u1": ["mus-u1"], "u2": ["mus-u2"]}
+        assert store.count_overdue_agreements(ON, unit="u2") == 1
+
+
+def test_unit_queries_and_counts_use_the_indexes(tmp_path):
+    """Overdue in a unit and the counts of a unit are index lookups, not scans."""
+    with SQLiteStore(tmp_path / "plan.db") as store:
+        conn = store.connection
+
+        def plan(sql):
+            return " ".join(str(row) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+
+        overdue = plan(
+            "SELECT count(*) FROM agreements a WHERE a.unit = 'u1' "
+            "AND a.status IN ('open', 'in_progress') AND a.deadline < '2026-01-01'"
+        )
+        assert "agreements_unit_due" in overdue
+        counted = plan(
+            "SELECT count(*) FROM conversations WHERE unit = 'u1' AND status IN ('held', 'signed')"
+        )
+        assert "conversations_unit_status" in counted
+        page = plan(
+            "SELECT body FROM conversations WHERE cycle = 'r' AND id > 'c' ORDER BY id LIMIT 5"
+        )
+        assert "conversations_cycle_id" in page
+        assert "TEMP B-TREE" not in page  # read in id order from the index, no sort
 
 
 def test_overdue_query_uses_the_index(tmp_path):

@@ -156,5 +156,24 @@ class Finding:
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Sort findings in the library's stable order: by path, then severity, then code."""
-    return sorted(findings, key=lambda f: (f.path, f.severity.rank, f.code, f.text("en")))
+    """Sort findings in the library's stable order: by path, then severity, then code.
+
+    Findings equal in all three are ordered by their English text, which is read (a
+    catalogue lookup and formatting) only for those: the same order as sorting every
+    finding by all four, without reading every message.
+    """
+    ordered = sorted(findings, key=lambda f: (f.path, f.severity.rank, f.code))
+    i, n = 0, len(ordered)
+    while i < n:
+        first = ordered[i]
+        key = (first.path, first.severity, first.code)
+        j = i + 1
+        while j < n:
+            f = ordered[j]
+            if f.path != key[0] or f.severity is not key[1] or f.code != key[2]:
+                break
+            j += 1
+        if j - i > 1:
+            ordered[i:j] = sorted(ordered[i:j], key=lambda f: f.text("en"))
+        i = j
+    return ordered

@@ -114,6 +114,7 @@ __all__ = [
     "CountedAgreement",
     "CoverageState",
     "GoalThread",
+    "OverdueFilter",
     "PersonCoverage",
     "ScopeEntry",
     "ServingGoal",
@@ -122,6 +123,7 @@ __all__ = [
     "common_needs",
     "counted_agreements",
     "counted_kinds",
+    "coverage_gaps",
     "due_agreements",
     "follow_up_conversations",
     "form_minutes",
@@ -129,6 +131,7 @@ __all__ = [
     "home_unit",
     "in_round",
     "minimum_group_size",
+    "overdue_filter",
     "planned_minutes",
     "requested_mus",
     "round_coverage",
@@ -146,6 +149,8 @@ _TO_COME = ConversationStatus.NOT_YET_HELD
 _CANCELLED = ConversationStatus.CANCELLED
 _OPEN = AgreementStatus.OPEN_OR_IN_PROGRESS
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
+_HELD_VALUES = frozenset(s.value for s in _HELD)
+_TO_COME_VALUES = frozenset(s.value for s in _TO_COME)
 
 
 # =========================================================================== units
@@ -316,8 +321,15 @@ def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, .
 
     See the module documentation for the rules.
     """
+    return tuple(ScopeEntry(*entry) for entry in _scope(cycle, organisation))
+
+
+def _scope(
+    cycle: Cycle, organisation: Organisation
+) -> list[tuple[str, str, bool, frozenset[ConversationKind]]]:
+    """:func:`round_scope` as plain tuples (coverage reads them without an object each)."""
     if cycle.kind is _K.FOLLOW_UP:
-        return ()
+        return []
     units = scope_units(cycle, organisation)
     leaders: dict[str, str] = {}
     if cycle.settings.include_lus or cycle.kind is _K.LUS:
@@ -325,19 +337,26 @@ def round_scope(cycle: Cycle, organisation: Organisation) -> tuple[ScopeEntry, .
             boss = unit.leader
             if boss is not None and boss not in leaders and organisation.nearest_leader(boss):
                 leaders[boss] = unit.id
-    entries: list[ScopeEntry] = []
+    entries: list[tuple[str, str, bool, frozenset[ConversationKind]]] = []
     if cycle.kind is not _K.LUS:
         seen: set[str] = set()
+        requested = requested_mus(cycle)
         for unit in units:
+            kinds = counted_kinds(cycle, unit.id, leader=False)  # the same for most members
+            uid = unit.id
             for member in unit.members:
                 if member in seen or member in leaders:
                     continue
                 seen.add(member)
-                kinds = counted_kinds(cycle, unit.id, leader=False, person=member)
-                entries.append(ScopeEntry(member, unit.id, False, kinds))
+                if member in requested:  # only a MUS covers someone who asked for one
+                    entries.append(
+                        (member, uid, False, counted_kinds(cycle, uid, leader=False, person=member))
+                    )
+                else:
+                    entries.append((member, uid, False, kinds))
     lus = frozenset({_K.LUS})
-    entries.extend(ScopeEntry(person, unit, True, lus) for person, unit in leaders.items())
-    return tuple(entries)
+    entries.extend((person, unit, True, lus) for person, unit in leaders.items())
+    return entries
 
 
 # =========================================================================== coverage
@@ -350,6 +369,9 @@ class CoverageState(enum.Enum):
     PLANNED = "planned"
     CANCELLED = "cancelled"
     MISSING = "missing"
+
+
+_PLANNED = CoverageState.PLANNED
 
 
 @attrs.frozen
@@ -384,45 +406,81 @@ def round_coverage(
 
     Reads ``conversations`` once; those of other rounds are ignored (:func:`in_round`).
     """
-    scope = round_scope(cycle, organisation)
+    return tuple(_coverage(cycle, conversations, organisation, gaps_only=False))
+
+
+def coverage_gaps(
+    cycle: Cycle, conversations: Iterable[Conversation], organisation: Organisation
+) -> Iterator[PersonCoverage]:
+    """The people of :func:`round_coverage` who are ``missing`` or ``cancelled``, in order.
+
+    The same answer as filtering :func:`round_coverage`, without an entry per person covered.
+    """
+    return _coverage(cycle, conversations, organisation, gaps_only=True)
+
+
+def _coverage(
+    cycle: Cycle,
+    conversations: Iterable[Conversation],
+    organisation: Organisation,
+    *,
+    gaps_only: bool,
+) -> Iterator[PersonCoverage]:
+    scope = _scope(cycle, organisation)
     if not scope:
-        return ()
-    kinds = {e.person: e.kinds for e in scope}
+        return
+    # The kinds that count for each person, as enum values: a string's hash is cached, an
+    # enum member's is computed in Python at every lookup (a third of the time, before).
+    values: dict[frozenset[ConversationKind], frozenset[str]] = {}
+    kinds: dict[str, frozenset[str]] = {}
+    for person, _, _, counted in scope:
+        wanted = values.get(counted)
+        if wanted is None:
+            wanted = values[counted] = frozenset(k.value for k in counted)
+        kinds[person] = wanted
+    held_values, to_come_values = _HELD_VALUES, _TO_COME_VALUES
+    employee, member = _DEVELOPED
+    round_id = cycle.id
     # person -> [conversation ids that count, held?, to come?]
     found: dict[str, tuple[list[str], list[bool]]] = {}
     for c in conversations:
-        if not in_round(cycle, c):
+        if c.cycle != round_id:  # in_round(cycle, c), inline: the hot loop
             continue
-        kind, status = c.kind, c.status
+        kind, status = c.kind._value_, c.status._value_
+        held = status in held_values
+        to_come = not held and status in to_come_values
         for p in c.participants:
-            if p.role not in _DEVELOPED:
+            role = p.role
+            if role is not employee and role is not member:
                 continue
-            wanted = kinds.get(p.person)
+            person = p.person
+            wanted = kinds.get(person)
             if wanted is None or kind not in wanted:
                 continue
-            ids, flags = found.setdefault(p.person, ([], [False, False]))
+            entry = found.get(person)
+            if entry is None:
+                entry = found[person] = ([c.id], [held, to_come])
+                continue
+            ids, flags = entry
             if c.id not in ids:
                 ids.append(c.id)
-            if status in _HELD:
+            if held:
                 flags[0] = True
-            elif status in _TO_COME:
+            elif to_come:
                 flags[1] = True
-    result = []
-    for e in scope:
-        entry = found.get(e.person)
+    missing, covered, planned = CoverageState.MISSING, CoverageState.COVERED, _PLANNED
+    for person, unit, leader, _ in scope:
+        entry = found.get(person)
         if entry is None:
-            result.append(PersonCoverage(e.person, e.unit, e.leader, CoverageState.MISSING))
+            yield PersonCoverage(person, unit, leader, missing)
             continue
-        counted, (held, to_come) = entry
-        state = (
-            CoverageState.COVERED
-            if held
-            else CoverageState.PLANNED
-            if to_come
-            else CoverageState.CANCELLED
-        )
-        result.append(PersonCoverage(e.person, e.unit, e.leader, state, tuple(counted)))
-    return tuple(result)
+        ids, (was_held, is_to_come) = entry
+        if was_held or is_to_come:
+            if not gaps_only:
+                state = covered if was_held else planned
+                yield PersonCoverage(person, unit, leader, state, tuple(ids))
+            continue
+        yield PersonCoverage(person, unit, leader, CoverageState.CANCELLED, tuple(ids))
 
 
 # =========================================================================== follow-ups
@@ -683,6 +741,28 @@ class AgreementState(enum.Enum):
     DUE_SOON = "due_soon"
     OPEN = "open"
     CLOSED = "closed"
+
+
+@attrs.frozen
+class OverdueFilter:
+    """What "overdue on a day" means, as the filters of a store query.
+
+    An agreement that counts is overdue when its status is one of ``statuses`` and it has a
+    deadline before ``deadline_before``: exactly when :func:`agreement_state` says
+    ``OVERDUE``. The stores build their SQL from this (``Store.overdue_agreements``).
+
+    Attributes:
+        statuses: The statuses of an agreement still to be done (open or in progress).
+        deadline_before: The day the deadline must be before.
+    """
+
+    statuses: frozenset[AgreementStatus]
+    deadline_before: pendulum.Date
+
+
+def overdue_filter(on: pendulum.Date) -> OverdueFilter:
+    """The filters that select the agreements overdue on the day ``on`` (see the class)."""
+    return OverdueFilter(_OPEN, on)
 
 
 def agreement_state(

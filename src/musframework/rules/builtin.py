@@ -7,7 +7,7 @@ point of the group ``musframework.rules`` in ``pyproject.toml``, exactly like a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pendulum
@@ -26,10 +26,16 @@ from musframework.model import (
     Questionnaire,
     Role,
 )
-from musframework.model.round import CoverageState, form_minutes, requested_mus, round_coverage
-from musframework.rules.engine import FunctionRule, RuleContext, object_name, rule
+from musframework.model.round import (
+    CoverageState,
+    coverage_gaps,
+    form_minutes,
+    requested_mus,
+)
+from musframework.rules.engine import FunctionRule, RuleContext, Walk, object_name, rule
 
 __all__ = [
+    "AGREEMENTS",
     "BUILTIN_RULES",
     "agenda_minutes",
     "agreement_deadline_before_conversation",
@@ -65,6 +71,8 @@ SIGNED = ConversationStatus.SIGNED_OR_LATER
 HELD = ConversationStatus.HELD_OR_LATER
 _CLOSED = AgreementStatus.DONE_OR_CANCELLED
 """``Agreement.is_open`` is ``a.status not in _CLOSED``, without two property calls."""
+_CLOSED_VALUES = frozenset(s.value for s in _CLOSED)
+"""The same, by value: a string's hash is cached, an enum member's is computed in Python."""
 _COURSE, _CANCELLED = LearningMethod.COURSE, AgreementStatus.CANCELLED
 
 
@@ -110,6 +118,7 @@ def _named(agreement: Agreement) -> str:
     applies_to=Conversation,
     kinds=DEVELOPMENT,
     params={"min_days": 7, "max_days": 14},
+    requires=("invitation", "scheduled_start"),
 )
 def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """Calendar days from ``invitation.sent_at`` to ``scheduled_start``, in the meeting's zone."""
@@ -133,6 +142,7 @@ def invitation_lead_time(conversation: Conversation, ctx: RuleContext) -> Iterat
     severity="warning",
     applies_to=Conversation,
     kinds=DEVELOPMENT,
+    requires=("invitation",),
 )
 def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """An invitation sent without the preparation form."""
@@ -148,6 +158,7 @@ def invitation_form_not_attached(conversation: Conversation, ctx: RuleContext) -
     severity="warning",
     applies_to=(Conversation, Questionnaire),
     params={"tolerance_minutes": 0},
+    requires=("agenda",),  # a conversation's; a form has none, so it is always checked
 )
 def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Iterator[Finding]:
     """A conversation's agenda against its duration; a form's sections against the round's.
@@ -177,59 +188,139 @@ def agenda_minutes(obj: Conversation | Questionnaire, ctx: RuleContext) -> Itera
 
 # --------------------------------------------------------------------------- agreements
 
+_NO_OWNER = "agreement.no-owner"
+_NOT_PARTICIPANT = "agreement.owner-not-participant"
+_NO_DEADLINE = "agreement.no-deadline"
+_BEFORE = "agreement.deadline-before-conversation"
+_NOT_REVIEWED = "carry-over.not-reviewed"
+_COURSES = "plan.courses-only"
+
+
+def _check_agreements(
+    obj: Conversation | DevelopmentPlan, ctxs: Mapping[str, RuleContext]
+) -> Iterator[Finding]:
+    """The agreement rules in one walk over the agreements (:data:`AGREEMENTS`).
+
+    Each rule whose code is in ``ctxs`` is checked with its own context; the participants,
+    the conversation's day and the carried-over agreements awaiting review are worked out
+    once, and only when a rule that runs needs them.
+    """
+    conversation = obj if type(obj) is Conversation else None
+    if conversation is not None:
+        field, agreements = "agreements", conversation.agreements
+    else:
+        field, agreements = _agreements(obj)
+    if not agreements:
+        return
+    get = ctxs.get
+    no_owner, not_participant = get(_NO_OWNER), get(_NOT_PARTICIPANT)
+    no_deadline, before = get(_NO_DEADLINE), get(_BEFORE)
+    not_reviewed = get(_NOT_REVIEWED) if isinstance(obj, Conversation) else None
+    courses = get(_COURSES)
+    owners = no_owner is not None or not_participant is not None
+    people: set[str] | None = None
+    day: pendulum.Date | None = None
+    day_known = before is None  # the day is worked out at the first open deadline
+    awaiting: set[str] | None = None  # only carried-over agreements can await review
+    unreviewed: set[str] | None = None
+    only_courses = courses is not None
+    any_course = False
+    for i, a in enumerate(agreements):
+        if owners:
+            owner = a.owner
+            if not owner or not owner.strip():
+                if no_owner is not None:
+                    yield no_owner.finding(f"{field}[{i}].owner", agreement=_named(a))
+            elif not_participant is not None:
+                if people is None:
+                    if conversation is not None:
+                        people = {p.person for p in conversation.participants}
+                    else:
+                        people = _participants(obj)
+                if owner not in people:
+                    yield not_participant.finding(
+                        f"{field}[{i}].owner", agreement=_named(a), owner=owner
+                    )
+        deadline, continues = a.deadline, a.continues
+        closed = a.status._value_ in _CLOSED_VALUES
+        if deadline is None:
+            if no_deadline is not None and not closed:
+                yield no_deadline.finding(f"{field}[{i}].deadline", agreement=_named(a))
+        elif not closed and before is not None:
+            if not day_known:
+                if conversation is not None:
+                    moment = conversation.held_at or conversation.scheduled_start
+                    day = None if moment is None else moment.date()  # _conversation_day
+                else:
+                    day = _day_of(obj, before)
+                day_known = True
+            if day is not None and deadline < day:
+                if continues is not None:
+                    if awaiting is None:
+                        awaiting = _awaiting_review(obj)
+                    skip = a.id in awaiting
+                else:
+                    skip = False
+                if not skip:
+                    yield before.finding(
+                        f"{field}[{i}].deadline", agreement=_named(a), deadline=deadline, day=day
+                    )
+        if continues is not None and not_reviewed is not None and isinstance(obj, Conversation):
+            if unreviewed is None:
+                unreviewed = {u.id for u in obj.unreviewed_carry_over()}
+            if a.id in unreviewed:
+                yield not_reviewed.finding(f"agreements[{i}].history", agreement=_named(a))
+        if only_courses:
+            method = a.learning_method
+            if method is None or a.status is _CANCELLED or (continues and closed):
+                continue  # no method, or not an activity of this plan (see _activities)
+            if method is not _COURSE:
+                only_courses = False
+            else:
+                any_course = True
+    if courses is not None and only_courses and any_course:
+        yield courses.finding(field)
+
+
+AGREEMENTS = Walk("agreements", _check_agreements)
+"""One walk over the agreements for the agreement, carry-over review and courses rules."""
+
 
 @rule(
     "agreement.no-owner",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
+    walk=AGREEMENTS,
 )
 def agreement_no_owner(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Agreements whose ``owner`` is missing or blank."""
-    field, agreements = _agreements(obj)
-    for i, a in enumerate(agreements):
-        if not (a.owner or "").strip():
-            yield ctx.finding(
-                f"{field}[{i}].owner",
-                agreement=_named(a),
-            )
+    return _check_agreements(obj, {_NO_OWNER: ctx})
 
 
 @rule(
     "agreement.owner-not-participant",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
+    walk=AGREEMENTS,
 )
 def agreement_owner_not_participant(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
     """Agreements owned by someone who is not a participant."""
-    field, agreements = _agreements(obj)
-    people = _participants(obj)
-    for i, a in enumerate(agreements):
-        if (a.owner or "").strip() and a.owner not in people:
-            yield ctx.finding(
-                f"{field}[{i}].owner",
-                agreement=_named(a),
-                owner=a.owner,
-            )
+    return _check_agreements(obj, {_NOT_PARTICIPANT: ctx})
 
 
 @rule(
     "agreement.no-deadline",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
+    walk=AGREEMENTS,
 )
 def agreement_no_deadline(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
 ) -> Iterator[Finding]:
     """Open agreements (not done or cancelled) without a ``deadline``."""
-    field, agreements = _agreements(obj)
-    for i, a in enumerate(agreements):
-        if a.deadline is None and a.status not in _CLOSED:
-            yield ctx.finding(
-                f"{field}[{i}].deadline",
-                agreement=_named(a),
-            )
+    return _check_agreements(obj, {_NO_DEADLINE: ctx})
 
 
 def _awaiting_review(obj: Conversation | DevelopmentPlan) -> set[str]:
@@ -242,6 +333,7 @@ def _awaiting_review(obj: Conversation | DevelopmentPlan) -> set[str]:
     "agreement.deadline-before-conversation",
     severity="error",
     applies_to=(Conversation, DevelopmentPlan),
+    walk=AGREEMENTS,
 )
 def agreement_deadline_before_conversation(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -252,21 +344,7 @@ def agreement_deadline_before_conversation(
     part of the conversation gives them a status (and perhaps a new deadline); until then
     ``carry-over.not-reviewed`` reports them instead.
     """
-    day = _day_of(obj, ctx)
-    if day is None:
-        return
-    field, agreements = _agreements(obj)
-    awaiting: set[str] | None = None  # only carried-over agreements can await review
-    for i, a in enumerate(agreements):
-        deadline = a.deadline
-        if deadline is None or not deadline < day or a.status in _CLOSED:
-            continue
-        if a.continues is not None:
-            if awaiting is None:
-                awaiting = _awaiting_review(obj)
-            if a.id in awaiting:
-                continue
-        yield ctx.finding(f"{field}[{i}].deadline", agreement=_named(a), deadline=deadline, day=day)
+    return _check_agreements(obj, {_BEFORE: ctx})
 
 
 # --------------------------------------------------------------------------- carry-over
@@ -277,27 +355,18 @@ def agreement_deadline_before_conversation(
     severity="error",
     applies_to=Conversation,
     statuses=HELD,
+    walk=AGREEMENTS,
 )
 def carry_over_not_reviewed(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """``Conversation.unreviewed_carry_over()`` after the conversation is held."""
-    for a in conversation.agreements:
-        if a.continues is not None:
-            break
-    else:
-        return  # nothing carried over
-    unreviewed = {a.id for a in conversation.unreviewed_carry_over()}
-    for i, a in enumerate(conversation.agreements):
-        if a.id in unreviewed:
-            yield ctx.finding(
-                f"agreements[{i}].history",
-                agreement=_named(a),
-            )
+    return _check_agreements(conversation, {_NOT_REVIEWED: ctx})
 
 
 @rule(
     "carry-over.missing",
     severity="error",
     applies_to=Conversation,
+    requires=("previous",),
 )
 def carry_over_missing(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
     """Open agreements of ``previous`` (when it is known) that no agreement ``continues``."""
@@ -378,6 +447,7 @@ def plan_no_follow_up_date(
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     params={"min_months": 3, "max_months": 6},
+    requires=("follow_up_date",),
 )
 def plan_follow_up_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -408,6 +478,7 @@ def plan_follow_up_window(
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
     params={"max_months": 12},
+    requires=("next_conversation_date",),
 )
 def plan_next_conversation_window(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext
@@ -482,6 +553,7 @@ def signature_not_required(
     "signature.void",
     severity="error",
     applies_to=_PLAN,
+    requires=("signatures",),
 )
 def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """Void signatures (content changed after signing) of people who have not signed again."""
@@ -502,20 +574,11 @@ def signature_void(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Ite
     severity="info",
     applies_to=_PLAN,
     kinds=DEVELOPMENT,
+    walk=AGREEMENTS,
 )
 def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> Iterator[Finding]:
     """A hint when every activity with a learning method is a course."""
-    courses = False
-    for a in _agreements(obj)[1]:
-        method = a.learning_method
-        if method is None or a.status is _CANCELLED or (a.continues and a.status in _CLOSED):
-            continue  # no method, or not an activity of this plan (see _activities)
-        if method is not _COURSE:
-            return
-        courses = True
-    if courses:
-        field, _ = _agreements(obj)
-        yield ctx.finding(field)
+    return _check_agreements(obj, {_COURSES: ctx})
 
 
 # --------------------------------------------------------------------------- GRUS
@@ -585,9 +648,10 @@ def coverage_missing_conversation(cycle: Cycle, ctx: RuleContext) -> Iterator[Fi
     """People in scope (needs ``organisation=``) without a conversation that counts for them.
 
     Missing (none) or cancelled without replacement, as
-    :func:`musframework.model.round.round_coverage` says; planned people are fine. Where
-    the round says coverage is mandatory (``CycleSettings.coverage_mandatory``, as in the
-    Danish state), ``coverage.mandatory`` reports them instead, as errors.
+    :func:`musframework.model.round.round_coverage` says
+    (:func:`~musframework.model.round.coverage_gaps`); planned people are fine. Where the
+    round says coverage is mandatory (``CycleSettings.coverage_mandatory``, as in the Danish
+    state), ``coverage.mandatory`` reports them instead, as errors.
     """
     if not cycle.settings.coverage_mandatory:
         yield from _uncovered(cycle, ctx)
@@ -597,7 +661,7 @@ def _uncovered(cycle: Cycle, ctx: RuleContext) -> Iterator[Finding]:
     org = ctx.organisation
     if org is None:
         return
-    for p in round_coverage(cycle, ctx.conversations, org):
+    for p in coverage_gaps(cycle, ctx.conversations, org):
         if p.state is CoverageState.MISSING:
             yield ctx.finding("scope", msgid=ctx.code, person=p.person)
         elif p.state is CoverageState.CANCELLED:

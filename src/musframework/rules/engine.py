@@ -12,6 +12,7 @@ constructor, and validates objects when called.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -44,6 +45,7 @@ __all__ = [
     "RuleSet",
     "UnsupportedObjectError",
     "ValidationReport",
+    "Walk",
     "describe",
     "object_name",
     "register_rule",
@@ -136,9 +138,40 @@ def _description(value: Message | TextLike) -> Message | LocalizedText:
     return value if isinstance(value, Message) else to_text(value)
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen(eq=False)
+class Walk:
+    """Several rules checked in one walk over an object (one loop over its agreements).
+
+    Rules made with ``rule(..., walk=w)`` are run by the engine as one call of
+    ``w.check(obj, contexts)``, where ``contexts`` maps the code of every member rule that
+    applies in this run to its context (its configured severity and parameters): a member
+    disabled in the rule set is not in it, and the walk skips its checks. Each member's own
+    check function calls the walk with only itself, so a rule run alone finds the same.
+
+    Attributes:
+        name: A name for error notes ("while running walk ...").
+        check: ``check(obj, contexts) -> Iterable[Finding]``.
+    """
+
+    name: str
+    check: Callable[[Any, Mapping[str, RuleContext]], Iterable[Finding]]
+
+    def __repr__(self) -> str:
+        return f"<walk {self.name}>"
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class FunctionRule:
-    """A rule made from a plain function by :func:`rule`; call it like the function."""
+    """A rule made from a plain function by :func:`rule`; call it like the function.
+
+    ``requires`` are the attributes the object must have set (not ``None``, not empty) for
+    the rule to find anything: the engine skips the call otherwise. ``walk`` is the
+    :class:`Walk` that checks the rule together with others in one pass, if any.
+    """
 
     code: str
     severity: Severity = attrs.field(converter=Severity)
@@ -150,6 +183,8 @@ class FunctionRule:
         default=_OPEN_STATUSES, converter=_statuses
     )
     check: CheckFunction
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    walk: Walk | None = None
 
     def __call__(self, obj: Any, context: RuleContext) -> Iterable[Finding]:
         """Run the check function."""
@@ -168,6 +203,8 @@ def rule(
     kinds: Iterable[ConversationKind | str] | None = None,
     statuses: Iterable[ConversationStatus | str] | None = None,
     params: Mapping[str, Any] | None = None,
+    requires: Iterable[str] = (),
+    walk: Walk | None = None,
 ) -> Callable[[CheckFunction], FunctionRule]:
     """Turn a function ``check(obj, context) -> Iterable[Finding]`` into a rule.
 
@@ -183,6 +220,10 @@ def rule(
         statuses: The conversation statuses it applies to (default: every status but
             cancelled).
         params: Parameter names with their defaults; read them as ``context.params[name]``.
+        requires: Preconditions: attributes of the object that must be set (not ``None``,
+            not empty) for the rule to find anything; the engine does not call it otherwise.
+        walk: A :class:`Walk` that checks this rule together with others in one pass (the
+            function should then call the walk with only its own context).
     """
 
     def decorate(check: CheckFunction) -> FunctionRule:
@@ -195,6 +236,8 @@ def rule(
             kinds=kinds,
             statuses=statuses,
             check=check,
+            requires=tuple(requires),
+            walk=walk,
         )
 
     return decorate
@@ -303,6 +346,7 @@ class RuleContext:
     params: Mapping[str, Any] = attrs.field(on_setattr=_READ_ONLY)
     subject: object
     _scope: _Scope = attrs.field(on_setattr=_READ_ONLY)
+    _prefix_of: Callable[[Any], str] | None = attrs.field(default=None, init=False)
 
     @property
     def cycle(self) -> Cycle | None:
@@ -358,13 +402,15 @@ class RuleContext:
             message = Message("rule.finding-at", framed)
         else:
             message = Message("rule.finding", framed)
-        return Finding(severity or self.severity, self.code, path, message)
+        prefix_of = self._prefix_of  # set by the engine for walks: the path made once, final
+        where = path if prefix_of is None else _joined(prefix_of(self.subject), path)
+        return Finding(severity or self.severity, self.code, where, message)
 
 
 def object_name(obj: object) -> Message | str:
     """A short name for ``obj`` as findings use it ("MUS 'c1'", "round 'r1'" ...)."""
     if isinstance(obj, Conversation):
-        return Message(f"object.conversation.{obj.kind.value}", {"id": obj.id})
+        return Message(f"object.conversation.{obj.kind._value_}", {"id": obj.id})
     if isinstance(obj, DevelopmentPlan):
         return Message("object.plan", {"person": obj.person, "conversation": obj.conversation})
     if isinstance(obj, Questionnaire):
@@ -621,15 +667,22 @@ class RuleSet:
                         found = by_kind_status.get((obj.kind, obj.status))
                         if found is None:
                             found = by_kind_status[obj.kind, obj.status] = self._steps(
-                                obj, scope, contexts
+                                obj, scope, contexts, prefix_of
                             )
                         steps = found
                 else:
                     last_kind = last_status = None
-                    steps = self._steps(obj, scope, contexts)
+                    steps = self._steps(obj, scope, contexts, prefix_of)
                 prefix = None
-                for call, ctx, r, severity in steps:
+                for call, ctx, r, severity, test, others in steps:
+                    if test is not None and not test(obj):
+                        continue  # a declared precondition is not met: nothing to find
                     _set_subject(ctx, obj)
+                    for other in others:
+                        _set_subject(other, obj)
+                    if severity is None:  # a walk: its members' contexts made them final
+                        out.extend(call(obj, ctx))
+                        continue
                     for finding in call(obj, ctx):
                         # The rule's own findings take the configured severity; findings it
                         # passes on from elsewhere (questionnaire.check) only an explicitly
@@ -650,17 +703,47 @@ class RuleSet:
                 exc.add_note(f"while running rule {r.code!r} on {shown}")
             raise
 
-    def _steps(self, obj: object, scope: _Scope, contexts: dict[str, RuleContext]) -> list[_Step]:
-        """What ``_run`` calls for ``obj``: each applicable rule with its run's context."""
-        steps = []
+    def _steps(
+        self,
+        obj: object,
+        scope: _Scope,
+        contexts: dict[str, RuleContext],
+        prefix_of: Callable[[Any], str] | None = None,
+    ) -> list[_Step]:
+        """What ``_run`` calls for ``obj``: each applicable rule with its run's context.
+
+        Rules of one :class:`Walk` become one step, at the place of the first of them; their
+        contexts make each finding's path final (``prefix_of``). A precondition names only
+        attributes the object's type has (``agenda`` of a conversation, not of a form).
+        """
+        steps: list[_Step] = []
+        walks: dict[Walk, dict[str, RuleContext]] = {}
         for configured in self._rules_for(obj):
             r = configured.rule
             ctx = contexts.get(r.code)
             if ctx is None:
                 ctx = RuleContext(r.code, configured.severity, configured.params, obj, scope)
                 contexts[r.code] = ctx
+            walk = r.walk if type(r) is FunctionRule else None
+            if walk is not None:
+                members = walks.get(walk)
+                if members is None:
+                    members = walks[walk] = {}
+                    steps.append((_walk_call(walk, members), ctx, _WalkRule(walk), None, None, ()))
+                members[r.code] = ctx
+                object.__setattr__(ctx, "_prefix_of", prefix_of)
+                continue
+            requires = r.requires if type(r) is FunctionRule else ()
+            requires = tuple(name for name in requires if hasattr(type(obj), name))
             call = r.check if type(r) is FunctionRule else r
-            steps.append((call, ctx, r, configured.severity))
+            steps.append((call, ctx, r, configured.severity, _precondition(requires), ()))
+        if walks:  # every member's subject is set before its walk runs
+            steps = [
+                (call, ctx, r, sev, test, tuple(walks[r.walk].values()))
+                if isinstance(r, _WalkRule)
+                else (call, ctx, r, sev, test, others)
+                for call, ctx, r, sev, test, others in steps
+            ]
         return steps
 
     def __call__(
@@ -699,24 +782,80 @@ class RuleSet:
 
 
 _T = TypeVar("_T")
-_Step = tuple[Callable[[Any, RuleContext], Iterable[Finding]], RuleContext, Rule, Severity]
-"""A rule as one run calls it: the callable, its context, the rule, the configured severity."""
+_Step = tuple[
+    Callable[[Any, RuleContext], Iterable[Finding]],
+    RuleContext,
+    Any,
+    Severity | None,
+    Callable[[Any], Any] | None,
+    tuple[RuleContext, ...],
+]
+"""A rule as one run calls it: the callable, its context, the rule, the configured severity
+(``None`` for a walk), its precondition test, and the other contexts of a walk."""
+
+
+@attrs.frozen(eq=False)
+class _WalkRule:
+    """Stands for a walk in a step (its ``code`` names it in error notes)."""
+
+    walk: Walk
+
+    @property
+    def code(self) -> str:
+        return self.walk.name
+
+
+def _walk_call(
+    walk: Walk, members: Mapping[str, RuleContext]
+) -> Callable[[Any, RuleContext], Iterable[Finding]]:
+    check = walk.check
+
+    def call(obj: Any, ctx: RuleContext) -> Iterable[Finding]:
+        return check(obj, members)
+
+    return call
+
+
+def _both(first: Callable[[Any], Any], rest: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def test(obj: Any) -> Any:
+        return first(obj) and rest(obj)
+
+    return test
+
+
+def _precondition(requires: tuple[str, ...]) -> Callable[[Any], Any] | None:
+    """A test that ``obj`` has every attribute in ``requires`` set (truthy), or ``None``.
+
+    The first attribute is read first, and the others only when it is set.
+    """
+    if not requires:
+        return None
+    test: Callable[[Any], Any] = operator.attrgetter(requires[-1])
+    for name in reversed(requires[:-1]):
+        test = _both(operator.attrgetter(name), test)
+    return test
+
 
 _set_subject = RuleContext.__dict__["subject"].__set__
 """Sets a context's subject through its slot (no ``__setattr__`` hook: the hot path)."""
+
+
+def _joined(prefix: str, path: str) -> str:
+    """``path`` under ``prefix``, as ``Finding.with_path_prefix`` joins them."""
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    if path[0] == "[":
+        return prefix + path
+    return f"{prefix}.{path}"
 
 
 def _prefixed(finding: Finding, prefix: str) -> Finding:
     """``finding.with_path_prefix(prefix)``, without ``attrs.evolve`` for plain findings."""
     if type(finding) is not Finding:
         return finding.with_path_prefix(prefix)
-    path = finding.path
-    if not path:
-        path = prefix
-    elif path[0] == "[":
-        path = prefix + path
-    else:
-        path = f"{prefix}.{path}"
+    path = _joined(prefix, finding.path)
     return Finding(finding.severity, finding.code, path, finding.message)
 
 

@@ -71,6 +71,7 @@ __all__ = [
     "dump_json",
     "dump_questionnaire",
     "dumps",
+    "dumps_parts",
     "from_dict",
     "from_dicts",
     "gc_paused",
@@ -284,6 +285,28 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
     if indent is not None:
         return json.dumps(data, ensure_ascii=False, indent=indent)
     return _dump_json(data)
+
+
+def dumps_parts(obj: Any, field: str) -> tuple[str, list[str]]:
+    """The JSON text of ``obj`` and that of each item of its list ``field``, from one conversion.
+
+    Each item's text is exactly what :func:`dumps` writes for the item, and what the
+    document's text holds for it: a store writes a conversation and its agreements' rows
+    without converting the agreements twice (or building a dict tree first).
+    """
+    codec = _codec()
+    if codec is not None:
+        try:
+            struct = codec.encoded(obj, schema_version(type(obj)))
+            encode = codec.encode
+            items = getattr(struct, field)
+            parts = [encode(i).decode("utf-8") for i in items] if type(items) is list else []
+            if len(parts) == len(getattr(obj, field)):
+                return encode(struct).decode("utf-8"), parts
+        except Exception:
+            pass
+    data = to_dict(obj)
+    return _dump_json(data), [_dump_json(item) for item in data.get(field, ())]
 
 
 _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]

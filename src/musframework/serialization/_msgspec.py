@@ -215,6 +215,10 @@ class Codec:
         """The JSON text of ``obj`` (see :meth:`encoded`)."""
         return self._encode(self.encoded(obj, version))
 
+    def encode(self, struct: Any) -> bytes:
+        """The JSON text of an encoding Struct from :meth:`encoded` (or one nested in it)."""
+        return self._encode(struct)
+
     def to_builtins(self, obj: Any, version: int | None) -> Any:
         """``obj`` as JSON-compatible data (see :meth:`encoded`)."""
         return msgspec.to_builtins(self.encoded(obj, version))

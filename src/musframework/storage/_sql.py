@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from musframework.model import AgreementStatus, ConversationKind, ConversationStatus
+from musframework.model import ConversationStatus
 from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage._integrity import body_hash
 from musframework.storage.protocol import AuditEntry
 
 if TYPE_CHECKING:
-    from musframework.storage.base import ConversationIndex, Write
+    from musframework.storage.base import (
+        AgreementQuery,
+        ConversationIndex,
+        ConversationQuery,
+        Write,
+    )
     from musframework.storage.protocol import AuditEntry
 
 __all__ = [
@@ -99,10 +104,32 @@ _SCHEMA_STEPS: tuple[str, ...] = (
     ALTER TABLE audit_log ADD COLUMN hash TEXT;
     """,
     # --- end trust
+    # ---- perf2 block (issue 16, SQL that does the work): begin ------------------------------
+    # 4: queries by unit and cycle in SQL. Each agreement row gets its conversation's unit and
+    # cycle (filled in from the stored conversations), so "overdue in a unit" is a range scan
+    # of one index; conversations get (unit|cycle, status) for counts and (unit|cycle, id) so
+    # that a streamed query reads its pages in id order from an index ({collate}: byte order,
+    # as Python sorts; {id_index}: PostgreSQL's own index in that order, none in SQLite, whose
+    # primary key already is).
+    """
+    ALTER TABLE agreements ADD COLUMN unit TEXT;
+    ALTER TABLE agreements ADD COLUMN cycle TEXT;
+    UPDATE agreements SET
+        unit = (SELECT c.unit FROM conversations c WHERE c.id = agreements.conversation),
+        cycle = (SELECT c.cycle FROM conversations c WHERE c.id = agreements.conversation);
+    CREATE INDEX agreements_unit_due ON agreements (unit, status, deadline);
+    CREATE INDEX agreements_cycle_due ON agreements (cycle, status, deadline);
+    CREATE INDEX conversations_unit_status ON conversations (unit, status);
+    CREATE INDEX conversations_cycle_status ON conversations (cycle, status);
+    CREATE INDEX conversations_unit_id ON conversations (unit, id{collate});
+    CREATE INDEX conversations_cycle_id ON conversations (cycle, id{collate});
+    {id_index}
+    """,
+    # ---- perf2 block: end --------------------------------------------------------------------
 )
 
 
-def schema_steps(*, json: str, serial: str, field: str) -> tuple[str, ...]:
+def schema_steps(*, json: str, serial: str, field: str, collate: str = "") -> tuple[str, ...]:
     """The store schema in one SQL dialect: one upgrade step per entry, statements split by ``;``.
 
     A database at step N is upgraded by steps N+1, N+2 …; every backend counts the steps it
@@ -110,12 +137,17 @@ def schema_steps(*, json: str, serial: str, field: str) -> tuple[str, ...]:
     in PostgreSQL), ``serial`` the type of the audit log's sequence key (``INTEGER``, SQLite's
     rowid alias; ``BIGSERIAL`` in PostgreSQL), ``field`` how to read a top-level text field of
     a JSON body, with ``{body}`` and ``{key}`` (``json_extract({body}, '$.{key}')`` in SQLite,
-    ``{body}->>'{key}'`` in PostgreSQL).
+    ``{body}->>'{key}'`` in PostgreSQL), ``collate`` what makes an ``id`` column sort by
+    bytes in an index (empty in SQLite, where that is the default; `` COLLATE "C"`` in
+    PostgreSQL, which then also gets an index on ``id`` in that order).
     """
+    id_index = f"CREATE INDEX conversations_id_ordered ON conversations (id{collate})"
     return tuple(
         step.format(
             json=json,
             serial=serial,
+            collate=collate,
+            id_index=id_index if collate else "",
             agreement_continues=field.format(body="body", key="continues"),
             conversation_previous=field.format(body="c.body", key="previous"),
         )
@@ -149,6 +181,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "conversation_status",
         "continues",
         "previous",
+        "unit",
+        "cycle",
     ),
     "audit_log": (
         "kind",
@@ -284,35 +318,25 @@ class Where:
         return " WHERE " + " AND ".join(self.conditions) if self.conditions else ""
 
 
-def conversation_filters(
-    where: Where,
-    cycle: str | None,
-    person: str | None,
-    unit: str | None,
-    statuses: frozenset[ConversationStatus] | None,
-    kinds: frozenset[ConversationKind] | None,
-) -> Where:
-    """The conditions of the conversations query (cycle, unit, person, status, kind)."""
-    where.add("cycle = {}", cycle)
-    where.add("unit = {}", unit)
-    where.add("id IN (SELECT conversation FROM conversation_people WHERE person = {})", person)
-    where.one_of("status", None if statuses is None else (s.value for s in statuses))
-    where.one_of("kind", None if kinds is None else (k.value for k in kinds))
+def conversation_filters(where: Where, q: ConversationQuery) -> Where:
+    """The conditions of a conversations query (cycle, unit, person, status, kind)."""
+    where.add("cycle = {}", q.cycle)
+    where.add("unit = {}", q.unit)
+    where.add("id IN (SELECT conversation FROM conversation_people WHERE person = {})", q.person)
+    where.one_of("status", None if q.statuses is None else (s.value for s in q.statuses))
+    where.one_of("kind", None if q.kinds is None else (k.value for k in q.kinds))
     return where
 
 
-def agreement_filters(
-    where: Where,
-    owner: str | None,
-    statuses: frozenset[AgreementStatus] | None,
-    due_before: str | None,
-    include_uncounted: bool = False,
-) -> Where:
-    """The conditions of the agreements query (owner, status, due before a date, counted)."""
-    where.add("a.owner = {}", owner)
-    where.one_of("a.status", None if statuses is None else (s.value for s in statuses))
-    where.add("a.deadline < {}", due_before)
-    if not include_uncounted:
+def agreement_filters(where: Where, q: AgreementQuery) -> Where:
+    """The conditions of an agreements query on ``agreements a`` (see :class:`AgreementQuery`)."""
+    where.add("a.owner = {}", q.owner)
+    where.add("a.unit = {}", q.unit)
+    where.add("a.cycle = {}", q.cycle)
+    where.one_of("a.status", None if q.statuses is None else (s.value for s in q.statuses))
+    where.add("a.deadline < {}", None if q.due_before is None else q.due_before.isoformat())
+    where.add("a.deadline >= {}", None if q.due_from is None else q.due_from.isoformat())
+    if not q.include_uncounted:
         where.counted_agreements()
     return where
 
@@ -379,23 +403,30 @@ def table_rows(writes: Sequence[Write], audit: Sequence[AuditEntry]) -> TableRow
                 ix.status,
                 a.continues,
                 ix.previous,
+                ix.unit,
+                ix.cycle,
             )
             for a in ix.agreements
         )
-    rows.audit_log.extend(
-        (
-            e.kind,
-            e.id,
-            e.revision,
-            e.actor,
-            e.action,
-            format_datetime(e.at),
-            e.document_hash,
-            e.seal,
-            e.nonce,
-            e.previous,
-            e.hash,
+    # A batch's entries share one time: each time is formatted once, not once per row.
+    last: Any = None
+    stamp = ""
+    for e in audit:
+        if e.at is not last:
+            last, stamp = e.at, format_datetime(e.at)
+        rows.audit_log.append(
+            (
+                e.kind,
+                e.id,
+                e.revision,
+                e.actor,
+                e.action,
+                stamp,
+                e.document_hash,
+                e.seal,
+                e.nonce,
+                e.previous,
+                e.hash,
+            )
         )
-        for e in audit
-    )
     return rows

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import abc
 import datetime
+import functools
 import json
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 import pendulum
@@ -47,9 +48,9 @@ from musframework.model import (
     Role,
 )
 from musframework.model.conversation import parts_digest, signed_parts
-from musframework.model.round import agreement_counts, superseded_agreements
+from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.progress import gc_paused
-from musframework.serialization import dump_json, from_dict, loads, to_dict
+from musframework.serialization import dump_json, dumps, dumps_parts, from_dict, loads, to_dict
 from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
 from musframework.storage._integrity import (
     IntegrityReport,
@@ -72,9 +73,11 @@ from musframework.storage.protocol import (
 )
 
 __all__ = [
+    "AgreementQuery",
     "AgreementRow",
     "BaseStore",
     "ConversationIndex",
+    "ConversationQuery",
     "Write",
     "check_actor",
     "kind_of",
@@ -87,7 +90,6 @@ __all__ = [
 D = TypeVar("D")
 
 _KINDS = {cls: name for name, cls in DOCUMENT_KINDS.items()}
-OPEN_STATUSES = AgreementStatus.OPEN_OR_IN_PROGRESS
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
 
 
@@ -143,13 +145,13 @@ def utc_key(moment: datetime.datetime) -> int:
     return datetime.datetime.__sub__(moment, _EPOCH) // _MICROSECOND
 
 
-@attrs.frozen
-class AgreementRow:
+class AgreementRow(NamedTuple):
     """The indexed columns of one agreement, and its JSON text.
 
     ``continues`` is the agreement it carries over; with the conversation's status and
     ``previous`` (:class:`ConversationIndex`) it decides whether the agreement counts
-    (:mod:`musframework.model.round`).
+    (:mod:`musframework.model.round`). A named tuple: a save makes one per agreement, and a
+    tuple is made several times faster than a frozen attrs object.
     """
 
     position: int
@@ -159,6 +161,12 @@ class AgreementRow:
     deadline: str | None
     body: str
     continues: str | None = None
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(day: datetime.date) -> str:
+    """``day.isoformat()``, each day formatted once (a round's deadlines repeat few days)."""
+    return day.isoformat()
 
 
 @attrs.frozen
@@ -201,6 +209,32 @@ class ConversationIndex:
             previous=c.previous,
         )
 
+    @classmethod
+    def from_parts(cls, c: Conversation, bodies: Sequence[str]) -> ConversationIndex:
+        """Index ``c``, whose agreements' JSON texts are ``bodies`` (in order)."""
+        start = c.scheduled_start
+        return cls(
+            cycle=c.cycle,
+            unit=c.unit,
+            kind=c.kind._value_,
+            status=c.status._value_,
+            start=None if start is None else utc_key(start),
+            people=tuple(dict.fromkeys((p.person, p.role._value_) for p in c.participants)),
+            agreements=tuple(
+                AgreementRow(
+                    i,
+                    a.id,
+                    a.owner,
+                    a.status._value_,
+                    None if a.deadline is None else _iso_date(a.deadline),
+                    body,
+                    a.continues,
+                )
+                for i, (a, body) in enumerate(zip(c.agreements, bodies, strict=True))
+            ),
+            previous=c.previous,
+        )
+
 
 @attrs.frozen
 class Write:
@@ -236,6 +270,62 @@ class Write:
     def conflict(self, actual: int | None) -> ConflictError:
         """The error for a stored revision ``actual`` (``None``: no such document)."""
         return ConflictError((self.kind, self.name), self.expected, actual or 0)
+
+
+@attrs.frozen
+class ConversationQuery:
+    """The filters of a conversations query, as the ``_query_*`` hooks receive them.
+
+    ``None`` means "any". ``unit`` is the conversation's own ``unit`` field; ``person``
+    matches any participant.
+    """
+
+    cycle: str | None = None
+    person: str | None = None
+    unit: str | None = None
+    statuses: frozenset[ConversationStatus] | None = None
+    kinds: frozenset[ConversationKind] | None = None
+
+    def matches(self, c: Conversation) -> bool:
+        """Whether ``c`` passes every filter (the Python answer the SQL backends index)."""
+        return (
+            (self.cycle is None or c.cycle == self.cycle)
+            and (self.unit is None or c.unit == self.unit)
+            and (self.statuses is None or c.status in self.statuses)
+            and (self.kinds is None or c.kind in self.kinds)
+            and (self.person is None or c.is_participant(self.person))
+        )
+
+
+@attrs.frozen
+class AgreementQuery:
+    """The filters of an agreements query, as the ``_query_*`` hooks receive them.
+
+    ``None`` means "any". ``unit`` and ``cycle`` are those of the agreement's conversation
+    (its own ``unit`` and ``cycle`` fields); ``due_before`` is a deadline before the date,
+    ``due_from`` one on or after it (an agreement without a deadline matches neither);
+    ``include_uncounted`` lists agreements that do not count as well.
+    """
+
+    owner: str | None = None
+    statuses: frozenset[AgreementStatus] | None = None
+    due_before: pendulum.Date | None = None
+    due_from: pendulum.Date | None = None
+    unit: str | None = None
+    cycle: str | None = None
+    include_uncounted: bool = False
+
+    def matches(self, c: Conversation, a: Agreement) -> bool:
+        """Whether agreement ``a`` of ``c`` passes every filter but "counts"."""
+        deadline = a.deadline
+        return (
+            (self.owner is None or a.owner == self.owner)
+            and (self.unit is None or c.unit == self.unit)
+            and (self.cycle is None or c.cycle == self.cycle)
+            and (self.statuses is None or a.status in self.statuses)
+            and (self.due_before is None or (deadline is not None and deadline < self.due_before))
+            and (self.due_from is None or (deadline is not None and deadline >= self.due_from))
+        )
 
 
 def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
@@ -372,18 +462,24 @@ class BaseStore(abc.ABC):
         return from_dict(data, cls, source=source)
 
     def _prepare(self, document: Document, revision: int) -> Write:
-        kind = kind_of(type(document))
-        data = to_dict(document)
+        # The rows straight from the model: its JSON and its agreements' JSON from one
+        # conversion (no dict tree, no agreement written twice).
+        cls = type(document)
+        kind = kind_of(cls)
         version = document.version if isinstance(document, Questionnaire) else ""
-        index = ConversationIndex.of(document, data) if isinstance(document, Conversation) else None
+        if isinstance(document, Conversation):
+            body, parts = dumps_parts(document, "agreements")
+            index: ConversationIndex | None = ConversationIndex.from_parts(document, parts)
+        else:
+            body, index = dumps(document), None
         return Write(
             kind=kind,
             id=document.id,
             version=version,
             expected=revision,
             revision=revision + 1,
-            body=dump_json(data),
-            schema_version=data["schema_version"],
+            body=body,
+            schema_version=cls.SCHEMA_VERSION,
             index=index,
             action="create" if revision == 0 else "update",
         )
@@ -511,26 +607,39 @@ class BaseStore(abc.ABC):
 
     # ------------------------------------------------------------------ queries
 
-    def _query_conversations(
-        self,
+    def _query_conversations(self, q: ConversationQuery) -> list[Stored[Conversation]]:
+        return [stored for stored in self.documents(Conversation) if q.matches(stored.document)]
+
+    def _count_conversations(self, q: ConversationQuery) -> int:
+        return len(self._query_conversations(q))
+
+    def _page_conversations(
+        self, q: ConversationQuery, after: str | None, limit: int
+    ) -> list[Stored[Conversation]]:
+        """Up to ``limit`` matching conversations with an id after ``after``, by id.
+
+        The default loads every match and slices; the SQL backends read one page.
+        """
+        found = self._query_conversations(q)
+        if after is not None:
+            found = [s for s in found if s.document.id > after]
+        return found[:limit]
+
+    @staticmethod
+    def _conversation_query(
         cycle: str | None,
         person: str | None,
         unit: str | None,
-        statuses: frozenset[ConversationStatus] | None,
-        kinds: frozenset[ConversationKind] | None,
-    ) -> list[Stored[Conversation]]:
-        found = []
-        for stored in self.documents(Conversation):
-            c = stored.document
-            if (
-                (cycle is None or c.cycle == cycle)
-                and (unit is None or c.unit == unit)
-                and (statuses is None or c.status in statuses)
-                and (kinds is None or c.kind in kinds)
-                and (person is None or c.is_participant(person))
-            ):
-                found.append(stored)
-        return found
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None,
+    ) -> ConversationQuery:
+        return ConversationQuery(
+            cycle,
+            person,
+            unit,
+            _statuses(status, ConversationStatus),
+            _statuses(kind, ConversationKind),
+        )
 
     def conversations(
         self,
@@ -543,12 +652,49 @@ class BaseStore(abc.ABC):
     ) -> list[Stored[Conversation]]:
         """Conversations matching every given filter, ordered by id."""
         return self._query_conversations(
-            cycle,
-            person,
-            unit,
-            _statuses(status, ConversationStatus),
-            _statuses(kind, ConversationKind),
+            self._conversation_query(cycle, person, unit, status, kind)
         )
+
+    def count_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+    ) -> int:
+        """How many conversations match every given filter (no document is loaded)."""
+        return self._count_conversations(
+            self._conversation_query(cycle, person, unit, status, kind)
+        )
+
+    def iter_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+        batch: int = 1000,
+    ) -> Iterator[Stored[Conversation]]:
+        """The conversations of :meth:`conversations`, streamed in pages of ``batch``, by id.
+
+        For whole-round work in bounded memory: only one page of documents is held at a time.
+        Each page is its own query (the next ids after the last one read), so the store stays
+        usable between pages; a conversation saved meanwhile is seen if its id comes later.
+        """
+        if batch < 1:
+            raise StorageError(Message("error.store.batch", {"batch": batch}))
+        q = self._conversation_query(cycle, person, unit, status, kind)
+        after: str | None = None
+        while True:
+            page = self._page_conversations(q, after, batch)
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].document.id
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -578,28 +724,40 @@ class BaseStore(abc.ABC):
             person, ConversationKind(kind), None if before is None else utc_key(before)
         )
 
-    def _query_agreements(
-        self,
-        owner: str | None,
-        statuses: frozenset[AgreementStatus] | None,
-        due_before: str | None,
-        include_uncounted: bool = False,
-    ) -> list[AgreementRecord]:
+    def _query_agreements(self, q: AgreementQuery) -> list[AgreementRecord]:
         rows: list[tuple[tuple[Any, ...], AgreementRecord]] = []
         conversations = [stored.document for stored in self.documents(Conversation)]
         superseded = superseded_agreements(conversations)
         for c in conversations:
             for i, a in enumerate(c.agreements):
-                deadline = None if a.deadline is None else a.deadline.isoformat()
-                if (
-                    (owner is None or a.owner == owner)
-                    and (statuses is None or a.status in statuses)
-                    and (due_before is None or (deadline is not None and deadline < due_before))
-                    and (include_uncounted or agreement_counts(c, a, superseded))
-                ):
+                if q.matches(c, a) and (q.include_uncounted or agreement_counts(c, a, superseded)):
+                    deadline = None if a.deadline is None else a.deadline.isoformat()
                     key = (deadline is None, deadline or "", c.id, i)
                     rows.append((key, AgreementRecord(c.id, a)))
         return [record for _, record in sorted(rows, key=lambda r: r[0])]
+
+    def _count_agreements(self, q: AgreementQuery) -> int:
+        return len(self._query_agreements(q))
+
+    @staticmethod
+    def _agreement_query(
+        owner: str | None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None,
+        due_before: pendulum.Date | None,
+        due_from: pendulum.Date | None,
+        unit: str | None,
+        cycle: str | None,
+        include_uncounted: bool,
+    ) -> AgreementQuery:
+        return AgreementQuery(
+            owner,
+            _statuses(status, AgreementStatus),
+            due_before,
+            due_from,
+            unit,
+            cycle,
+            include_uncounted,
+        )
 
     def agreements(
         self,
@@ -608,24 +766,74 @@ class BaseStore(abc.ABC):
         status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
         due_before: pendulum.Date | None = None,
         include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
     ) -> list[AgreementRecord]:
         """Agreements that count, matching every given filter.
 
-        ``due_before``: a deadline before the date. Only the agreements that count
-        (:func:`musframework.model.round.counted_agreements` over every stored conversation),
-        unless ``include_uncounted``: then also those of cancelled conversations, of
-        conversations not held yet (unless carried over), and originals carried over since.
+        ``due_before``: a deadline before the date; ``due_from``: on or after it. ``unit``
+        and ``cycle``: those of the agreement's conversation (its own fields). Only the
+        agreements that count (:func:`musframework.model.round.counted_agreements` over
+        every stored conversation), unless ``include_uncounted``: then also those of
+        cancelled conversations, of conversations not held yet (unless carried over), and
+        originals carried over since.
         """
         return self._query_agreements(
-            owner,
-            _statuses(status, AgreementStatus),
-            None if due_before is None else due_before.isoformat(),
-            include_uncounted,
+            self._agreement_query(
+                owner, status, due_before, due_from, unit, cycle, include_uncounted
+            )
         )
 
-    def overdue_agreements(self, on: pendulum.Date) -> list[AgreementRecord]:
-        """Open or in-progress agreements that count, with a deadline before the day ``on``."""
-        return self.agreements(status=OPEN_STATUSES, due_before=on)
+    def count_agreements(
+        self,
+        *,
+        owner: str | None = None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
+        due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`agreements` would list (no document is loaded)."""
+        return self._count_agreements(
+            self._agreement_query(
+                owner, status, due_before, due_from, unit, cycle, include_uncounted
+            )
+        )
+
+    def overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> list[AgreementRecord]:
+        """Agreements that count and are overdue on the day ``on``, optionally in one unit.
+
+        "Overdue" is :func:`musframework.model.round.overdue_filter`: open or in progress,
+        with a deadline before ``on``. ``unit``, ``cycle``: those of the conversation.
+        """
+        f = overdue_filter(on)
+        return self.agreements(
+            status=f.statuses, due_before=f.deadline_before, unit=unit, cycle=cycle, owner=owner
+        )
+
+    def count_overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`overdue_agreements` would list (nothing is loaded)."""
+        f = overdue_filter(on)
+        return self.count_agreements(
+            status=f.statuses, due_before=f.deadline_before, unit=unit, cycle=cycle, owner=owner
+        )
 
     def _query_versions(self, id: str) -> list[str]:
         return [q.document.version for q in self.documents(Questionnaire) if q.document.id == id]

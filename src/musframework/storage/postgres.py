@@ -26,13 +26,7 @@ from typing import Any
 from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import MissingExtraError, StorageError
-from musframework.model import (
-    AgreementStatus,
-    Conversation,
-    ConversationKind,
-    ConversationStatus,
-    Questionnaire,
-)
+from musframework.model import Conversation, ConversationKind, Questionnaire
 from musframework.progress import gc_paused
 from musframework.storage._integrity import SideRows, body_hash
 from musframework.storage._sql import (
@@ -48,7 +42,15 @@ from musframework.storage._sql import (
     side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write, check_actor, kind_of, link_audit
+from musframework.storage.base import (
+    AgreementQuery,
+    BaseStore,
+    ConversationQuery,
+    Write,
+    check_actor,
+    kind_of,
+    link_audit,
+)
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Document, Stored
 
 __all__ = [
@@ -65,7 +67,9 @@ __all__ = [
     "rows_for",
 ]
 
-SCHEMA: tuple[str, ...] = schema_steps(json="JSONB", serial="BIGSERIAL", field="{body}->>'{key}'")
+SCHEMA: tuple[str, ...] = schema_steps(
+    json="JSONB", serial="BIGSERIAL", field="{body}->>'{key}'", collate=' COLLATE "C"'
+)
 """The schema, one upgrade step per entry (the applied count is kept in ``store_meta``)."""
 
 _LOCK_KEY = 0x6D75_7366  # "musf": the advisory lock taken while the schema is upgraded
@@ -492,19 +496,25 @@ class PostgresStore(BaseStore):
         with gc_paused():  # see BaseStore.save_many
             return [Stored(self._structure(b, Conversation, "conversation"), r) for r, b in rows]
 
-    def _query_conversations(
-        self,
-        cycle: str | None,
-        person: str | None,
-        unit: str | None,
-        statuses: frozenset[ConversationStatus] | None,
-        kinds: frozenset[ConversationKind] | None,
-    ) -> list[Stored[Conversation]]:
-        where = conversation_filters(
-            Where("%s", array_any=True), cycle, person, unit, statuses, kinds
-        )
+    def _query_conversations(self, q: ConversationQuery) -> list[Stored[Conversation]]:
+        where = conversation_filters(Where("%s", array_any=True), q)
         sql = "SELECT revision, body::text FROM conversations" + where.sql()
         return self._conversation_list(sql + ' ORDER BY id COLLATE "C"', where.params)
+
+    def _count_conversations(self, q: ConversationQuery) -> int:
+        where = conversation_filters(Where("%s", array_any=True), q)
+        with self._read() as conn:
+            row = conn.execute("SELECT count(*) FROM conversations" + where.sql(), where.params)
+            return int(row.fetchone()[0])
+
+    def _page_conversations(
+        self, q: ConversationQuery, after: str | None, limit: int
+    ) -> list[Stored[Conversation]]:
+        where = conversation_filters(Where("%s", array_any=True), q)
+        where.add('id COLLATE "C" > {}', after)
+        sql = "SELECT revision, body::text FROM conversations" + where.sql()
+        sql += ' ORDER BY id COLLATE "C" LIMIT %s'
+        return self._conversation_list(sql, [*where.params, limit])
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -522,16 +532,8 @@ class PostgresStore(BaseStore):
         found = self._conversation_list(sql, params)
         return found[0] if found else None
 
-    def _query_agreements(
-        self,
-        owner: str | None,
-        statuses: frozenset[AgreementStatus] | None,
-        due_before: str | None,
-        include_uncounted: bool = False,
-    ) -> list[AgreementRecord]:
-        where = agreement_filters(
-            Where("%s", array_any=True), owner, statuses, due_before, include_uncounted
-        )
+    def _query_agreements(self, q: AgreementQuery) -> list[AgreementRecord]:
+        where = agreement_filters(Where("%s", array_any=True), q)
         sql = "SELECT a.conversation, a.position, a.body::text, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += (
@@ -541,6 +543,12 @@ class PostgresStore(BaseStore):
         with self._read() as conn:
             rows = conn.execute(sql, where.params).fetchall()
         return self._agreement_records(rows)
+
+    def _count_agreements(self, q: AgreementQuery) -> int:
+        where = agreement_filters(Where("%s", array_any=True), q)
+        with self._read() as conn:
+            row = conn.execute("SELECT count(*) FROM agreements a" + where.sql(), where.params)
+            return int(row.fetchone()[0])
 
     def _query_versions(self, id: str) -> list[str]:
         with self._read() as conn:

@@ -10,7 +10,7 @@ writing anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -236,6 +236,35 @@ class Store(Protocol):
         """
         ...
 
+    def count_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+    ) -> int:
+        """How many conversations :meth:`conversations` would list, without loading them."""
+        ...
+
+    def iter_conversations(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+        batch: int = 1000,
+    ) -> Iterator[Stored[Conversation]]:
+        """The conversations of :meth:`conversations`, streamed by id in pages of ``batch``.
+
+        Whole-round work (validation, analytics, documents) reads a round this way in
+        bounded memory: only one page is held at a time.
+        """
+        ...
+
     def previous_conversation(
         self,
         person: str,
@@ -258,6 +287,9 @@ class Store(Protocol):
         status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
         due_before: pendulum.Date | None = None,
         include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
     ) -> list[AgreementRecord]:
         """Agreements that count, matching every given filter.
 
@@ -266,12 +298,49 @@ class Store(Protocol):
         later) conversations and carried-over copies in conversations that are not
         cancelled, but not originals carried over into a later conversation that is not
         cancelled. ``include_uncounted`` lists every stored agreement. ``due_before``: a
-        deadline before the date.
+        deadline before the date; ``due_from``: on or after it. ``unit`` and ``cycle``: the
+        ``unit`` and ``cycle`` fields of the agreement's conversation.
         """
         ...
 
-    def overdue_agreements(self, on: pendulum.Date) -> list[AgreementRecord]:
-        """Open or in-progress agreements that count, with a deadline before the day ``on``."""
+    def count_agreements(
+        self,
+        *,
+        owner: str | None = None,
+        status: AgreementStatus | str | Iterable[AgreementStatus | str] | None = None,
+        due_before: pendulum.Date | None = None,
+        include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`agreements` would list, without loading them."""
+        ...
+
+    def overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> list[AgreementRecord]:
+        """Agreements that count and are overdue on the day ``on`` (of a unit, round, owner).
+
+        Overdue as :func:`musframework.model.round.overdue_filter` says: open or in progress,
+        with a deadline before ``on``.
+        """
+        ...
+
+    def count_overdue_agreements(
+        self,
+        on: pendulum.Date,
+        *,
+        unit: str | None = None,
+        cycle: str | None = None,
+        owner: str | None = None,
+    ) -> int:
+        """How many agreements :meth:`overdue_agreements` would list, without loading them."""
         ...
 
     def questionnaire_versions(self, id: str) -> list[str]:

@@ -25,12 +25,7 @@ from typing import Any
 from musframework.catalogue import Message
 from musframework.clock import Clock
 from musframework.errors import StorageError
-from musframework.model import (
-    AgreementStatus,
-    Conversation,
-    ConversationKind,
-    ConversationStatus,
-)
+from musframework.model import Conversation, ConversationKind
 from musframework.progress import gc_paused
 from musframework.storage._integrity import SideRows
 from musframework.storage._sql import (
@@ -45,7 +40,13 @@ from musframework.storage._sql import (
     side_rows,
     table_rows,
 )
-from musframework.storage.base import BaseStore, Write, link_audit
+from musframework.storage.base import (
+    AgreementQuery,
+    BaseStore,
+    ConversationQuery,
+    Write,
+    link_audit,
+)
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
 __all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
@@ -392,17 +393,24 @@ class SQLiteStore(BaseStore):
                 Stored(structure(body, Conversation, "conversation"), rev) for rev, body in rows
             ]
 
-    def _query_conversations(
-        self,
-        cycle: str | None,
-        person: str | None,
-        unit: str | None,
-        statuses: frozenset[ConversationStatus] | None,
-        kinds: frozenset[ConversationKind] | None,
-    ) -> list[Stored[Conversation]]:
-        where = conversation_filters(Where("?"), cycle, person, unit, statuses, kinds)
+    def _query_conversations(self, q: ConversationQuery) -> list[Stored[Conversation]]:
+        where = conversation_filters(Where("?"), q)
         sql = "SELECT revision, body FROM conversations" + where.sql()
         return self._conversation_list(sql + " ORDER BY id", where.params)
+
+    def _count_conversations(self, q: ConversationQuery) -> int:
+        where = conversation_filters(Where("?"), q)
+        with self._read() as conn:
+            row = conn.execute("SELECT count(*) FROM conversations" + where.sql(), where.params)
+            return int(row.fetchone()[0])
+
+    def _page_conversations(
+        self, q: ConversationQuery, after: str | None, limit: int
+    ) -> list[Stored[Conversation]]:
+        where = conversation_filters(Where("?"), q)
+        where.add("id > {}", after)
+        sql = "SELECT revision, body FROM conversations" + where.sql() + " ORDER BY id LIMIT ?"
+        return self._conversation_list(sql, [*where.params, limit])
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None
@@ -420,20 +428,20 @@ class SQLiteStore(BaseStore):
         found = self._conversation_list(sql + " ORDER BY c.start DESC, c.id DESC LIMIT 1", params)
         return found[0] if found else None
 
-    def _query_agreements(
-        self,
-        owner: str | None,
-        statuses: frozenset[AgreementStatus] | None,
-        due_before: str | None,
-        include_uncounted: bool = False,
-    ) -> list[AgreementRecord]:
-        where = agreement_filters(Where("?"), owner, statuses, due_before, include_uncounted)
+    def _query_agreements(self, q: AgreementQuery) -> list[AgreementRecord]:
+        where = agreement_filters(Where("?"), q)
         sql = "SELECT a.conversation, a.position, a.body, a.schema_version FROM agreements a"
         sql += where.sql()
         sql += " ORDER BY a.deadline IS NULL, a.deadline, a.conversation, a.position"
         with self._read() as conn:
             rows = conn.execute(sql, where.params).fetchall()
         return self._agreement_records(rows)
+
+    def _count_agreements(self, q: AgreementQuery) -> int:
+        where = agreement_filters(Where("?"), q)
+        with self._read() as conn:
+            row = conn.execute("SELECT count(*) FROM agreements a" + where.sql(), where.params)
+            return int(row.fetchone()[0])
 
     def _query_versions(self, id: str) -> list[str]:
         with self._read() as conn:

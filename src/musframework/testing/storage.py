@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from musframework.clock import Clock, FixedClock
-from musframework.errors import ConflictError, NotFoundError
+from musframework.errors import ConflictError, NotFoundError, StorageError
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -52,7 +52,7 @@ from musframework.model import (
     Signature,
     TextAnswer,
 )
-from musframework.model.round import counted_agreements
+from musframework.model.round import AgreementState, agreement_state, counted_agreements
 from musframework.serialization import dumps, register_migration, unregister_migration
 from musframework.signing import HmacSigner
 from musframework.storage.protocol import AgreementRecord, Store
@@ -65,6 +65,7 @@ PEOPLE = ("ane", "bo", "cai", "dorte", "eik", "frida")
 
 _CLOCK_START = pendulum.datetime(2026, 3, 3, 10, tz="Europe/Copenhagen")
 _OPEN = AgreementStatus.OPEN_OR_IN_PROGRESS
+_NOT_HELD = ConversationStatus.NOT_YET_HELD
 
 
 def _suite_settings(limit: int) -> Callable[[Any], Any]:
@@ -209,6 +210,9 @@ class oracle:  # noqa: N801 - a namespace of brute-force reference queries
         status: frozenset[AgreementStatus] | None = None,
         due_before: pendulum.Date | None = None,
         include_uncounted: bool = False,
+        due_from: pendulum.Date | None = None,
+        unit: str | None = None,
+        cycle: str | None = None,
     ) -> list[tuple[str, str]]:
         """``(conversation id, agreement id)`` of the matching agreements, in query order.
 
@@ -223,6 +227,9 @@ class oracle:  # noqa: N801 - a namespace of brute-force reference queries
                     (owner is None or a.owner == owner)
                     and (status is None or a.status in status)
                     and (due_before is None or (a.deadline is not None and a.deadline < due_before))
+                    and (due_from is None or (a.deadline is not None and a.deadline >= due_from))
+                    and (unit is None or c.unit == unit)
+                    and (cycle is None or c.cycle == cycle)
                     and (include_uncounted or (c.id, i) in counted)
                 ):
                     key = (a.deadline is None, a.deadline or pendulum.date(1, 1, 1), c.id, i)
@@ -482,6 +489,135 @@ class StoreConformance:
             by_id = {c.id: c for c in world}
             for record in store.agreements(include_uncounted=True):
                 assert record.agreement in by_id[record.conversation].agreements
+
+    @_suite_settings(12)
+    @given(world=worlds(), days=st.integers(0, 365))
+    def test_unit_cycle_and_deadline_filters_and_counts_match_the_oracle(
+        self, world: list[Conversation], days: int
+    ) -> None:
+        """Agreements by unit, cycle, owner, status and deadline, and every count, in SQL."""
+        with self.fresh_store() as store:
+            with store.unit_of_work() as uow:
+                for c in world:
+                    uow.save(c)
+            on = pendulum.date(2026, 1, 1).add(days=days)
+            for unit in (None, "u1", "u2", "nope"):
+                for cycle in (None, "c1"):
+                    for owner in (None, PEOPLE[1]):
+                        expected = oracle.agreements(
+                            world, status=_OPEN, due_before=on, unit=unit, cycle=cycle, owner=owner
+                        )
+                        found = store.overdue_agreements(on, unit=unit, cycle=cycle, owner=owner)
+                        assert _ids(found) == expected
+                        assert store.count_overdue_agreements(
+                            on, unit=unit, cycle=cycle, owner=owner
+                        ) == len(expected)
+                    later = on.add(days=60)
+                    for uncounted in (False, True):
+                        expected = oracle.agreements(
+                            world,
+                            unit=unit,
+                            cycle=cycle,
+                            include_uncounted=uncounted,
+                            due_from=on,
+                            due_before=later,
+                        )
+                        found = store.agreements(
+                            unit=unit,
+                            cycle=cycle,
+                            include_uncounted=uncounted,
+                            due_from=on,
+                            due_before=later,
+                        )
+                        assert _ids(found) == expected
+                        assert store.count_agreements(
+                            unit=unit,
+                            cycle=cycle,
+                            include_uncounted=uncounted,
+                            due_from=on,
+                            due_before=later,
+                        ) == len(expected)
+                    assert store.count_agreements(unit=unit, cycle=cycle) == len(
+                        oracle.agreements(world, unit=unit, cycle=cycle)
+                    )
+                    for status in (None, frozenset({ConversationStatus.HELD}), _NOT_HELD):
+                        expected_ids = oracle.conversations(
+                            world, unit=unit, cycle=cycle, status=status
+                        )
+                        assert store.count_conversations(
+                            unit=unit, cycle=cycle, status=status
+                        ) == len(expected_ids)
+            for person in PEOPLE[:3]:
+                assert store.count_conversations(person=person, kind="MUS") == len(
+                    oracle.conversations(
+                        world, person=person, kind=frozenset({ConversationKind.MUS})
+                    )
+                )
+
+    @_suite_settings(12)
+    @given(world=worlds(), days=st.integers(0, 365))
+    def test_overdue_in_a_unit_is_what_the_round_facts_say(
+        self, world: list[Conversation], days: int
+    ) -> None:
+        """The store's overdue query agrees with the model's facts, unit by unit.
+
+        The facts: the agreements that count (``counted_agreements``) whose state on the day
+        is ``OVERDUE`` (``agreement_state``), grouped by their conversation's ``unit``.
+        """
+        on = pendulum.date(2026, 1, 1).add(days=days)
+        facts: dict[str | None, set[tuple[str, str]]] = {}
+        for counted in counted_agreements(world):
+            if agreement_state(counted.agreement, on=on) is AgreementState.OVERDUE:
+                unit = counted.conversation.unit
+                facts.setdefault(unit, set()).add((counted.conversation.id, counted.agreement.id))
+        with self.fresh_store() as store:
+            with store.unit_of_work() as uow:
+                for c in world:
+                    uow.save(c)
+            for unit in ("u1", "u2", "nope"):
+                found = _ids(store.overdue_agreements(on, unit=unit))
+                assert set(found) == facts.get(unit, set())
+                assert len(found) == len(set(found))
+                assert store.count_overdue_agreements(on, unit=unit) == len(found)
+            everything = _ids(store.overdue_agreements(on))
+            assert set(everything) == set().union(*facts.values())
+
+    @_suite_settings(8)
+    @given(world=worlds(), batch=st.integers(1, 4))
+    def test_iter_conversations_streams_what_conversations_lists(
+        self, world: list[Conversation], batch: int
+    ) -> None:
+        """Streamed in pages of any size, a query gives the same documents in the same order."""
+        with self.fresh_store() as store:
+            with store.unit_of_work() as uow:
+                for c in world:
+                    uow.save(c)
+            queries: list[dict[str, Any]] = [
+                {},
+                {"cycle": "c1"},
+                {"unit": "u2", "status": ["held", "signed", "planned"]},
+                {"person": PEOPLE[0]},
+                {"kind": "MUS", "cycle": "c2"},
+            ]
+            for query in queries:
+                listed = store.conversations(**query)
+                streamed = list(store.iter_conversations(**query, batch=batch))
+                assert streamed == listed
+                assert store.count_conversations(**query) == len(listed)
+
+    def test_iter_conversations_reads_page_by_page(self) -> None:
+        """Each page is a query of its own: the store can be used between pages."""
+        with self.fresh_store() as store:
+            for i in range(5):
+                store.save(Conversation(id=f"c{i}", kind="MUS", cycle="r"))
+            stream = store.iter_conversations(cycle="r", batch=2)
+            assert next(stream).document.id == "c0"
+            store.save(Conversation(id="c9", kind="MUS", cycle="r"))  # after the last id read
+            store.save(Conversation(id="b0", kind="MUS", cycle="r"))  # before it: not seen
+            assert [s.document.id for s in stream] == ["c1", "c2", "c3", "c4", "c9"]
+            assert list(store.iter_conversations(cycle="none")) == []
+            with pytest.raises(StorageError):
+                next(store.iter_conversations(batch=0))
 
     def test_queries_follow_updates_and_deletes(self) -> None:
         """Indexes change with the documents: an update moves, a delete removes."""
