@@ -105,7 +105,7 @@ _SCHEMA_STEPS: tuple[str, ...] = (
     """,
     # --- end trust
     # ---- perf2 block (issue 16, SQL that does the work): begin ------------------------------
-    # 4: queries by unit and cycle in SQL. Each agreement row gets its conversation's unit and
+    # 5: queries by unit and cycle in SQL. Each agreement row gets its conversation's unit and
     # cycle (filled in from the stored conversations), so "overdue in a unit" is a range scan
     # of one index; conversations get (unit|cycle, status) for counts and (unit|cycle, id) so
     # that a streamed query reads its pages in id order from an index ({collate}: byte order,
