@@ -93,6 +93,24 @@ def _api_page(module: types.ModuleType) -> str:
         if not extra:
             continue
         documented.update(id(getattr(sub, n)) for n in extra)
+        short = sub.__name__.rsplit(".", 1)[1]
+        if short in _public_all(module) and getattr(module, short) is not sub:
+            # The package has a public name spelt like this submodule (the function
+            # serialization.converter() and the module serialization/converter.py): describe
+            # the submodule's members without a module entry that would clash with it.
+            directives = [f".. py:currentmodule:: {sub.__name__}", ""]
+            for name in extra:
+                obj = getattr(sub, name)
+                kind = (
+                    "autoclass"
+                    if inspect.isclass(obj)
+                    else "autofunction"
+                    if callable(obj)
+                    else "autodata"
+                )
+                directives += [f".. {kind}:: {name}", ""]
+            lines += [f"## `{sub.__name__}`", "", "```{eval-rst}", *directives, "```", ""]
+            continue
         lines += [
             f"## `{sub.__name__}`",
             "",
