@@ -191,7 +191,8 @@ def workload(ids: dict[str, str]) -> tuple[list[Call], list[Call]]:
     for person, cid in sorted(ids.items()):
         first.append((person, "form", cid, None))
         first.append((person, "submit", cid, answers(person)))
-    second = [(f"l{cid.split('-mus-e')[1][:2]}", "side", cid, None) for cid in sorted(ids.values())]
+    # Each employee e<NN>-<k> is led by l<NN> (see build()).
+    second = [(f"l{person[1:3]}", "side", cid, None) for person, cid in sorted(ids.items())]
     return first, second
 
 

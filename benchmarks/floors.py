@@ -512,7 +512,7 @@ def jinja_floor_environment() -> Any:
     import jinja2
 
     from musframework.rendering._jinja import TEMPLATES
-    from musframework.rendering.html import _finalize
+    from musframework.rendering.html import _chart_svg, _finalize
 
     class DictFirst(jinja2.Environment):
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -520,7 +520,7 @@ def jinja_floor_environment() -> Any:
                 return obj[attribute]
             return super().getattr(obj, attribute)
 
-    return DictFirst(
+    env = DictFirst(
         loader=jinja2.FileSystemLoader(os.fspath(TEMPLATES)),
         autoescape=True,
         finalize=_finalize,
@@ -529,6 +529,8 @@ def jinja_floor_environment() -> Any:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["chart_svg"] = _chart_svg  # the report's charts, as the renderer draws them
+    return env
 
 
 def floor_render_plans(env: Any, documents: list[dict[str, Any]]) -> list[str]:

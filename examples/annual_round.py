@@ -446,10 +446,12 @@ def write_documents(
     mus = first(mf.ConversationKind.MUS, mf.ConversationStatus.FOLLOWED_UP)
     grus = first(mf.ConversationKind.GRUS, *done)
     lus = first(mf.ConversationKind.LUS, *done)
-    cancelled = first(mf.ConversationKind.MUS, mf.ConversationStatus.CANCELLED)
+    cancelled = next(
+        (c for c in conversations if c.status is mf.ConversationStatus.CANCELLED), None
+    )
     jobs: list[tuple[object, str | None, list[str], dict[str, Any]]] = [
         (mus, "invitation", [*text, *pdf], {}),
-        (cancelled, "invitation", text, {}),
+        *([(cancelled, "invitation", text, {})] if cancelled is not None else []),
         (mus, "side_by_side", [".html"], {"questionnaire": form}),
         (mus, "follow_up", text, {}),
         (mus, "calendar", ics, {}),

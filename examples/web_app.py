@@ -65,6 +65,8 @@ def build(db: pathlib.Path, *, fresh: bool) -> str:
             services.submit_response(person, ready.id, answers)
             services.share(person, ready.id)
         leader = str(ready.leader)
+        if ready.scheduled_start is not None and services.clock.now() < ready.scheduled_start:
+            services.reschedule(leader, ready.id, start=services.clock.now())  # held today
         services.hold(leader, ready.id)
         services.conclude(
             leader,

@@ -167,7 +167,9 @@ def test_questions_about_the_conversation_are_asked_after_it():
                 assert not any(w in value.lower() for w in words), (name, value)
 
 
-CONVERSATION_FORMS = [n for n in NAMES if n != "evaluation"]
+# The forms people prepare a conversation on: not the round's evaluation, and not the upward
+# feedback a leader's staff give anonymously outside any conversation.
+CONVERSATION_FORMS = [n for n in NAMES if n not in ("evaluation", "upward-feedback")]
 GOOD_CONVERSATION = {
     "da": (
         "åbne spørgsmål",

@@ -113,6 +113,9 @@ def conclude(url: str, conversation: str) -> None:
         services = Services(store, clock=CLOCK)
         if services.conversation("bo", conversation).status is mf.ConversationStatus.INVITED:
             services.prepare("bo", conversation)
+        planned = services.conversation("bo", conversation).scheduled_start
+        if planned is not None and CLOCK.now() < planned:  # held today: moved to today first
+            services.reschedule("bo", conversation, start=CLOCK.now())
         services.hold("bo", conversation)
         services.conclude(
             "bo",
