@@ -26,7 +26,7 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
-from musframework.errors import ConflictError, NotFoundError, StorageError
+from musframework.errors import ConflictError, InvalidValueError, NotFoundError, StorageError
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -59,6 +59,7 @@ __all__ = [
     "BaseStore",
     "ConversationIndex",
     "Write",
+    "bound_key",
     "kind_of",
     "natural_key",
     "rename_entry",
@@ -107,6 +108,25 @@ def utc_key(moment: datetime.datetime) -> int:
     """Microseconds since 1970 (UTC) of an aware ``moment``: sorts like the instants."""
     # datetime's own subtraction (pendulum's returns an Interval): exact and about 2x faster.
     return datetime.datetime.__sub__(moment, _EPOCH) // _MICROSECOND
+
+
+def bound_key(name: str, moment: object) -> int:
+    """The :func:`utc_key` of a query bound given as an aware datetime or as a day.
+
+    A day (:class:`pendulum.Date`, :class:`datetime.date`) stands for its first moment in
+    :data:`~musframework.clock.DEFAULT_TIMEZONE`. A naive datetime or anything else is an
+    :class:`~musframework.errors.InvalidValueError` naming the bound.
+    """
+    if isinstance(moment, datetime.datetime):
+        if moment.utcoffset() is None:
+            raise InvalidValueError(Message("error.query.naive-bound", {"name": name}))
+        return utc_key(moment)
+    if isinstance(moment, datetime.date):
+        day = pendulum.datetime(moment.year, moment.month, moment.day, tz=DEFAULT_TIMEZONE)
+        return utc_key(day)
+    raise InvalidValueError(
+        Message("error.query.bound", {"name": name, "type": type(moment).__name__})
+    )
 
 
 @attrs.frozen
@@ -529,11 +549,11 @@ class BaseStore(abc.ABC):
         person: str,
         kind: ConversationKind | str,
         *,
-        before: pendulum.DateTime | None = None,
+        before: pendulum.DateTime | pendulum.Date | None = None,
     ) -> Stored[Conversation] | None:
         """The latest scheduled conversation of ``kind`` that develops ``person``."""
         return self._query_previous(
-            person, ConversationKind(kind), None if before is None else utc_key(before)
+            person, ConversationKind(kind), None if before is None else bound_key("before", before)
         )
 
     def _query_agreements(
