@@ -93,11 +93,24 @@ def _twice(kind: str, name: str) -> Message:
 
 
 def natural_key(version: str) -> tuple[Any, ...]:
-    """Sort key that puts ``"2"`` before ``"10"`` (digit runs compare as numbers)."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.findall(r"\d+|\D+", version)
-    )
+    """Sort key that puts ``"2"`` before ``"10"`` (runs of 0-9 compare as numbers).
+
+    A run compares by its length without leading zeros, then by its digits: as numbers of
+    any size, without converting them (and other characters that look like digits, such as
+    ``"²"``, are text).
+    """
+    key = []
+    for part in _RUNS.findall(str(version)):
+        if part[0] in _DIGITS:
+            number = part.lstrip("0")
+            key.append((0, len(number), number))
+        else:
+            key.append((1, 0, part))
+    return tuple(key)
+
+
+_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+_DIGITS = frozenset("0123456789")
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
