@@ -472,3 +472,13 @@ def test_signatures_of_another_plan_are_not_this_ones():
     assert not may(BOSS, Action.VIEW, own, POLICY, Part.SIGNATURES, other.signatures[0])
     assert not may(BOSS, Action.VIEW, own, POLICY, Part.AGREEMENTS, other.activities[0])
     assert may(EMP, Action.VIEW, own, POLICY, Part.AGREEMENTS, own.activities[0])
+
+
+def test_a_leader_change_for_an_id_with_a_lone_surrogate_gets_an_id():
+    # ids come from the application; making the record never raises UnicodeEncodeError
+    change = LeaderChange(person="p\ud800", former="a", new="b", at=at(2026, 6, 1))
+    other = LeaderChange(person="p\udfff", former="a", new="b", at=at(2026, 6, 1))
+    assert change.id != other.id
+    assert LeaderChange(person="p", former="a", new="b", at=at(2026, 6, 1)).id == (
+        LeaderChange(person="p", former="x", new="y", at=at(2026, 6, 1)).id
+    )
