@@ -22,9 +22,9 @@ from musframework.services.application import Counters
 from musframework.storage import SQLiteStore
 from musframework.storage.postgres import PostgresStore
 
-from .test_services_concurrency import THREADS, check, seed, work
+from .test_services_concurrency import check, seed, work
 
-PROCESSES = THREADS  # check() counts THREADS x CALLS calls
+PROCESSES = 4
 
 
 def _child(open_store: Any, index: int, barrier: Any, queue: Any) -> None:
@@ -83,7 +83,7 @@ def test_processes_on_sqlite_lose_no_update(tmp_path):
         seed(setup)
     outcome = run(lambda: SQLiteStore(path))
     with SQLiteStore(path) as store:
-        figures = check(store, outcome)
+        figures = check(store, outcome, PROCESSES)
     print(f"sqlite processes: {figures}")
 
 
@@ -94,5 +94,5 @@ def test_processes_on_postgresql_lose_no_update(postgres_dsn):
         seed(setup)
     outcome = run(lambda: PostgresStore(postgres_dsn, schema=schema))
     with PostgresStore(postgres_dsn, schema=schema) as store:
-        figures = check(store, outcome)
+        figures = check(store, outcome, PROCESSES)
     print(f"postgresql processes: {figures}")
