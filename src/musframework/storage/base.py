@@ -127,7 +127,7 @@ def bound_key(name: str, moment: object) -> int:
     """The :func:`utc_key` of a query bound given as an aware datetime or as a day.
 
     A day (:class:`pendulum.Date`, :class:`datetime.date`) stands for its first moment in
-    :data:`~musframework.clock.DEFAULT_TIMEZONE`. A naive datetime or anything else is an
+    ``DEFAULT_TIMEZONE`` (Europe/Copenhagen). A naive datetime or anything else is an
     :class:`~musframework.errors.InvalidValueError` naming the bound.
     """
     if isinstance(moment, datetime.datetime):

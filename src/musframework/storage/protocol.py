@@ -232,7 +232,7 @@ class Store(Protocol):
         "Develops" means ``person`` takes part as the employee or a group member. Only
         conversations with a scheduled start before ``before`` (when given) count; ties on the
         start are broken by the larger id. ``before`` is an aware datetime or a day (its first
-        moment in :data:`~musframework.clock.DEFAULT_TIMEZONE`); anything else, a naive
+        moment in Europe/Copenhagen, ``DEFAULT_TIMEZONE``); anything else, a naive
         datetime included, raises :class:`~musframework.errors.InvalidValueError`.
         """
         ...
