@@ -136,7 +136,11 @@ def fuzz(session: nox.Session) -> None:
     """Fuzz the loaders at scale: the ``fuzz`` tests under the ``fuzz`` hypothesis profile.
 
     Each fuzz module writes its figures (inputs tried, outcomes) to ``.nox/fuzz-report/``;
-    docs/reliability.md records them.
+    docs/reliability.md records them. Besides the loaders, ``tests/test_fuzz_storage.py``
+    corrupts stored rows and bodies in SQLite and PostgreSQL (a throw-away server, as the
+    tests start one) and ``tests/test_fuzz_surveyjs.py`` feeds the SurveyJS importers; their
+    counts: ``MUSFRAMEWORK_FUZZ_STORAGE_EXAMPLES`` and ``MUSFRAMEWORK_FUZZ_SURVEYJS_EXAMPLES``
+    (examples per test, 5 inputs each). ``nox -s fuzz -- tests/test_fuzz_storage.py`` runs one.
     """
     session.install(f".[{TEST_EXTRAS}]")
     report = ROOT / ".nox" / "fuzz-report"

@@ -106,7 +106,7 @@ def run(make_services) -> dict[str, int]:
     return {"results": results, "services": services}
 
 
-def check(store, outcome) -> dict[str, int]:
+def check(store, outcome, workers: int = THREADS) -> dict[str, int]:
     results = outcome["results"]
     counters = outcome["services"][0].counters
     final = store.load(mf.Conversation, "c1")
@@ -123,7 +123,7 @@ def check(store, outcome) -> dict[str, int]:
     for tag in reported:
         assert notes[tag] == 0 and changes[tag] == 0
     assert sum(notes.values()) + sum(changes.values()) == len(done)
-    assert len(done) + len(reported) == THREADS * CALLS
+    assert len(done) + len(reported) == workers * CALLS
     log = store.audit_log(kind="conversation", id="c1")
     assert [e.revision for e in log] == list(range(1, final.revision + 1))
     assert Counter(e.actor for e in log[1:]) == Counter(actor for *_, actor in done)
@@ -131,7 +131,7 @@ def check(store, outcome) -> dict[str, int]:
     assert counters.attempts - counters.conflicts == len(done)
     assert counters.reported == len(reported)
     return {
-        "calls": THREADS * CALLS,
+        "calls": workers * CALLS,
         "saved": len(done),
         "conflicts": counters.conflicts,
         "retried": counters.conflicts - counters.reported,

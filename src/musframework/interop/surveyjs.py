@@ -392,6 +392,53 @@ def response_to_surveyjs(response: Response, questionnaire: Questionnaire) -> di
     return data
 
 
+_MAX_DEPTH = 64  # nesting of lists and objects in SurveyJS input (real surveys: ~12)
+
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1  # what the stores keep (serialization's INT_MIN/MAX)
+_MAX_EXPRESSION = 10_000  # characters of one ``visibleIf``
+_MAX_EXPRESSION_DEPTH = 32  # brackets and parentheses inside it
+
+
+def _input_problems(value: Any, path: str) -> list[Finding]:
+    """What makes ``value`` unfit to import before its content is even looked at.
+
+    Iterative, so hostile input cannot exhaust the stack: nesting deeper than
+    ``_MAX_DEPTH``, text that cannot be written as UTF-8 (lone surrogates, as
+    ``json.loads`` returns for an escaped one) and whole numbers beyond 64 bits.
+    """
+    problems: list[Finding] = []
+    stack: list[tuple[Any, str, int]] = [(value, path, 1)]
+    while stack and len(problems) < 20:
+        node, where, level = stack.pop()
+        if isinstance(node, Mapping | list | tuple):
+            if level > _MAX_DEPTH:
+                problems.append(Finding.error("surveyjs.too-deep", where, max=_MAX_DEPTH))
+                continue
+            if isinstance(node, Mapping):
+                for key, child in node.items():
+                    name = key if isinstance(key, str) and _encodes(key) else repr(key)
+                    if isinstance(key, str) and not _encodes(key):
+                        problems.append(Finding.error("surveyjs.lone-surrogate", where))
+                    stack.append((child, f"{where}.{name}" if where else name, level + 1))
+            else:
+                stack.extend((child, f"{where}[{i}]", level + 1) for i, child in enumerate(node))
+        elif isinstance(node, str) and not _encodes(node):
+            problems.append(Finding.error("surveyjs.lone-surrogate", where))
+        elif isinstance(node, int) and not _INT_MIN <= node <= _INT_MAX:
+            problems.append(Finding.error("surveyjs.integer-range", where))
+    return problems
+
+
+def _encodes(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def response_from_surveyjs(
     data: Mapping[str, Any],
     questionnaire: Questionnaire,
@@ -424,6 +471,9 @@ def response_from_surveyjs(
             Message("error.surveyjs.data-object"),
             [_not_an_object("answers", Message("surveyjs.what.data"), data)],
         )
+    unfit = _input_problems(data, "answers")
+    if unfit:
+        raise DataError(Message("error.surveyjs.bad-input"), unfit)
     index = questionnaire.questions_by_id()
     answers: dict[str, Answer] = {}
     problems: list[Finding] = []
@@ -518,11 +568,22 @@ _COMPARISON = re.compile(r"^\{([^{}]+)\}\s*(==|=|>|<|anyof|contains)\s*(.+)$", r
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def _parse_literal(text: str) -> Any:
+def _too_large() -> _UnsupportedError:
+    return _UnsupportedError(
+        Message(
+            "surveyjs.reason.expression-too-large",
+            {"length": _MAX_EXPRESSION, "max": _MAX_EXPRESSION_DEPTH},
+        )
+    )
+
+
+def _parse_literal(text: str, depth: int = 0) -> Any:
     text = text.strip()
     if text.startswith("[") and text.endswith("]"):
+        if depth >= _MAX_EXPRESSION_DEPTH:
+            raise _too_large()
         inner = text[1:-1].strip()
-        return tuple(_parse_literal(p) for p in _split(inner, ",")) if inner else ()
+        return tuple(_parse_literal(p, depth + 1) for p in _split(inner, ",")) if inner else ()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return re.sub(r"\\(.)", r"\1", text[1:-1])
     if text.lower() in ("true", "false"):
@@ -593,7 +654,21 @@ def _unwrap(text: str) -> str:
     return text
 
 
+def _nesting(text: str) -> int:
+    """The deepest nesting of brackets and parentheses in ``text`` (one pass)."""
+    deepest = depth = 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]":
+            depth -= 1
+    return deepest
+
+
 def _parse_condition(expression: str) -> Condition:
+    if len(expression) > _MAX_EXPRESSION or _nesting(expression) > _MAX_EXPRESSION_DEPTH:
+        raise _too_large()
     text = _unwrap(expression)
     ands = _split(text, " and ")
     ors = _split(text, " or ")
@@ -666,8 +741,11 @@ def _rating(element: Mapping[str, Any], common: dict[str, Any], lang: _Lang) -> 
     low = element.get("rateMin", 1)
     step = element.get("rateStep", 1)
     count = element.get("rateCount")
-    high = element.get("rateMax", low + (count - 1) * step if type(count) is int else 5)
-    if not all(type(v) is int for v in (low, high, step)) or step != 1:
+    if type(count) is int and type(low) is int and type(step) is int:
+        high = element.get("rateMax", low + (count - 1) * step)
+    else:
+        high = element.get("rateMax", 5)
+    if not all(type(v) is int for v in (low, high, step)) or step != 1 or high > _INT_MAX:
         raise _UnsupportedError(Message("surveyjs.reason.rating-step"))
     labels = []
     for key, value in (("minRateDescription", low), ("maxRateDescription", high)):
@@ -804,6 +882,9 @@ def questionnaire_from_surveyjs(
             Message("error.surveyjs.survey-object"),
             [_not_an_object("", Message("surveyjs.what.survey"), survey)],
         )
+    unfit = _input_problems(survey, "")
+    if unfit:
+        raise DataError(Message("error.surveyjs.bad-input"), unfit)
     problems: list[Finding] = []
     pages = survey.get("pages")
     if not isinstance(pages, list):

@@ -42,7 +42,8 @@ def moment_key(moment: datetime.datetime) -> str:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+    # "surrogatepass": Python code can hand over a lone surrogate; valid text hashes as UTF-8.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def _change_id(change: LeaderChange) -> str:

@@ -179,6 +179,12 @@ class DefaultPolicy:
         # The grants last worked out: a view asks about one object item by item, and every
         # question needs the same grants. One tuple, replaced whole (safe across threads).
         self._last: tuple[Viewer, object, Organisation, tuple[Grant, ...]] | None = None
+        # The items of the object last asked about, by part (ids first: a view asks about the
+        # object's own items one by one). Replaced whole, like ``_last``.
+        self._items: tuple[object, dict[Part, tuple[frozenset[int], tuple[object, ...]]]] = (
+            None,
+            {},
+        )
 
     def __call__(
         self,
@@ -205,8 +211,15 @@ class DefaultPolicy:
         """The recorded leader changes of ``person``, oldest first."""
         return tuple(self._changes.get(person, ()))
 
-    def _standing(self, viewer: str, person: str, at: pendulum.DateTime | None) -> Grant | None:
-        """Whether ``viewer`` led ``person`` at ``at`` (and still does, or until when)."""
+    def _standing(
+        self, viewer: str, person: str, at: pendulum.DateTime | None, *, undated_is_now: bool
+    ) -> Grant | None:
+        """Whether ``viewer`` led ``person`` at ``at`` (and still does, or until when).
+
+        ``undated_is_now``: an undated conversation belongs to the present (docs/policy.md,
+        rule 1), so only the current leader stands to it; an undated plan (no signature yet)
+        is its former leader's up to the first change away from them.
+        """
         if at is not None:
             later = [c for c in self._changes.get(person, ()) if c.at > at]
             if later:
@@ -218,7 +231,7 @@ class DefaultPolicy:
                 )
         if self.current_leader(person) == viewer:
             return Grant(Relation.LEADER)
-        if at is None:
+        if at is None and not undated_is_now:
             # Undated (a plan without signatures): the earliest recorded change away counts.
             away = [c for c in self._changes.get(person, ()) if c.former == viewer]
             if away:
@@ -280,7 +293,9 @@ class DefaultPolicy:
             out.append(Grant(Relation.HR))
         if me in c.people_in(Role.LEADER):
             at = c.held_at or c.scheduled_start
-            standings = [g for g in (self._standing(me, p, at) for p in developed) if g]
+            standings = [
+                g for p in developed if (g := self._standing(me, p, at, undated_is_now=True))
+            ]
             group_led = c.group is not None and any(
                 g.id == c.group and g.leader == me for g in self.organisation.groups
             )
@@ -304,7 +319,7 @@ class DefaultPolicy:
             out.append(Grant(Relation.HR))
         if plan.leader == me:
             at = min((s.signed_at for s in plan.signatures), default=None)
-            grant = self._standing(me, plan.person, at)
+            grant = self._standing(me, plan.person, at, undated_is_now=False)
             if grant is not None:
                 out.append(grant)
         if not any(g.relation is Relation.LEADER for g in out):
@@ -340,7 +355,28 @@ class DefaultPolicy:
             item = obj if item is None else item
             if part is not Part.RESPONSES or item is not obj:
                 return False
+        if (
+            item is not None
+            and part is not None
+            and action in _ABOUT_EXISTING_ITEMS
+            and isinstance(obj, Conversation | DevelopmentPlan)
+            and not self._belongs(obj, part, item)
+        ):
+            return False  # an item of another object is not this object's to show or share
         return any(self._grant_allows(viewer, g, action, obj, part, item) for g in grants)
+
+    def _belongs(self, obj: Conversation | DevelopmentPlan, part: Part, item: object) -> bool:
+        """Whether ``item`` is one of the items of ``obj`` in ``part`` (itself or equal)."""
+        cached_obj, by_part = self._items
+        if cached_obj is not obj:
+            by_part = {}
+            self._items = (obj, by_part)
+        found = by_part.get(part)
+        if found is None:
+            members = _items_of(obj, part)
+            found = by_part[part] = (frozenset(map(id, members)), members)
+        ids, members = found
+        return id(item) in ids or item in members
 
     def _grant_allows(
         self,
@@ -413,6 +449,30 @@ class DefaultPolicy:
                 return item.is_open
             return True
         return False
+
+
+# Actions whose item must already be in the object; an edit's item is what the step writes
+# (a new note, response or agreement), so it need not be there yet.
+_ABOUT_EXISTING_ITEMS = frozenset({Action.VIEW, Action.EXPORT, Action.SHARE})
+
+
+def _items_of(obj: Conversation | DevelopmentPlan, part: Part) -> tuple[object, ...]:
+    if isinstance(obj, DevelopmentPlan):
+        agreements, follow_up = obj.activities, None
+        if part is Part.SIGNATURES:
+            return obj.signatures
+    else:
+        agreements, follow_up = obj.agreements, obj.follow_up
+        if part is Part.RESPONSES:
+            return obj.responses
+        if part is Part.NOTES:
+            return obj.notes
+        if part is Part.SIGNATURES:
+            return obj.signatures
+    if part is Part.AGREEMENTS:
+        history = tuple(h for a in agreements for h in a.history)
+        return (*agreements, *history, *(() if follow_up is None else (follow_up,)))
+    return ()
 
 
 def _developed(obj: object) -> tuple[str, ...]:

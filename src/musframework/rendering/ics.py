@@ -64,7 +64,7 @@ def uid(*parts: str) -> str:
     raw = ".".join(parts)
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in raw)
     if safe != raw:  # keep it unique when characters had to be replaced
-        safe += "-" + hashlib.sha256(raw.encode()).hexdigest()[:8]
+        safe += "-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{safe}@{_DOMAIN}"
 
 
@@ -114,8 +114,10 @@ class IcsRenderer:
             name = obj.name
         else:
             raise DocumentError(Message("error.render.no-calendar", {"type": type(obj).__name__}))
-        cal.add("x-wr-calname", clean_text(name))
-        cal.add("x-wr-timezone", context.timezone)
+        # Non-standard properties are not text to icalendar: without vText a line break in
+        # the name would end the property (and could start a second VCALENDAR).
+        cal.add("x-wr-calname", icalendar.vText(clean_text(name)))
+        cal.add("x-wr-timezone", icalendar.vText(clean_text(context.timezone)))
         for item in items:
             cal.add_component(item)
         _add_timezones(cal, items)

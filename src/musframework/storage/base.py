@@ -28,7 +28,13 @@ import pendulum
 
 from musframework.catalogue import Message
 from musframework.clock import DEFAULT_TIMEZONE, Clock, resolve_clock
-from musframework.errors import ConflictError, MusframeworkError, NotFoundError, StorageError
+from musframework.errors import (
+    ConflictError,
+    InvalidValueError,
+    MusframeworkError,
+    NotFoundError,
+    StorageError,
+)
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -79,6 +85,7 @@ __all__ = [
     "ConversationIndex",
     "ConversationQuery",
     "Write",
+    "bound_key",
     "check_actor",
     "kind_of",
     "link_audit",
@@ -128,11 +135,24 @@ def _twice(kind: str, name: str) -> Message:
 
 
 def natural_key(version: str) -> tuple[Any, ...]:
-    """Sort key that puts ``"2"`` before ``"10"`` (digit runs compare as numbers)."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.findall(r"\d+|\D+", version)
-    )
+    """Sort key that puts ``"2"`` before ``"10"`` (runs of 0-9 compare as numbers).
+
+    A run compares by its length without leading zeros, then by its digits: as numbers of
+    any size, without converting them (and other characters that look like digits, such as
+    ``"²"``, are text).
+    """
+    key = []
+    for part in _RUNS.findall(str(version)):
+        if part[0] in _DIGITS:
+            number = part.lstrip("0")
+            key.append((0, len(number), number))
+        else:
+            key.append((1, 0, part))
+    return tuple(key)
+
+
+_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+_DIGITS = frozenset("0123456789")
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -143,6 +163,25 @@ def utc_key(moment: datetime.datetime) -> int:
     """Microseconds since 1970 (UTC) of an aware ``moment``: sorts like the instants."""
     # datetime's own subtraction (pendulum's returns an Interval): exact and about 2x faster.
     return datetime.datetime.__sub__(moment, _EPOCH) // _MICROSECOND
+
+
+def bound_key(name: str, moment: object) -> int:
+    """The :func:`utc_key` of a query bound given as an aware datetime or as a day.
+
+    A day (:class:`pendulum.Date`, :class:`datetime.date`) stands for its first moment in
+    ``DEFAULT_TIMEZONE`` (Europe/Copenhagen). A naive datetime or anything else is an
+    :class:`~musframework.errors.InvalidValueError` naming the bound.
+    """
+    if isinstance(moment, datetime.datetime):
+        if moment.utcoffset() is None:
+            raise InvalidValueError(Message("error.query.naive-bound", {"name": name}))
+        return utc_key(moment)
+    if isinstance(moment, datetime.date):
+        day = pendulum.datetime(moment.year, moment.month, moment.day, tz=DEFAULT_TIMEZONE)
+        return utc_key(day)
+    raise InvalidValueError(
+        Message("error.query.bound", {"name": name, "type": type(moment).__name__})
+    )
 
 
 class AgreementRow(NamedTuple):
@@ -717,11 +756,11 @@ class BaseStore(abc.ABC):
         person: str,
         kind: ConversationKind | str,
         *,
-        before: pendulum.DateTime | None = None,
+        before: pendulum.DateTime | pendulum.Date | None = None,
     ) -> Stored[Conversation] | None:
         """The latest scheduled conversation of ``kind`` that develops ``person``."""
         return self._query_previous(
-            person, ConversationKind(kind), None if before is None else utc_key(before)
+            person, ConversationKind(kind), None if before is None else bound_key("before", before)
         )
 
     def _query_agreements(self, q: AgreementQuery) -> list[AgreementRecord]:

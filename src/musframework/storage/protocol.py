@@ -270,13 +270,15 @@ class Store(Protocol):
         person: str,
         kind: ConversationKind | str,
         *,
-        before: pendulum.DateTime | None = None,
+        before: pendulum.DateTime | pendulum.Date | None = None,
     ) -> Stored[Conversation] | None:
         """The latest scheduled conversation of ``kind`` that develops ``person``.
 
         "Develops" means ``person`` takes part as the employee or a group member. Only
         conversations with a scheduled start before ``before`` (when given) count; ties on the
-        start are broken by the larger id.
+        start are broken by the larger id. ``before`` is an aware datetime or a day (its first
+        moment in Europe/Copenhagen, ``DEFAULT_TIMEZONE``); anything else, a naive
+        datetime included, raises :class:`~musframework.errors.InvalidValueError`.
         """
         ...
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from musframework.catalogue import Message
 from musframework.clock import Clock
-from musframework.errors import StorageError
-from musframework.model import Conversation, ConversationKind
+from musframework.errors import LoadError, StorageError
+from musframework.model import Conversation, ConversationKind, Finding
 from musframework.progress import gc_paused
 from musframework.storage._integrity import SideRows
 from musframework.storage._sql import (
@@ -199,7 +199,17 @@ class SQLiteStore(BaseStore):
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            yield self.connection
+            try:
+                yield self.connection
+            except sqlite3.OperationalError as exc:
+                # Another program left text that is not UTF-8 (sqlite3 cannot decode it).
+                if "decode" not in str(exc):
+                    raise
+                raise LoadError(
+                    Message("error.store.not-utf8", {"store": repr(self.path)}),
+                    [Finding.error("load.encoding", "", position="?")],
+                    source=self.path,
+                ) from None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
