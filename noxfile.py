@@ -21,7 +21,9 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = pathlib.Path(__file__).parent
 PYTHONS = ["3.11", "3.13"]
-TEST_EXTRAS = "test,toml,html,docx,ics,pdf,holidays,fast,pandas,plot,progress,postgres,web,signing,excel"
+TEST_EXTRAS = (
+    "test,toml,html,docx,ics,pdf,holidays,fast,pandas,plot,progress,postgres,web,signing,excel"
+)
 
 
 def _expose_pyenv_interpreters() -> None:
