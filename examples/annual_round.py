@@ -418,6 +418,19 @@ def round_summary(
     )
 
 
+def pdf_available() -> bool:
+    """Whether PDF files can be made here: WeasyPrint installed and its Pango library present.
+
+    Without them the demo writes every other format and says so (``pip install
+    'musframework[pdf]'``; Debian: ``apt-get install libpango-1.0-0 libpangoft2-1.0-0``).
+    """
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 def write_documents(
     folder: pathlib.Path,
     cycle: mf.Cycle,
@@ -436,7 +449,7 @@ def write_documents(
     found = importlib.util.find_spec
     text = [".html", ".md", ".txt"]
     word = [".docx"] if found("docx") else []
-    pdf = [".pdf"] if found("weasyprint") else []
+    pdf = [".pdf"] if pdf_available() else []
     ics = [".ics"] if found("icalendar") else []
 
     def first(kind: mf.ConversationKind, *statuses: mf.ConversationStatus) -> mf.Conversation:
