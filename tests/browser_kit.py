@@ -21,7 +21,7 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
+from tests.node_kit import missing
 
 ROOT = pathlib.Path(__file__).parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -49,10 +49,7 @@ def chromium_path() -> str | None:
     return None
 
 
-def _missing(what: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI (.ci/run installs it)")
-    pytest.skip(f"{what} is not installed")
+_missing = missing  # skip locally, fail in CI (tests/node_kit.py)
 
 
 @contextlib.contextmanager

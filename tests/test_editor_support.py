@@ -10,7 +10,6 @@ editor underlines.
 import json
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -19,6 +18,7 @@ import pytest
 
 import musframework as mf
 from musframework.serialization.schema import questionnaire_schema_text
+from tests.node_kit import node_with_packages
 
 HERE = pathlib.Path(__file__).parent / "editor"
 DATA = resources.files("musframework.templates") / "data"
@@ -41,22 +41,8 @@ def test_every_built_in_toml_file_names_the_schema_beside_it():
 
 @pytest.fixture(scope="module")
 def taplo() -> pathlib.Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        message = "Node.js and npm are needed to run Taplo"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    binary = HERE / "node_modules" / ".bin" / "taplo"
-    if not binary.exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=HERE,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return binary
+    node_with_packages(HERE, "node_modules/.bin/taplo", "Taplo")
+    return HERE / "node_modules" / ".bin" / "taplo"
 
 
 def _check(taplo: pathlib.Path, *files: pathlib.Path) -> subprocess.CompletedProcess[str]:

@@ -2,8 +2,6 @@
 
 import json
 import pathlib
-import shutil
-import subprocess
 
 import attrs
 import pytest
@@ -20,6 +18,7 @@ from musframework.model.scores import (
     points_range,
     score_response,
 )
+from tests.node_kit import node_with_packages, run_json
 
 
 def t(text: str) -> dict[str, str]:
@@ -245,31 +244,10 @@ def test_survey_core_computes_the_same_points_from_the_export(survey_core_score)
 
 @pytest.fixture(scope="module")
 def survey_core_score():
-    import os
-
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        message = "Node.js and npm are needed to run SurveyJS (survey-core)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not (HERE / "node_modules" / "survey-core" / "package.json").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True
-        )
+    node = node_with_packages(HERE, "node_modules/survey-core/package.json", "survey-core")
 
     def run(cases: list[dict[str, object]]) -> list[dict[str, object]]:
-        proc = subprocess.run(
-            [node, "score.js"],
-            cwd=HERE,
-            input=json.dumps(cases),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout)  # type: ignore[no-any-return]
+        return run_json(node, "score.js", HERE, cases)  # type: ignore[no-any-return]
 
     return run
 

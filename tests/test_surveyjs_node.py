@@ -8,17 +8,14 @@ in tests/surveyjs when node_modules is missing. Without Node the tests skip loca
 in CI (the CI variable is set).
 """
 
-import json
-import os
 import pathlib
-import shutil
-import subprocess
 
 import pendulum
 import pytest
 
 import musframework as mf
 from musframework.interop import surveyjs
+from tests.node_kit import node_with_packages, run_json
 
 pytestmark = pytest.mark.node
 
@@ -28,33 +25,10 @@ HERE = pathlib.Path(__file__).parent / "surveyjs"
 @pytest.fixture(scope="session")
 def survey_core():
     """A function running tests/surveyjs/run.js on a list of cases."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        message = "Node.js and npm are needed to run SurveyJS (survey-core)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not (HERE / "node_modules" / "survey-core" / "package.json").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=HERE,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    node = node_with_packages(HERE, "node_modules/survey-core/package.json", "survey-core")
 
     def run(cases):
-        proc = subprocess.run(
-            [node, "run.js"],
-            cwd=HERE,
-            input=json.dumps(cases),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout)
+        return run_json(node, "run.js", HERE, cases)
 
     return run
 
