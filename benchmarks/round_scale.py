@@ -15,6 +15,12 @@ unit's conversations (``store.conversations(unit=u)``) and filtering with
 ``Agreement.is_overdue``.
 
 Run: ``nox -s bench -- --sizes 10000 100000 --only "sqlite overdue in a unit (SQL)"``.
+
+Workload ``validate+analyse from SQLite (memory)``: ``validate`` and ``analyse_round`` over
+``store.conversation_source(cycle=...)``, which they read in passes. At 1,000,000 the harness
+would build the store for each run; measure it once instead:
+``python benchmarks/round_scale.py 1000000 --build DIR`` (about half an hour), then
+``python benchmarks/round_scale.py 1000000 --store DIR/round.db`` (peak RSS, CPU and wall).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -205,13 +213,16 @@ def _memory_setup(n: int) -> dict[str, Any]:
     return s
 
 
-def _validate_and_analyse(s: dict[str, Any]) -> int:
-    """Read the round from SQLite, validate it and analyse it (what is held: the round)."""
-    store, cyc, org = s["store"], s["cycle"], s["org"]
-    conversations = [stored.document for stored in store.iter_conversations(cycle=cyc.id)]
-    report = mf.validate(cyc, conversations=conversations, organisation=org)
-    mf.analyse_round(cyc, conversations, organisation=org, on=data.TODAY)
+def validate_and_analyse(store: Any, cyc: mf.Cycle, org: mf.Organisation) -> int:
+    """Validate and analyse the round read from ``store`` in passes (one page held at a time)."""
+    source = store.conversation_source(cycle=cyc.id)
+    report = mf.validate(cyc, conversations=source, organisation=org)
+    mf.analyse_round(cyc, source, organisation=org, on=data.TODAY)
     return len(report)
+
+
+def _validate_and_analyse(s: dict[str, Any]) -> int:
+    return validate_and_analyse(s["store"], s["cycle"], s["org"])
 
 
 def _memory_figures(s: dict[str, Any]) -> dict[str, Any]:
@@ -235,3 +246,50 @@ workload(
         sizes=[100, 10_000, 50_000, 100_000, 1_000_000],
     )
 )
+
+
+def measure_memory(n: int, path: str | None) -> dict[str, Any]:
+    """One run of validate + analyse over a round of ``n`` in SQLite, in this process.
+
+    ``path`` is a store built earlier by :func:`build_store` (building a million takes about
+    half an hour); without it the store is built in a temporary folder first. Reports peak
+    RSS (the organisation of ``n`` people included), the RSS before reading the round, and
+    CPU and wall time of the run.
+    """
+    directory = None
+    if path is None:  # built by a child process: its peak RSS is not this one's
+        directory = tempfile.mkdtemp(prefix="mf-bench-memory-")
+        path = os.path.join(directory, "round.db")
+        subprocess.run([sys.executable, __file__, str(n), "--build", directory], check=True)
+    _, org, cyc = round_parts(n)
+    before = _rss()
+    with mf.storage.SQLiteStore(path, clock=CLOCK) as store:
+        assert store.count_conversations(cycle=cyc.id) == n, "the store holds another round"
+        cpu, wall = time.process_time(), time.perf_counter()
+        findings = validate_and_analyse(store, cyc, org)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+    return {
+        "n": n,
+        "findings": findings,
+        "CPU s": round(cpu, 1),
+        "wall s": round(wall, 1),
+        "RSS before reading MiB": round(before / 2**20),
+        "peak RSS MiB": round(_rss() / 2**20),
+    }
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description="validate + analyse a round from SQLite")
+    parser.add_argument("n", type=int, help="conversations in the round")
+    parser.add_argument("--store", help="a store built earlier by build_store(n, folder)")
+    parser.add_argument("--build", help="only build the store of n in this folder")
+    args = parser.parse_args()
+    if args.build:
+        build_store(args.n, args.build)
+    else:
+        print(json.dumps(measure_memory(args.n, args.store)))

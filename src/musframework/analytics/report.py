@@ -42,7 +42,8 @@ from musframework.model import (
     Response,
 )
 from musframework.model.round import minimum_group_size
-from musframework.policy import Policy, Viewer, view
+from musframework.model.source import ConversationSource, DerivedSource, in_passes
+from musframework.policy import Action, Policy, Viewer, authorize, view, visible
 from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
 __all__ = ["RoundAnalysis", "analyse_round"]
@@ -200,11 +201,16 @@ def analyse_round(
                 Message("error.viewer-needs-policy"),
                 [Finding.error("analytics.no-policy", "policy")],
             )
-        conversations = view(cycle, viewer, policy, conversations=conversations).conversations
+        given = in_passes(conversations)
+        if isinstance(given, ConversationSource):  # redacted as each conversation is read
+            authorize(viewer, Action.VIEW, cycle, policy)
+            conversations = DerivedSource(given, change=_Visible(viewer, policy))
+        else:
+            conversations = view(cycle, viewer, policy, conversations=given).conversations
     if on is None:
         on = resolve_clock(clock).now().date()
-    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
-    prev = previous if isinstance(previous, tuple | list) else tuple(previous)
+    convs = in_passes(conversations)
+    prev = in_passes(previous)
     n = len(convs)
     extra = evaluation_responses
     if evaluation is not None and not isinstance(extra, tuple | list):
@@ -215,8 +221,11 @@ def analyse_round(
         total += len(extra)  # type: ignore[arg-type]
     with gc_paused(), ProgressReporter.create(progress, total, "analytics") as reporter:
 
-        def each(stage: str, size: int = n) -> Iterator[Conversation]:
-            return track(convs, reporter.part(size, stage), total=size, label=stage)
+        def each(stage: str, size: int = n) -> Iterable[Conversation]:
+            part = reporter.part(size, stage)
+            if isinstance(convs, ConversationSource):  # read again by each figure's passes
+                return _Tracked(convs, part, size, stage)
+            return track(convs, part, total=size, label=stage)
 
         prog = conversation_progress(each("progress"), organisation=organisation, locale=locale)
         cover = None
@@ -255,7 +264,9 @@ def analyse_round(
         carried = None
         if prev:
             # carry_over_summary reads the previous round first: reserve its share first.
-            earlier = track(prev, reporter.part(len(prev), "carry-over"), label="carry-over")
+            earlier = track(
+                prev, reporter.part(len(prev), "carry-over"), total=len(prev), label="carry-over"
+            )
             carried = carry_over_summary(
                 each("carry-over"),
                 earlier,
@@ -277,3 +288,33 @@ def analyse_round(
         carry_over=carried,
         locale=locale,
     )
+
+
+@attrs.frozen(eq=False)
+class _Tracked:
+    """A source whose every pass reports its progress (a figure may read it twice)."""
+
+    source: ConversationSource
+    progress: ProgressLike
+    size: int
+    label: str
+
+    def __iter__(self) -> Iterator[Conversation]:
+        return track(self.source, self.progress, total=self.size, label=self.label)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def get(self, id: str) -> Conversation | None:
+        return self.source.get(id)
+
+
+@attrs.frozen
+class _Visible:
+    """Each conversation as ``viewer`` may see it (``None``: not at all)."""
+
+    viewer: Viewer
+    policy: Policy
+
+    def __call__(self, conversation: Conversation) -> Conversation | None:
+        return visible(conversation, self.viewer, self.policy)

@@ -107,6 +107,7 @@ from musframework.model.organisation import Organisation
 from musframework.model.people import OrgUnit
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import QuestionnaireRef
+from musframework.model.source import in_passes
 
 __all__ = [
     "AgreementState",
@@ -646,7 +647,7 @@ def common_needs(
     Raises:
         InvalidValueError: when ``minimum_group_size`` is below the lowest allowed.
     """
-    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    convs = in_passes(conversations)
     people: dict[tuple[str | None, LearningMethod], set[str]] = {}
     for counted in counted_agreements(convs):
         a, c = counted.agreement, counted.conversation
@@ -716,9 +717,11 @@ class CountedAgreement:
 def counted_agreements(conversations: Iterable[Conversation]) -> Iterator[CountedAgreement]:
     """The agreements that count among ``conversations``, in the order given.
 
-    Reads ``conversations`` into a tuple (the carry-overs need every conversation first).
+    Reads ``conversations`` twice (the carry-overs need every conversation first): a list,
+    a tuple or a :class:`~musframework.model.source.ConversationSource` as it is, anything
+    else read into a tuple first (see :func:`~musframework.model.source.in_passes`).
     """
-    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    convs = in_passes(conversations)
     superseded = superseded_agreements(convs)
     held = _HELD
     for c in convs:

@@ -20,7 +20,7 @@ from musframework.policy.steps import (
     step_questions,
 )
 from musframework.policy.upward import may_give_upward_feedback, may_read_upward_summary
-from musframework.policy.views import CycleView, authorize, may, view
+from musframework.policy.views import CycleView, authorize, may, view, visible
 
 __all__ = [
     "Action",
@@ -42,4 +42,5 @@ __all__ = [
     "may_take",
     "step_questions",
     "view",
+    "visible",
 ]

@@ -29,7 +29,7 @@ from musframework.model import (
 from musframework.policy.access import Action, Part, Viewer
 from musframework.policy.default import Policy
 
-__all__ = ["CycleView", "authorize", "may", "view"]
+__all__ = ["CycleView", "authorize", "may", "view", "visible"]
 
 T = TypeVar("T")
 
@@ -140,12 +140,8 @@ def view(
     """
     if isinstance(obj, Cycle):
         authorize(viewer, Action.VIEW, obj, policy)
-        visible = [
-            _view_conversation(c, viewer, policy)
-            for c in conversations
-            if policy.allows(viewer, Action.VIEW, c)
-        ]
-        return CycleView(cycle=obj, conversations=visible)
+        shown = [c for c in (visible(c, viewer, policy) for c in conversations) if c is not None]
+        return CycleView(cycle=obj, conversations=shown)
     if isinstance(obj, Conversation):
         authorize(viewer, Action.VIEW, obj, policy)
         return _view_conversation(obj, viewer, policy)
@@ -168,6 +164,17 @@ def view(
         authorize(viewer, Action.VIEW, obj, policy)
         return obj
     raise UnsupportedObjectError(Message("error.no-view", {"type": type(obj).__name__}))
+
+
+def visible(conversation: Conversation, viewer: Viewer, policy: Policy) -> Conversation | None:
+    """``conversation`` as :func:`view` shows it to ``viewer``, or ``None`` if they may not see it.
+
+    What a view of a round does to each of its conversations, for one conversation at a time
+    (analytics over a round read in passes redact each conversation as it is read).
+    """
+    if not policy.allows(viewer, Action.VIEW, conversation):
+        return None
+    return _view_conversation(conversation, viewer, policy)
 
 
 def _view_conversation(c: Conversation, viewer: Viewer, policy: Policy) -> Conversation:

@@ -7,7 +7,7 @@ point of the group ``musframework.rules`` in ``pyproject.toml``, exactly like a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pendulum
@@ -591,24 +591,21 @@ def plan_courses_only(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> 
     kinds=[GRUS],
 )
 def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Finding]:
-    """MUS of the GRUS's unit or members starting before it, when ``grus_before_mus`` is set."""
+    """MUS of the GRUS's unit or members starting before it, when ``grus_before_mus`` is set.
+
+    The round's MUS are indexed once per run (:meth:`RuleContext.once`): one pass over the
+    conversations however many GRUS there are.
+    """
     cycle, start = ctx.cycle, conversation.scheduled_start
     if cycle is None or not cycle.settings.grus_before_mus or start is None:
         return
-    members = set(conversation.developed)
-    earlier = sorted(
-        c.id
-        for c in ctx.conversations
-        if c.kind is MUS
-        and c.cycle == conversation.cycle  # last year's MUS do not count against this GRUS
-        and c.status is not ConversationStatus.CANCELLED
-        and c.scheduled_start is not None
-        and c.scheduled_start < start
-        and (
-            (conversation.unit is not None and c.unit == conversation.unit)
-            or (c.employee in members)
-        )
+    by_unit, by_employee = ctx.once(
+        (ctx.code, conversation.cycle), lambda: _mus_starts(ctx.conversations, conversation.cycle)
     )
+    candidates = list(by_unit.get(conversation.unit, ())) if conversation.unit is not None else []
+    for member in set(conversation.developed):
+        candidates.extend(by_employee.get(member, ()))
+    earlier = sorted({cid for begins, cid in candidates if begins < start})
     if earlier:
         shown = ", ".join(repr(i) for i in earlier[:5]) + (" ..." if len(earlier) > 5 else "")
         yield ctx.finding(
@@ -616,6 +613,33 @@ def grus_after_mus(conversation: Conversation, ctx: RuleContext) -> Iterator[Fin
             count=len(earlier),
             shown=shown,
         )
+
+
+_Starts = dict[str | None, list[tuple[pendulum.DateTime, str]]]
+
+
+def _mus_starts(
+    conversations: Iterable[Conversation], cycle: str | None
+) -> tuple[_Starts, _Starts]:
+    """The round's scheduled MUS that are not cancelled: (start, id) by unit and by employee.
+
+    Only those of round ``cycle``: last year's MUS do not count against a GRUS.
+    """
+    by_unit: _Starts = {}
+    by_employee: _Starts = {}
+    for c in conversations:
+        if (
+            c.kind is MUS
+            and c.cycle == cycle
+            and c.status is not ConversationStatus.CANCELLED
+            and c.scheduled_start is not None
+        ):
+            entry = (c.scheduled_start, c.id)
+            if c.unit is not None:
+                by_unit.setdefault(c.unit, []).append(entry)
+            if c.employee is not None:
+                by_employee.setdefault(c.employee, []).append(entry)
+    return by_unit, by_employee
 
 
 @rule(

@@ -13,9 +13,9 @@ constructor, and validates objects when called.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 
@@ -35,6 +35,7 @@ from musframework.model import (
     Severity,
     sorted_findings,
 )
+from musframework.model.source import ConversationSource, DerivedSource, in_passes
 from musframework.model.text import LocalizedText, TextLike, to_text
 
 __all__ = [
@@ -307,22 +308,37 @@ def rule_codes() -> list[str]:
 
 @attrs.frozen(eq=False)
 class _Scope:
-    """What a validation run knows besides the object: shared by every rule call."""
+    """What a validation run knows besides the object: shared by every rule call.
+
+    ``conversations`` is a tuple, or a :class:`~musframework.model.source.ConversationSource`
+    read again for each pass (a round read from a store: never held whole).
+    """
 
     cycle: Cycle | None
     organisation: Organisation | None
-    conversations: tuple[Conversation, ...]
+    conversations: tuple[Conversation, ...] | ConversationSource
     questionnaires: tuple[Questionnaire, ...]
     plans: tuple[DevelopmentPlan, ...]
-    by_id: dict[str, Conversation] = attrs.field(init=False)
     by_ref: dict[QuestionnaireRef, Questionnaire] = attrs.field(init=False)
+    memo: dict[Hashable, Any] = attrs.field(init=False, factory=dict)
+    _by_id: dict[str, Conversation] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "by_id", {c.id: c for c in self.conversations})
         object.__setattr__(self, "by_ref", {q.ref: q for q in self.questionnaires})
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        convs = self.conversations
+        if not isinstance(convs, tuple):
+            return convs.get(conversation_id)
+        by_id = self._by_id
+        if by_id is None:
+            by_id = {c.id: c for c in convs}
+            object.__setattr__(self, "_by_id", by_id)
+        return by_id.get(conversation_id)
 
 
 _READ_ONLY = attrs.setters.frozen
+_T = TypeVar("_T")
 
 
 @attrs.define(eq=False)
@@ -359,8 +375,14 @@ class RuleContext:
         return self._scope.organisation
 
     @property
-    def conversations(self) -> tuple[Conversation, ...]:
-        """The conversations known to this run (the round's, or ``conversations=``)."""
+    def conversations(self) -> tuple[Conversation, ...] | ConversationSource:
+        """The conversations known to this run (the round's, or ``conversations=``).
+
+        A tuple; or, when the run was given a
+        :class:`~musframework.model.source.ConversationSource` (a round read from a store),
+        that source, read again by each ``for`` over it: iterate it, do not index it, and
+        prefer one pass per run (:meth:`once`).
+        """
         return self._scope.conversations
 
     @property
@@ -370,7 +392,21 @@ class RuleContext:
 
     def conversation(self, conversation_id: str | None) -> Conversation | None:
         """The known conversation with ``conversation_id``, if any."""
-        return None if conversation_id is None else self._scope.by_id.get(conversation_id)
+        return None if conversation_id is None else self._scope.conversation(conversation_id)
+
+    def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()``, worked out once per validation run and shared by every rule call.
+
+        For what a rule needs from the whole round (an index of the round's MUS, say): the
+        first call computes it, later calls (any rule, any object) get the same value. Use a
+        key your rule owns, such as ``(ctx.code, "name")``.
+        """
+        memo = self._scope.memo
+        try:
+            return cast("_T", memo[key])
+        except KeyError:
+            value = memo[key] = compute()
+            return value
 
     def questionnaire(self, ref: QuestionnaireRef | None) -> Questionnaire | None:
         """The known questionnaire with this id and version, if any."""
@@ -758,30 +794,49 @@ class RuleSet:
         locale: str = "da",
     ) -> ValidationReport:
         """Validate ``obj``; see :func:`validate` for the arguments."""
-        conversations = tuple(conversations)
+        known: tuple[Conversation, ...] | ConversationSource
+        given = in_passes(conversations)
         questionnaires = tuple(questionnaires)
         plans = tuple(plans)
-        if isinstance(obj, Cycle):
-            cycle = obj
-            conversations = tuple(c for c in conversations if c.cycle in (None, obj.id))
-        elif not isinstance(obj, Questionnaire | Conversation | DevelopmentPlan):
+        if not isinstance(obj, Questionnaire | Conversation | DevelopmentPlan | Cycle):
             raise UnsupportedObjectError(
                 Message("error.validate-unsupported", {"type": type(obj).__name__})
             )
-        if isinstance(obj, Conversation) and obj.id not in {c.id for c in conversations}:
-            conversations = (*conversations, obj)
-        scope = _Scope(cycle, organisation, conversations, questionnaires, plans)
+        if isinstance(given, ConversationSource):  # read in passes, never held whole
+            known = given
+            if isinstance(obj, Cycle):
+                known = DerivedSource(given, keep=_InRound(obj.id))
+            elif isinstance(obj, Conversation) and given.get(obj.id) is None:
+                known = DerivedSource(given, extra=(obj,))
+        else:
+            known = tuple(given)
+            if isinstance(obj, Cycle):
+                known = tuple(c for c in known if c.cycle in (None, obj.id))
+            if isinstance(obj, Conversation) and obj.id not in {c.id for c in known}:
+                known = (*known, obj)
+        if isinstance(obj, Cycle):
+            cycle = obj
+        scope = _Scope(cycle, organisation, known, questionnaires, plans)
         contexts: dict[str, RuleContext] = {}
         findings: list[Finding] = []
         self._run((obj,), scope, None, contexts, findings)
         if isinstance(obj, Cycle):
-            self._run(conversations, scope, _conversation_prefix, contexts, findings)
+            self._run(known, scope, _conversation_prefix, contexts, findings)
             self._run(plans, scope, _plan_prefix, contexts, findings)
             self._run(questionnaires, scope, _questionnaire_prefix, contexts, findings)
         return ValidationReport(sorted_findings(findings), locale=locale)
 
 
-_T = TypeVar("_T")
+@attrs.frozen
+class _InRound:
+    """Keeps the conversations of round ``cycle`` and those of no round."""
+
+    cycle: str
+
+    def __call__(self, conversation: Conversation) -> bool:
+        return conversation.cycle is None or conversation.cycle == self.cycle
+
+
 _Step = tuple[
     Callable[[Any, RuleContext], Iterable[Finding]],
     RuleContext,

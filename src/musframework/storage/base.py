@@ -55,6 +55,7 @@ from musframework.model import (
 )
 from musframework.model.conversation import parts_digest, signed_parts
 from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
+from musframework.model.source import ConversationSource
 from musframework.progress import gc_paused
 from musframework.serialization import dump_json, dumps, dumps_parts, from_dict, loads, to_dict
 from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
@@ -84,6 +85,7 @@ __all__ = [
     "BaseStore",
     "ConversationIndex",
     "ConversationQuery",
+    "StoreConversations",
     "Write",
     "bound_key",
     "check_actor",
@@ -373,6 +375,37 @@ def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
     if isinstance(value, str | enum):
         return frozenset({enum(value)})
     return frozenset(enum(v) for v in value)
+
+
+@attrs.frozen(eq=False)
+class StoreConversations:
+    """One store query's conversations, a :class:`~musframework.model.source.ConversationSource`.
+
+    Made by :meth:`BaseStore.conversation_source`; each pass is a new keyset-paged query.
+
+    Attributes:
+        store: The store read.
+        query: The filters.
+        batch: The page size of each pass.
+    """
+
+    store: BaseStore
+    query: ConversationQuery
+    batch: int = 1000
+
+    def __iter__(self) -> Iterator[Conversation]:
+        for stored in self.store._pages(self.query, self.batch):
+            yield stored.document
+
+    def __len__(self) -> int:
+        return self.store._count_conversations(self.query)
+
+    def get(self, id: str) -> Conversation | None:
+        """The conversation ``id`` when it is stored and matches the query, else ``None``."""
+        stored = self.store.get(Conversation, id)
+        if stored is None or not self.query.matches(stored.document):
+            return None
+        return stored.document
 
 
 class _UnitOfWork:
@@ -726,7 +759,10 @@ class BaseStore(abc.ABC):
         """
         if batch < 1:
             raise StorageError(Message("error.store.batch", {"batch": batch}))
-        q = self._conversation_query(cycle, person, unit, status, kind)
+        return self._pages(self._conversation_query(cycle, person, unit, status, kind), batch)
+
+    def _pages(self, q: ConversationQuery, batch: int) -> Iterator[Stored[Conversation]]:
+        """The conversations matching ``q``, one keyset page of ``batch`` at a time."""
         after: str | None = None
         while True:
             page = self._page_conversations(q, after, batch)
@@ -734,6 +770,35 @@ class BaseStore(abc.ABC):
             if len(page) < batch:
                 return
             after = page[-1].document.id
+
+    def conversation_source(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+        batch: int = 1000,
+    ) -> ConversationSource:
+        """The conversations of :meth:`conversations`, read again for each pass.
+
+        A :class:`~musframework.model.source.ConversationSource` for whole-round work in
+        bounded memory: each pass streams the query page by page (:meth:`iter_conversations`,
+        ``batch`` a page), ``len()`` is :meth:`count_conversations`, ``get(id)`` reads one
+        conversation by key (``None`` when it does not match the filters).
+
+        >>> import musframework as mf
+        >>> with mf.storage.open("memory://") as store:
+        ...     _ = store.save(mf.Conversation(id="c1", kind=mf.ConversationKind.MUS, cycle="r"))
+        ...     source = store.conversation_source(cycle="r")
+        ...     [c.id for c in source], len(source), source.get("c1").id, source.get("x")
+        (['c1'], 1, 'c1', None)
+        """
+        if batch < 1:
+            raise StorageError(Message("error.store.batch", {"batch": batch}))
+        query = self._conversation_query(cycle, person, unit, status, kind)
+        return StoreConversations(self, query, batch)
 
     def _query_previous(
         self, person: str, kind: ConversationKind, before: int | None

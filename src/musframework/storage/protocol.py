@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.model.source import ConversationSource
 from musframework.model.upward import UpwardFeedback
 from musframework.signing import Signer
 
@@ -262,6 +263,26 @@ class Store(Protocol):
 
         Whole-round work (validation, analytics, documents) reads a round this way in
         bounded memory: only one page is held at a time.
+        """
+        ...
+
+    def conversation_source(
+        self,
+        *,
+        cycle: str | None = None,
+        person: str | None = None,
+        unit: str | None = None,
+        status: ConversationStatus | str | Iterable[ConversationStatus | str] | None = None,
+        kind: ConversationKind | str | Iterable[ConversationKind | str] | None = None,
+        batch: int = 1000,
+    ) -> ConversationSource:
+        """The conversations of :meth:`conversations`, read again for each pass.
+
+        A :class:`~musframework.model.source.ConversationSource` for whole-round work in
+        bounded memory (``validate``, ``analyse_round``, the round documents): each pass is
+        :meth:`iter_conversations` (one page of ``batch`` held at a time), ``len()`` is
+        :meth:`count_conversations`, ``get(id)`` reads one conversation by key and answers
+        ``None`` when it does not match the filters.
         """
         ...
 

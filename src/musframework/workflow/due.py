@@ -49,6 +49,7 @@ from musframework.model.round import (
     round_steps,
     superseded_agreements,
 )
+from musframework.model.source import in_passes
 from musframework.workflow._common import now
 from musframework.workflow.signing import missing_signers
 
@@ -150,7 +151,7 @@ def what_is_due(
     settings = {c.id: c.settings for c in cycles}
     default = CycleSettings()
     items: list[DueItem] = []
-    convs = conversations if isinstance(conversations, tuple | list) else tuple(conversations)
+    convs = in_passes(conversations)
     superseded = superseded_agreements(convs)
     followed = follow_up_conversations(convs)
     for conversation in convs:
