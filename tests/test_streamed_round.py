@@ -23,6 +23,8 @@ from musframework.model.source import (
     SequenceSource,
     in_passes,
 )
+from musframework.rendering.base import Names
+from musframework.rendering.documents import round_figures
 from musframework.storage import SQLiteStore
 from musframework.testing import strategies as mst
 from musframework.testing.sample import sample_round
@@ -184,3 +186,28 @@ def test_a_round_read_from_sqlite_in_passes_reports_what_the_list_reports(drawn)
             assert mf.analyse_round(cycle, source, **kw) == mf.analyse_round(cycle, listed, **kw)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_the_round_report_and_calendar_read_the_round_in_passes(sample):
+    org, cycle = sample.organisation, sample.cycle
+    kw = {"people": org, "on": sample.on, "clock": sample.clock}
+    # The report lists the agreements overdue or due soon with their conversations: those
+    # conversations are held until it is written, and no others.
+    figures = round_figures(cycle, sample.conversations, Names(org), on=sample.on)
+    listed = len({c.id for c, _ in (*figures.overdue, *figures.upcoming)})
+    assert listed < len(sample.conversations) / 2
+    for format in ("html", "markdown", "ics"):
+        source = CountingSource(sample.conversations)
+        streamed = mf.render(cycle, format, "en", conversations=source, **kw)
+        assert source.most_alive <= MOST_ALIVE + listed, (format, source.most_alive)
+        assert streamed == mf.render(
+            cycle, format, "en", conversations=list(sample.conversations), **kw
+        )
+    policy = mf.DefaultPolicy(organisation=org)
+    viewer = mf.Viewer(person=org.units[1].leader)
+    source = CountingSource(sample.conversations)
+    seen = mf.render(cycle, "html", conversations=source, viewer=viewer, policy=policy, **kw)
+    assert seen == mf.render(
+        cycle, "html", conversations=sample.conversations, viewer=viewer, policy=policy, **kw
+    )
+    assert source.most_alive <= MOST_ALIVE + listed

@@ -42,8 +42,8 @@ from musframework.model import (
     Response,
 )
 from musframework.model.round import minimum_group_size
-from musframework.model.source import ConversationSource, DerivedSource, in_passes
-from musframework.policy import Action, Policy, Viewer, authorize, view, visible
+from musframework.model.source import ConversationSource, in_passes
+from musframework.policy import Action, Policy, Viewer, authorize, seen_by
 from musframework.progress import ProgressLike, ProgressReporter, gc_paused, track
 
 __all__ = ["RoundAnalysis", "analyse_round"]
@@ -201,12 +201,8 @@ def analyse_round(
                 Message("error.viewer-needs-policy"),
                 [Finding.error("analytics.no-policy", "policy")],
             )
-        given = in_passes(conversations)
-        if isinstance(given, ConversationSource):  # redacted as each conversation is read
-            authorize(viewer, Action.VIEW, cycle, policy)
-            conversations = DerivedSource(given, change=_Visible(viewer, policy))
-        else:
-            conversations = view(cycle, viewer, policy, conversations=given).conversations
+        authorize(viewer, Action.VIEW, cycle, policy)
+        conversations = seen_by(conversations, viewer, policy)  # a source: redacted as read
     if on is None:
         on = resolve_clock(clock).now().date()
     convs = in_passes(conversations)
@@ -307,14 +303,3 @@ class _Tracked:
 
     def get(self, id: str) -> Conversation | None:
         return self.source.get(id)
-
-
-@attrs.frozen
-class _Visible:
-    """Each conversation as ``viewer`` may see it (``None``: not at all)."""
-
-    viewer: Viewer
-    policy: Policy
-
-    def __call__(self, conversation: Conversation) -> Conversation | None:
-        return visible(conversation, self.viewer, self.policy)

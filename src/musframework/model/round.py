@@ -585,16 +585,18 @@ def goal_threads(cycle: Cycle, conversations: Iterable[Conversation]) -> tuple[G
     In the order the GRUS conversations and their goals are given; see the module
     documentation for which conversations count.
     """
-    convs = tuple(c for c in conversations if in_round(cycle, c) and c.status in _CONCLUDED)
+    convs = in_passes(conversations)  # two passes: the unit goals, then who serves them
     top = {g.id: g for g in cycle.goals}
-    units: dict[str, tuple[Conversation, Goal]] = {}
+    units: dict[str, tuple[str | None, str, Goal]] = {}
     for c in convs:
-        if c.kind is _K.GRUS:
+        if c.kind is _K.GRUS and c.goal_thread and _concluded_in(cycle, c):
             for g in c.goal_thread:
-                units.setdefault(g.id, (c, g))
+                units.setdefault(g.id, (c.unit, c.id, g))
     serving: dict[str, list[ServingGoal]] = {}
     for c in convs:
-        if c.kind is _K.GRUS or c.kind is _K.FOLLOW_UP:
+        if c.kind is _K.GRUS or c.kind is _K.FOLLOW_UP or not c.goal_thread:
+            continue
+        if not _concluded_in(cycle, c):
             continue
         live = {a.id for a in c.agreements if a.status is not AgreementStatus.CANCELLED}
         for g in c.goal_thread:
@@ -603,14 +605,18 @@ def goal_threads(cycle: Cycle, conversations: Iterable[Conversation]) -> tuple[G
                 serving.setdefault(g.serves, []).append(ServingGoal(c.id, c.employee, g, kept))
     return tuple(
         GoalThread(
-            unit=grus.unit,
-            conversation=grus.id,
+            unit=unit,
+            conversation=grus,
             goal=goal,
             organisation_goal=None if goal.serves is None else top.get(goal.serves),
             goals=tuple(serving.get(gid, ())),
         )
-        for gid, (grus, goal) in units.items()
+        for gid, (unit, grus, goal) in units.items()
     )
+
+
+def _concluded_in(cycle: Cycle, c: Conversation) -> bool:
+    return in_round(cycle, c) and c.status in _CONCLUDED
 
 
 # =========================================================================== common needs

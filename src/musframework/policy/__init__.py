@@ -20,7 +20,7 @@ from musframework.policy.steps import (
     step_questions,
 )
 from musframework.policy.upward import may_give_upward_feedback, may_read_upward_summary
-from musframework.policy.views import CycleView, authorize, may, view, visible
+from musframework.policy.views import CycleView, authorize, may, seen_by, view, visible
 
 __all__ = [
     "Action",
@@ -40,6 +40,7 @@ __all__ = [
     "may_give_upward_feedback",
     "may_read_upward_summary",
     "may_take",
+    "seen_by",
     "step_questions",
     "view",
     "visible",

@@ -26,10 +26,11 @@ from musframework.model import (
     FollowUp,
     Response,
 )
+from musframework.model.source import ConversationSource, DerivedSource, in_passes
 from musframework.policy.access import Action, Part, Viewer
 from musframework.policy.default import Policy
 
-__all__ = ["CycleView", "authorize", "may", "view", "visible"]
+__all__ = ["CycleView", "authorize", "may", "seen_by", "view", "visible"]
 
 T = TypeVar("T")
 
@@ -175,6 +176,32 @@ def visible(conversation: Conversation, viewer: Viewer, policy: Policy) -> Conve
     if not policy.allows(viewer, Action.VIEW, conversation):
         return None
     return _view_conversation(conversation, viewer, policy)
+
+
+def seen_by(
+    conversations: Iterable[Conversation], viewer: Viewer, policy: Policy
+) -> tuple[Conversation, ...] | ConversationSource:
+    """The conversations ``viewer`` may see, each as :func:`visible` shows it.
+
+    A tuple; or, given a :class:`~musframework.model.source.ConversationSource` (a round read
+    from a store), a source that redacts each conversation as a pass reads it, so the round is
+    never held whole.
+    """
+    given = in_passes(conversations)
+    if isinstance(given, ConversationSource):
+        return DerivedSource(given, change=_Visible(viewer, policy))
+    return tuple(c for c in (visible(c, viewer, policy) for c in given) if c is not None)
+
+
+@attrs.frozen
+class _Visible:
+    """Each conversation as ``viewer`` may see it (``None``: not at all)."""
+
+    viewer: Viewer
+    policy: Policy
+
+    def __call__(self, conversation: Conversation) -> Conversation | None:
+        return visible(conversation, self.viewer, self.policy)
 
 
 def _view_conversation(c: Conversation, viewer: Viewer, policy: Policy) -> Conversation:

@@ -40,7 +40,7 @@ from musframework.model.findings import Finding
 from musframework.model.kinds import Role
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.upward import UpwardSummary
-from musframework.policy import Action, Policy, Viewer, view
+from musframework.policy import Action, Policy, Viewer, authorize, seen_by, view
 from musframework.rendering.base import (
     DOCUMENTS,
     DocumentError,
@@ -250,7 +250,7 @@ def _context(
         names=people,
         questionnaire=questionnaire,
         role=role,
-        conversations=tuple(conversations),
+        conversations=conversations,
         on=on or now.date(),
         now=now,
         timezone=timezone,
@@ -354,12 +354,9 @@ def _as_seen_by(
             Message("error.viewer-needs-policy"), [Finding.error("render.no-policy", "policy")]
         )
     if isinstance(obj, Cycle):
-        seen = view(obj, viewer, policy, conversations=conversations)
-        return obj, seen.conversations
-    visible = [
-        view(c, viewer, policy) for c in conversations if policy.allows(viewer, Action.VIEW, c)
-    ]
-    return view(obj, viewer, policy), visible
+        authorize(viewer, Action.VIEW, obj, policy)
+        return obj, seen_by(conversations, viewer, policy)
+    return view(obj, viewer, policy), seen_by(conversations, viewer, policy)
 
 
 def render_to(

@@ -26,6 +26,7 @@ from musframework.model.people import Person
 from musframework.model.plan import DevelopmentPlan
 from musframework.model.questionnaire import Questionnaire
 from musframework.model.response import Response
+from musframework.model.source import ConversationSource, in_passes
 from musframework.model.upward import UpwardSummary
 from musframework.signing import Signer
 
@@ -181,8 +182,12 @@ def _names(value: Names | PeopleLike) -> Names:
     return value if isinstance(value, Names) else Names(value)
 
 
-def _conversations(values: Iterable[Conversation]) -> tuple[Conversation, ...]:
-    return tuple(values)
+def _conversations(
+    values: Iterable[Conversation],
+) -> tuple[Conversation, ...] | ConversationSource:
+    # A source (a round read from a store) stays one: the documents read it in passes.
+    found = in_passes(values)
+    return found if isinstance(found, ConversationSource) else tuple(found)
 
 
 def _role(value: Role | str | None) -> Role | None:
@@ -199,7 +204,9 @@ class RenderContext:
         names: Person and unit names (see :class:`Names`).
         questionnaire: The form, for side-by-side and response documents (question texts).
         role: The role a blank form is for (default: employee).
-        conversations: The round's conversations, for a round report or calendar.
+        conversations: The round's conversations, for a round report or calendar: a tuple,
+            or a :class:`~musframework.model.source.ConversationSource` (a round read from a
+            store), which the documents read in passes without holding it.
         on: The day "overdue" and "upcoming" are measured from.
         now: The moment of rendering (calendar time stamps).
         timezone: The zone times are shown in, in calendars (Europe/Copenhagen).
@@ -217,7 +224,9 @@ class RenderContext:
     names: Names = attrs.field(factory=Names, converter=_names)
     questionnaire: Questionnaire | None = None
     role: Role | None = attrs.field(default=None, converter=_role)
-    conversations: tuple[Conversation, ...] = attrs.field(default=(), converter=_conversations)
+    conversations: tuple[Conversation, ...] | ConversationSource = attrs.field(
+        default=(), converter=_conversations
+    )
     on: pendulum.Date
     now: pendulum.DateTime
     timezone: str = DEFAULT_TIMEZONE

@@ -7,7 +7,9 @@ figures come from :func:`round_figures`.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -54,6 +56,7 @@ from musframework.model.round import (
     unit_of,
 )
 from musframework.model.scores import Score, is_scored, score_response
+from musframework.model.source import DerivedSource, in_passes
 from musframework.model.upward import UpwardSummary
 from musframework.rendering._i18n import (
     enum_label,
@@ -993,7 +996,7 @@ def round_figures(
     count (:func:`musframework.model.round.due_agreements`), overdue on ``on`` or due within
     ``upcoming_days`` days.
     """
-    convs = tuple(conversations)
+    convs = in_passes(conversations)
     org = names.organisation
     counts: dict[str | None, dict[ConversationStatus, int]] = {}
     kinds: dict[str | None, dict[ConversationKind, dict[ConversationStatus, int]]] = {}
@@ -1063,12 +1066,13 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
     loc, names, convs = ctx.locale, ctx.names, ctx.conversations
     figures = round_figures(cycle, convs, names, on=ctx.on, upcoming_days=ctx.upcoming_days)
     org = names.organisation
-    kinds = [k for k in ConversationKind if any(c.kind is k for c in convs)]
+    held = Counter((c.kind, c.status) for c in convs)  # one pass, not one per kind and status
+    kinds = [k for k in ConversationKind if any(kind is k for kind, _ in held)]
 
     def unit_name(unit: str | None) -> str:
         return label("no_unit", loc) if unit is None else names.unit(unit)
 
-    per_kind = {k: sum(1 for c in convs if c.kind is k) for k in kinds}
+    per_kind = {k: sum(n for (kind, _), n in held.items() if kind is k) for k in kinds}
     head = Facts(
         (
             (
@@ -1199,9 +1203,7 @@ def _report(cycle: Cycle, ctx: RenderContext) -> Document:
         )
     )
     for k in kinds:
-        present = [
-            st for st in ConversationStatus if any(c.kind is k and c.status is st for c in convs)
-        ]
+        present = [st for st in ConversationStatus if (k, st) in held]
         rows = []
         for u in figures.units:
             per = u.by_kind.get(k, {})
@@ -1362,7 +1364,8 @@ def _round_overview(cycle: Cycle, ctx: RenderContext) -> tuple[Block, ...]:
         )
         blocks += [Heading(label("unit_goals", loc)), Table(columns=cols, rows=rows)]
     needs, withheld = common_needs(
-        [c for c in ctx.conversations if in_round(cycle, c)], organisation=names.organisation
+        DerivedSource(ctx.conversations, keep=functools.partial(in_round, cycle)),
+        organisation=names.organisation,
     )
     if needs:
         org = names.organisation

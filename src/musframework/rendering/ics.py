@@ -19,6 +19,7 @@ signatures, so it grows as a conversation moves on.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import pendulum
@@ -283,7 +284,7 @@ def _deadline_text(description: str, owner: str, loc: str) -> str:
     return f"{description}\n\n{label('owner', loc)}: {owner}"
 
 
-def _counted(conversations: tuple[Conversation, ...] | list[Conversation]) -> set[tuple[str, int]]:
+def _counted(conversations: Iterable[Conversation]) -> set[tuple[str, int]]:
     """``(conversation id, position)`` of the agreements that count among ``conversations``."""
     return {(c.conversation.id, c.position) for c in counted_agreements(conversations)}
 
