@@ -48,6 +48,7 @@ import msgspec_peer
 import musframework as mf
 from musframework.serialization import _load_json, converter
 from musframework.storage import SQLiteStore
+from musframework.storage.base import link_audit
 from musframework.storage.protocol import AuditEntry
 from musframework.storage.sqlite import connect, rows_for
 
@@ -132,6 +133,7 @@ def prepared(n: int, clock: mf.FixedClock, directory: pathlib.Path) -> dict[str,
         batches[-1].append(c)
     writer = SQLiteStore(directory / "scratch.db", clock=clock)  # only to prepare the rows
     rows: list[dict[str, list[tuple[object, ...]]]] = []
+    head = ""  # the floor writes the audit rows sealed and chained, as the store does
     for batch in batches:
         writes = [writer._prepare(c, 0) for c in batch]
         audit = [
@@ -145,6 +147,8 @@ def prepared(n: int, clock: mf.FixedClock, directory: pathlib.Path) -> dict[str,
             )
             for w in writes
         ]
+        audit = link_audit(head, audit)
+        head = audit[-1].hash
         rows.append(rows_for(writes, audit))
     writer.close()
     return {"batches": batches, "rows": rows}
