@@ -67,6 +67,7 @@ import data  # noqa: E402
 import musframework as mf  # noqa: E402
 from musframework.serialization import _load_json, converter  # noqa: E402
 from musframework.storage import PostgresStore  # noqa: E402
+from musframework.storage.base import link_audit  # noqa: E402
 from musframework.storage.postgres import (  # noqa: E402
     COPY_AGREEMENTS,
     COPY_AUDIT,
@@ -157,6 +158,7 @@ def _save_setup(dsn: str, n: int) -> dict[str, Any]:
         )
         for w in writes
     ]
+    audit = link_audit("", audit)  # sealed and chained, as the store writes them
     return {
         "dsn": dsn,
         "n": n,

@@ -14,11 +14,12 @@ def test_quick_mode_runs_and_reports_every_ratio(tmp_path):
     out = io.StringIO()
     results = bench.run(100, tmp_path, out=out)
     text = out.getvalue()
-    for label in ("save 100", "load cycle (10)", "overdue at 100"):
+    for label in ("save 100", "load cycle (10)", "load all (100)", "overdue at 100"):
         assert label in text
-    assert text.count("ratio") == 3
-    names = {"save", "save_floor", "load", "load_floor", "overdue", "overdue_small"}
-    assert set(results) == names | {f"{name}_wall" for name in names}
+    assert text.count("ratio") == 4
+    names = {"save", "save_floor", "load", "load_floor", "load_all", "load_all_floor"}
+    names |= {"overdue", "overdue_small"}
+    assert set(results) == names | {f"{n}_{s}" for n in names for s in ("wall", "min")}
     assert "interleaved repeats, collector off for store and floor alike" in text
     assert all(value > 0 for value in results.values())
     assert bench.main(["--quick", "--dir", str(tmp_path / "cli")])["save"] > 0

@@ -6,13 +6,17 @@ signatures of the loaded conversation show as void and ``mf.validate`` reports
 """
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import musframework as mf
+from musframework.storage._integrity import body_hash
 from musframework.storage.postgres import PostgresStore
 
 from .test_workflow_transitions import signed
@@ -96,3 +100,50 @@ def test_postgres_edit_outside_the_library_voids_the_signatures(
             assert cur.rowcount == 1
     with PostgresStore(postgres_dsn, schema=schema) as store:
         _assert_tampered(store.load(mf.Conversation, "c1"))
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats()
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON, ascii_only=st.booleans(), indent=st.sampled_from([None, 1]))
+def test_body_hash_is_the_hash_of_the_canonical_json_whatever_the_fast_path(
+    value, ascii_only, indent
+):
+    # The fast path (msgspec + orjson) must give the very bytes of the json module's
+    # canonical form, or stores written before it would no longer verify.
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    canonical = json.dumps(
+        json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8", "surrogatepass")
+    assert body_hash(text) == hashlib.sha256(canonical).hexdigest()
+
+
+def test_body_hash_of_a_lone_surrogate_and_a_large_integer_takes_the_json_path():
+    for text in ('{"a": "\\ud800x"}', '{"n": 123456789012345678901234567890}', '{"f": 1e16}'):
+        canonical = json.dumps(
+            json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8", "surrogatepass")
+        assert body_hash(text) == hashlib.sha256(canonical).hexdigest()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=st.lists(
+        st.text() | st.integers(min_value=-(2**70), max_value=2**70) | st.just("\ud800"),
+        max_size=7,
+    )
+)
+def test_seals_and_entry_hashes_hash_the_canonical_json_of_their_fields(items):
+    from musframework.storage import _integrity
+
+    reference = json.dumps(items, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert _integrity._FLAT(items) == reference.encode("utf-8", "surrogatepass")

@@ -101,7 +101,7 @@ def test_an_existing_document_is_a_conflict_and_its_chunk_is_not_written(store):
     convs = conversations(9)
     store.save(convs[5])
     with pytest.raises(ConflictError) as caught:
-        store.save_many([c for c in convs if c.id != "c005"] + [convs[5]], chunk=4)
+        store.save_many([c for c in convs if c.id != "c005"] + [convs[5]], chunk=4, atomic=False)
     assert caught.value.document == ("conversation", "c005")
     assert (caught.value.expected, caught.value.actual) == (0, 1)
     # chunks: c000-c003 and c004, c006-c008 saved; the last chunk (c005) was the conflict
@@ -114,7 +114,7 @@ def test_a_conflict_in_the_middle_leaves_that_chunk_out_entirely(store):
     convs = conversations(8)
     store.save(convs[5])
     with pytest.raises(ConflictError):
-        store.save_many(convs, chunk=4)
+        store.save_many(convs, chunk=4, atomic=False)
     assert [s.document.id for s in store.documents(mf.Conversation)] == [
         "c000",
         "c001",
@@ -138,7 +138,7 @@ def test_a_document_that_cannot_be_serialized_leaves_nothing_of_its_chunk(store)
     convs = conversations(6)
     broken = attrs.evolve(convs[4], responses=["not a response"])
     with pytest.raises(Exception) as caught:
-        store.save_many([*convs[:4], broken, convs[5]], chunk=3)
+        store.save_many([*convs[:4], broken, convs[5]], chunk=3, atomic=False)
     assert not isinstance(caught.value, ConflictError)
     assert [s.document.id for s in store.documents(mf.Conversation)] == [
         "c000",

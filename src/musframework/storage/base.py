@@ -14,11 +14,13 @@ documents are migrated when they are loaded.
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime
 import functools
 import json
 import re
 import secrets
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar, cast
@@ -596,22 +598,47 @@ class BaseStore(abc.ABC):
         self._write([write], actor)
         return write.revision
 
-    def save_many(
-        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 5000
-    ) -> int:
-        """Save many new documents (revision 0) in chunks of one transaction each.
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[bool]:
+        """Hold one transaction open around several ``_commit()`` calls (a hook).
 
-        Faster than one unit of work per document for imports; each chunk is atomic, the
-        whole import is not. Returns the number saved. Python's cyclic garbage collector is
-        paused meanwhile (see :func:`musframework.progress.gc_paused`): in a process
-        holding many objects its runs cost more than the writes themselves.
+        Yields ``True`` when the backend does so: each ``_commit()`` inside then joins the
+        open transaction, and an exception leaving the block undoes all of them. The
+        default yields ``False`` (the backend cannot): :meth:`save_many` then hands every
+        document to one ``_commit()``.
         """
-        batch: list[Write] = []
+        yield False
+
+    def save_many(
+        self,
+        documents: Iterable[Document],
+        *,
+        actor: str = "system",
+        chunk: int = 5000,
+        atomic: bool = True,
+    ) -> int:
+        """Save many new documents (revision 0), all in one transaction unless asked otherwise.
+
+        Documents are prepared and written ``chunk`` at a time, so the rows waiting to be
+        written stay bounded. By default the whole call is one transaction: when a document
+        fails (a conflict, one that cannot be serialized) nothing of the call is left behind,
+        and the audit log's hash chain runs on unbroken. ``atomic=False`` commits each chunk
+        on its own, for imports too large for one transaction (a SQLite write-ahead log
+        grows with it): a failure then keeps the chunks committed before it. A backend
+        without ``_atomic()`` writes everything in one ``_commit()`` in the default mode.
+
+        Returns the number saved. Python's cyclic garbage collector is paused meanwhile
+        (see :func:`musframework.progress.gc_paused`): in a process holding many objects
+        its runs cost more than the writes themselves.
+        """
+        check_actor(actor)
         count = 0
-        with gc_paused():
+        with gc_paused(), self._atomic() if atomic else contextlib.nullcontext(True) as held:
+            size = chunk if held else sys.maxsize
+            batch: list[Write] = []
             for document in documents:
                 batch.append(self._prepare(document, 0))
-                if len(batch) >= chunk:
+                if len(batch) >= size:
                     self._write(batch, actor)
                     count += len(batch)
                     batch = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from musframework.catalogue import Message
@@ -163,6 +163,7 @@ class PostgresStore(BaseStore):
         self._psycopg = psycopg
         self.schema = schema
         self._lock = threading.RLock()
+        self._held = threading.local()  # the connection of an ``_atomic()`` block, per thread
         self._conn: Any = self._setup(dsn)
 
     def _setup(self, dsn: str) -> Any:
@@ -216,6 +217,22 @@ class PostgresStore(BaseStore):
             if self._conn.closed:
                 raise StorageError(Message("error.store.closed", {"store": "PostgreSQL"}))
             yield self._conn
+
+    @contextmanager
+    def _atomic(self) -> Iterator[bool]:
+        # Every call of this thread inside the block runs on one connection, in one
+        # transaction; their own transactions become savepoints of it.
+        try:
+            with self._read() as conn, conn.transaction():
+                self._held.conn = conn
+                try:
+                    yield True
+                finally:
+                    self._held.conn = None
+        except self._psycopg.Error as exc:  # the final COMMIT
+            raise StorageError(
+                Message("error.store.failed", {"store": "PostgreSQL", "detail": str(exc)})
+            ) from exc
 
     # ------------------------------------------------------------------ primitives
 
@@ -322,18 +339,25 @@ class PostgresStore(BaseStore):
                 )
 
     def save_many(
-        self, documents: Iterable[Document], *, actor: str = "system", chunk: int = 5000
+        self,
+        documents: Iterable[Document],
+        *,
+        actor: str = "system",
+        chunk: int = 5000,
+        atomic: bool = True,
     ) -> int:
-        """Save many new documents (revision 0) in chunks of one transaction each.
+        """Save many new documents (revision 0), all in one transaction unless asked otherwise.
 
-        Faster than one unit of work per document for imports; each chunk is atomic, the
-        whole import is not. Returns the number saved. Each conversation is serialized while
+        As :meth:`BaseStore.save_many`: ``chunk`` documents at a time, the whole call one
+        transaction (each chunk a savepoint in it), or one transaction per chunk with
+        ``atomic=False``. Returns the number saved. Each conversation is serialized while
         the server is still storing the ones before it: they stream into one ``COPY``. The
         garbage collector is paused meanwhile, as in :meth:`BaseStore.save_many`.
         """
+        check_actor(actor)
         batch: list[Document] = []
         count = 0
-        with gc_paused():
+        with gc_paused(), self._atomic() if atomic else nullcontext(True):
             for document in documents:
                 batch.append(document)
                 if len(batch) >= chunk:
@@ -597,6 +621,7 @@ class PooledPostgresStore(PostgresStore):
             raise MissingExtraError("postgres", "postgres") from None
         self.schema = schema
         self._lock = threading.RLock()
+        self._held = threading.local()
         self._setup(dsn).close()  # schema created and upgraded once, before the pool opens
         self._pool: Any = ConnectionPool(
             dsn,
@@ -619,6 +644,10 @@ class PooledPostgresStore(PostgresStore):
     def _read(self) -> Iterator[Any]:
         if self._pool.closed:
             raise StorageError(Message("error.store.closed", {"store": "PostgreSQL"}))
+        held = getattr(self._held, "conn", None)
+        if held is not None:  # inside ``_atomic()``: the connection of its transaction
+            yield held
+            return
         try:
             with self._pool.connection() as conn:
                 yield conn

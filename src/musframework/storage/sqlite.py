@@ -156,6 +156,7 @@ class SQLiteStore(BaseStore):
         super().__init__(clock=clock)
         self.path = os.fspath(path)
         self._lock = threading.RLock()
+        self._open = False  # a transaction of ``_atomic()`` is open
         try:
             self._conn: sqlite3.Connection | None = connect(self.path)
         except sqlite3.Error as exc:
@@ -213,15 +214,32 @@ class SQLiteStore(BaseStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # Inside ``_atomic()`` (same thread: the lock is held) a transaction joins the open one.
         with self._lock:
             conn = self.connection
+            if self._open:
+                yield conn
+                return
             conn.execute("BEGIN IMMEDIATE")
+            self._open = True
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._open = False
             conn.execute("COMMIT")
+
+    @contextmanager
+    def _atomic(self) -> Iterator[bool]:
+        try:
+            with self._transaction():
+                yield True
+        except sqlite3.Error as exc:  # the final COMMIT
+            raise StorageError(
+                Message("error.store.failed", {"store": repr(self.path), "detail": str(exc)})
+            ) from exc
 
     # ------------------------------------------------------------------ primitives
 

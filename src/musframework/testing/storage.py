@@ -409,6 +409,70 @@ class StoreConformance:
             assert store.conversations() == []
             assert store.audit_log() == []
 
+    def test_save_many_is_one_transaction_unless_asked_otherwise(self) -> None:
+        """A failed ``save_many`` leaves nothing of the call behind, over several chunks.
+
+        With ``atomic=False`` the chunks committed before the failure stay. Either way the
+        audit log's hash chain holds and ``verify()`` finds nothing.
+        """
+        with self.fresh_store() as store:
+            save_many = getattr(store, "save_many", None)
+            if not callable(save_many):
+                pytest.skip("the backend has no save_many()")
+            store.save(Person(id="p3", name="Taken"))
+            people = [Person(id=f"p{i}", name=f"P {i}") for i in range(6)]
+            convs = [
+                Conversation(
+                    id=f"c{i}",
+                    kind="MUS",
+                    participants=[Participant(f"p{i}", "employee"), Participant("p9", "leader")],
+                    agreements=[Agreement(id="a", description="a course", owner=f"p{i}")],
+                )
+                for i in range(4)
+            ]
+            naive = attrs.evolve(
+                convs[3], notes=[Note(author="p9", text="x", at=pendulum.naive(2026, 1, 1))]
+            )
+
+            def nothing_new() -> None:
+                assert store.conversations() == []
+                assert store.conversations(person="p9") == []
+                assert store.agreements(owner="p0", include_uncounted=True) == []
+                assert [s.document.id for s in store.documents(Person)] == ["p3"]
+                assert len(store.audit_log()) == 1
+
+            # chunks of 2: [c0 c1] [c2 p0] [p1 p2] [p3 p4] [p5]; p3 exists already
+            with pytest.raises(ConflictError) as caught:
+                save_many([*convs[:3], *people], chunk=2, actor="importer")
+            assert caught.value.document == ("person", "p3")
+            nothing_new()
+            with pytest.raises(ValueError, match="naive"):
+                save_many([*convs[:3], *people[:3], naive], chunk=2)
+            nothing_new()
+
+            with pytest.raises(ConflictError):
+                save_many([*convs[:3], *people], chunk=2, atomic=False)
+            assert [s.document.id for s in store.conversations(person="p9")] == ["c0", "c1", "c2"]
+            assert sorted(s.document.id for s in store.documents(Person)) == [
+                "p0",
+                "p1",
+                "p2",
+                "p3",
+            ]
+            assert len(store.audit_log()) == 7
+
+            assert save_many([*people[4:], convs[3]], chunk=2) == 3
+            assert [
+                r.conversation for r in store.agreements(owner="p3", include_uncounted=True)
+            ] == ["c3"]
+            log = store.audit_log()
+            assert len(log) == 10
+            assert [e.previous for e in log[1:]] == [e.hash for e in log[:-1]]
+            if callable(getattr(store, "verify", None)):
+                report = cast(Any, store).verify()
+                assert report.ok, report.findings
+                assert report.entries == len(log)
+
     # ------------------------------------------------------------------ queries
 
     @_suite_settings(12)
