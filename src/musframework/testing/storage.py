@@ -683,6 +683,24 @@ class StoreConformance:
             with pytest.raises(StorageError):
                 next(store.iter_conversations(batch=0))
 
+    def test_conversation_source_reads_the_query_again_for_each_pass(self) -> None:
+        """``conversation_source``: every pass is the query, ``len`` its count, ``get`` by key."""
+        with self.fresh_store() as store:
+            for i in range(5):
+                store.save(Conversation(id=f"c{i}", kind="MUS", cycle="r", unit=f"u{i % 2}"))
+            store.save(Conversation(id="x0", kind="GRUS", cycle="other"))
+            source = store.conversation_source(cycle="r", unit="u0", batch=2)
+            assert [c.id for c in source] == ["c0", "c2", "c4"]
+            store.save(Conversation(id="c6", kind="MUS", cycle="r", unit="u0"))
+            assert [c.id for c in source] == ["c0", "c2", "c4", "c6"]  # a new pass, a new query
+            assert len(source) == 4
+            found = source.get("c2")
+            assert found is not None and found.unit == "u0"
+            assert source.get("c1") is None  # stored, but another unit
+            assert source.get("x0") is None and source.get("nope") is None
+            with pytest.raises(StorageError):
+                store.conversation_source(batch=0)
+
     def test_queries_follow_updates_and_deletes(self) -> None:
         """Indexes change with the documents: an update moves, a delete removes."""
         with self.fresh_store() as store:
