@@ -695,9 +695,11 @@ class StoreConformance:
             assert [c.id for c in source] == ["c0", "c2", "c4", "c6"]  # a new pass, a new query
             assert len(source) == 4
             found = source.get("c2")
-            assert found is not None and found.unit == "u0"
+            assert found is not None
+            assert found.unit == "u0"
             assert source.get("c1") is None  # stored, but another unit
-            assert source.get("x0") is None and source.get("nope") is None
+            assert source.get("x0") is None
+            assert source.get("nope") is None
             with pytest.raises(StorageError):
                 store.conversation_source(batch=0)
 
