@@ -49,8 +49,8 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
-from musframework.model.questions import question_type_generation, question_types
 from musframework.model.draft import ResponseDraft
+from musframework.model.questions import question_type_generation, question_types
 from musframework.model.upward import UpwardFeedback
 from musframework.progress import gc_paused
 from musframework.serialization.converter import _short, make_converter

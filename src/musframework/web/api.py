@@ -210,7 +210,8 @@ def router(
         summary="My preparation form",
         description="The form you fill in for this conversation, for your role: "
         "`format=surveyjs` (default) gives SurveyJS survey JSON with your saved answers as "
-        "`data` (your submitted response's, else your draft's; `draft` gives its revision), each page's minutes and the page's texts; `format=musframework` the "
+        "`data` (your submitted response's, else your draft's; `draft` gives its "
+        "revision), each page's minutes and the page's texts; `format=musframework` the "
         "library's own questionnaire JSON.",
         responses=_ERRORS,
         tags=["preparation"],
