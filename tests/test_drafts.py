@@ -102,16 +102,22 @@ def test_only_the_author_reads_or_writes_their_draft(world: Any) -> None:
 def test_submitting_deletes_the_draft_and_then_none_is_offered(world: Any) -> None:
     services, cid = world
     services.save_draft("ane", cid, {"wish": "Kladde"})
+    with pytest.raises(DataError):  # a refused submit keeps the draft
+        services.submit_response("ane", cid, {"wish": "Sendt"})
+    assert services.draft("ane", cid) is not None
     services.submit_response("ane", cid, {"mood": 4, "wish": "Sendt"})
     assert services.store.get(ResponseDraft, draft_id(cid, "ane")) is None
     assert services.draft("ane", cid) is None
     assert services.preparation_form("ane", cid).data == {"mood": 4, "wish": "Sendt"}
     with pytest.raises(TransitionError):
         services.save_draft("ane", cid, {"wish": "later"})
-    assert [e.action for e in services.store.audit_log(kind="response_draft")] == [
-        "create",
-        "delete",
-    ]
+    draft_log = services.store.audit_log(kind="response_draft")
+    assert [e.action for e in draft_log] == ["create", "delete"]
+    # deleted in the transaction that stored the response: adjacent entries of one commit
+    log = services.store.audit_log()
+    at = [(e.kind, e.action) for e in log].index(("response_draft", "delete"))
+    assert (log[at - 1].kind, log[at - 1].action) == ("conversation", "update")
+    assert log[at - 1].at == log[at].at
 
 
 def test_delete_draft(world: Any) -> None:

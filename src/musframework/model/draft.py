@@ -2,7 +2,7 @@
 
 A draft is kept apart from the conversation, as its own stored document (kind
 ``response_draft``): saving one does not change the conversation's revision, nobody but its
-author ever reads it (:mod:`musframework.policy.drafts`), and submitting the response deletes
+author ever reads it (:func:`musframework.policy.may_keep_draft`), and submitting the response deletes
 it. Its answers may be incomplete; values that do not fit their question are refused when it
 is saved (see :meth:`musframework.services.Services.save_draft`).
 """
@@ -60,7 +60,6 @@ class ResponseDraft:
         eq=False,
         repr=False,
     )
-    """The stored id (:func:`draft_id` of the conversation and the author)."""
 
     def as_response(self) -> Response:
         """The answers as an unsubmitted :class:`Response` (to show or to convert)."""

@@ -23,7 +23,6 @@ Errors are the library's own, each with ``error.text(locale)`` for the person wh
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 import threading
@@ -839,7 +838,9 @@ class Services:
         apply: Callable[[Conversation, str], Conversation],
         items: Callable[[Conversation, str], Iterable[object]] | None = None,
         revision: int | None = None,
+        drops: Callable[[str], list[tuple[type[Any], str, int]]] | None = None,
     ) -> Conversation:
+        # ``drops``: documents (class, id, revision) deleted in the same transaction.
         viewer = _viewer(actor)
         me = viewer.person
 
@@ -862,7 +863,13 @@ class Services:
             touched = () if items is None else tuple(items(current, me))
             authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
             changed = apply(current, me)
-            if changed is not current:
+            gone = [] if drops is None or changed is current else drops(me)
+            if gone:
+                with self.store.unit_of_work(actor=me) as uow:
+                    uow.save(changed, revision=stored.revision)
+                    for cls, key, at in gone:
+                        uow.delete(cls, key, revision=at)
+            elif changed is not current:
                 self.store.save(changed, revision=stored.revision, actor=me)
             return changed
 
@@ -946,7 +953,7 @@ class Services:
             TransitionError: when the conversation is not invited or prepared.
             ConflictError: when ``revision`` is given and the conversation was saved since.
 
-        The actor's draft (:meth:`save_draft`) is deleted once the response is stored.
+        The actor's draft (:meth:`save_draft`) is deleted in the same transaction.
         """
         forms: dict[str, Questionnaire | None] = {}
 
@@ -976,7 +983,12 @@ class Services:
                 )
             return built["r"]
 
-        submitted = self._step(
+        def the_draft(me: str) -> list[tuple[type[Any], str, int]]:
+            # The submitted answers replace the draft: deleted in the same transaction.
+            left = self.store.get(ResponseDraft, draft_id(conversation_id, me))
+            return [] if left is None else [(ResponseDraft, left.document.id, left.revision)]
+
+        return self._step(
             actor,
             conversation_id,
             "submit_response",
@@ -985,16 +997,8 @@ class Services:
             ),
             items=lambda c, me: (the_response(c, me),),
             revision=revision,
+            drops=the_draft,
         )
-        # The submitted answers replace the draft (offered no more either way: see draft()).
-        viewer = _viewer(actor)
-        with contextlib.suppress(ConflictError, NotFoundError):
-            left = self.store.get(ResponseDraft, draft_id(conversation_id, viewer.person))
-            if left is not None:
-                self.store.delete(
-                    ResponseDraft, left.document.id, revision=left.revision, actor=viewer.person
-                )
-        return submitted
 
     # ------------------------------------------------------------------ drafts
 
