@@ -2,9 +2,9 @@
 
 A draft is kept apart from the conversation, as its own stored document (kind
 ``response_draft``): saving one does not change the conversation's revision, nobody but its
-author ever reads it (:func:`musframework.policy.may_keep_draft`), and submitting the response deletes
-it. Its answers may be incomplete; values that do not fit their question are refused when it
-is saved (see :meth:`musframework.services.Services.save_draft`).
+author ever reads it (:func:`musframework.policy.may_keep_draft`), and submitting the
+response deletes it. Its answers may be incomplete; values that do not fit their question
+are refused when it is saved (see :meth:`musframework.services.Services.save_draft`).
 """
 
 from __future__ import annotations
