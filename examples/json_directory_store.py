@@ -26,7 +26,7 @@ import os
 import pathlib
 import tempfile
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from musframework.serialization.time import format_datetime, parse_datetime
 from musframework.storage import AuditEntry, BaseStore, register_store
@@ -94,7 +94,9 @@ class JsonDirectoryStore(BaseStore):
         for path in (self.root / kind).glob("*.json"):
             stored = json.loads(path.read_text(encoding="utf-8"))
             document = stored["document"]
-            rows.append(((document["id"], document.get("version", "")), stored))
+            # Ids derived from the content (drafts, upward feedback) are not in the body.
+            key = document.get("id", unquote(path.stem))
+            rows.append(((key, document.get("version", "")), stored))
         return [(s["revision"], s["document"]) for _, s in sorted(rows, key=lambda r: r[0])]
 
     def _commit(self, writes, audit, rename=None):

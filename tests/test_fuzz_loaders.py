@@ -48,6 +48,7 @@ VALID = {
     "plan": mst.development_plans(),
     "questionnaire": mst.questionnaires(max_sections=2, max_questions=3),
     "response": _responses(),
+    "response_draft": mst.response_drafts(),
     "unit": mst.org_units(),
     "upward_feedback": mst.upward_feedback(),
 }

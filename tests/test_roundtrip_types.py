@@ -34,6 +34,7 @@ _STRATEGIES = {
     "people": mst.people(),
     "questionnaires": mst.questionnaires(),
     "questions": mst.questions(),
+    "response_drafts": mst.response_drafts(),
     "responses": mst.questionnaires().flatmap(mst.responses),
     "rounds": mst.rounds(),
     "upward_feedback": mst.upward_feedback(),

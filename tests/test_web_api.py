@@ -171,6 +171,53 @@ def test_plan_comment_sign_calendar_and_documents(world: Any) -> None:
     assert client.get(api(cid, "/documents/nonsense.html"), headers=ANE).status_code == 404
 
 
+def test_my_draft_is_saved_read_prefilled_and_gone_after_submit(world: Any) -> None:
+    client, _, cid = world
+    draft = api(cid, "/response/draft")
+    missing = client.get(draft, headers=ANE)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    saved = client.put(draft, headers=ANE, json={"wish": "Et sejlerkursus"})
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["etag"] == '"1"'
+    assert saved.json()["data"] == {"wish": "Et sejlerkursus"}
+    assert client.get(draft, headers=ANE).json()["data"] == {"wish": "Et sejlerkursus"}
+    form = client.get(api(cid, "/form"), headers=ANE).json()
+    assert form["data"] == {"wish": "Et sejlerkursus"} and form["draft"]["revision"] == 1
+    assert form["submitted"] is False
+    # a stale If-Match is 412 with the current revision; a value that does not fit is 422
+    stale = client.put(draft, headers={**ANE, "if-match": '"7"'}, json={"wish": "x"})
+    assert stale.status_code == 412 and stale.headers["etag"] == '"1"'
+    bad = client.put(draft, headers={**ANE, "accept-language": "en"}, json={"days": 2.5})
+    assert bad.status_code == 422
+    assert [f["path"] for f in bad.json()["findings"]] == ["answers.days.value"]
+    plain = {**ANE, "content-type": "text/plain"}
+    assert client.put(draft, headers=plain, content=b"{}").status_code == 415
+    # nobody else reads it: the leader has no draft of theirs, HR and Carl are refused
+    leader = client.get(draft, headers=BO)
+    assert leader.status_code == 404 and "sejler" not in leader.text
+    assert "sejler" not in client.get(api(cid, "/form"), headers=BO).text
+    for other in (CARL, HANNE):
+        refused = client.get(draft, headers=other)
+        assert refused.status_code == 403 and "sejler" not in refused.text
+    # submitting replaces the draft; a draft after that is refused (409)
+    assert client.put(api(cid, "/response"), headers=ANE, json={"mood": 4}).status_code == 200
+    assert client.get(draft, headers=ANE).status_code == 404
+    assert client.get(api(cid, "/form"), headers=ANE).json()["draft"] is None
+    assert client.put(draft, headers=ANE, json={"wish": "x"}).status_code == 409
+
+
+def test_deleting_my_draft(world: Any) -> None:
+    client, _, cid = world
+    draft = api(cid, "/response/draft")
+    assert client.delete(draft, headers=ANE).status_code == 404
+    client.put(draft, headers=ANE, json={"wish": "x"})
+    assert client.delete(draft, headers={**ANE, "if-match": '"2"'}).status_code == 412
+    gone = client.delete(draft, headers={**ANE, "if-match": '"1"'})
+    assert gone.status_code == 204
+    assert client.get(draft, headers=ANE).status_code == 404
+
+
 def test_what_is_due_for_me(world: Any) -> None:
     client, _, cid = world
     due = client.get("/mus/api/me/due", headers=ANE).json()
@@ -221,7 +268,7 @@ def test_the_openapi_schema_documents_every_route(world: Any) -> None:
         for method, op in item.items()
         if path.startswith("/mus/api/")
     ]
-    assert len(operations) == 13
+    assert len(operations) == 16
     for path, method, op in operations:
         assert op.get("summary") and op.get("description"), (path, method)
         assert "403" in op["responses"] or path.endswith("/conversations") or "/me/" in path

@@ -446,6 +446,7 @@ def response_from_surveyjs(
     role: Role | str,
     person: str,
     prune_hidden: bool = False,
+    partial: bool = False,
     **fields: Any,
 ) -> Response:
     """Import SurveyJS result data (the survey's ``data`` object) as a checked Response.
@@ -460,6 +461,8 @@ def response_from_surveyjs(
         person: The respondent's person id.
         prune_hidden: Drop answers to questions hidden by their conditions instead of
             reporting them (for surveys that keep hidden values until completion).
+        partial: Unfinished answers (a draft): missing required answers are no finding;
+            values that do not fit their question still are.
         **fields: Further :class:`Response` fields (``submitted_at``, ``shared``).
 
     Raises:
@@ -502,7 +505,7 @@ def response_from_surveyjs(
         f
         for f in questionnaire.check_response(response)
         if f.severity is Severity.ERROR
-        and not (f.code == "response.missing-required" and f.path in unusable)
+        and not (f.code == "response.missing-required" and (partial or f.path in unusable))
     )
     if problems:
         raise DataError(

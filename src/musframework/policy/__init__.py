@@ -7,11 +7,13 @@
 * :func:`view`, :func:`authorize`, :func:`may`: what renderers, exports and analytics call.
 * :func:`may_take`, :func:`authorize_step`, :func:`step_questions`: who may take which
   workflow step (the one authority the services ask; the workflow checks only the state).
+* :func:`may_keep_draft`, :func:`authorize_draft`: a response draft is its author's alone.
 """
 
 from musframework.model.history import LeaderChange as LeaderChange  # documented in the model
 from musframework.policy.access import Action, Capacity, Part, Viewer
 from musframework.policy.default import DefaultPolicy, Grant, Policy, Relation
+from musframework.policy.drafts import authorize_draft, may_keep_draft
 from musframework.policy.steps import (
     STEPS,
     PolicyQuestion,
@@ -35,9 +37,11 @@ __all__ = [
     "STEPS",
     "Viewer",
     "authorize",
+    "authorize_draft",
     "authorize_step",
     "may",
     "may_give_upward_feedback",
+    "may_keep_draft",
     "may_read_upward_summary",
     "may_take",
     "seen_by",

@@ -49,6 +49,7 @@ from musframework.model import (
     Questionnaire,
     Response,
 )
+from musframework.model.draft import ResponseDraft
 from musframework.model.questions import question_type_generation, question_types
 from musframework.model.upward import UpwardFeedback
 from musframework.progress import gc_paused
@@ -100,6 +101,7 @@ DOCUMENT_TYPES: dict[str, type[Any]] = {
     "plan": DevelopmentPlan,
     "questionnaire": Questionnaire,
     "response": Response,
+    "response_draft": ResponseDraft,
     "unit": OrgUnit,
     "upward_feedback": UpwardFeedback,
 }

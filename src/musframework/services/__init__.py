@@ -6,7 +6,9 @@
   agreement's status, follow up, hand over on a leader change, cancel, replace, update or
   import the organisation, export and erase a person, send what is due), and what an app shows one
   person: their conversations, the preparation form for their role
-  (:class:`PreparationForm`, with the SurveyJS export and their saved answers), what is due
+  (:class:`PreparationForm`, with the SurveyJS export and their saved answers: the
+  submitted response, else their draft), their own response draft (``save_draft``,
+  ``draft``, ``delete_draft``: unfinished answers only they read), what is due
   for them, a conversation's documents and calendar file. The steps a person takes after
   reading (submit, share, comment, sign) take ``revision=`` to refuse a stale write.
 * Notifications: :func:`notices_for` (what people should be told, fed by

@@ -36,7 +36,14 @@ import pendulum
 from musframework import workflow as wf
 from musframework.catalogue import Message
 from musframework.clock import Clock, resolve_clock
-from musframework.errors import AccessDeniedError, ConflictError, MusframeworkError, NotFoundError
+from musframework.errors import (
+    AccessDeniedError,
+    ConflictError,
+    DataError,
+    MusframeworkError,
+    NotFoundError,
+    TransitionError,
+)
 from musframework.model import (
     Agreement,
     AgreementStatus,
@@ -58,9 +65,19 @@ from musframework.model import (
     Response,
     Role,
     RoundStepKind,
+    Severity,
 )
+from musframework.model.draft import ResponseDraft, draft_id
 from musframework.model.upward import UpwardSummary
-from musframework.policy import Action, DefaultPolicy, Policy, Viewer, authorize_step, view
+from musframework.policy import (
+    Action,
+    DefaultPolicy,
+    Policy,
+    Viewer,
+    authorize_draft,
+    authorize_step,
+    view,
+)
 from musframework.services.notices import Notice, OutgoingMessage, compose, notices_for
 from musframework.services.notifiers import Notifier, NotifierError
 from musframework.services.organisation_import import OrganisationImport, import_organisation
@@ -693,7 +710,7 @@ class Services:
         The form is the conversation's stored questionnaire, for the actor's role (a MUS
         employee gets the employee's questions, the leader the leader's); the SurveyJS export
         and the saved answers as SurveyJS ``data`` come with it, so a page can show the
-        survey prefilled.
+        survey prefilled: the submitted response's answers, or else the actor's draft's.
 
         Raises:
             NotFoundError: when there is no such conversation, or it has no stored form.
@@ -712,6 +729,10 @@ class Services:
             )
         questionnaire = self._form_of(conversation)
         mine = conversation.response_of(viewer.person)
+        draft = None if mine is not None else self._draft_of(viewer, stored.document)
+        shown = mine if mine is not None else None if draft is None else draft.document
+        if isinstance(shown, ResponseDraft):
+            shown = shown.as_response()
         return PreparationForm(
             conversation=conversation,
             revision=stored.revision,
@@ -719,7 +740,8 @@ class Services:
             role=role,
             response=mine,
             survey=to_surveyjs(questionnaire, role=role),
-            data={} if mine is None else response_to_surveyjs(mine, questionnaire),
+            data={} if shown is None else response_to_surveyjs(shown, questionnaire),
+            draft=draft,
         )
 
     def due_for(self, actor: Viewer | str, *, on: pendulum.Date | None = None) -> list[wf.DueItem]:
@@ -816,7 +838,9 @@ class Services:
         apply: Callable[[Conversation, str], Conversation],
         items: Callable[[Conversation, str], Iterable[object]] | None = None,
         revision: int | None = None,
+        drops: Callable[[str], list[tuple[type[Any], str, int]]] | None = None,
     ) -> Conversation:
+        # ``drops``: documents (class, id, revision) deleted in the same transaction.
         viewer = _viewer(actor)
         me = viewer.person
 
@@ -839,7 +863,13 @@ class Services:
             touched = () if items is None else tuple(items(current, me))
             authorize_step(policy, viewer, step, current, items=touched, organisation=organisation)
             changed = apply(current, me)
-            if changed is not current:
+            gone = [] if drops is None or changed is current else drops(me)
+            if gone:
+                with self.store.unit_of_work(actor=me) as uow:
+                    uow.save(changed, revision=stored.revision)
+                    for cls, key, at in gone:
+                        uow.delete(cls, key, revision=at)
+            elif changed is not current:
                 self.store.save(changed, revision=stored.revision, actor=me)
             return changed
 
@@ -922,6 +952,8 @@ class Services:
             DataError: when it has errors (every one listed).
             TransitionError: when the conversation is not invited or prepared.
             ConflictError: when ``revision`` is given and the conversation was saved since.
+
+        The actor's draft (:meth:`save_draft`) is deleted in the same transaction.
         """
         forms: dict[str, Questionnaire | None] = {}
 
@@ -951,6 +983,11 @@ class Services:
                 )
             return built["r"]
 
+        def the_draft(me: str) -> list[tuple[type[Any], str, int]]:
+            # The submitted answers replace the draft: deleted in the same transaction.
+            left = self.store.get(ResponseDraft, draft_id(conversation_id, me))
+            return [] if left is None else [(ResponseDraft, left.document.id, left.revision)]
+
         return self._step(
             actor,
             conversation_id,
@@ -960,7 +997,140 @@ class Services:
             ),
             items=lambda c, me: (the_response(c, me),),
             revision=revision,
+            drops=the_draft,
         )
+
+    # ------------------------------------------------------------------ drafts
+
+    def _draft_of(self, viewer: Viewer, conversation: Conversation) -> Stored[ResponseDraft] | None:
+        authorize_draft(viewer, conversation)
+        if conversation.response_of(viewer.person) is not None:
+            return None  # a submitted response: no draft is offered
+        found = self.store.get(ResponseDraft, draft_id(conversation.id, viewer.person))
+        if found is not None:
+            authorize_draft(viewer, conversation, found.document)
+        return found
+
+    def draft(self, actor: Viewer | str, conversation_id: str) -> Stored[ResponseDraft] | None:
+        """The actor's own draft of their response in a conversation, with its revision.
+
+        ``None`` when they have none, or when they have submitted their response (submitting
+        deletes the draft). Only the author ever reads a draft
+        (:func:`musframework.policy.may_keep_draft`): the leader and HR do not.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when the actor answers no form in the conversation.
+        """
+        viewer = _viewer(actor)
+        return self._draft_of(viewer, self.store.load(Conversation, conversation_id).document)
+
+    def save_draft(
+        self,
+        actor: Viewer | str,
+        conversation_id: str,
+        answers: Mapping[str, Any] | Response,
+        *,
+        revision: int | None = None,
+    ) -> Stored[ResponseDraft]:
+        """Keep the actor's unfinished answers (SurveyJS ``data``, or a ``Response``).
+
+        A draft need not be complete: unanswered required questions are fine, and answers to
+        questions hidden by their conditions are dropped. A value that does not fit its
+        question is refused as at submit (a :class:`~musframework.errors.DataError` listing
+        every finding, ``answers.<question>`` paths) and nothing is stored. ``saved_at`` is
+        the services' clock. With ``revision`` (the draft's, ``0`` for none yet), a stale
+        write raises :class:`~musframework.errors.ConflictError`.
+
+        Raises:
+            NotFoundError: when there is no such conversation or it has no stored form.
+            AccessDeniedError: when the actor answers no form in the conversation.
+            TransitionError: when the actor has submitted their response already.
+            DataError: when a value does not fit its question.
+            ConflictError: when ``revision`` is given and the draft was saved since.
+        """
+        from musframework.interop.surveyjs import response_from_surveyjs
+
+        viewer = _viewer(actor)
+        me = viewer.person
+        conversation = self.store.load(Conversation, conversation_id).document
+        authorize_draft(viewer, conversation)
+        if conversation.response_of(me) is not None:
+            raise TransitionError(
+                Message("error.draft.submitted"), current="submitted", allowed=("submit_response",)
+            )
+        form = self._form_of(conversation)
+        role = conversation.role_of(me) or Role.EMPLOYEE
+        if isinstance(answers, Response):
+            checked = answers
+            problems = [
+                f
+                for f in form.check_response(attrs.evolve(answers, role=role))
+                if f.code != "response.missing-required" and f.severity is Severity.ERROR
+            ]
+            if problems:
+                raise DataError(
+                    Message("error.surveyjs.data-mismatch", {"ref": str(form.ref)}), problems
+                )
+        else:
+            checked = response_from_surveyjs(
+                answers, form, role=role, person=me, prune_hidden=True, partial=True
+            )
+        key = draft_id(conversation_id, checked.person)
+
+        def attempt() -> Stored[ResponseDraft]:
+            existing = self.store.get(ResponseDraft, key)
+            current = 0 if existing is None else existing.revision
+            if revision is not None and revision != current:
+                raise _StaleError(ConflictError(("response_draft", key), revision, current))
+            draft = ResponseDraft(
+                conversation=conversation_id,
+                person=checked.person,
+                questionnaire=form.ref,
+                role=role,
+                answers=checked.answers,
+                saved_at=self.clock.now(),
+            )
+            authorize_draft(viewer, conversation, draft)  # a Response of someone else: refused
+            return Stored(draft, self.store.save(draft, revision=current, actor=me))
+
+        try:
+            return self._retry(attempt)
+        except _StaleError as stale:
+            raise stale.error from None
+
+    def delete_draft(
+        self, actor: Viewer | str, conversation_id: str, *, revision: int | None = None
+    ) -> bool:
+        """Delete the actor's draft in a conversation; ``False`` when there was none.
+
+        Raises:
+            NotFoundError: when there is no such conversation.
+            AccessDeniedError: when the actor answers no form in the conversation.
+            ConflictError: when ``revision`` is given and the draft was saved since.
+        """
+        viewer = _viewer(actor)
+        conversation = self.store.load(Conversation, conversation_id).document
+        authorize_draft(viewer, conversation)
+        key = draft_id(conversation_id, viewer.person)
+
+        def attempt() -> bool:
+            existing = self.store.get(ResponseDraft, key)
+            if existing is None:
+                if revision:
+                    raise _StaleError(ConflictError(("response_draft", key), revision, 0))
+                return False
+            if revision is not None and revision != existing.revision:
+                raise _StaleError(
+                    ConflictError(("response_draft", key), revision, existing.revision)
+                )
+            self.store.delete(ResponseDraft, key, revision=existing.revision, actor=viewer.person)
+            return True
+
+        try:
+            return self._retry(attempt)
+        except _StaleError as stale:
+            raise stale.error from None
 
     def share(
         self,
@@ -1423,7 +1593,9 @@ class PreparationForm:
         role: The person's role in the conversation: the questions they answer.
         response: Their saved response, if any.
         survey: The form for their role as SurveyJS survey JSON.
-        data: Their saved answers as SurveyJS ``data`` (empty when none).
+        data: Their saved answers as SurveyJS ``data``: the submitted response's, else
+            their draft's (empty when neither).
+        draft: Their draft with its revision, when they have one and have not submitted.
     """
 
     conversation: Conversation
@@ -1433,6 +1605,7 @@ class PreparationForm:
     response: Response | None
     survey: dict[str, Any]
     data: dict[str, Any]
+    draft: Stored[ResponseDraft] | None = None
 
 
 def _delivery(notice: Notice, channel: str, clock: Clock) -> Delivery:

@@ -24,6 +24,7 @@ from musframework.model import (
     StatusChange,
     TextAnswer,
 )
+from musframework.model.draft import ResponseDraft
 from musframework.model.upward import UpwardFeedback
 
 __all__ = ["ERASED", "Eraser", "name_variants", "private_notes_removed", "refers_to"]
@@ -52,6 +53,8 @@ def refers_to(document: Any, person: str) -> bool:
         return document.recipient == person
     if isinstance(document, UpwardFeedback):
         return person == document.leader or person in document.respondents
+    if isinstance(document, ResponseDraft):
+        return document.person == person
     return False
 
 
@@ -184,6 +187,7 @@ class Eraser:
             UpwardFeedback: lambda f: attrs.evolve(
                 f, leader=self._id(f.leader), respondents=self._ids(f.respondents)
             ),
+            ResponseDraft: self._draft,
         }
         handler = handlers.get(type(document))
         if handler is None:
@@ -250,6 +254,15 @@ class Eraser:
             for key, a in r.answers.items()
         }
         return attrs.evolve(r, person=self._id(r.person), answers=answers)
+
+    def _draft(self, d: ResponseDraft) -> ResponseDraft:
+        # The erased person's own drafts are deleted (``erase_person``); in another's draft
+        # their name is removed from the free texts.
+        answers = {
+            key: TextAnswer(self.scrub(a.value)) if isinstance(a, TextAnswer) else a
+            for key, a in d.answers.items()
+        }
+        return attrs.evolve(d, answers=answers)
 
     def _conversation(self, c: Conversation) -> Conversation:
         invitation = c.invitation

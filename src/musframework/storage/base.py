@@ -56,6 +56,7 @@ from musframework.model import (
     Role,
 )
 from musframework.model.conversation import parts_digest, signed_parts
+from musframework.model.draft import ResponseDraft
 from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.model.source import ConversationSource
 from musframework.progress import gc_paused
@@ -1034,8 +1035,8 @@ class BaseStore(abc.ABC):
         """Everything stored about a person, as one JSON-compatible document (GDPR access).
 
         Holds the person, and every conversation, unit and group that refers to them (other
-        people's private notes left out), and the audit log entries they made or that
-        concern their person document.
+        people's private notes left out), their unsubmitted response drafts, and the audit
+        log entries they made or that concern their person document.
         """
         person = self.get(Person, person_id)
         names = {
@@ -1045,6 +1046,7 @@ class BaseStore(abc.ABC):
             "organisation": "organisation_versions",
             "leader_change": "leader_changes",
             "delivery": "deliveries",
+            "response_draft": "response_drafts",
         }
         related: dict[str, list[Any]] = {key: [] for key in names.values()}
         for kind, key in names.items():
@@ -1088,7 +1090,8 @@ class BaseStore(abc.ABC):
         The person document is replaced by a tombstone under the pseudonym; every reference
         to the id becomes the pseudonym (participants, owners, signers, histories, notes,
         responses, units, groups, audit log); the person's own notes and text answers become
-        ``[erased]``; their name and e-mail address are removed from every free text. One
+        ``[erased]``; their response drafts are deleted; their name and e-mail address are
+        removed from every free text. One
         transaction; counts of documents, participants, agreements, responses and notes stay.
         """
         check_actor(actor)
@@ -1104,6 +1107,11 @@ class BaseStore(abc.ABC):
         for stored in self._all_documents():
             doc = stored.document
             if isinstance(doc, Person):
+                continue
+            if isinstance(doc, ResponseDraft) and doc.person == person_id:
+                # Unsubmitted answers are the author's alone: erased with them, not kept.
+                w = self._prepare_delete(ResponseDraft, doc.id, None, stored.revision)
+                writes.append(attrs.evolve(w, action="erase"))
                 continue
             erased = eraser.erase(doc)
             if isinstance(doc, Conversation) and erased is not doc:
@@ -1181,6 +1189,9 @@ class BaseStore(abc.ABC):
         for kind, cls in DOCUMENT_KINDS.items():
             for revision, data in self._bodies(kind):
                 name = str(data.get("id"))
+                if "id" not in data:  # an id derived from the content (left out when dumped)
+                    with contextlib.suppress(MusframeworkError):
+                        name = from_dict(data, cls, source=kind).id
                 if kind == "questionnaire":
                     name = f"{name}@{data.get('version')}"
                 documents.append((kind, name, revision, data))

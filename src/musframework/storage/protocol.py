@@ -33,6 +33,7 @@ from musframework.model import (
     Person,
     Questionnaire,
 )
+from musframework.model.draft import ResponseDraft
 from musframework.model.source import ConversationSource
 from musframework.model.upward import UpwardFeedback
 from musframework.signing import Signer
@@ -58,6 +59,7 @@ Document = (
     | LeaderChange
     | Delivery
     | UpwardFeedback
+    | ResponseDraft
 )
 """The document types a store keeps."""
 
@@ -70,6 +72,7 @@ DOCUMENT_KINDS: dict[str, type[Any]] = {
     "organisation": OrganisationVersion,
     "person": Person,
     "questionnaire": Questionnaire,
+    "response_draft": ResponseDraft,
     "unit": OrgUnit,
     "upward_feedback": UpwardFeedback,
 }

@@ -52,6 +52,7 @@ from musframework.model import (
     Signature,
     TextAnswer,
 )
+from musframework.model.draft import ResponseDraft, draft_id
 from musframework.model.round import AgreementState, agreement_state, counted_agreements
 from musframework.serialization import dumps, register_migration, unregister_migration
 from musframework.signing import HmacSigner
@@ -273,6 +274,7 @@ class StoreConformance:
         unit=mst.org_units(),
         group=mst.groups(),
         cycle=mst.cycles(),
+        draft=mst.response_drafts(),
     )
     def test_round_trip_of_generated_documents(
         self,
@@ -282,11 +284,12 @@ class StoreConformance:
         unit: OrgUnit,
         group: Group,
         cycle: Any,
+        draft: ResponseDraft,
     ) -> None:
         """Every kind of document loads back equal, with zone names, at revision 1."""
         conversation = data.draw(mst.conversations(questionnaire))
         with self.fresh_store() as store:
-            for document in (questionnaire, conversation, person, unit, group, cycle):
+            for document in (questionnaire, conversation, person, unit, group, cycle, draft):
                 assert store.save(document) == 1
                 version = getattr(document, "version", None)
                 loaded = store.load(type(document), document.id, version)
@@ -881,6 +884,50 @@ class StoreConformance:
             conclusions=["Cai helps Ane Kirstine Holm"],
         )
         store.save(other, actor="bo")
+        store.save(
+            ResponseDraft(
+                conversation="mus-1",
+                person="ane",
+                questionnaire=QuestionnaireRef("f", "1"),
+                role="employee",
+                answers={"q": TextAnswer("half a thought")},
+                saved_at=at,
+            ),
+            actor="ane",
+        )
+        store.save(
+            ResponseDraft(
+                conversation="mus-2",
+                person="cai",
+                questionnaire=QuestionnaireRef("f", "1"),
+                role="employee",
+                answers={"q": TextAnswer("Ane Kirstine Holm helps me")},
+                saved_at=at,
+            ),
+            actor="cai",
+        )
+
+    def test_response_drafts_are_kept_per_conversation_and_author(self) -> None:
+        """A draft is stored under its conversation and author; saving again is revision 2."""
+        with self.fresh_store() as store:
+            draft = ResponseDraft(
+                conversation="c1",
+                person="ane",
+                questionnaire=QuestionnaireRef("f", "1"),
+                role="employee",
+                answers={"q": TextAnswer("first")},
+                saved_at=_CLOCK_START,
+            )
+            assert store.save(draft) == 1
+            assert store.get(ResponseDraft, draft_id("c1", "bo")) is None
+            assert store.get(ResponseDraft, draft_id("c2", "ane")) is None
+            changed = attrs.evolve(draft, answers={"q": TextAnswer("second")})
+            assert store.save(changed, revision=1) == 2
+            with pytest.raises(ConflictError):
+                store.save(draft, revision=1)
+            assert store.load(ResponseDraft, draft.id).document == changed
+            store.delete(ResponseDraft, draft.id, revision=2)
+            assert store.get(ResponseDraft, draft.id) is None
 
     def test_export_person_holds_everything_about_them(self) -> None:
         """One JSON document: the person, their conversations, units, groups and audit lines."""
@@ -895,9 +942,13 @@ class StoreConformance:
             assert "my own note" in [n["text"] for n in notes]
             assert [u["document"]["id"] for u in export["units"]] == ["it"]
             assert [g["document"]["id"] for g in export["groups"]] == ["g"]
+            drafts = export["response_drafts"]
+            assert [d["document"]["conversation"] for d in drafts] == ["mus-1"]
+            assert drafts[0]["document"]["answers"]["q"]["value"] == "half a thought"
             assert {(e["kind"], e["id"], e["actor"]) for e in export["audit_log"]} == {
                 ("person", "ane", "system"),
                 ("conversation", "mus-1", "ane"),
+                ("response_draft", draft_id("mus-1", "ane"), "ane"),
             }
             assert store.export_person("nobody")["person"] is None
 
@@ -912,7 +963,7 @@ class StoreConformance:
             assert self._counts(store) == counts
             texts = [
                 dumps(s.document)
-                for cls in (Person, OrgUnit, Group, Conversation)
+                for cls in (Person, OrgUnit, Group, Conversation, ResponseDraft)
                 for s in store.documents(cls)
             ]
             texts.append(repr(store.audit_log()))
@@ -941,6 +992,9 @@ class StoreConformance:
             assert [s.document.id for s in store.conversations(person=pseudonym)] == ["mus-1"]
             assert _ids(store.agreements(owner=pseudonym)) == [("mus-1", "a1")]
             assert {e.action for e in store.audit_log() if e.actor == "dpo"} == {"erase"}
+            assert store.get(ResponseDraft, draft_id("mus-1", "ane")) is None
+            kept = store.load(ResponseDraft, draft_id("mus-2", "cai")).document
+            assert kept.answers["q"] == TextAnswer("[erased] helps me")
             store.compact()
             assert store.load(Conversation, "mus-1").revision == 2
 

@@ -77,6 +77,7 @@ from musframework.model import (
     YesNoAnswer,
     YesNoQuestion,
 )
+from musframework.model.draft import ResponseDraft
 from musframework.model.upward import UpwardFeedback
 
 __all__ = [
@@ -100,6 +101,7 @@ __all__ = [
     "people",
     "questionnaires",
     "questions",
+    "response_drafts",
     "responses",
     "rounds",
     "texts",
@@ -219,6 +221,23 @@ def leader_changes() -> st.SearchStrategy[LeaderChange]:
         new=st.none() | identifiers(),
         at=datetimes(),
         plan=st.none() | identifiers(),
+    )
+
+
+def response_drafts() -> st.SearchStrategy[ResponseDraft]:
+    """Unsubmitted answers of one person in one conversation (any subset, any zone)."""
+    return st.builds(
+        ResponseDraft,
+        conversation=identifiers(),
+        person=identifiers(),
+        questionnaire=st.builds(QuestionnaireRef, identifiers(), st.just("1")),
+        role=st.sampled_from([Role.EMPLOYEE, Role.LEADER]),
+        answers=st.dictionaries(
+            identifiers(),
+            st.integers(1, 5).map(ScaleAnswer) | texts().map(TextAnswer),
+            max_size=3,
+        ),
+        saved_at=datetimes(),
     )
 
 

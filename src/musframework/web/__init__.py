@@ -1,7 +1,7 @@
 """HTTP over the services: a FastAPI router an app mounts, and the SurveyJS kit (``web`` extra).
 
 * :func:`router`: a FastAPI ``APIRouter`` with the API (``/api/...``: conversations, the
-  preparation form as SurveyJS or musframework JSON, my response, sharing, both
+  preparation form as SurveyJS or musframework JSON, my response and my draft, sharing, both
   preparations side by side, the plan with comments and signatures, what is due, the
   ``.ics``, rendered documents) and the pages (the SurveyJS form, the overview, the plan)
   with the vendored SurveyJS files. The app supplies one thing: ``authenticate``, a callable

@@ -44,6 +44,10 @@ _SURVEY_TEXTS = (
     "shared",
     "share-refused",
     "submitted-before",
+    "draft-saving",
+    "draft-saved",
+    "draft-refused",
+    "draft-restored",
 )
 
 
@@ -84,15 +88,18 @@ def assets_head(url: Callable[[str], str]) -> str:
     )
 
 
-def survey_fragment(form: str, response: str, share: str) -> str:
-    """The element the kit turns into the preparation form, given the API's three URLs.
+def survey_fragment(form: str, response: str, share: str, draft: str = "") -> str:
+    """The element the kit turns into the preparation form, given the API's URLs.
+
+    With ``draft`` (the draft route), the kit saves the answers as a draft while the person
+    types and pages (until they have submitted).
 
     Put it into your own page with :func:`assets_head`'s tags in its ``<head>``.
     """
     return (
         '<div class="mus-survey" '
         f'data-form="{html.escape(form)}" data-response="{html.escape(response)}" '
-        f'data-share="{html.escape(share)}"></div>'
+        f'data-share="{html.escape(share)}" data-draft="{html.escape(draft)}"></div>'
     )
 
 
@@ -238,6 +245,7 @@ def add_pages(api: "APIRouter", run: Any, current: Any, locale_of: Any) -> None:
                 request.url_for("mus_form", cid=cid).path,
                 request.url_for("mus_submit", cid=cid).path,
                 request.url_for("mus_share", cid=cid).path,
+                request.url_for("mus_draft", cid=cid).path,
             )
             title = prepared.questionnaire.title.get(locale)
             back = request.url_for("mus_overview", cid=cid).path

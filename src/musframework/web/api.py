@@ -210,7 +210,8 @@ def router(
         summary="My preparation form",
         description="The form you fill in for this conversation, for your role: "
         "`format=surveyjs` (default) gives SurveyJS survey JSON with your saved answers as "
-        "`data`, each page's minutes and the page's texts; `format=musframework` the "
+        "`data` (your submitted response's, else your draft's; `draft` gives its "
+        "revision), each page's minutes and the page's texts; `format=musframework` the "
         "library's own questionnaire JSON.",
         responses=_ERRORS,
         tags=["preparation"],
@@ -317,6 +318,85 @@ def router(
             stored = svc.conversation_with_revision(actor, cid)
             person = actor.person if isinstance(actor, Viewer) else actor
             return ok(_response(stored.document.response_of(person)), stored.revision)
+
+        return await run(request, call, expected=expected)
+
+    def draft_body(svc: Services, actor: Viewer | str, cid: str) -> Response:
+        prepared = svc.preparation_form(actor, cid)
+        if prepared.draft is None:
+            raise NotFoundError(Message("error.web.no-draft", {"id": cid}))
+        saved = prepared.draft.document.saved_at
+        body = {"data": prepared.data, "saved_at": saved.isoformat()}
+        return ok(body, prepared.draft.revision)
+
+    @api.get(
+        "/api/conversations/{cid}/response/draft",
+        name="mus_draft",
+        summary="My draft",
+        description="Your unfinished answers as SurveyJS `data`, with when they were saved; "
+        "the draft's revision is the ETag. Only you ever read your draft (not the other "
+        "party, not HR). 404 when you have none, and once you have submitted your response.",
+        responses=_ERRORS,
+        tags=["preparation"],
+    )
+    async def my_draft(request: Request, cid: str) -> Response:
+        def call(svc: Services, actor: Viewer | str, locale: str) -> Response:
+            return draft_body(svc, actor, cid)
+
+        return await run(request, call)
+
+    @api.put(
+        "/api/conversations/{cid}/response/draft",
+        name="mus_save_draft",
+        summary="Save my draft",
+        description="Keep your unfinished answers (SurveyJS `data`). Unanswered required "
+        "questions are fine; a value that does not fit its question is refused with findings "
+        "(`answers.<question>`) as at submit, and nothing is stored. Send the draft's revision "
+        "as `If-Match` to refuse the write when it was saved since (412). Submitting the "
+        "response deletes the draft; after that a draft is refused (409).",
+        responses=_WRITES,
+        openapi_extra=_json_body({"type": "object", "additionalProperties": True}),
+        tags=["preparation"],
+    )
+    async def save_draft(request: Request, cid: str) -> Response:
+        locale = language(request.headers.get("accept-language"), fallback)
+        data, refused = await body_of(request, locale)
+        if refused is not None:
+            return refused
+        expected, refused = revision_of(request, locale)
+        if refused is not None:
+            return refused
+
+        def call(svc: Services, actor: Viewer | str, locale: str) -> Response:
+            if not isinstance(data, dict):
+                raise DataError(
+                    Message("error.web.request"), [Finding.error("web.body-not-object", "body")]
+                )
+            svc.save_draft(actor, cid, data, revision=expected)
+            return draft_body(svc, actor, cid)
+
+        return await run(request, call, expected=expected)
+
+    @api.delete(
+        "/api/conversations/{cid}/response/draft",
+        name="mus_delete_draft",
+        summary="Delete my draft",
+        description="Throw your draft away (204; 404 when you have none). `If-Match` as for "
+        "saving.",
+        responses=_WRITES,
+        status_code=204,
+        tags=["preparation"],
+    )
+    async def delete_draft(request: Request, cid: str) -> Response:
+        locale = language(request.headers.get("accept-language"), fallback)
+        expected, refused = revision_of(request, locale)
+        if refused is not None:
+            return refused
+
+        def call(svc: Services, actor: Viewer | str, locale: str) -> Response:
+            if not svc.delete_draft(actor, cid, revision=expected):
+                raise NotFoundError(Message("error.web.no-draft", {"id": cid}))
+            return Response(status_code=204, headers=dict(PRIVATE))
 
         return await run(request, call, expected=expected)
 
@@ -557,6 +637,12 @@ def _survey_body(
         "locale": locale,
         "revision": prepared.revision,
         "submitted": prepared.response is not None,
+        "draft": None
+        if prepared.draft is None
+        else {
+            "revision": prepared.draft.revision,
+            "saved_at": prepared.draft.document.saved_at.isoformat(),
+        },
         "shared": prepared.response is not None and prepared.response.shared,
         "sections": [{"id": s.id, "minutes": s.minutes} for s in prepared.questionnaire.sections],
         "texts": _pages.survey_texts(locale, others),

@@ -5,7 +5,9 @@
  * preparation form named by its data-form URL; `#mus-plan-config` makes the plan page's
  * sign button and comment form work. The survey completes only after the server accepted the
  * answers (onCompleting with options.allow = false); the server's findings appear on their
- * questions and the survey stays open.
+ * questions and the survey stays open. Until the answers are submitted, they are saved as a
+ * draft (data-draft URL) a moment after each change and at each page change; the form comes
+ * back prefilled from the submitted response, else from the draft.
  */
 (function () {
   "use strict";
@@ -62,6 +64,57 @@
     root.appendChild(status);
     if (form.submitted) status.textContent = texts["submitted-before"];
 
+    // The draft: saved while the person types (debounced) and when they change page.
+    var draftUrl = root.dataset.draft;
+    var drafting = Boolean(draftUrl) && !form.submitted;
+    var draftEtag = form.draft ? '"' + form.draft.revision + '"' : null;
+    var draftStatus = element("p", { class: "mus-draft-status", "aria-live": "polite" });
+    root.appendChild(draftStatus);
+    if (drafting && form.draft) draftStatus.textContent = texts["draft-restored"];
+    var timer = null;
+    var saving = false;
+    var again = false;
+    var changed = false;
+
+    function saveDraft(retried) {
+      if (timer) { clearTimeout(timer); timer = null; }
+      if (!drafting || !changed) return;
+      if (saving) { again = true; return; }
+      saving = true;
+      changed = false;
+      draftStatus.textContent = texts["draft-saving"];
+      call(draftUrl, "PUT", survey.data, draftEtag).then(function (answer) {
+        saving = false;
+        if (answer.ok) {
+          draftEtag = answer.etag;
+          if (drafting) draftStatus.textContent = texts["draft-saved"];
+        } else if (answer.status === 412 && !retried) {
+          draftEtag = answer.etag; // saved from elsewhere (another tab): this page's answers win
+          changed = true;
+          saveDraft(true);
+          return;
+        } else if (drafting) {
+          var why = (answer.body.findings || []).map(function (f) { return f.message; });
+          if (!why.length) why.push(problemText(answer.body));
+          draftStatus.textContent = texts["draft-refused"] + " " + why.join(" ");
+        }
+        if (again) { again = false; saveDraft(); }
+      }, function () {
+        saving = false;
+        changed = true;
+        draftStatus.textContent = texts.network;
+      });
+    }
+    root.musSaveDraft = function () { changed = true; saveDraft(); }; // for the app's own code
+
+    survey.onValueChanged.add(function () {
+      if (!drafting) return;
+      changed = true;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(saveDraft, 800);
+    });
+    survey.onCurrentPageChanged.add(function () { saveDraft(); });
+
     function showPage() {
       var pages = survey.visiblePages;
       var page = survey.currentPage;
@@ -77,11 +130,14 @@
     survey.onCompleting.add(function (sender, options) {
       if (accepted) return; // the server said yes: let SurveyJS complete
       options.allow = false;
+      if (timer) { clearTimeout(timer); timer = null; }
       general.textContent = "";
       status.textContent = texts.sending;
       call(root.dataset.response, "PUT", sender.data).then(function (answer) {
         if (answer.ok) {
           accepted = true;
+          drafting = false; // the submitted answers replace the draft (the server deleted it)
+          draftStatus.textContent = "";
           status.textContent = texts.accepted;
           sender.doComplete();
           showShare(root, texts, answer.body && answer.body.shared);
