@@ -384,7 +384,8 @@ def _statuses(value: Any, enum: type[Any]) -> frozenset[Any] | None:
 class StoreConversations:
     """One store query's conversations, a :class:`~musframework.model.source.ConversationSource`.
 
-    Made by :meth:`BaseStore.conversation_source`; each pass is a new keyset-paged query.
+    Made by :meth:`musframework.storage.BaseStore.conversation_source`; each pass is a new
+    keyset-paged query.
 
     Attributes:
         store: The store read.
