@@ -20,7 +20,8 @@ Workload ``validate+analyse from SQLite (memory)``: ``validate`` and ``analyse_r
 ``store.conversation_source(cycle=...)``, which they read in passes. At 1,000,000 the harness
 would build the store for each run; measure it once instead:
 ``python benchmarks/round_scale.py 1000000 --build DIR`` (about half an hour), then
-``python benchmarks/round_scale.py 1000000 --store DIR/round.db`` (peak RSS, CPU and wall).
+``python benchmarks/round_scale.py 1000000 --store DIR/round.db`` (peak RSS, CPU and wall);
+``... --store DIR/round.db --overdue`` times the overdue query of one unit in that store.
 """
 
 from __future__ import annotations
@@ -280,6 +281,30 @@ def measure_memory(n: int, path: str | None) -> dict[str, Any]:
     }
 
 
+def measure_overdue(n: int, path: str, repeats: int = 2) -> dict[str, Any]:
+    """Overdue agreements of 20 units of about 25 in a store built by :func:`build_store`.
+
+    p50 CPU milliseconds per unit of ``store.overdue_agreements(on, unit=u)`` and of the raw
+    join, interleaved ``repeats`` times (each a list of figures); the answers are compared.
+    """
+    _, org, _ = round_parts(n)
+    units = sample_units(org)
+    with mf.storage.SQLiteStore(path, clock=CLOCK) as store:
+        conn = store.connection
+        found = [store.overdue_agreements(data.TODAY, unit=u) for u in units]
+        ours = [[(r.conversation, r.agreement) for r in rows] for rows in found]
+        assert ours == [raw_join(conn, u) for u in units], "the store and the raw join disagree"
+        figures: dict[str, Any] = {"n": n, "overdue per unit": sum(map(len, ours)) / len(units)}
+        for _ in range(repeats):
+            figures.setdefault("ours p50 ms", []).append(
+                _p50_ms(lambda u: store.overdue_agreements(data.TODAY, unit=u), units)
+            )
+            figures.setdefault("raw join p50 ms", []).append(
+                _p50_ms(lambda u: raw_join(conn, u), units)
+            )
+    return figures
+
+
 if __name__ == "__main__":
     import argparse
     import json
@@ -288,8 +313,11 @@ if __name__ == "__main__":
     parser.add_argument("n", type=int, help="conversations in the round")
     parser.add_argument("--store", help="a store built earlier by build_store(n, folder)")
     parser.add_argument("--build", help="only build the store of n in this folder")
+    parser.add_argument("--overdue", action="store_true", help="time the overdue query")
     args = parser.parse_args()
     if args.build:
         build_store(args.n, args.build)
+    elif args.overdue:
+        print(json.dumps(measure_overdue(args.n, args.store)))
     else:
         print(json.dumps(measure_memory(args.n, args.store)))
