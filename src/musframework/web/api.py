@@ -24,9 +24,14 @@ from musframework.web._http import (
 
 __all__ = ["router"]
 
-_FORMATS = {"html": "text/html; charset=utf-8", "docx": None, "md": "text/markdown; charset=utf-8"}
-_RENDERERS = {"html": "html", "docx": "docx", "md": "markdown"}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "docx": _DOCX,
+    "md": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+}
+_RENDERERS = {"html": "html", "docx": "docx", "md": "markdown", "pdf": "pdf"}
 _PROBLEM_SCHEMA = {
     "description": "RFC 9457 problem details; `findings` lists every problem (code, path, message)",
     "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -547,11 +552,18 @@ def router(
         name="mus_document",
         summary="A rendered document",
         description="`document`: `invitation`, `side_by_side`, `plan`, `follow_up`; "
-        "`suffix`: `html`, `md` or `docx` (Word, with the `docx` extra). Only what you may "
-        "see is in it.",
+        "`suffix`: `html`, `md`, `docx` (Word, with the `docx` extra) or `pdf` (with the "
+        "`pdf` extra and Pango; 501 where they are missing). Only what you may see is in it.",
         responses={
             **_ERRORS,
-            200: {"content": {"text/html": {}, "text/markdown": {}, _DOCX: {}}},
+            200: {
+                "content": {
+                    "text/html": {},
+                    "text/markdown": {},
+                    _DOCX: {},
+                    "application/pdf": {},
+                }
+            },
         },
         tags=["documents"],
     )
@@ -564,10 +576,10 @@ def router(
                 )
             made = svc.document(actor, cid, document, format=_RENDERERS[suffix], locale=locale)
             headers = dict(PRIVATE)
-            media = _FORMATS[suffix] or _DOCX
-            if suffix == "docx":
+            media = _FORMATS[suffix]
+            if suffix in ("docx", "pdf"):
                 headers["Content-Disposition"] = (
-                    f'attachment; filename="{_safe(cid)}-{_safe(document)}.docx"'
+                    f'attachment; filename="{_safe(cid)}-{_safe(document)}.{suffix}"'
                 )
             return Response(made, media_type=media, headers=headers)
 
