@@ -152,14 +152,23 @@ def _old_way(store: Any, unit: str) -> list[Any]:
 _DONE = sorted(s.value for s in mf.ConversationStatus.HELD_OR_LATER)
 
 
+def overdue_per_unit(store: Any, units: list[str]) -> float:
+    """Check the store's overdue query against the raw join unit by unit; the mean found."""
+    conn = store.connection
+    ours = [
+        [(r.conversation, r.agreement) for r in store.overdue_agreements(data.TODAY, unit=u)]
+        for u in units
+    ]
+    assert ours == [raw_join(conn, u) for u in units], "the store and the raw join disagree"
+    return sum(map(len, ours)) / len(units)
+
+
 def _figures(s: dict[str, Any]) -> dict[str, Any]:
     store, units = s["store"], s["units"]
     conn = store.connection
-    ours = [[(r.conversation, r.agreement) for r in found] for found in _ours(s)]
-    assert ours == _floor(s), "the store and the raw join disagree"
     figures = {
         "unit size": f"{min(s['sizes'])}-{max(s['sizes'])}",
-        "overdue per unit": round(sum(map(len, ours)) / len(units), 1),
+        "overdue per unit": round(overdue_per_unit(store, units), 1),
         "build s (wall)": round(s["built"], 1),
         "overdue p50 ms (CPU)": _p50_ms(
             lambda u: store.overdue_agreements(data.TODAY, unit=u), units
@@ -291,10 +300,7 @@ def measure_overdue(n: int, path: str, repeats: int = 2) -> dict[str, Any]:
     units = sample_units(org)
     with mf.storage.SQLiteStore(path, clock=CLOCK) as store:
         conn = store.connection
-        found = [store.overdue_agreements(data.TODAY, unit=u) for u in units]
-        ours = [[(r.conversation, r.agreement) for r in rows] for rows in found]
-        assert ours == [raw_join(conn, u) for u in units], "the store and the raw join disagree"
-        figures: dict[str, Any] = {"n": n, "overdue per unit": sum(map(len, ours)) / len(units)}
+        figures: dict[str, Any] = {"n": n, "overdue per unit": overdue_per_unit(store, units)}
         for _ in range(repeats):
             figures.setdefault("ours p50 ms", []).append(
                 _p50_ms(lambda u: store.overdue_agreements(data.TODAY, unit=u), units)

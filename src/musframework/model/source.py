@@ -90,9 +90,7 @@ def in_passes(conversations: Iterable[Conversation]) -> Sequence[Conversation] |
     A list, a tuple or a :class:`ConversationSource` is returned as it is; anything else
     (a generator, a one-shot iterator) is read into a tuple.
     """
-    if isinstance(conversations, tuple | list | SequenceSource):
-        return conversations
-    if isinstance(conversations, ConversationSource):
+    if isinstance(conversations, tuple | list | ConversationSource):
         return conversations
     return tuple(conversations)
 

@@ -141,8 +141,7 @@ def view(
     """
     if isinstance(obj, Cycle):
         authorize(viewer, Action.VIEW, obj, policy)
-        shown = [c for c in (visible(c, viewer, policy) for c in conversations) if c is not None]
-        return CycleView(cycle=obj, conversations=shown)
+        return CycleView(cycle=obj, conversations=seen_by(conversations, viewer, policy))
     if isinstance(obj, Conversation):
         authorize(viewer, Action.VIEW, obj, policy)
         return _view_conversation(obj, viewer, policy)
