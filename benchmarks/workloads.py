@@ -149,6 +149,57 @@ workload(
 )
 
 
+def _distinct_times(c: mf.Conversation, i: int) -> mf.Conversation:
+    """``c`` with every date-time moved by its own number of microseconds (all distinct)."""
+
+    def shift(t: pendulum.DateTime | None, k: int) -> pendulum.DateTime | None:
+        return None if t is None else t.add(microseconds=(i * 8 + k) % 999_983 + 1)
+
+    return attrs.evolve(
+        c,
+        scheduled_start=shift(c.scheduled_start, 0),
+        held_at=shift(c.held_at, 1),
+        responses=[attrs.evolve(r, submitted_at=shift(r.submitted_at, 2)) for r in c.responses],
+        agreements=[
+            attrs.evolve(
+                a,
+                history=[attrs.evolve(h, at=shift(h.at, 3 + k)) for k, h in enumerate(a.history)],
+            )
+            for a in c.agreements
+        ],
+    )
+
+
+def _distinct_setup(n: int) -> dict[str, Any]:
+    import msgspec_peer
+
+    s = _peer_setup(n)
+    conversations = [_distinct_times(c, i) for i, c in enumerate(s["conversations"])]
+    texts = [mf.dumps(c) for c in conversations]
+    stripped = [_dumps(floors.strip_zone_names(_loads(t))) for t in texts]
+    return {
+        **s,
+        "conversations": conversations,
+        "texts": texts,
+        "pydantic_texts": stripped,
+        "pydantic": [s["model"].model_validate_json(t) for t in stripped],
+        "structs": [msgspec_peer.decode(t) for t in texts],
+    }
+
+
+workload(
+    Workload(
+        "decode (loads_many, distinct time stamps)",
+        _distinct_setup,
+        _load_many,
+        floor=_load_floor,
+        floor_name="hand-written from_dict",
+        peers=_DECODE_PEERS,
+        target="(no target: the worst case of sharing parsed values; see docs/performance.md)",
+    )
+)
+
+
 def _encode(s: dict[str, Any]) -> list[str]:
     return [mf.dumps(c) for c in s["conversations"]]
 

@@ -16,13 +16,14 @@ from typing import ClassVar
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import musframework as mf
 import musframework.serialization as ser
 from musframework.serialization import DOCUMENT_TYPES, schema_version
 from musframework.serialization.converter import make_converter
+from musframework.serialization.time import parse_datetime
 from tests.test_fuzz_loaders import VALID, _settings, mutated
 
 msgspec = pytest.importorskip("msgspec")
@@ -294,3 +295,38 @@ def test_a_member_listed_twice_is_one_member_on_both_paths():
     fast, general = _fast_and_general(text, mf.OrgUnit)
     assert fast == general
     assert mf.loads(text, mf.OrgUnit).members == ("a", "b")
+
+
+def _meeting(cid, start):
+    return mf.dumps(mf.Conversation(id=cid, kind="MUS", scheduled_start=start, held_at=start))
+
+
+def test_equal_time_texts_share_one_object_and_keep_their_zone():
+    # One instant written in two zones: equal as instants, but two texts, two zones.
+    cph = parse_datetime("2026-03-03T10:00:00+01:00[Europe/Copenhagen]")
+    utc = cph.in_timezone("UTC")
+    texts = [_meeting("a", cph), _meeting("b", cph), _meeting("c", utc)]
+    a, b, c = ser.loads_many(texts, mf.Conversation)
+    assert a.scheduled_start is b.scheduled_start is a.held_at
+    assert c.scheduled_start == cph and c.scheduled_start.timezone_name == "UTC"
+    assert a.scheduled_start.timezone_name == "Europe/Copenhagen"
+    assert [mf.dumps(x) for x in (a, b, c)] == texts
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.integers(0, 10**9), min_size=1, max_size=60))
+def test_parsed_times_equal_the_parse_functions_past_the_table_limit(offsets):
+    # More distinct texts than the table keeps (it starts again), then the first ones again.
+    import musframework.serialization._msgspec as fast
+
+    base = parse_datetime("2026-10-25T01:30:00+02:00[Europe/Copenhagen]")
+    starts = [base.add(seconds=s) for s in offsets] + [
+        base.add(microseconds=i) for i in range(fast._PARSED_LIMIT + 5)
+    ]
+    starts += starts[: len(offsets)]
+    texts = [_meeting(f"m{i}", s) for i, s in enumerate(starts)]
+    loaded = ser.loads_many(texts, mf.Conversation)
+    for text, conv, start in zip(texts, loaded, starts, strict=True):
+        assert conv.scheduled_start == start
+        assert conv.scheduled_start.fold == start.fold
+        assert mf.dumps(conv) == text

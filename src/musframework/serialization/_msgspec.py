@@ -6,7 +6,8 @@
 1. ``msgspec.json.Decoder(mirror)`` parses the text into mirror Structs: every field's type
    checked strictly (``"5"`` is not an integer, ``1`` is not ``true``), unknown keys refused
    (``forbid_unknown_fields``), integers within 64 bits, questions and answers as tagged
-   unions on ``"type"``, pendulum values made by the library's own parse functions, a
+   unions on ``"type"``, pendulum values made by the library's own parse functions (each
+   distinct text once: equal values share one immutable object, see :class:`_Parsed`), a
    top-level document's ``schema_version`` checked against the current one.
 2. A generated function per class builds the model object from its mirror, setting the
    slots directly; the few JSON forms that are the library's own (localised texts, role
@@ -67,14 +68,56 @@ _SHARED_LIMIT = 4096
 """How many distinct answer values of one class are shared (see :meth:`Codec._one_field`)."""
 
 
-def _dec_hook(t: type, value: Any) -> Any:
-    if t is pendulum.DateTime:
-        return _time.parse_datetime(value)
-    if t is pendulum.Date:
-        return _time.parse_date(value)
-    if t is pendulum.Duration:
-        return _time.parse_duration(value)
-    raise NotImplementedError(f"no decoder for {t!r}")
+_PARSED_LIMIT = 16384
+"""How many distinct texts of one time type a codec keeps parsed (see :class:`_Parsed`)."""
+
+
+class _Parsed:
+    """The decoders' hook for pendulum values: each distinct text is parsed once.
+
+    Dates, date-times and durations are immutable, so equal texts may share one object, as
+    a round's deadlines and meeting times do (a round of 10,000 conversations in the
+    benchmarks has 100,000 such values but 1,518 distinct texts). Up to ``_PARSED_LIMIT``
+    texts of each type are kept; then that type's table starts again empty, so a stream of
+    all-distinct time stamps costs one dictionary lookup per value and bounded memory.
+    Only what parses is kept: a text that does not raises, and the caller's general path
+    explains it.
+    """
+
+    def __init__(self) -> None:
+        self._parse: dict[type, Callable[[str], Any]] = {
+            pendulum.DateTime: _time.parse_datetime,
+            pendulum.Date: _time.parse_date,
+            pendulum.Duration: _time.parse_duration,
+        }
+        self._tables: dict[type, dict[str, Any]] = {t: {} for t in self._parse}
+
+    def table(self, t: type) -> tuple[dict[str, Any], Callable[[str], Any]]:
+        """The parsed texts of ``t``, and the function that parses one and keeps it."""
+        table, parse = self._tables[t], self._parse[t]
+
+        def parse_and_keep(value: str) -> Any:
+            obj = parse(value)
+            if len(table) >= _PARSED_LIMIT:
+                table.clear()
+            table[value] = obj
+            return obj
+
+        return table, parse_and_keep
+
+    def __call__(self, t: type, value: Any) -> Any:
+        table = self._tables.get(t)
+        if table is None:
+            raise NotImplementedError(f"no decoder for {t!r}")
+        if type(value) is not str:
+            return self._parse[t](value)  # raises: not a text
+        obj = table.get(value)
+        if obj is None:
+            obj = self._parse[t](value)
+            if len(table) >= _PARSED_LIMIT:
+                table.clear()
+            table[value] = obj
+        return obj
 
 
 def _is_optional(t: Any) -> Any | None:
@@ -142,6 +185,7 @@ class _Plan:
     members: dict[type, Build] | None = None  # a tagged union's builders, by member mirror
     shape: str = ""  # "tuple" or "optional": ``build`` applies ``item`` to each / to a value
     item: Build | None = None
+    table: dict[str, Any] | None = None  # a time value's parsed texts; ``item`` parses one
 
 
 class Codec:
@@ -162,8 +206,11 @@ class Codec:
         self._decoders: dict[tuple[type[Any], int | None], tuple[Callable[[Any], Any], Build]] = {}
         self._encoders: dict[tuple[type[Any], int | None], Callable[[Any], Any]] = {}
         self._encoding: set[tuple[type[Any], None]] = set()
+        self._plain_structs: dict[type, Any] = {}  # see _Plain
         self._encode = msgspec.json.Encoder().encode
+        self._dec_hook = _Parsed()
         self._writers = _Writers(self._class_encoder)
+        self._plain = _Plain(self._writers, self._plain_structs)
 
     def decode(self, text: str | bytes, cls: type[Any], version: int | None) -> Any:
         """Decode a JSON document into ``cls``; raise anything on any problem.
@@ -195,7 +242,7 @@ class Codec:
                 kw_only=True,
                 gc=False,
             )
-        return msgspec.json.Decoder(mirror, dec_hook=_dec_hook).decode, plan.build
+        return msgspec.json.Decoder(mirror, dec_hook=self._dec_hook).decode, plan.build
 
     # ------------------------------------------------------------------ encoding
 
@@ -275,7 +322,16 @@ class Codec:
                 return f"list({var})"  # a new list, as cattrs writes
             item = _name(names, "e", self._value_fn(args[0]))
             return f"list(map({item}, {var}))"
-        if origin is dict and len(args) == 2 and args[0] is str and args[1] in (Answer, Question):
+        if origin is dict and len(args) == 2 and args[0] is str and args[1] is Answer:
+            # Most of a round's objects: an answer of one plain ``value`` is made into its
+            # Struct here, without a call of its writer (see _Plain).
+            writers = _name(names, "w", self._writers)
+            plain = _name(names, "p", self._plain)
+            return (
+                f"{{_k: (_m(_v.value) if (_m := {plain}[type(_v)]) is not None"
+                f" else {writers}[type(_v)](_v)) for _k, _v in {var}.items()}}"
+            )
+        if origin is dict and len(args) == 2 and args[0] is str and args[1] is Question:
             writers = _name(names, "w", self._writers)
             return f"{{_k: {writers}[type(_v)](_v) for _k, _v in {var}.items()}}"
         if origin is dict and len(args) == 2 and args[0] is str:
@@ -295,6 +351,10 @@ class Codec:
     def _value_fn(self, t: Any) -> Callable[[Any], Any]:
         names: dict[str, Any] = {}
         expr = self._value_expr(t, "x", names)
+        for key, fn in names.items():
+            if expr == f"{key}(x)":  # one call: that function itself, not a wrapper of it
+                made: Callable[[Any], Any] = fn
+                return made
         return _compile(f"def value(x):\n    return {expr}\n", names, f"write {t}", "value")
 
     def _make_encoder(
@@ -338,11 +398,23 @@ class Codec:
                 elif isinstance(value, bool | enum.Enum):
                     default = _name(names, "d", value)
                     args.append(f"(_UNSET if v{i} is {default} else {expr})")
+                elif type(value) in (tuple, dict) and not value and a.converter is not None:
+                    # An empty default of a field whose converter makes a tuple or dict of
+                    # whatever it is given: "empty" is the same test as ``== default``.
+                    args.append(f"(_UNSET if not v{i} else {expr})")
                 else:
                     default = _name(names, "d", value)
                     args.append(f"(_UNSET if v{i} == {default} else {expr})")
             options: dict[str, Any] = {} if tag is None else {"tag_field": "type", "tag": tag}
             struct = msgspec.defstruct(f"{cls.__name__}Written", spec, gc=False, **options)
+            if (
+                tag is not None
+                and version is None
+                and [a.name for a in ordered] == ["value"]
+                and ordered[0].default is attrs.NOTHING
+                and args == ["v0"]
+            ):
+                self._plain_structs[cls] = struct  # written as it is held: see _Plain
             names["_S"] = struct
             lines.append(f"    return _S({', '.join(args)})")
             return _compile("\n".join(lines) + "\n", names, f"write {cls.__qualname__}", "write")
@@ -365,7 +437,10 @@ class Codec:
         if t == (int | float):
             return _Plan(_Int | float)
         if t in (pendulum.DateTime, pendulum.Date, pendulum.Duration):
-            return _Plan(t)
+            # Decoded as a text (refused in C if it is not one) and parsed by the builder,
+            # each distinct text once (see _Parsed): no call from C back to a hook.
+            table, parse = self._dec_hook.table(t)
+            return _Plan(str, lambda v: table.get(v) or parse(v), table=table, item=parse)
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return _Plan(t)
         inner = _is_optional(t)
@@ -401,7 +476,8 @@ class Codec:
             plan.mirror | None,
             lambda value: None if value is None else build(value),
             shape="optional",
-            item=build,
+            item=build if plan.table is None else plan.item,
+            table=plan.table,
         )
 
     @staticmethod
@@ -512,6 +588,25 @@ class _Writers(dict[type, Callable[[Any], Any]]):
         return fn
 
 
+class _Plain(dict[type, Any]):
+    """The written Struct of each tagged class of one plain ``value`` field, else None.
+
+    Such an answer (a scale point, an option code, a text) is written as ``Struct(value)``
+    with no conversion, so a response's answers are made without calling a writer for each.
+    Filled on first use of a class (``__missing__``), after its writer is made.
+    """
+
+    def __init__(self, writers: _Writers, structs: dict[type, Any]) -> None:
+        super().__init__()
+        self._writers = writers
+        self._structs = structs
+
+    def __missing__(self, cls: type[Any]) -> Any:
+        self._writers[cls]  # makes the writer, which records a plain struct
+        struct = self[cls] = self._structs.get(cls)
+        return struct
+
+
 def _name(names: dict[str, Any], prefix: str, value: Any) -> str:
     key = f"_{prefix}{len(names)}"
     names[key] = value
@@ -551,7 +646,12 @@ def _steps_source(steps: list[_Step], names: dict[str, Any], lines: list[str]) -
         lines.append(f"    {var} = t[{i}]  # {step.field.name}")
         if plan.build is None:
             continue
-        if plan.shape == "tuple":
+        if plan.table is not None:  # a time value: its parsed text, else parse it
+            table, parse = _name(names, "t", plan.table), _name(names, "p", plan.item)
+            expr = f"({table}.get({var}) or {parse}({var}))"
+            if plan.shape == "optional":
+                expr = f"None if {var} is None else {expr}"
+        elif plan.shape == "tuple":
             item = _name(names, "i", plan.item)
             expr = f"tuple(map({item}, {var}))"
         elif plan.shape == "optional":

@@ -28,13 +28,19 @@ __all__ = [
 ]
 
 
+_isoformat = _dt.datetime.isoformat
+
+
 def format_datetime(value: _dt.datetime) -> str:
     """Format an aware datetime, keeping a named zone in brackets.
 
     Raises:
         InvalidValueError: for a naive datetime.
     """
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if type(value) is pendulum.DateTime and type(tz) is pendulum.Timezone:
+        return f"{_isoformat(value)}[{tz.key}]"  # the common case, in one step
+    if tz is None:
         raise _invalid("value.naive-datetime", value.isoformat())
     if not isinstance(value, pendulum.DateTime):
         value = pendulum.instance(value)
