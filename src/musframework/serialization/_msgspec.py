@@ -68,7 +68,7 @@ _SHARED_LIMIT = 4096
 """How many distinct answer values of one class are shared (see :meth:`Codec._one_field`)."""
 
 
-_PARSED_LIMIT = 16384
+_PARSED_LIMIT = 4096
 """How many distinct texts of one time type a codec keeps parsed (see :class:`_Parsed`)."""
 
 
