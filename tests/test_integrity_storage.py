@@ -135,6 +135,23 @@ def test_body_hash_of_a_lone_surrogate_and_a_large_integer_takes_the_json_path()
         assert body_hash(text) == hashlib.sha256(canonical).hexdigest()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"n": 999999999999999999}',
+        '{"n": 9223372036854775807, "m": -9223372036854775808}',  # the ends of 64 bits
+        '{"n": 18446744073709551616}',  # 2**64: beyond them
+        '{"f": 1E5, "g": -0.0, "h": 1e-7, "i": 12.5}',
+        '{"s": "version 1.2", "t": [1, 2, {"z": 0, "a": null}]}',
+    ],
+)
+def test_body_hash_of_integers_and_floats_at_the_edges_of_the_fast_path(text):
+    canonical = json.dumps(
+        json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8", "surrogatepass")
+    assert body_hash(text) == hashlib.sha256(canonical).hexdigest()
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     items=st.lists(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -151,16 +151,34 @@ def entry_hash(previous: str, entry: Any) -> str:
 
 def chain(previous: str, entries: Iterable[Any]) -> list[Any]:
     """``entries`` sealed and linked after the entry whose hash is ``previous``."""
+    entries = list(entries)
+    # One read of the system's random source for the batch (what ``secrets.token_hex``
+    # reads for each): 16 random bytes, 32 hex digits, per entry.
+    nonces = os.urandom(16 * len(entries)).hex()
     linked = []
     last: Any = None  # a batch's entries share one time object: formatted once
     at = ""
-    for e in entries:
-        nonce = secrets.token_hex(16)
+    for i, e in enumerate(entries):
+        nonce = nonces[32 * i : 32 * i + 32]
         sealed = seal(nonce, e.actor, e.id)
         if e.at is not last:  # identity, not equality: equal times in two zones differ
             last, at = e.at, format_datetime(e.at)
         digest = _entry_digest(previous, e, sealed, at)
-        linked.append(attrs.evolve(e, nonce=nonce, seal=sealed, previous=previous, hash=digest))
+        linked.append(
+            type(e)(
+                kind=e.kind,
+                id=e.id,
+                revision=e.revision,
+                actor=e.actor,
+                action=e.action,
+                at=e.at,
+                document_hash=e.document_hash,
+                seal=sealed,
+                nonce=nonce,
+                previous=previous,
+                hash=digest,
+            )
+        )
         previous = digest
     return linked
 
