@@ -17,7 +17,7 @@ import enum
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import pendulum
@@ -60,7 +60,7 @@ from musframework.model.history import moment_key
 from musframework.model.round import (
     CoverageState,
     counted_agreements,
-    round_coverage,
+    coverage_states,
     unit_of,
 )
 from musframework.model.round import due_agreements as _due
@@ -100,6 +100,7 @@ HELD_OR_LATER = ConversationStatus.HELD_OR_LATER
 _AGREEMENT_STATUSES: tuple[AgreementStatus, ...] = tuple(AgreementStatus)
 _STATUS_VALUES = frozenset(s.value for s in ConversationStatus)
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
+_V = TypeVar("_V")
 
 
 class _Units:
@@ -133,6 +134,41 @@ class _Units:
         if not self.organisation.has_person(person):
             return None
         return self.organisation.person(person).name
+
+    def known_unit(self, unit: str | None) -> str | None:
+        """The organisation's own string for the unit id ``unit`` (equal), else ``None``."""
+        index = self.order.get(unit) if unit is not None else None
+        return (
+            None
+            if index is None or self.organisation is None
+            else self.organisation.units[index].id
+        )
+
+    def known_person(self, person: str | None) -> tuple[str, str] | None:
+        """The organisation's own id string and the name of ``person``, else ``None``."""
+        if person is None or self.organisation is None or not self.organisation.has_person(person):
+            return None
+        found = self.organisation.person(person)
+        return found.id, found.name
+
+
+class _Shared:
+    """Equal values of a table's rows made one object, so a table of millions holds each once.
+
+    A row read from a conversation keeps its own copy of every id and date, although the
+    conversation is gone: two million due agreements hold five agreement ids, a few hundred
+    dates and one string per person, not two million of each. Only values of the same type
+    are shared (a ``datetime.date`` is never replaced by an equal ``pendulum.Date``).
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: dict[object, object] = {}
+
+    def __call__(self, value: _V) -> _V:
+        known = self.values.setdefault(value, value)
+        return known if type(known) is type(value) else value
 
 
 def _day(on: pendulum.Date) -> pendulum.Date:
@@ -458,7 +494,7 @@ def coverage(
     per_unit: dict[str, list[int]] = {}
     uncovered: list[UncoveredPerson] = []
     units = _Units(organisation, locale)
-    for p in round_coverage(cycle, conversations, organisation):
+    for p in coverage_states(cycle, conversations, organisation):
         row = per_unit.setdefault(p.unit, [0, 0, 0, 0, 0])
         row[0] += 1
         row[_COVERAGE_COLUMN[p.state]] += 1
@@ -829,22 +865,39 @@ def due_agreements(
     on = _day(on)
     t0 = on.toordinal()
     units = _Units(organisation, locale)
+    share = _Shared()  # ids, units and dates repeat over the rows: each held once
+    days_to: dict[pendulum.Date, tuple[pendulum.Date, int]] = {}
     rows: list[DueAgreement] = []
+    last: Conversation | None = None
+    unit: str | None = None
     for state, counted in _due(conversations, on=on, within_days=within_days):
         conversation, a = counted.conversation, counted.agreement
         deadline = a.deadline
         assert deadline is not None  # due_agreements only yields agreements with a deadline
+        known = days_to.get(deadline)
+        if known is None or type(known[0]) is not type(deadline):
+            known = days_to[deadline] = (deadline, share(deadline.toordinal() - t0))
+        if conversation is not last:
+            last, unit = conversation, units.of(conversation)
+            if unit is not None:
+                unit = units.known_unit(unit) or share(unit)
+        owner, owner_name = a.owner, None
+        person = units.known_person(owner)
+        if person is not None:
+            owner, owner_name = person
+        elif owner is not None:
+            owner = share(owner)
         rows.append(
             DueAgreement(
                 state=state.value,
-                deadline=deadline,
-                days=deadline.toordinal() - t0,
+                deadline=known[0],
+                days=known[1],
                 conversation=conversation.id,
-                unit=units.of(conversation),
-                agreement=a.id,
+                unit=unit,
+                agreement=share(a.id),
                 description=a.description,
-                owner=a.owner,
-                owner_name=units.person_name(a.owner),
+                owner=owner,
+                owner_name=owner_name,
                 status=a.status,
             )
         )

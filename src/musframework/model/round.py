@@ -125,6 +125,7 @@ __all__ = [
     "counted_agreements",
     "counted_kinds",
     "coverage_gaps",
+    "coverage_states",
     "due_agreements",
     "follow_up_conversations",
     "form_minutes",
@@ -407,7 +408,7 @@ def round_coverage(
 
     Reads ``conversations`` once; those of other rounds are ignored (:func:`in_round`).
     """
-    return tuple(_coverage(cycle, conversations, organisation, gaps_only=False))
+    return tuple(_coverage(cycle, conversations, organisation, gaps_only=False, ids=True))
 
 
 def coverage_gaps(
@@ -417,7 +418,21 @@ def coverage_gaps(
 
     The same answer as filtering :func:`round_coverage`, without an entry per person covered.
     """
-    return _coverage(cycle, conversations, organisation, gaps_only=True)
+    return _coverage(cycle, conversations, organisation, gaps_only=True, ids=True)
+
+
+def coverage_states(
+    cycle: Cycle, conversations: Iterable[Conversation], organisation: Organisation
+) -> Iterator[PersonCoverage]:
+    """The people of :func:`round_coverage` one at a time, without their conversations.
+
+    The same people, units and states in the same order, each with ``conversations`` left
+    empty: what counts of a round of a million need, without a list of ids per person.
+    """
+    return _coverage(cycle, conversations, organisation, gaps_only=False, ids=False)
+
+
+_COUNTED, _WAS_HELD, _IS_TO_COME = 1, 2, 4  # bits of what the round holds for a person
 
 
 def _coverage(
@@ -426,6 +441,7 @@ def _coverage(
     organisation: Organisation,
     *,
     gaps_only: bool,
+    ids: bool,
 ) -> Iterator[PersonCoverage]:
     scope = _scope(cycle, organisation)
     if not scope:
@@ -442,14 +458,22 @@ def _coverage(
     held_values, to_come_values = _HELD_VALUES, _TO_COME_VALUES
     employee, member = _DEVELOPED
     round_id = cycle.id
-    # person -> [conversation ids that count, held?, to come?]
-    found: dict[str, tuple[list[str], list[bool]]] = {}
+    # person -> bits (a small int, shared): counted, held, to come. The ids of the
+    # conversations that count are kept only where they are given back: for a gap, only
+    # until the person has a held or coming conversation.
+    found: dict[str, int] = {}
+    ids_of: dict[str, list[str]] = {}
+    covering = _WAS_HELD | _IS_TO_COME
     for c in conversations:
         if c.cycle != round_id:  # in_round(cycle, c), inline: the hot loop
             continue
         kind, status = c.kind._value_, c.status._value_
-        held = status in held_values
-        to_come = not held and status in to_come_values
+        if status in held_values:
+            bits = _COUNTED | _WAS_HELD
+        elif status in to_come_values:
+            bits = _COUNTED | _IS_TO_COME
+        else:
+            bits = _COUNTED
         for p in c.participants:
             role = p.role
             if role is not employee and role is not member:
@@ -458,30 +482,32 @@ def _coverage(
             wanted = kinds.get(person)
             if wanted is None or kind not in wanted:
                 continue
-            entry = found.get(person)
-            if entry is None:
-                entry = found[person] = ([c.id], [held, to_come])
+            now = found.get(person, 0) | bits
+            found[person] = now
+            if not ids:
                 continue
-            ids, flags = entry
-            if c.id not in ids:
-                ids.append(c.id)
-            if held:
-                flags[0] = True
-            elif to_come:
-                flags[1] = True
+            if gaps_only and now & covering:
+                ids_of.pop(person, None)
+                continue
+            listed = ids_of.get(person)
+            if listed is None:
+                ids_of[person] = [c.id]
+            elif c.id not in listed:
+                listed.append(c.id)
     missing, covered, planned = CoverageState.MISSING, CoverageState.COVERED, _PLANNED
     for person, unit, leader, _ in scope:
-        entry = found.get(person)
-        if entry is None:
+        now = found.get(person, 0)
+        if not now:
             yield PersonCoverage(person, unit, leader, missing)
             continue
-        ids, (was_held, is_to_come) = entry
-        if was_held or is_to_come:
+        if now & covering:
             if not gaps_only:
-                state = covered if was_held else planned
-                yield PersonCoverage(person, unit, leader, state, tuple(ids))
+                state = covered if now & _WAS_HELD else planned
+                yield PersonCoverage(person, unit, leader, state, tuple(ids_of.get(person, ())))
             continue
-        yield PersonCoverage(person, unit, leader, CoverageState.CANCELLED, tuple(ids))
+        yield PersonCoverage(
+            person, unit, leader, CoverageState.CANCELLED, tuple(ids_of.get(person, ()))
+        )
 
 
 # =========================================================================== follow-ups
