@@ -866,17 +866,13 @@ def due_agreements(
     t0 = on.toordinal()
     units = _Units(organisation, locale)
     share = _Shared()  # ids, units and dates repeat over the rows: each held once
-    days_to: dict[pendulum.Date, tuple[pendulum.Date, int]] = {}
     rows: list[DueAgreement] = []
     last: Conversation | None = None
     unit: str | None = None
     for state, counted in _due(conversations, on=on, within_days=within_days):
         conversation, a = counted.conversation, counted.agreement
-        deadline = a.deadline
-        assert deadline is not None  # due_agreements only yields agreements with a deadline
-        known = days_to.get(deadline)
-        if known is None or type(known[0]) is not type(deadline):
-            known = days_to[deadline] = (deadline, share(deadline.toordinal() - t0))
+        assert a.deadline is not None  # due_agreements only yields agreements with a deadline
+        deadline = share(a.deadline)
         if conversation is not last:
             last, unit = conversation, units.of(conversation)
             if unit is not None:
@@ -890,8 +886,8 @@ def due_agreements(
         rows.append(
             DueAgreement(
                 state=state.value,
-                deadline=known[0],
-                days=known[1],
+                deadline=deadline,
+                days=share(deadline.toordinal() - t0),
                 conversation=conversation.id,
                 unit=unit,
                 agreement=share(a.id),

@@ -73,7 +73,7 @@ _PARSED_LIMIT = 4096
 
 
 class _Parsed:
-    """The decoders' hook for pendulum values: each distinct text is parsed once.
+    """A codec's parsed pendulum values: each distinct text is parsed once.
 
     Dates, date-times and durations are immutable, so equal texts may share one object, as
     a round's deadlines and meeting times do (a round of 10,000 conversations in the
@@ -104,20 +104,6 @@ class _Parsed:
             return obj
 
         return table, parse_and_keep
-
-    def __call__(self, t: type, value: Any) -> Any:
-        table = self._tables.get(t)
-        if table is None:
-            raise NotImplementedError(f"no decoder for {t!r}")
-        if type(value) is not str:
-            return self._parse[t](value)  # raises: not a text
-        obj = table.get(value)
-        if obj is None:
-            obj = self._parse[t](value)
-            if len(table) >= _PARSED_LIMIT:
-                table.clear()
-            table[value] = obj
-        return obj
 
 
 def _is_optional(t: Any) -> Any | None:
@@ -208,7 +194,7 @@ class Codec:
         self._encoding: set[tuple[type[Any], None]] = set()
         self._plain_structs: dict[type, Any] = {}  # see _Plain
         self._encode = msgspec.json.Encoder().encode
-        self._dec_hook = _Parsed()
+        self._times = _Parsed()
         self._writers = _Writers(self._class_encoder)
         self._plain = _Plain(self._writers, self._plain_structs)
 
@@ -242,7 +228,7 @@ class Codec:
                 kw_only=True,
                 gc=False,
             )
-        return msgspec.json.Decoder(mirror, dec_hook=self._dec_hook).decode, plan.build
+        return msgspec.json.Decoder(mirror).decode, plan.build
 
     # ------------------------------------------------------------------ encoding
 
@@ -439,7 +425,7 @@ class Codec:
         if t in (pendulum.DateTime, pendulum.Date, pendulum.Duration):
             # Decoded as a text (refused in C if it is not one) and parsed by the builder,
             # each distinct text once (see _Parsed): no call from C back to a hook.
-            table, parse = self._dec_hook.table(t)
+            table, parse = self._times.table(t)
             return _Plan(str, lambda v: table.get(v) or parse(v), table=table, item=parse)
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return _Plan(t)

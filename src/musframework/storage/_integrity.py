@@ -164,21 +164,7 @@ def chain(previous: str, entries: Iterable[Any]) -> list[Any]:
         if e.at is not last:  # identity, not equality: equal times in two zones differ
             last, at = e.at, format_datetime(e.at)
         digest = _entry_digest(previous, e, sealed, at)
-        linked.append(
-            type(e)(
-                kind=e.kind,
-                id=e.id,
-                revision=e.revision,
-                actor=e.actor,
-                action=e.action,
-                at=e.at,
-                document_hash=e.document_hash,
-                seal=sealed,
-                nonce=nonce,
-                previous=previous,
-                hash=digest,
-            )
-        )
+        linked.append(attrs.evolve(e, nonce=nonce, seal=sealed, previous=previous, hash=digest))
         previous = digest
     return linked
 
