@@ -12,12 +12,14 @@ constructor, and validates objects when called.
 
 from __future__ import annotations
 
+import datetime
 import operator
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
+import pendulum
 
 from musframework._registry import Registry
 from musframework.catalogue import Message, translate
@@ -322,6 +324,10 @@ class _Scope:
     by_ref: dict[QuestionnaireRef, Questionnaire] = attrs.field(init=False)
     memo: dict[Hashable, Any] = attrs.field(init=False, factory=dict)
     _by_id: dict[str, Conversation] | None = attrs.field(init=False, default=None)
+    # The repeated parts of findings, each held once for the run (see RuleContext.finding):
+    # local paths and days by value, the name of the last object that had a finding.
+    shared: dict[object, object] = attrs.field(init=False, factory=dict)
+    named: list[object] = attrs.field(init=False, factory=lambda: [None, None])
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "by_ref", {q.ref: q for q in self.questionnaires})
@@ -428,12 +434,25 @@ class RuleContext:
         """
         da, en = params.get("da"), params.get("en")
         text: Message | LocalizedText
+        scope = self._scope
+        shared = scope.shared
         if isinstance(da, str) and isinstance(en, str) and len(params) == 2:
             text = LocalizedText({"da": da, "en": en})
         else:
+            for key, value in params.items():  # a day is one of a few hundred: held once
+                if type(value) in _SHARED_TYPES:
+                    known = shared.setdefault(value, value)
+                    if type(known) is type(value):
+                        params[key] = known
             text = Message(msgid or self.code, params)
-        framed = {"object": object_name(self.subject), "text": text}
+        subject, named = self.subject, scope.named
+        if named[0] is not subject:  # the findings of one object share its name
+            named[0], named[1] = subject, object_name(subject)
+        framed = {"object": named[1], "text": text}
         if path:
+            known = shared.setdefault(path, path)  # "agreements[2].deadline", held once
+            if type(known) is str:
+                path = known
             framed["path"] = path
             message = Message("rule.finding-at", framed)
         else:
@@ -441,6 +460,10 @@ class RuleContext:
         prefix_of = self._prefix_of  # set by the engine for walks: the path made once, final
         where = path if prefix_of is None else _joined(prefix_of(self.subject), path)
         return Finding(severity or self.severity, self.code, where, message)
+
+
+_SHARED_TYPES = frozenset({pendulum.Date, datetime.date})
+"""Types of finding parameters held once per run when equal (exact types only)."""
 
 
 def object_name(obj: object) -> Message | str:
