@@ -4,8 +4,11 @@ import attrs
 import html5lib
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import musframework as mf
+from musframework.rendering.base import ISOLATED, clean_text, isolate
 from tests.render_helpers import markdown_html, norm, strict_html
 
 PAYLOADS = [
@@ -170,3 +173,19 @@ def test_ids_in_attributes_are_escaped():
     html = mf.render(questionnaire, "html")
     assert "<script>" not in html
     assert 'value="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(["\u2068", "\u2069", "a", "\r", "\n", "\x00", "\ufdd0", " "])
+        | st.characters(),
+        max_size=30,
+    )
+)
+def test_cleaning_a_cleaned_text_changes_nothing(text):
+    # Renderers clean a text where it is built and again where it is written: nested
+    # isolate marks ("\u2068\u2068\u2069\u2069") must not lose one pair per pass.
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert not ISOLATED.search(once)
+    assert clean_text(isolate(text)) == once

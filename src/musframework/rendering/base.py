@@ -117,9 +117,12 @@ def clean_text(text: str) -> str:
     """``text`` with characters no document format may hold replaced by U+FFFD.
 
     Windows and old Mac line breaks become newlines; controls, lone surrogates and
-    noncharacters become ``�``; the spans of :func:`isolate` become plain text.
+    noncharacters become ``�``; the spans of :func:`isolate` become plain text, nested ones
+    too, so cleaning a cleaned text changes nothing.
     """
-    text = ISOLATED.sub(r"\1", text)
+    count = 1
+    while count and "\u2069" in text:
+        text, count = ISOLATED.subn(r"\1", text)
     return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
