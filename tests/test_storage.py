@@ -429,6 +429,32 @@ def test_save_many_saves_in_chunks(tmp_path):
     store.close()
 
 
+def test_the_large_page_cache_is_held_only_while_save_many_runs(tmp_path):
+    # A read of a whole round keeps SQLite's small cache (its memory goes to the round);
+    # a bulk save gets 64 MiB while it runs, and gives it back after, also when it fails.
+    with SQLiteStore(tmp_path / "cache.db") as store:
+
+        def cache():
+            return store.connection.execute("PRAGMA cache_size").fetchone()[0]
+
+        seen = []
+
+        def people(n, fail=False):
+            for i in range(n):
+                seen.append(cache())
+                yield mf.Person(id=f"p{i:03}", name=f"P {i}")
+            if fail:
+                raise ValueError("the import broke")
+
+        assert cache() == sqlite_backend.READ_CACHE == -2000
+        assert store.save_many(people(3)) == 3
+        assert seen == [sqlite_backend.BULK_CACHE] * 3 and cache() == -2000
+        with pytest.raises(ValueError, match="the import broke"):
+            store.save_many(people(2, fail=True))
+        assert cache() == -2000
+        assert len(store.documents(mf.Person)) == 3  # nothing of the failed call is left
+
+
 # ------------------------------------------------------------------ PostgreSQL specifics
 
 

@@ -601,6 +601,14 @@ class BaseStore(abc.ABC):
         return write.revision
 
     @contextlib.contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """Settings for the length of one :meth:`save_many` call (a hook; the default: none).
+
+        SQLite raises its page cache meanwhile (:data:`~musframework.storage.sqlite.BULK_CACHE`).
+        """
+        yield
+
+    @contextlib.contextmanager
     def _atomic(self) -> Iterator[bool]:
         """Hold one transaction open around several ``_commit()`` calls (a hook).
 
@@ -635,7 +643,11 @@ class BaseStore(abc.ABC):
         """
         check_actor(actor)
         count = 0
-        with gc_paused(), self._atomic() if atomic else contextlib.nullcontext(True) as held:
+        with (
+            gc_paused(),
+            self._bulk(),
+            self._atomic() if atomic else contextlib.nullcontext(True) as held,
+        ):
             size = chunk if held else sys.maxsize
             batch: list[Write] = []
             for document in documents:

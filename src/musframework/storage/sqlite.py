@@ -49,7 +49,16 @@ from musframework.storage.base import (
 )
 from musframework.storage.protocol import AgreementRecord, AuditEntry, Stored
 
-__all__ = ["SCHEMA", "SQLiteStore", "connect", "open_url", "rows_for", "upgrade"]
+__all__ = [
+    "BULK_CACHE",
+    "READ_CACHE",
+    "SCHEMA",
+    "SQLiteStore",
+    "connect",
+    "open_url",
+    "rows_for",
+    "upgrade",
+]
 
 SCHEMA: tuple[str, ...] = schema_steps(
     json="TEXT", serial="INTEGER", field="json_extract({body}, '$.{key}')"
@@ -98,10 +107,23 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
         raise StorageError(Message("error.store.wal", {"path": os.fspath(path), "mode": mode}))
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = ON")
-    # A 64 MiB page cache (the default is 2 MiB): a bulk save touches index pages all over
-    # the file, and with a small cache they are written to the WAL again and again.
-    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute(f"PRAGMA cache_size = {READ_CACHE}")
     return conn
+
+
+READ_CACHE = -2000
+"""The page cache of a store's connection, in KiB when negative (SQLite's default, 2 MiB).
+
+A read of a whole round pages through the file once, so a larger cache only holds pages
+that are not read again; the memory goes to the round instead.
+"""
+
+BULK_CACHE = -65536
+"""The page cache while :meth:`SQLiteStore.save_many` runs (64 MiB, then back to 2 MiB).
+
+A bulk save touches index pages all over the file; with a small cache they are written to
+the write-ahead log again and again.
+"""
 
 
 def upgrade(conn: sqlite3.Connection, target: int = len(SCHEMA)) -> int:
@@ -196,6 +218,18 @@ class SQLiteStore(BaseStore):
         if conn is not None:
             self._conn = None
             conn.close()
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
+        # The bulk page cache for one save_many call (see BULK_CACHE), then the read cache.
+        with self._lock:
+            conn = self.connection
+            conn.execute(f"PRAGMA cache_size = {BULK_CACHE}")
+            try:
+                yield
+            finally:
+                if self._conn is not None:
+                    self._conn.execute(f"PRAGMA cache_size = {READ_CACHE}")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
