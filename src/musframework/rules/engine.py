@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from itertools import repeat
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
@@ -836,9 +837,11 @@ class RuleSet:
             elif isinstance(obj, Conversation) and given.get(obj.id) is None:
                 known = DerivedSource(given, extra=(obj,))
         else:
-            known = tuple(given)
-            if isinstance(obj, Cycle):
-                known = tuple(c for c in known if c.cycle in (None, obj.id))
+            if isinstance(obj, Cycle):  # the round's conversations and those of no round
+                cid = obj.id
+                known = tuple([c for c in given if (of := c.cycle) is None or of == cid])
+            else:
+                known = tuple(given)
             if isinstance(obj, Conversation) and obj.id not in {c.id for c in known}:
                 known = (*known, obj)
         if isinstance(obj, Cycle):
