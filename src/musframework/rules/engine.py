@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from itertools import repeat
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
