@@ -683,14 +683,7 @@ class RuleSet:
     # ------------------------------------------------------------------ running
 
     def _rules_for(self, obj: object) -> list[ConfiguredRule]:
-        if isinstance(obj, Conversation):
-            key: tuple[type[Any], Any] = (Conversation, (obj.kind, obj.status))
-        elif isinstance(obj, Questionnaire):
-            key = (Questionnaire, obj.kinds)
-        elif isinstance(obj, Cycle):
-            key = (Cycle, obj.kind)
-        else:
-            key = (type(obj), None)
+        key = _rules_key(obj)
         found = self._by_type.get(key)
         if found is None:
             found = [c for c in self if c.applies(obj)]
@@ -718,6 +711,7 @@ class RuleSet:
         last_status: object = None
         plan = _NO_PLAN
         by_kind_status: dict[tuple[ConversationKind, ConversationStatus], _Plan] = {}
+        by_key: dict[tuple[type[Any], tuple[type[Any], Any]], _Plan] = {}
         obj: Any = None
         r: Any = None
         try:
@@ -732,9 +726,13 @@ class RuleSet:
                                 obj, scope, contexts, prefix_of
                             )
                         plan = found
-                else:
+                else:  # plans and forms: one plan per sort of object too
                     last_kind = last_status = None
-                    plan = self._plan(obj, scope, contexts, prefix_of)
+                    key = (type(obj), _rules_key(obj))
+                    known = by_key.get(key)
+                    if known is None:
+                        known = by_key[key] = self._plan(obj, scope, contexts, prefix_of)
+                    plan = known
                 gate = plan.gate
                 steps = plan.steps if gate is None or any(gate(obj)) else plan.always
                 prefix = None
@@ -854,6 +852,17 @@ class RuleSet:
             self._run(plans, scope, _plan_prefix, contexts, findings)
             self._run(questionnaires, scope, _questionnaire_prefix, contexts, findings)
         return ValidationReport(sorted_findings(findings), locale=locale)
+
+
+def _rules_key(obj: object) -> tuple[type[Any], Any]:
+    """What decides the rules that apply to ``obj``: its type, and its kind and status."""
+    if isinstance(obj, Conversation):
+        return (Conversation, (obj.kind, obj.status))
+    if isinstance(obj, Questionnaire):
+        return (Questionnaire, obj.kinds)
+    if isinstance(obj, Cycle):
+        return (Cycle, obj.kind)
+    return (type(obj), None)
 
 
 @attrs.frozen
