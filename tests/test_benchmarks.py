@@ -109,6 +109,8 @@ def test_the_validate_floor_finds_what_the_library_finds(harness):
     ]
     assert floor == ours
     assert {f[0] for f in floor} == {"agreement.deadline-before-conversation"}
+    # The cell checks the same at every N it measures, and refuses a floor that differs.
+    assert workloads._validate_figures(r) == {"findings": len(ours), "floor finds the same": "yes"}
     # The other rules of the floor fire too, when the data gives them something to find.
     first = r.conversations[0]
     stranger = attrs.evolve(
@@ -211,3 +213,14 @@ def test_the_fast_paths_benchmark_runs(harness, capsys):
     assert set(result) == {"questionnaire", "conversation", "response", "person", "unit", "cycle"}
     assert all(r["load"] > 0 and r["write"] > 0 for r in result.values())
     assert "| conversation |" in capsys.readouterr().out
+
+
+def test_the_validate_cell_refuses_a_floor_that_finds_less(harness, monkeypatch):
+    import floors
+    import workloads
+
+    r = workloads._validate_setup(100)
+    full = floors.floor_validate_round
+    monkeypatch.setattr(floors, "floor_validate_round", lambda *args: full(*args)[:-1])
+    with pytest.raises(RuntimeError, match="the validate floor finds"):
+        workloads._validate_figures(r)

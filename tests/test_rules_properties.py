@@ -105,3 +105,52 @@ def test_a_rounds_report_is_its_members_reports_with_nested_paths(data):
         expected.extend(f.with_path_prefix(f"plans[{p.conversation}:{p.person}]") for f in alone)
     report = mf.validate(cycle, conversations=members, plans=plans)
     assert report == mf.sorted_findings(expected)
+
+
+def _without_preconditions(rules):
+    """The same rules with their declared preconditions taken away (each called every time)."""
+    return mf.rules.RuleSet(
+        [attrs.evolve(r, requires=()) if isinstance(r, mf.rules.FunctionRule) else r for r in rules]
+    )
+
+
+def test_the_built_in_rules_declare_preconditions():
+    # Without any, the property below would compare the engine with itself.
+    declared = {r.code for r in mf.rules.registered_rules() if getattr(r, "requires", ())}
+    assert {"invitation.lead-time", "signature.not-required", "signature.void"} <= declared
+
+
+@FEWER
+@given(st.data())
+def test_declared_preconditions_never_change_a_report(data):
+    # A precondition only spares a call that would find nothing: a round validated by the
+    # built-in rules with and without their preconditions gives the same report, finding
+    # for finding and in the same order (conversations with and without invitations, agendas,
+    # signatures, dates and a previous conversation, plans, a questionnaire).
+    questionnaire = data.draw(mst.questionnaires(max_sections=2, max_questions=2))
+    cycle = data.draw(mst.cycles())
+    drawn = data.draw(st.lists(mst.conversations(), max_size=6, unique_by=lambda c: c.id))
+    members = [
+        attrs.evolve(
+            c,
+            cycle=cycle.id,
+            previous=data.draw(st.sampled_from([None, c.previous, *(o.id for o in drawn)])),
+        )
+        for c in drawn
+    ]
+    plans = [
+        mf.DevelopmentPlan.from_conversation(c, person)
+        for c in members
+        if c.status in CONCLUDED
+        for person in c.developed[:1]
+    ]
+    with_them = mf.rules.RuleSet()
+    without = _without_preconditions(c.rule for c in with_them)
+    for c in members:  # each alone, and within the round
+        alone = mf.validate(c, rules=with_them, cycle=cycle, conversations=members)
+        assert alone == mf.validate(c, rules=without, cycle=cycle, conversations=members)
+    kwargs = {"conversations": members, "plans": plans, "questionnaires": [questionnaire]}
+    report = mf.validate(cycle, rules=with_them, **kwargs)
+    plain = mf.validate(cycle, rules=without, **kwargs)
+    assert report == plain  # codes, paths, severities and messages
+    assert [f.text("da") for f in report] == [f.text("da") for f in plain]

@@ -461,33 +461,44 @@ def _coverage(
     # person -> bits (a small int, shared): counted, held, to come. The ids of the
     # conversations that count are kept only where they are given back: for a gap, only
     # until the person has a held or coming conversation.
-    found: dict[str, int] = {}
+    # Everyone in scope starts at 0: one lookup tells who is in scope and what they have.
+    found: dict[str, int] = dict.fromkeys(kinds, 0)
     ids_of: dict[str, list[str]] = {}
     covering = _WAS_HELD | _IS_TO_COME
+    # Mostly the same kinds count for everyone in scope: then a conversation of another kind
+    # is passed over whole, and its participants need no look at their own kinds.
+    same = next(iter(values.values())) if len(values) == 1 else None
+    last_status: ConversationStatus | None = None
+    bits = _COUNTED
     for c in conversations:
         if c.cycle != round_id:  # in_round(cycle, c), inline: the hot loop
             continue
-        kind, status = c.kind._value_, c.status._value_
-        if status in held_values:
-            bits = _COUNTED | _WAS_HELD
-        elif status in to_come_values:
-            bits = _COUNTED | _IS_TO_COME
-        else:
-            bits = _COUNTED
+        kind, status = c.kind._value_, c.status
+        if same is not None and kind not in same:
+            continue
+        if status is not last_status:  # a round's conversations mostly share their status
+            last_status, value = status, status._value_
+            if value in held_values:
+                bits = _COUNTED | _WAS_HELD
+            elif value in to_come_values:
+                bits = _COUNTED | _IS_TO_COME
+            else:
+                bits = _COUNTED
         for p in c.participants:
             role = p.role
             if role is not employee and role is not member:
                 continue
             person = p.person
-            wanted = kinds.get(person)
-            if wanted is None or kind not in wanted:
-                continue
-            now = found.get(person, 0) | bits
+            now = found.get(person)
+            if now is None or (same is None and kind not in kinds[person]):
+                continue  # not in scope, or a kind that does not count for them
+            now |= bits
             found[person] = now
             if not ids:
                 continue
             if gaps_only and now & covering:
-                ids_of.pop(person, None)
+                if ids_of:  # mostly empty: no call for every person covered
+                    ids_of.pop(person, None)
                 continue
             listed = ids_of.get(person)
             if listed is None:

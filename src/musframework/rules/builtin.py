@@ -538,6 +538,7 @@ def plan_not_signed(obj: Conversation | DevelopmentPlan, ctx: RuleContext) -> It
     "signature.not-required",
     severity="error",
     applies_to=_PLAN,
+    requires=("signatures",),  # no signature, no one who signed without need to
 )
 def signature_not_required(
     obj: Conversation | DevelopmentPlan, ctx: RuleContext

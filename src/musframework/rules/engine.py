@@ -683,14 +683,7 @@ class RuleSet:
     # ------------------------------------------------------------------ running
 
     def _rules_for(self, obj: object) -> list[ConfiguredRule]:
-        if isinstance(obj, Conversation):
-            key: tuple[type[Any], Any] = (Conversation, (obj.kind, obj.status))
-        elif isinstance(obj, Questionnaire):
-            key = (Questionnaire, obj.kinds)
-        elif isinstance(obj, Cycle):
-            key = (Cycle, obj.kind)
-        else:
-            key = (type(obj), None)
+        key = _rules_key(obj)
         found = self._by_type.get(key)
         if found is None:
             found = [c for c in self if c.applies(obj)]
@@ -710,11 +703,15 @@ class RuleSet:
         One context per rule serves the whole run (its subject is set before each call), and
         the applicable rules are looked up once per conversation kind and status: a round's
         conversations mostly share both, so the loop does little besides calling the rules.
+        An object that meets none of the declared preconditions (most conversations of a
+        round have no invitation, agenda, signatures ...) runs only the rules without one,
+        after one look at those attributes (:class:`_Plan`).
         """
         last_kind: object = None
         last_status: object = None
-        steps: list[_Step] = []
-        by_kind_status: dict[tuple[ConversationKind, ConversationStatus], list[_Step]] = {}
+        plan = _NO_PLAN
+        by_kind_status: dict[tuple[ConversationKind, ConversationStatus], _Plan] = {}
+        by_key: dict[tuple[type[Any], tuple[type[Any], Any]], _Plan] = {}
         obj: Any = None
         r: Any = None
         try:
@@ -725,23 +722,29 @@ class RuleSet:
                         last_kind, last_status = obj.kind, obj.status
                         found = by_kind_status.get((obj.kind, obj.status))
                         if found is None:
-                            found = by_kind_status[obj.kind, obj.status] = self._steps(
+                            found = by_kind_status[obj.kind, obj.status] = self._plan(
                                 obj, scope, contexts, prefix_of
                             )
-                        steps = found
-                else:
+                        plan = found
+                else:  # plans and forms: one plan per sort of object too
                     last_kind = last_status = None
-                    steps = self._steps(obj, scope, contexts, prefix_of)
+                    key = (type(obj), _rules_key(obj))
+                    known = by_key.get(key)
+                    if known is None:
+                        known = by_key[key] = self._plan(obj, scope, contexts, prefix_of)
+                    plan = known
+                gate = plan.gate
+                steps = plan.steps if gate is None or any(gate(obj)) else plan.always
                 prefix = None
                 for call, ctx, r, severity, test, others in steps:
+                    if severity is None:  # a walk: ctx are its members' contexts by code
+                        for other in others:
+                            _set_subject(other, obj)
+                        out.extend(call(obj, ctx))  # their contexts made the findings final
+                        continue
                     if test is not None and not test(obj):
                         continue  # a declared precondition is not met: nothing to find
                     _set_subject(ctx, obj)
-                    for other in others:
-                        _set_subject(other, obj)
-                    if severity is None:  # a walk: its members' contexts made them final
-                        out.extend(call(obj, ctx))
-                        continue
                     for finding in call(obj, ctx):
                         # The rule's own findings take the configured severity; findings it
                         # passes on from elsewhere (questionnaire.check) only an explicitly
@@ -762,13 +765,13 @@ class RuleSet:
                 exc.add_note(f"while running rule {r.code!r} on {shown}")
             raise
 
-    def _steps(
+    def _plan(
         self,
         obj: object,
         scope: _Scope,
         contexts: dict[str, RuleContext],
         prefix_of: Callable[[Any], str] | None = None,
-    ) -> list[_Step]:
+    ) -> _Plan:
         """What ``_run`` calls for ``obj``: each applicable rule with its run's context.
 
         Rules of one :class:`Walk` become one step, at the place of the first of them; their
@@ -788,22 +791,21 @@ class RuleSet:
                 members = walks.get(walk)
                 if members is None:
                     members = walks[walk] = {}
-                    steps.append((_walk_call(walk, members), ctx, _WalkRule(walk), None, None, ()))
+                    steps.append((walk.check, members, _WalkRule(walk), None, None, ()))
                 members[r.code] = ctx
                 object.__setattr__(ctx, "_prefix_of", prefix_of)
                 continue
             requires = r.requires if type(r) is FunctionRule else ()
             requires = tuple(name for name in requires if hasattr(type(obj), name))
             call = r.check if type(r) is FunctionRule else r
-            steps.append((call, ctx, r, configured.severity, _precondition(requires), ()))
-        if walks:  # every member's subject is set before its walk runs
-            steps = [
-                (call, ctx, r, sev, test, tuple(walks[r.walk].values()))
-                if isinstance(r, _WalkRule)
-                else (call, ctx, r, sev, test, others)
-                for call, ctx, r, sev, test, others in steps
-            ]
-        return steps
+            steps.append((call, ctx, r, configured.severity, _precondition(requires), requires))
+        preconditions = [names for *_, names in steps]
+        # Every member's subject is set before its walk runs; a rule's ``others`` are empty.
+        steps = [
+            (call, ctx, r, sev, test, tuple(ctx.values()) if sev is None else ())
+            for call, ctx, r, sev, test, _ in steps
+        ]
+        return _Plan.of(steps, preconditions)
 
     def __call__(
         self,
@@ -832,9 +834,11 @@ class RuleSet:
             elif isinstance(obj, Conversation) and given.get(obj.id) is None:
                 known = DerivedSource(given, extra=(obj,))
         else:
-            known = tuple(given)
-            if isinstance(obj, Cycle):
-                known = tuple(c for c in known if c.cycle in (None, obj.id))
+            if isinstance(obj, Cycle):  # the round's conversations and those of no round
+                cid = obj.id
+                known = tuple([c for c in given if (of := c.cycle) is None or of == cid])
+            else:
+                known = tuple(given)
             if isinstance(obj, Conversation) and obj.id not in {c.id for c in known}:
                 known = (*known, obj)
         if isinstance(obj, Cycle):
@@ -850,6 +854,17 @@ class RuleSet:
         return ValidationReport(sorted_findings(findings), locale=locale)
 
 
+def _rules_key(obj: object) -> tuple[type[Any], Any]:
+    """What decides the rules that apply to ``obj``: its type, and its kind and status."""
+    if isinstance(obj, Conversation):
+        return (Conversation, (obj.kind, obj.status))
+    if isinstance(obj, Questionnaire):
+        return (Questionnaire, obj.kinds)
+    if isinstance(obj, Cycle):
+        return (Cycle, obj.kind)
+    return (type(obj), None)
+
+
 @attrs.frozen
 class _InRound:
     """Keeps the conversations of round ``cycle`` and those of no round."""
@@ -861,15 +876,16 @@ class _InRound:
 
 
 _Step = tuple[
-    Callable[[Any, RuleContext], Iterable[Finding]],
-    RuleContext,
+    Callable[[Any, Any], Iterable[Finding]],
+    Any,
     Any,
     Severity | None,
     Callable[[Any], Any] | None,
-    tuple[RuleContext, ...],
+    tuple[Any, ...],
 ]
-"""A rule as one run calls it: the callable, its context, the rule, the configured severity
-(``None`` for a walk), its precondition test, and the other contexts of a walk."""
+"""A rule as one run calls it: the callable, its context, the rule, the configured severity,
+its precondition test, and nothing more; or a walk: its check, its members' contexts by code,
+the walk, ``None``, ``None`` and those contexts."""
 
 
 @attrs.frozen(eq=False)
@@ -883,15 +899,33 @@ class _WalkRule:
         return self.walk.name
 
 
-def _walk_call(
-    walk: Walk, members: Mapping[str, RuleContext]
-) -> Callable[[Any, RuleContext], Iterable[Finding]]:
-    check = walk.check
+@attrs.frozen(eq=False)
+class _Plan:
+    """The steps ``_run`` takes for one sort of object, and a shortcut past preconditions.
 
-    def call(obj: Any, ctx: RuleContext) -> Iterable[Finding]:
-        return check(obj, members)
+    ``gate(obj)`` reads the first attribute each precondition names (one C call, a tuple);
+    when none of them is set, no rule with a precondition can find anything and ``_run``
+    takes only ``always``, the steps without one, in the same order. ``gate`` is ``None``
+    when no step has a precondition.
+    """
 
-    return call
+    steps: list[_Step]
+    always: list[_Step]
+    gate: Callable[[Any], tuple[Any, ...]] | None
+
+    @classmethod
+    def of(cls, steps: list[_Step], requires: list[tuple[str, ...]]) -> _Plan:
+        """The plan of ``steps``; ``requires`` are their preconditions, in the same order."""
+        firsts = list(dict.fromkeys(names[0] for names in requires if names))
+        if not firsts:
+            return cls(steps, steps, None)
+        always = [step for step, names in zip(steps, requires, strict=True) if not names]
+        # attrgetter of one name gives the value itself: name it twice to get a tuple.
+        gate = operator.attrgetter(*firsts) if len(firsts) > 1 else operator.attrgetter(*firsts * 2)
+        return cls(steps, always, gate)
+
+
+_NO_PLAN = _Plan([], [], None)
 
 
 def _both(first: Callable[[Any], Any], rest: Callable[[Any], Any]) -> Callable[[Any], Any]:
