@@ -17,6 +17,16 @@ CONCLUDED = {
 }
 
 
+def plans_of(conversations):
+    """A development plan of the first person each concluded conversation develops."""
+    return [
+        mf.DevelopmentPlan.from_conversation(c, person)
+        for c in conversations
+        if c.status in CONCLUDED
+        for person in c.developed[:1]
+    ]
+
+
 def check_report(report):
     codes = set(mf.rules.rule_codes())
     assert set(report.codes) <= codes
@@ -50,12 +60,7 @@ def test_validating_conversations_with_context_never_raises(data):
         )
         for c in conversations
     ]
-    plans = [
-        mf.DevelopmentPlan.from_conversation(c, person)
-        for c in linked
-        if c.status in CONCLUDED
-        for person in c.developed[:1]
-    ]
+    plans = plans_of(linked)
     for conversation in linked:
         check_report(mf.validate(conversation, cycle=cycle, conversations=linked))
     for plan in plans:
@@ -90,12 +95,7 @@ def test_a_rounds_report_is_its_members_reports_with_nested_paths(data):
         )
         for c in conversations
     ]
-    plans = [
-        mf.DevelopmentPlan.from_conversation(c, person)
-        for c in members
-        if c.status in CONCLUDED
-        for person in c.developed[:1]
-    ]
+    plans = plans_of(members)
     expected = list(mf.validate(cycle))
     for c in members:
         alone = mf.validate(c, cycle=cycle, conversations=members)
@@ -138,12 +138,7 @@ def test_declared_preconditions_never_change_a_report(data):
         )
         for c in drawn
     ]
-    plans = [
-        mf.DevelopmentPlan.from_conversation(c, person)
-        for c in members
-        if c.status in CONCLUDED
-        for person in c.developed[:1]
-    ]
+    plans = plans_of(members)
     with_them = mf.rules.RuleSet()
     without = _without_preconditions(c.rule for c in with_them)
     for c in members:  # each alone, and within the round
