@@ -144,6 +144,7 @@ def prepared(n: int, clock: mf.FixedClock, directory: pathlib.Path) -> dict[str,
                 actor="system",
                 action="create",
                 at=clock.now(),
+                document_hash=w.audit_hash,  # as the store's entries: the body's hash
             )
             for w in writes
         ]

@@ -73,6 +73,7 @@ __all__ = [
     "dump_questionnaire",
     "dumps",
     "dumps_parts",
+    "dumps_parts_canonical",
     "from_dict",
     "from_dicts",
     "gc_paused",
@@ -309,6 +310,32 @@ def dumps_parts(obj: Any, field: str) -> tuple[str, list[str]]:
             pass
     data = to_dict(obj)
     return _dump_json(data), [_dump_json(item) for item in data.get(field, ())]
+
+
+def dumps_parts_canonical(obj: Any, field: str) -> tuple[str, list[str], bytes | None]:
+    """:func:`dumps_parts`, and the document's canonical JSON when it comes for little.
+
+    The third item is, byte for byte, ``json.dumps(json.loads(text), sort_keys=True,
+    ensure_ascii=False, separators=(",", ":"))`` of the document's ``text`` (UTF-8): what
+    the stores' audit log hashes. It is written from the same msgspec conversion as the
+    text (``fast`` extra), and is ``None`` when it is not: without msgspec, for a document
+    that holds a float (msgspec writes some floats differently from :mod:`json`) or that
+    msgspec does not write. The caller then works it out from the text.
+    """
+    codec = _codec()
+    if codec is not None:
+        try:
+            struct = codec.encoded(obj, schema_version(type(obj)))
+            encode = codec.encode
+            items = getattr(struct, field)
+            parts = [encode(i).decode("utf-8") for i in items] if type(items) is list else []
+            if len(parts) == len(getattr(obj, field)):
+                text = encode(struct).decode("utf-8")
+                return text, parts, codec.canonical(obj, struct)
+        except Exception:
+            pass
+    body, parts = dumps_parts(obj, field)
+    return body, parts, None
 
 
 _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]

@@ -60,12 +60,20 @@ from musframework.model.draft import ResponseDraft
 from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.model.source import ConversationSource
 from musframework.progress import gc_paused
-from musframework.serialization import dump_json, dumps, dumps_parts, from_dict, loads, to_dict
+from musframework.serialization import (
+    dump_json,
+    dumps,
+    dumps_parts_canonical,
+    from_dict,
+    loads,
+    to_dict,
+)
 from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
 from musframework.storage._integrity import (
     IntegrityReport,
     SideRows,
     body_hash,
+    canonical_hash,
     chain,
     check_chain,
     check_documents,
@@ -294,6 +302,8 @@ class Write:
         schema_version: The document's schema version.
         index: The indexed columns, for conversations.
         action: ``"create"``, ``"update"``, ``"delete"`` or ``"erase"``.
+        document_hash: The audit log's hash of ``body`` when it was worked out with the
+            body (``""``: not yet; :attr:`audit_hash` works it out).
     """
 
     kind: str
@@ -305,6 +315,12 @@ class Write:
     schema_version: int
     index: ConversationIndex | None
     action: str
+    document_hash: str = ""
+
+    @property
+    def audit_hash(self) -> str:
+        """The SHA-256 of ``body`` as canonical JSON, as the audit log keeps it (``""``: none)."""
+        return self.document_hash or body_hash(self.body)
 
     @property
     def name(self) -> str:
@@ -544,10 +560,12 @@ class BaseStore(abc.ABC):
         kind = kind_of(cls)
         version = document.version if isinstance(document, Questionnaire) else ""
         if isinstance(document, Conversation):
-            body, parts = dumps_parts(document, "agreements")
+            # The canonical JSON the audit log hashes comes from the same conversion.
+            body, parts, canonical = dumps_parts_canonical(document, "agreements")
             index: ConversationIndex | None = ConversationIndex.from_parts(document, parts)
+            digest = "" if canonical is None else canonical_hash(canonical)
         else:
-            body, index = dumps(document), None
+            body, index, digest = dumps(document), None, ""
         return Write(
             kind=kind,
             id=document.id,
@@ -558,6 +576,7 @@ class BaseStore(abc.ABC):
             schema_version=cls.SCHEMA_VERSION,
             index=index,
             action="create" if revision == 0 else "update",
+            document_hash=digest,
         )
 
     def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
@@ -587,7 +606,7 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action=w.action,
                 at=at,
-                document_hash=body_hash(w.body),
+                document_hash=w.audit_hash,
             )
             for w in writes
         ]
@@ -1152,7 +1171,7 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action="erase",
                 at=at,
-                document_hash=body_hash(w.body),
+                document_hash=w.audit_hash,
             )
             for w in writes
         ]
