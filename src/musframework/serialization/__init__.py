@@ -297,19 +297,8 @@ def dumps_parts(obj: Any, field: str) -> tuple[str, list[str]]:
     document's text holds for it: a store writes a conversation and its agreements' rows
     without converting the agreements twice (or building a dict tree first).
     """
-    codec = _codec()
-    if codec is not None:
-        try:
-            struct = codec.encoded(obj, schema_version(type(obj)))
-            encode = codec.encode
-            items = getattr(struct, field)
-            parts = [encode(i).decode("utf-8") for i in items] if type(items) is list else []
-            if len(parts) == len(getattr(obj, field)):
-                return encode(struct).decode("utf-8"), parts
-        except Exception:
-            pass
-    data = to_dict(obj)
-    return _dump_json(data), [_dump_json(item) for item in data.get(field, ())]
+    text, parts, _ = _parts(obj, field, canonical=False)
+    return text, parts
 
 
 def dumps_parts_canonical(obj: Any, field: str) -> tuple[str, list[str], bytes | None]:
@@ -322,6 +311,10 @@ def dumps_parts_canonical(obj: Any, field: str) -> tuple[str, list[str], bytes |
     that holds a float (msgspec writes some floats differently from :mod:`json`) or that
     msgspec does not write. The caller then works it out from the text.
     """
+    return _parts(obj, field, canonical=True)
+
+
+def _parts(obj: Any, field: str, *, canonical: bool) -> tuple[str, list[str], bytes | None]:
     codec = _codec()
     if codec is not None:
         try:
@@ -331,11 +324,11 @@ def dumps_parts_canonical(obj: Any, field: str) -> tuple[str, list[str], bytes |
             parts = [encode(i).decode("utf-8") for i in items] if type(items) is list else []
             if len(parts) == len(getattr(obj, field)):
                 text = encode(struct).decode("utf-8")
-                return text, parts, codec.canonical(obj, struct)
+                return text, parts, codec.canonical(obj, struct) if canonical else None
         except Exception:
             pass
-    body, parts = dumps_parts(obj, field)
-    return body, parts, None
+    data = to_dict(obj)
+    return _dump_json(data), [_dump_json(item) for item in data.get(field, ())], None
 
 
 _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]
