@@ -1,12 +1,13 @@
 import json
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import musframework as mf
-from musframework.errors import LoadError, MigrationError, MusframeworkError
+from musframework.errors import DataError, LoadError, MigrationError, MusframeworkError
 from musframework.serialization import (
     from_dict,
     register_migration,
@@ -295,3 +296,47 @@ def test_dump_json_writes_plain_data_as_dumps_writes_models():
     person = mf.Person(id="p1", name="Åse Ærø")
     assert dump_json(mf.to_dict(person)) == mf.dumps(person)
     assert dump_json({"a": [1, None, True]}) == '{"a":[1,null,true]}'
+
+
+LONE = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"])
+
+
+@given(
+    before=st.text(max_size=5),
+    lone=LONE,
+    after=st.text(max_size=5),
+    where=st.sampled_from(["id", "place", "conclusions", "answer"]),
+    indent=st.sampled_from([None, 2]),
+)
+def test_a_text_with_a_lone_surrogate_is_refused_with_its_path(
+    tmp_path_factory, before, lone, after, where, indent
+):
+    # JSON text is UTF-8: a lone surrogate cannot be written. The user gets a DataError
+    # naming the path in their language, never the JSON library's TypeError, and a store
+    # writes nothing.
+    bad = before + lone + after
+    c = mus(id="c1")
+    if where == "id":
+        c = attrs.evolve(c, id=bad)
+        path = "id"
+    elif where == "place":
+        c, path = attrs.evolve(c, place=bad), "place"
+    elif where == "conclusions":
+        c, path = attrs.evolve(c, conclusions=["fine", bad]), "conclusions[1]"
+    else:
+        response = mf.Response(
+            questionnaire=mf.QuestionnaireRef("q", "1"),
+            role=mf.Role.EMPLOYEE,
+            person="e1",
+            answers={"q1": mf.TextAnswer(bad)},
+        )
+        c, path = attrs.evolve(c, responses=[response]), "responses[0].answers.q1.value"
+    with pytest.raises(DataError) as caught:
+        mf.dumps(c, indent=indent)
+    assert caught.value.paths == [path]
+    assert "surrogate" in caught.value.text("en") and "surrogattegn" in caught.value.text("da")
+    with mf.storage.SQLiteStore(tmp_path_factory.mktemp("s") / "s.db") as store:
+        with pytest.raises(DataError):
+            store.save(c)
+        assert store.documents(mf.Conversation) == []
+        assert list(store.audit_log()) == []

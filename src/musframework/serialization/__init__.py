@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 import cattrs
@@ -29,6 +29,7 @@ import cattrs
 from musframework._registry import Registry
 from musframework.catalogue import Message
 from musframework.errors import (
+    DataError,
     InvalidValueError,  # noqa: F401 - kept importable here
     LoadError,
     MigrationError,
@@ -53,7 +54,7 @@ from musframework.model.draft import ResponseDraft
 from musframework.model.questions import question_type_generation, question_types
 from musframework.model.upward import UpwardFeedback
 from musframework.progress import gc_paused
-from musframework.serialization.converter import _short, make_converter
+from musframework.serialization.converter import _short, _valid_text, make_converter
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
@@ -250,14 +251,63 @@ def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
     try:
         import orjson
     except ImportError:
-        return (
-            lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            json.loads,
-        )
+
+        def dump(data: Any) -> str:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            if not text.isascii():
+                text.encode("utf-8")  # refuses a lone surrogate, as orjson does
+            return text
+
+        return dump, json.loads
     return (lambda data: orjson.dumps(data).decode("utf-8")), orjson.loads
 
 
-_dump_json, _load_json = _json_module()
+_write_json, _load_json = _json_module()
+
+
+def _dump_json(data: Any, of: object = None, write: Callable[[Any], str] = _write_json) -> str:
+    """JSON text of ``data`` (made from ``of``); a text that is not valid Unicode is refused.
+
+    Raises:
+        DataError: listing the path of every text with a lone surrogate.
+    """
+    try:
+        return write(data)
+    except (TypeError, ValueError):
+        bad = list(_lone_surrogates(data, ""))
+        if not bad:
+            raise
+        raise DataError(
+            Message("error.cannot-write", {"type": type(of if of is not None else data).__name__}),
+            [Finding.error("value.lone-surrogate", path, got=_short(v)) for path, v in bad],
+        ) from None
+
+
+def _indented(data: Any, indent: int) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    if not text.isascii():
+        text.encode("utf-8")  # refuses a lone surrogate, as the compact writers do
+    return text
+
+
+def _lone_surrogates(data: Any, path: str) -> Iterable[tuple[str, str]]:
+    """Where ``data`` (plain JSON data) holds a text that cannot be written as UTF-8."""
+    stack = [(path, data)]
+    while stack:  # no recursion: a deep document must not raise RecursionError here
+        where, value = stack.pop()
+        if type(value) is str:
+            if not _valid_text(value):
+                yield where, value
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                valid = type(key) is not str or _valid_text(key)
+                shown = str(key) if valid else ascii(key)  # a path that can be printed
+                name = f"{where}.{shown}" if where else shown
+                if not valid:
+                    yield name, key
+                stack.append((name, item))
+        elif isinstance(value, list | tuple):
+            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value))))
 
 
 def dump_json(data: Any) -> str:
@@ -286,8 +336,8 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
                 return text.decode("utf-8")
     data = to_dict(obj)
     if indent is not None:
-        return json.dumps(data, ensure_ascii=False, indent=indent)
-    return _dump_json(data)
+        return _dump_json(data, obj, partial(_indented, indent=indent))
+    return _dump_json(data, obj)
 
 
 def dumps_parts(obj: Any, field: str) -> tuple[str, list[str]]:
@@ -328,7 +378,8 @@ def _parts(obj: Any, field: str, *, canonical: bool) -> tuple[str, list[str], by
         except Exception:
             pass
     data = to_dict(obj)
-    return _dump_json(data), [_dump_json(item) for item in data.get(field, ())], None
+    parts = [_dump_json(item, obj) for item in data.get(field, ())]
+    return _dump_json(data, obj), parts, None
 
 
 _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]
