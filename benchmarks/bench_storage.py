@@ -48,6 +48,7 @@ import msgspec_peer
 import musframework as mf
 from musframework.serialization import _load_json, converter
 from musframework.storage import SQLiteStore
+from musframework.storage._integrity import body_hash
 from musframework.storage.base import link_audit
 from musframework.storage.protocol import AuditEntry
 from musframework.storage.sqlite import connect, rows_for
@@ -144,7 +145,7 @@ def prepared(n: int, clock: mf.FixedClock, directory: pathlib.Path) -> dict[str,
                 actor="system",
                 action="create",
                 at=clock.now(),
-                document_hash=w.audit_hash,  # as the store's entries: the body's hash
+                document_hash=body_hash(w.body),  # as the store's entries: the body's hash
             )
             for w in writes
         ]

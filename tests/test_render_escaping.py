@@ -187,5 +187,9 @@ def test_cleaning_a_cleaned_text_changes_nothing(text):
     # isolate marks ("\u2068\u2068\u2069\u2069") must not lose one pair per pass.
     once = clean_text(text)
     assert clean_text(once) == once
+    innermost_first, count = text, 1  # the oracle: drop innermost pairs until none is left
+    while count:
+        innermost_first, count = ISOLATED.subn(r"\1", innermost_first)
+    assert once == clean_text(innermost_first)
     assert not ISOLATED.search(once)
     assert clean_text(isolate(text)) == once

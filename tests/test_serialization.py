@@ -305,7 +305,7 @@ LONE = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"])
     before=st.text(max_size=5),
     lone=LONE,
     after=st.text(max_size=5),
-    where=st.sampled_from(["id", "place", "conclusions", "answer"]),
+    where=st.sampled_from(["id", "place", "conclusions", "answer", "agreement"]),
     indent=st.sampled_from([None, 2]),
 )
 def test_a_text_with_a_lone_surrogate_is_refused_with_its_path(
@@ -323,6 +323,12 @@ def test_a_text_with_a_lone_surrogate_is_refused_with_its_path(
         c, path = attrs.evolve(c, place=bad), "place"
     elif where == "conclusions":
         c, path = attrs.evolve(c, conclusions=["fine", bad]), "conclusions[1]"
+    elif where == "agreement":  # the store writes an agreement's own row too
+        agreements = [
+            mf.Agreement(id="a1", description="ok"),
+            mf.Agreement(id="a2", description=bad),
+        ]
+        c, path = attrs.evolve(c, agreements=agreements), "agreements[1].description"
     else:
         response = mf.Response(
             questionnaire=mf.QuestionnaireRef("q", "1"),
@@ -340,3 +346,17 @@ def test_a_text_with_a_lone_surrogate_is_refused_with_its_path(
             store.save(c)
         assert store.documents(mf.Conversation) == []
         assert list(store.audit_log()) == []
+
+
+def test_plain_data_json_cannot_hold_is_refused_with_its_path():
+    # dump_json (what stores write plain data with): an integer beyond 64 bits, which
+    # loading refuses, is a DataError naming its path, not the JSON library's TypeError.
+    pytest.importorskip("orjson")  # the standard library writes such integers as they are
+    data = {"agenda": [{"title": "x", "minutes": 2**70}], "place": "p\ud800"}
+    with pytest.raises(DataError) as caught:
+        mf.serialization.dump_json(data)
+    assert caught.value.paths == ["agenda[0].minutes", "place"]
+    assert "64 bits" in caught.value.text("en") and "64 bit" in caught.value.text("da")
+    with pytest.raises(DataError) as caught:
+        mf.serialization.dump_json({"a": {1, 2}})  # nothing with a path: one problem at the root
+    assert caught.value.paths == [""]

@@ -453,6 +453,9 @@ def test_the_large_page_cache_is_held_only_while_save_many_runs(tmp_path):
             store.save_many(people(2, fail=True))
         assert cache() == -2000
         assert len(store.documents(mf.Person)) == 3  # nothing of the failed call is left
+        store.connection.execute("PRAGMA cache_size = -4000")  # the application's own size
+        store.save_many([mf.Person(id="q", name="Q")])
+        assert cache() == -4000
 
 
 # ------------------------------------------------------------------ PostgreSQL specifics

@@ -120,10 +120,35 @@ def clean_text(text: str) -> str:
     noncharacters become ``�``; the spans of :func:`isolate` become plain text, nested ones
     too, so cleaning a cleaned text changes nothing.
     """
-    count = 1
-    while count and "\u2069" in text:
-        text, count = ISOLATED.subn(r"\1", text)
+    if "\u2069" in text:
+        text = _without_isolates(text)
     return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_MARKS = re.compile("[\u2068\u2069]")
+
+
+def _without_isolates(text: str) -> str:
+    # Each POP DIRECTIONAL ISOLATE closes the nearest open FIRST STRONG ISOLATE before it:
+    # both go (what removing innermost pairs until none is left gives, in one pass over the
+    # marks); a mark without its partner stays.
+    opened: list[int] = []
+    dropped: list[int] = []
+    for mark in _MARKS.finditer(text):
+        at = mark.start()
+        if text[at] == "\u2068":
+            opened.append(at)
+        elif opened:
+            dropped += (opened.pop(), at)
+    if not dropped:
+        return text
+    dropped.sort()
+    parts, start = [], 0
+    for at in dropped:
+        parts.append(text[start:at])
+        start = at + 1
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 PeopleLike: TypeAlias = Organisation | Mapping[str, str] | Iterable[Person] | None

@@ -54,7 +54,13 @@ from musframework.model.draft import ResponseDraft
 from musframework.model.questions import question_type_generation, question_types
 from musframework.model.upward import UpwardFeedback
 from musframework.progress import gc_paused
-from musframework.serialization.converter import _short, _valid_text, make_converter
+from musframework.serialization.converter import (
+    INT_MAX,
+    INT_MIN,
+    _short,
+    _valid_text,
+    make_converter,
+)
 from musframework.serialization.errors_walk import findings_from_exception, json_finding
 from musframework.serialization.files import (
     FileFormat,
@@ -74,7 +80,6 @@ __all__ = [
     "dump_questionnaire",
     "dumps",
     "dumps_parts",
-    "dumps_parts_canonical",
     "from_dict",
     "from_dicts",
     "gc_paused",
@@ -266,20 +271,22 @@ _write_json, _load_json = _json_module()
 
 
 def _dump_json(data: Any, of: object = None, write: Callable[[Any], str] = _write_json) -> str:
-    """JSON text of ``data`` (made from ``of``); a text that is not valid Unicode is refused.
+    """JSON text of ``data`` (made from ``of``); what JSON text cannot hold is refused.
 
     Raises:
-        DataError: listing the path of every text with a lone surrogate.
+        DataError: listing the path of every text with a lone surrogate and every integer
+            beyond 64 bits (else one problem naming what the JSON library refused).
     """
     try:
         return write(data)
-    except (TypeError, ValueError):
-        bad = list(_lone_surrogates(data, ""))
-        if not bad:
-            raise
+    except (TypeError, ValueError) as exc:
+        found = [
+            Finding.error(msgid, path, got=_short(value))
+            for path, msgid, value in _unwritable(data, "")
+        ] or [Finding.error("value.not-json", "", got=_short(str(exc)))]
         raise DataError(
             Message("error.cannot-write", {"type": type(of if of is not None else data).__name__}),
-            [Finding.error("value.lone-surrogate", path, got=_short(v)) for path, v in bad],
+            found,
         ) from None
 
 
@@ -290,21 +297,29 @@ def _indented(data: Any, indent: int) -> str:
     return text
 
 
-def _lone_surrogates(data: Any, path: str) -> Iterable[tuple[str, str]]:
-    """Where ``data`` (plain JSON data) holds a text that cannot be written as UTF-8."""
+def _unwritable(data: Any, path: str) -> Iterable[tuple[str, str, object]]:
+    """Where ``data`` (plain JSON data) holds what JSON text cannot: path, msgid, value.
+
+    Texts that cannot be written as UTF-8 (a lone surrogate) and integers beyond 64 bits,
+    as loading refuses them (see :mod:`musframework.serialization.converter`).
+    """
     stack = [(path, data)]
     while stack:  # no recursion: a deep document must not raise RecursionError here
         where, value = stack.pop()
-        if type(value) is str:
+        kind = type(value)
+        if kind is str:
             if not _valid_text(value):
-                yield where, value
+                yield where, "value.lone-surrogate", value
+        elif kind is int:
+            if not INT_MIN <= value <= INT_MAX:
+                yield where, "value.integer-range", value
         elif isinstance(value, dict):
             for key, item in reversed(list(value.items())):
                 valid = type(key) is not str or _valid_text(key)
                 shown = str(key) if valid else ascii(key)  # a path that can be printed
                 name = f"{where}.{shown}" if where else shown
                 if not valid:
-                    yield name, key
+                    yield name, "value.lone-surrogate", key
                 stack.append((name, item))
         elif isinstance(value, list | tuple):
             stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value))))
@@ -347,24 +362,6 @@ def dumps_parts(obj: Any, field: str) -> tuple[str, list[str]]:
     document's text holds for it: a store writes a conversation and its agreements' rows
     without converting the agreements twice (or building a dict tree first).
     """
-    text, parts, _ = _parts(obj, field, canonical=False)
-    return text, parts
-
-
-def dumps_parts_canonical(obj: Any, field: str) -> tuple[str, list[str], bytes | None]:
-    """:func:`dumps_parts`, and the document's canonical JSON when it comes for little.
-
-    The third item is, byte for byte, ``json.dumps(json.loads(text), sort_keys=True,
-    ensure_ascii=False, separators=(",", ":"))`` of the document's ``text`` (UTF-8): what
-    the stores' audit log hashes. It is written from the same msgspec conversion as the
-    text (``fast`` extra), and is ``None`` when it is not: without msgspec, for a document
-    that holds a float (msgspec writes some floats differently from :mod:`json`) or that
-    msgspec does not write. The caller then works it out from the text.
-    """
-    return _parts(obj, field, canonical=True)
-
-
-def _parts(obj: Any, field: str, *, canonical: bool) -> tuple[str, list[str], bytes | None]:
     codec = _codec()
     if codec is not None:
         try:
@@ -373,13 +370,12 @@ def _parts(obj: Any, field: str, *, canonical: bool) -> tuple[str, list[str], by
             items = getattr(struct, field)
             parts = [encode(i).decode("utf-8") for i in items] if type(items) is list else []
             if len(parts) == len(getattr(obj, field)):
-                text = encode(struct).decode("utf-8")
-                return text, parts, codec.canonical(obj, struct) if canonical else None
+                return encode(struct).decode("utf-8"), parts
         except Exception:
             pass
     data = to_dict(obj)
-    parts = [_dump_json(item, obj) for item in data.get(field, ())]
-    return _dump_json(data, obj), parts, None
+    text = _dump_json(data, obj)  # first: a problem is named by its path in the document
+    return text, [_dump_json(item, obj) for item in data.get(field, ())]
 
 
 _CODEC: list[Any] = [None, -1]  # [the msgspec codec, the registry generation it was built for]

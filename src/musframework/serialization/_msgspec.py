@@ -194,8 +194,6 @@ class Codec:
         self._encoding: set[tuple[type[Any], None]] = set()
         self._plain_structs: dict[type, Any] = {}  # see _Plain
         self._encode = msgspec.json.Encoder().encode
-        self._sorted = msgspec.json.Encoder(order="sorted").encode
-        self._float_checks = _FloatChecks(self._class_float_check)
         self._times = _Parsed()
         self._writers = _Writers(self._class_encoder)
         self._plain = _Plain(self._writers, self._plain_structs)
@@ -257,91 +255,6 @@ class Codec:
     def to_builtins(self, obj: Any, version: int | None) -> Any:
         """``obj`` as JSON-compatible data (see :meth:`encoded`)."""
         return msgspec.to_builtins(self.encoded(obj, version))
-
-    def canonical(self, obj: Any, struct: Any) -> bytes | None:
-        """The canonical JSON of ``struct`` (``encoded(obj, ...)``), or ``None``.
-
-        Canonical is what the audit log hashes (``storage._integrity.body_hash``): the JSON
-        text msgspec writes for ``struct``, read by :mod:`json` and written again with
-        sorted keys, compactly, without escaping non-ASCII. msgspec writes exactly those
-        bytes with sorted keys (a tagged Struct's tag among its fields) for strings,
-        integers, booleans, nulls, lists and objects; it writes some floats differently
-        from ``repr`` (``1e16`` for ``1e+16``), so the answer is ``None`` when ``obj``
-        holds a float or may (a value written by a cattrs hook), and the caller takes the
-        :mod:`json` path. ``tests/test_integrity_storage.py`` compares the two.
-        """
-        check = self._float_checks[type(obj)]
-        if check is not None and check(obj):
-            return None
-        return self._sorted(struct)
-
-    def _float_check(self, t: Any) -> Callable[[Any], bool] | None:
-        """A function telling whether a value of type ``t`` holds a float (``None``: never)."""
-        if t is float or t == (int | float):
-            return _is_float
-        if t in (str, int, bool, type(None), *_TIMES):
-            return None
-        if isinstance(t, type) and issubclass(t, enum.Enum):
-            return None if all(type(m.value) in (str, int) for m in t) else _maybe
-        inner = _is_optional(t)
-        if inner is not None:
-            check = self._float_check(inner)
-            return None if check is None else (lambda v: v is not None and check(v))
-        origin, args = get_origin(t), get_args(t)
-        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-            item = self._float_check(args[0])
-            if item is None:
-                return None
-            each = item
-            return lambda v: any(map(each, v))
-        if origin is dict and len(args) == 2 and args[0] is str and args[1] in (Answer, Question):
-            checks = self._float_checks  # a response's answers: one loop, no call per answer
-
-            def tagged_values(v: Any) -> bool:
-                for item in v.values():
-                    check = checks[type(item)]
-                    if check is not None and check(item):
-                        return True
-                return False
-
-            return tagged_values
-        if origin is dict and len(args) == 2 and args[0] is str:
-            item = self._float_check(args[1])
-            if item is None:
-                return None
-            value = item
-            return lambda v: any(map(value, v.values()))
-        if t is LocalizedText:
-            return None
-        if t is Answer or t is Question or (attrs.has(t) and issubclass(t, Question | Answer)):
-            checks = self._float_checks  # by the value's own class: registered types vary
-
-            def tagged(v: Any) -> bool:
-                check = checks[type(v)]
-                return check is not None and check(v)
-
-            return tagged
-        if attrs.has(t):
-            return self._float_checks[t]
-        return _maybe  # written by a cattrs hook: it may write anything
-
-    def _class_float_check(self, cls: type[Any]) -> Callable[[Any], bool] | None:
-        if not attrs.has(cls):
-            return _maybe
-        self._float_checks[cls] = _maybe  # a class that contains itself: assume floats
-        hints = get_type_hints(cls)
-        fields = [
-            (a.name, check)
-            for a in attrs.fields(cls)
-            if (check := self._float_check(hints[a.name])) is not None
-        ]
-        if not fields:
-            return None
-
-        def holds_float(o: Any) -> bool:
-            return any(check(getattr(o, name)) for name, check in fields)
-
-        return holds_float
 
     def _encoder(self, cls: type[Any], version: int | None) -> Callable[[Any], Any]:
         tag = cls.type_name if issubclass(cls, Question | Answer) else None
@@ -678,32 +591,6 @@ class _Plain(dict[type, Any]):
         self._writers[cls]  # makes the writer, which records a plain struct
         struct = self[cls] = self._structs.get(cls)
         return struct
-
-
-class _FloatChecks(dict[type, Callable[[Any], bool] | None]):
-    """By class, whether an object holds a float (see :meth:`Codec.canonical`).
-
-    Made on first use (``__missing__``); ``None`` for a class whose objects never do.
-    """
-
-    def __init__(self, make: Callable[[type[Any]], Callable[[Any], bool] | None]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, cls: type[Any]) -> Callable[[Any], bool] | None:
-        check = self[cls] = self._make(cls)
-        return check
-
-
-_TIMES = (pendulum.Date, pendulum.DateTime, pendulum.Duration, pendulum.Time)
-
-
-def _is_float(value: Any) -> bool:
-    return type(value) is float
-
-
-def _maybe(value: Any) -> bool:
-    return True
 
 
 def _name(names: dict[str, Any], prefix: str, value: Any) -> str:

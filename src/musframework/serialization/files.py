@@ -478,12 +478,12 @@ def dump_questionnaire(
     Raises:
         MissingExtraError: for TOML when ``tomli-w`` is not installed.
     """
-    from musframework.serialization import to_dict
+    from musframework.serialization import dumps, to_dict
 
     _format_of("", format)
-    data = to_dict(questionnaire)
     if format == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return dumps(questionnaire, indent=2) + "\n"
+    data = to_dict(questionnaire)
     try:
         import tomli_w
     except ImportError:

@@ -25,7 +25,6 @@ __all__ = [
     "PSEUDONYM_PREFIX",
     "SideRows",
     "body_hash",
-    "canonical_hash",
     "chain",
     "check_chain",
     "check_documents",
@@ -97,15 +96,6 @@ def body_hash(body: str | Mapping[str, Any] | None) -> str:
             return hashlib.sha256(fast).hexdigest()
         return hashlib.sha256(_canonical(json.loads(body))).hexdigest()
     return hashlib.sha256(_canonical(body)).hexdigest()
-
-
-def canonical_hash(canonical: bytes) -> str:
-    """The SHA-256 of canonical JSON already written (what :func:`body_hash` gives its text).
-
-    For ``serialization.dumps_parts_canonical``'s third item, which saves the store the
-    decoding and writing again that :func:`body_hash` does.
-    """
-    return hashlib.sha256(canonical).hexdigest()
 
 
 def _flat_canonical() -> Callable[[list[Any]], bytes]:

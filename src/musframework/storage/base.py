@@ -60,20 +60,12 @@ from musframework.model.draft import ResponseDraft
 from musframework.model.round import agreement_counts, overdue_filter, superseded_agreements
 from musframework.model.source import ConversationSource
 from musframework.progress import gc_paused
-from musframework.serialization import (
-    dump_json,
-    dumps,
-    dumps_parts_canonical,
-    from_dict,
-    loads,
-    to_dict,
-)
+from musframework.serialization import dump_json, dumps, dumps_parts, from_dict, loads, to_dict
 from musframework.signing import SignatureStatus, Signer, sign_redaction, verify
 from musframework.storage._integrity import (
     IntegrityReport,
     SideRows,
     body_hash,
-    canonical_hash,
     chain,
     check_chain,
     check_documents,
@@ -302,8 +294,6 @@ class Write:
         schema_version: The document's schema version.
         index: The indexed columns, for conversations.
         action: ``"create"``, ``"update"``, ``"delete"`` or ``"erase"``.
-        document_hash: The audit log's hash of ``body`` when it was worked out with the
-            body (``""``: not yet; :attr:`audit_hash` works it out).
     """
 
     kind: str
@@ -315,12 +305,6 @@ class Write:
     schema_version: int
     index: ConversationIndex | None
     action: str
-    document_hash: str = ""
-
-    @property
-    def audit_hash(self) -> str:
-        """The SHA-256 of ``body`` as canonical JSON, as the audit log keeps it (``""``: none)."""
-        return self.document_hash or body_hash(self.body)
 
     @property
     def name(self) -> str:
@@ -560,12 +544,10 @@ class BaseStore(abc.ABC):
         kind = kind_of(cls)
         version = document.version if isinstance(document, Questionnaire) else ""
         if isinstance(document, Conversation):
-            # The canonical JSON the audit log hashes comes from the same conversion.
-            body, parts, canonical = dumps_parts_canonical(document, "agreements")
+            body, parts = dumps_parts(document, "agreements")
             index: ConversationIndex | None = ConversationIndex.from_parts(document, parts)
-            digest = "" if canonical is None else canonical_hash(canonical)
         else:
-            body, index, digest = dumps(document), None, ""
+            body, index = dumps(document), None
         return Write(
             kind=kind,
             id=document.id,
@@ -576,7 +558,6 @@ class BaseStore(abc.ABC):
             schema_version=cls.SCHEMA_VERSION,
             index=index,
             action="create" if revision == 0 else "update",
-            document_hash=digest,
         )
 
     def _prepare_delete(self, cls: type[Any], id: str, version: str | None, revision: int) -> Write:
@@ -606,7 +587,7 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action=w.action,
                 at=at,
-                document_hash=w.audit_hash,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]
@@ -1171,7 +1152,7 @@ class BaseStore(abc.ABC):
                 actor=actor,
                 action="erase",
                 at=at,
-                document_hash=w.audit_hash,
+                document_hash=body_hash(w.body),
             )
             for w in writes
         ]

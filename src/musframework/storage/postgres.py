@@ -28,7 +28,7 @@ from musframework.clock import Clock
 from musframework.errors import MissingExtraError, StorageError
 from musframework.model import Conversation, ConversationKind, Questionnaire
 from musframework.progress import gc_paused
-from musframework.storage._integrity import SideRows
+from musframework.storage._integrity import SideRows, body_hash
 from musframework.storage._sql import (
     AUDIT_SELECT,
     COLUMNS,
@@ -415,7 +415,7 @@ class PostgresStore(BaseStore):
                     actor=actor,
                     action="create",
                     at=at,
-                    document_hash=w.audit_hash,
+                    document_hash=body_hash(w.body),
                 )
                 for w in writes
             ]

@@ -221,15 +221,19 @@ class SQLiteStore(BaseStore):
 
     @contextmanager
     def _bulk(self) -> Iterator[None]:
-        # The bulk page cache for one save_many call (see BULK_CACHE), then the read cache.
+        # The bulk page cache for one save_many call (see BULK_CACHE), then the size it had
+        # (READ_CACHE unless the application set its own). The lock is held only for the
+        # pragmas: with atomic=False other threads read between the chunks.
         with self._lock:
             conn = self.connection
-            conn.execute(f"PRAGMA cache_size = {BULK_CACHE}")
-            try:
-                yield
-            finally:
+            before = conn.execute("PRAGMA cache_size").fetchone()[0]
+            conn.execute(f"PRAGMA cache_size = {min(BULK_CACHE, before)}")
+        try:
+            yield
+        finally:
+            with self._lock:
                 if self._conn is not None:
-                    self._conn.execute(f"PRAGMA cache_size = {READ_CACHE}")
+                    self._conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
