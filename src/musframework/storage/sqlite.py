@@ -119,7 +119,7 @@ that are not read again; the memory goes to the round instead.
 """
 
 BULK_CACHE = -65536
-"""The page cache while :meth:`SQLiteStore.save_many` runs (64 MiB, then back to 2 MiB).
+"""The page cache while ``SQLiteStore.save_many`` runs (64 MiB, then back to the size before).
 
 A bulk save touches index pages all over the file; with a small cache they are written to
 the write-ahead log again and again.
