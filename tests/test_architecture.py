@@ -17,7 +17,8 @@ import musframework as mf
 #
 # * Privacy. An underscore module is private to the package that contains it:
 #   ``musframework.rendering._display`` to ``musframework.rendering``, and the top-level
-#   ``musframework._registry`` and ``musframework._version`` to ``musframework`` as a whole
+#   ``musframework._registry``, ``musframework._sharing`` and ``musframework._version`` to
+#   ``musframework`` as a whole
 #   (the package's shared private helpers, never imported by users). An underscore name is
 #   private to the subpackage (or top-level module) that defines it. Attribute access through
 #   an imported module (``serialization._dump_json``) counts like an import.
@@ -30,7 +31,7 @@ SRC = pathlib.Path(mf.__file__).parent
 ROOT = "musframework"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_registry", "_version"),  # floor 1: the registries' class and the version
+    ("_registry", "_sharing", "_version"),  # floor 1: registries, equal values shared, version
     ("catalogue",),  # floor 1: the words (keeps its catalogues in a registry)
     ("errors",),  # floor 1: the error hierarchy (its messages come from the words)
     ("clock", "progress"),  # floor 1: time, batch helpers

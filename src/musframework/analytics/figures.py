@@ -17,11 +17,12 @@ import enum
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import attrs
 import pendulum
 
+from musframework._sharing import Shared
 from musframework.analytics._labels import label
 from musframework.analytics._table import Table, html_table
 from musframework.catalogue import Message, translate
@@ -100,7 +101,6 @@ HELD_OR_LATER = ConversationStatus.HELD_OR_LATER
 _AGREEMENT_STATUSES: tuple[AgreementStatus, ...] = tuple(AgreementStatus)
 _STATUS_VALUES = frozenset(s.value for s in ConversationStatus)
 _DEVELOPED = (Role.EMPLOYEE, Role.GROUP_MEMBER)
-_V = TypeVar("_V")
 
 
 class _Units:
@@ -150,25 +150,6 @@ class _Units:
             return None
         found = self.organisation.person(person)
         return found.id, found.name
-
-
-class _Shared:
-    """Equal values of a table's rows made one object, so a table of millions holds each once.
-
-    A row read from a conversation keeps its own copy of every id and date, although the
-    conversation is gone: two million due agreements hold five agreement ids, a few hundred
-    dates and one string per person, not two million of each. Only values of the same type
-    are shared (a ``datetime.date`` is never replaced by an equal ``pendulum.Date``).
-    """
-
-    __slots__ = ("values",)
-
-    def __init__(self) -> None:
-        self.values: dict[object, object] = {}
-
-    def __call__(self, value: _V) -> _V:
-        known = self.values.setdefault(value, value)
-        return known if type(known) is type(value) else value
 
 
 def _day(on: pendulum.Date) -> pendulum.Date:
@@ -865,7 +846,7 @@ def due_agreements(
     on = _day(on)
     t0 = on.toordinal()
     units = _Units(organisation, locale)
-    share = _Shared()  # ids, units and dates repeat over the rows: each held once
+    share = Shared()  # ids, units and dates repeat over the rows: each held once
     rows: list[DueAgreement] = []
     last: Conversation | None = None
     unit: str | None = None

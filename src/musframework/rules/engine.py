@@ -22,6 +22,7 @@ import attrs
 import pendulum
 
 from musframework._registry import Registry
+from musframework._sharing import Shared
 from musframework.catalogue import Message, translate
 from musframework.errors import DataError, RegistryError, UnsupportedObjectError
 from musframework.model import (
@@ -326,7 +327,7 @@ class _Scope:
     _by_id: dict[str, Conversation] | None = attrs.field(init=False, default=None)
     # The repeated parts of findings, each held once for the run (see RuleContext.finding):
     # local paths and days by value, the name of the last object that had a finding.
-    shared: dict[object, object] = attrs.field(init=False, factory=dict)
+    shared: Shared = attrs.field(init=False, factory=Shared)
     named: list[object] = attrs.field(init=False, factory=lambda: [None, None])
 
     def __attrs_post_init__(self) -> None:
@@ -441,18 +442,14 @@ class RuleContext:
         else:
             for key, value in params.items():  # a day is one of a few hundred: held once
                 if type(value) in _SHARED_TYPES:
-                    known = shared.setdefault(value, value)
-                    if type(known) is type(value):
-                        params[key] = known
+                    params[key] = shared(value)
             text = Message(msgid or self.code, params)
         subject, named = self.subject, scope.named
         if named[0] is not subject:  # the findings of one object share its name
             named[0], named[1] = subject, object_name(subject)
         framed = {"object": named[1], "text": text}
         if path:
-            known = shared.setdefault(path, path)  # "agreements[2].deadline", held once
-            if type(known) is str:
-                path = known
+            path = shared(path)  # "agreements[2].deadline", held once
             framed["path"] = path
             message = Message("rule.finding-at", framed)
         else:

@@ -258,10 +258,7 @@ def _json_module() -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
     except ImportError:
 
         def dump(data: Any) -> str:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            if not text.isascii():
-                text.encode("utf-8")  # refuses a lone surrogate, as orjson does
-            return text
+            return _utf8(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
         return dump, json.loads
     return (lambda data: orjson.dumps(data).decode("utf-8")), orjson.loads
@@ -291,9 +288,13 @@ def _dump_json(data: Any, of: object = None, write: Callable[[Any], str] = _writ
 
 
 def _indented(data: Any, indent: int) -> str:
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _utf8(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def _utf8(text: str) -> str:
+    """``text``, which the standard library wrote: a lone surrogate raises, as in orjson."""
     if not text.isascii():
-        text.encode("utf-8")  # refuses a lone surrogate, as the compact writers do
+        text.encode("utf-8")
     return text
 
 
